@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the system packages lawfit's GPU tests need on a Debian bookworm machine:
+# Mesa's software Vulkan driver (lavapipe) from bookworm-backports, so Dawn's Node bindings
+# find a real WebGPU adapter on a machine with no GPU. Idempotent; safe to run twice.
+set -euo pipefail
+if [ "$(id -u)" != 0 ]; then echo "install-system: needs root (apt-get)" >&2; exit 1; fi
+src=/etc/apt/sources.list.d/debian.sources
+if [ -f "$src" ] && ! grep -q 'bookworm-backports' "$src"; then
+  sed -i 's/^Suites: bookworm bookworm-updates$/& bookworm-backports/' "$src"
+fi
+if ! dpkg -s mesa-vulkan-drivers >/dev/null 2>&1 || ! ls /usr/share/vulkan/icd.d/lvp_icd*.json >/dev/null 2>&1 \
+   || [ "$(dpkg-query -W -f='${Version}' mesa-vulkan-drivers 2>/dev/null | cut -d. -f1)" -lt 24 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq libvulkan1 >/dev/null
+  apt-get install -y -qq -t bookworm-backports mesa-vulkan-drivers >/dev/null
+fi
+echo "install-system: mesa-vulkan-drivers $(dpkg-query -W -f='${Version}' mesa-vulkan-drivers)"

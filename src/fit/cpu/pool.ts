@@ -1,0 +1,104 @@
+/**
+ * The float64 engine on every core: a batch split into chunks that worker threads pull as they
+ * finish (problems differ in iteration count, so static halves would leave a core idle). Results
+ * land in the same BatchResult layout as the single-thread runner. Node only; the browser app
+ * runs the single-thread runner inside its own Web Worker.
+ */
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { allocateBatchResult, type BatchProblem, type BatchResult } from '../problem.js';
+import { solveRange } from './batch.js';
+import type { PoolChunk, PoolInit, PoolReply } from './pool-protocol.js';
+
+export interface PoolOptions {
+  /** Worker threads; default: the machine's available parallelism. */
+  threads?: number;
+  /** Below this many problem-points (problems x points), stay on the calling thread. */
+  minWork?: number;
+}
+
+/** Default threshold: ~a few hundred ms of single-thread work, well above a worker's start-up cost. */
+export const DEFAULT_MIN_PARALLEL_WORK = 200_000;
+
+export async function solveBatchParallel(problem: BatchProblem, opts: PoolOptions = {}): Promise<BatchResult> {
+  const nProblems = problem.nStarts * problem.nWeightSets;
+  const p = problem.law.free.length;
+  const threads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), nProblems));
+  const out = allocateBatchResult(nProblems, p);
+  if (threads === 1 || nProblems * problem.data.n < (opts.minWork ?? DEFAULT_MIN_PARALLEL_WORK)) {
+    solveRange(problem, 0, nProblems, out);
+    return out;
+  }
+  const chunkSize = Math.max(1, Math.ceil(nProblems / (threads * 16)));
+  let next = 0;
+  const takeChunk = (): PoolChunk | undefined => {
+    if (next >= nProblems) return undefined;
+    const from = next;
+    next = Math.min(nProblems, next + chunkSize);
+    return { type: 'chunk', from, to: next };
+  };
+  const init: PoolInit = {
+    type: 'init',
+    declaration: problem.law.declaration,
+    n: problem.data.n,
+    X: problem.data.X,
+    yt: problem.data.yt,
+    weights: problem.weights,
+    starts: problem.starts,
+    nStarts: problem.nStarts,
+    options: problem.options,
+  };
+  const workers = Array.from({ length: threads }, () => spawnWorker());
+  try {
+    await Promise.all(
+      workers.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            worker.on('error', reject);
+            worker.on('exit', (code) => {
+              if (code !== 0) reject(new Error(`float64 worker exited with code ${code}`));
+            });
+            worker.on('message', (msg: PoolReply) => {
+              if (msg.type === 'error') {
+                reject(new Error(`float64 worker failed: ${msg.message}`));
+                return;
+              }
+              const k = msg.to - msg.from;
+              out.u.set(msg.u.subarray(0, k * p), msg.from * p);
+              out.cost.set(msg.cost, msg.from);
+              out.status.set(msg.status, msg.from);
+              out.iterations.set(msg.iterations, msg.from);
+              const c = takeChunk();
+              if (c === undefined) resolve();
+              else worker.postMessage(c);
+            });
+            worker.postMessage(init);
+            const first = takeChunk();
+            if (first === undefined) resolve();
+            else worker.postMessage(first);
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return out;
+}
+
+function spawnWorker(): Worker {
+  // From the TypeScript sources (tests, tsx) the worker is a .ts file and needs tsx's loader;
+  // from the built package it is plain JavaScript.
+  const fromSource = import.meta.url.endsWith('.ts');
+  const url = new URL(fromSource ? './pool-worker.ts' : './pool-worker.js', import.meta.url);
+  return new Worker(url, fromSource ? { execArgv: ['--import', 'tsx'] } : {});
+}
+
+/** The float64 engine on all cores (Node). */
+export function poolEngine(opts: PoolOptions = {}): import('../engine.js').Engine {
+  const threads = opts.threads ?? availableParallelism();
+  return {
+    name: 'cpu',
+    describe: () => `float64 CPU, ${threads} thread${threads === 1 ? '' : 's'}`,
+    solve: (problem) => solveBatchParallel(problem, { ...opts, threads }),
+  };
+}

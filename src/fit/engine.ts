@@ -1,0 +1,28 @@
+/**
+ * What an engine is: something that solves every problem of a BatchProblem and returns the
+ * BatchResult arrays, with the status codes of status.ts. The float64 CPU engines (one thread,
+ * or a worker pool in Node) and the WebGPU engine all implement it, so everything above it
+ * (multi-start, best-of-starts, bootstrap, reports) is written once.
+ */
+import { solveRange } from './cpu/batch.js';
+import { allocateBatchResult, type BatchProblem, type BatchResult } from './problem.js';
+
+export interface Engine {
+  /** `cpu` for float64 engines; `webgpu` for the GPU engine. */
+  readonly name: string;
+  /** One line for reports: device, threads. */
+  describe(): string;
+  solve(problem: BatchProblem): Promise<BatchResult>;
+}
+
+/** The float64 engine on the calling thread (browsers' workers, small batches, tests). */
+export const singleThreadEngine: Engine = {
+  name: 'cpu',
+  describe: () => 'float64 CPU, 1 thread',
+  solve(problem) {
+    const nProblems = problem.nStarts * problem.nWeightSets;
+    const out = allocateBatchResult(nProblems, problem.law.free.length);
+    solveRange(problem, 0, nProblems, out);
+    return Promise.resolve(out);
+  },
+};

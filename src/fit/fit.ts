@@ -1,0 +1,285 @@
+/**
+ * The public fitting entry: one law, one dataset, many starts -> the best fit, its uncertainty, and
+ * how the starts fared. Engines solve the batch; this module owns everything around it that must
+ * not differ between engines: the start set, the screening pass, the choice of the best fit, the
+ * share of starts that reached it, and the float64 statistics at the optimum.
+ */
+import { LawfitError } from '../errors.js';
+import { naturalFromInternal, type CompiledLaw } from '../law/compile.js';
+import { describeTransform } from '../law/transforms.js';
+import type { Dataset } from '../data/dataset.js';
+import { startCosts } from './cpu/batch.js';
+import { uncertaintyAt, type Uncertainty } from './covariance.js';
+import { singleThreadEngine, type Engine } from './engine.js';
+import { LEAST_SQUARES, parseLoss, type LossSpec } from './losses.js';
+import { resolveLmOptions, type LmOptions } from './options.js';
+import { allocateBatchResult, prepareData, type BatchProblem, type BatchResult, type PreparedData } from './problem.js';
+import { makeStarts, type StartSpec } from './starts.js';
+import { isUsable, STATUS, STATUS_TABLE, statusInfo, type StatusInfo } from './status.js';
+
+export interface FitOptions {
+  /** Where to start. Default: the law's own grid. */
+  starts?: StartSpec;
+  /**
+   * Global strategy: evaluate the objective at every start and run LM only from the best `screen`.
+   * Default: the law's declared value when its own grid is used, otherwise no screening.
+   */
+  screen?: number;
+  /** Solver options; the loss defaults to the law's own (e.g. Huber 1e-3 for Chinchilla), else least squares. */
+  lm?: Partial<LmOptions>;
+  /** A start "reached the best" when its cost is within this relative distance of the best cost. Default 1e-6. */
+  reachTolerance?: number;
+  /** Default: the single-thread float64 engine (Node callers usually pass poolEngine()). */
+  engine?: Engine;
+  /** Keep every start's final parameters, cost and status in the result. Default false. */
+  keepStarts?: boolean;
+}
+
+export const DEFAULT_REACH_TOLERANCE = 1e-6;
+
+export interface ParamEstimate {
+  name: string;
+  value: number;
+  /** NaN when unavailable (fixed, or singular information matrix). */
+  stdError: number;
+  fixed: boolean;
+  transform: string;
+  /** Natural value at the start the best fit came from (NaN for fixed). */
+  start: number;
+}
+
+export interface FitStatistics {
+  /** Points with positive weight. */
+  nData: number;
+  nFree: number;
+  dof: number;
+  /** The objective as defined by the loss (0.5 sum w rho; for Huber, sum of Huber terms). */
+  objective: number;
+  /** Weighted residual sum of squares in residual space, sum w r^2. */
+  ssr: number;
+  reducedChiSquare: number;
+  /** Gaussian-likelihood information criteria from ssr, as lmfit defines them. */
+  aic: number;
+  bic: number;
+  /** Root mean square residual in residual space (weighted). */
+  rmse: number;
+}
+
+export interface StartSummary {
+  description: string;
+  count: number;
+  /** Starts LM actually ran from (count minus screened-out). */
+  fitted: number;
+  usable: number;
+  reachedBest: number;
+  /** reachedBest / count. */
+  shareReachedBest: number;
+  statusCounts: Record<string, number>;
+  bestStartIndex: number;
+}
+
+export interface FitResult {
+  law: CompiledLaw;
+  dataset: Dataset;
+  loss: LossSpec;
+  options: LmOptions;
+  params: ParamEstimate[];
+  statistics: FitStatistics;
+  status: StatusInfo;
+  iterations: number;
+  uncertainty: Uncertainty;
+  starts: StartSummary;
+  engine: string;
+  elapsedMs: number;
+  /** Internal coordinates of the best fit. */
+  bestInternal: Float64Array;
+  /** Per-start arrays when keepStarts was set. */
+  batch?: BatchResult;
+}
+
+/** The loss a fit uses: the caller's, else the law's declared default, else least squares. */
+export function resolveLoss(law: CompiledLaw, lm: Partial<LmOptions> | undefined): LossSpec {
+  if (lm?.loss !== undefined) return lm.loss;
+  const d = law.declaration.defaultLoss;
+  if (d === undefined) return LEAST_SQUARES;
+  const parsed = parseLoss(d);
+  if (parsed === undefined) throw new LawfitError('law-declaration', `law '${law.name}': default loss '${d}' is not a loss`);
+  return parsed;
+}
+
+export async function fitLaw(law: CompiledLaw, dataset: Dataset, opts: FitOptions = {}): Promise<FitResult> {
+  const t0 = performance.now();
+  const options = resolveLmOptions({ ...opts.lm, loss: resolveLoss(law, opts.lm) });
+  const data = prepareData(law, dataset);
+  const startSpec = opts.starts ?? { kind: 'default' };
+  const starts = makeStarts(law, startSpec);
+  const screen = opts.screen ?? (startSpec.kind === 'default' ? law.declaration.screen : undefined);
+  const engine = opts.engine ?? singleThreadEngine;
+  const p = law.free.length;
+
+  const full: BatchProblem = {
+    law,
+    data,
+    starts: starts.u,
+    nStarts: starts.count,
+    weights: data.baseWeights,
+    nWeightSets: 1,
+    options,
+  };
+  const batch = await solveWithScreening(engine, full, screen);
+
+  const reachTolerance = opts.reachTolerance ?? DEFAULT_REACH_TOLERANCE;
+  const best = pickBest(batch);
+  if (best < 0) {
+    const counts = countStatuses(batch);
+    throw new LawfitError(
+      'data-value',
+      `law '${law.name}' could not be evaluated from any of the ${starts.count} starts on ${dataset.source} (${formatCounts(counts)}); check the data's units and the start ranges`,
+    );
+  }
+  const bestCost = batch.cost[best]!;
+  let reached = 0;
+  let usable = 0;
+  for (let k = 0; k < batch.nProblems; k++) {
+    const c = batch.cost[k]!;
+    if (isUsable(batch.status[k]!)) usable++;
+    if (c <= bestCost + reachTolerance * Math.abs(bestCost)) reached++;
+  }
+  const bestU = batch.u.slice(best * p, best * p + p);
+  const uncertainty = uncertaintyAt(law, data, data.baseWeights, options.loss, bestU);
+  const statistics = statisticsAt(law, data, options.loss, bestU, batch.cost[best]!);
+  const natural = naturalFromInternal(law, bestU);
+  const startNat = naturalFromInternal(law, starts.u.subarray(best * p, best * p + p));
+  const params: ParamEstimate[] = law.declaration.params.map((d) => {
+    const j = law.free.findIndex((f) => f.name === d.name);
+    if (j < 0) return { name: d.name, value: law.fixed.get(d.name)!, stdError: NaN, fixed: true, transform: 'fixed', start: NaN };
+    return {
+      name: d.name,
+      value: natural[j]!,
+      stdError: uncertainty.stdErrors[j]!,
+      fixed: false,
+      transform: describeTransform(law.free[j]!.transform),
+      start: startNat[j]!,
+    };
+  });
+  const counts = countStatuses(batch);
+  const result: FitResult = {
+    law,
+    dataset,
+    loss: options.loss,
+    options,
+    params,
+    statistics,
+    status: statusInfo(batch.status[best]!),
+    iterations: batch.iterations[best]!,
+    uncertainty,
+    starts: {
+      description: starts.description + (screen !== undefined && screen < starts.count ? `, LM from the best ${screen} by start cost` : ''),
+      count: starts.count,
+      fitted: starts.count - (counts['screened-out'] ?? 0),
+      usable,
+      reachedBest: reached,
+      shareReachedBest: reached / starts.count,
+      statusCounts: counts,
+      bestStartIndex: best,
+    },
+    engine: engine.describe(),
+    elapsedMs: performance.now() - t0,
+    bestInternal: bestU,
+  };
+  if (opts.keepStarts === true) result.batch = batch;
+  return result;
+}
+
+/**
+ * Run the batch, first screening the starts by their initial cost when `screen` is set: only the
+ * best `screen` starts (per weight vector) are solved; the rest keep their start and cost with
+ * status SCREENED_OUT.
+ */
+export async function solveWithScreening(engine: Engine, problem: BatchProblem, screen: number | undefined): Promise<BatchResult> {
+  if (screen === undefined || screen >= problem.nStarts) return engine.solve(problem);
+  if (problem.nWeightSets !== 1) throw new Error('internal: screening is defined per weight vector; call it once per vector');
+  const p = problem.law.free.length;
+  const costs = startCosts(problem);
+  const order = Array.from(costs.keys())
+    .filter((k) => !Number.isNaN(costs[k]!))
+    .sort((a, b) => costs[a]! - costs[b]!);
+  const keep = order.slice(0, screen);
+  const sub = new Float64Array(keep.length * p);
+  keep.forEach((s, k) => sub.set(problem.starts.subarray(s * p, s * p + p), k * p));
+  const solved = await engine.solve({ ...problem, starts: sub, nStarts: keep.length });
+  const out = allocateBatchResult(problem.nStarts, p);
+  out.u.set(problem.starts);
+  for (let s = 0; s < problem.nStarts; s++) {
+    out.cost[s] = Number.isNaN(costs[s]!) ? NaN : costs[s]!;
+    out.status[s] = Number.isNaN(costs[s]!) ? STATUS.NONFINITE_START : STATUS.SCREENED_OUT;
+  }
+  keep.forEach((s, k) => {
+    out.u.set(solved.u.subarray(k * p, k * p + p), s * p);
+    out.cost[s] = solved.cost[k]!;
+    out.status[s] = solved.status[k]!;
+    out.iterations[s] = solved.iterations[k]!;
+  });
+  return out;
+}
+
+/** Index of the best fit: lowest cost among usable fits, else lowest finite cost among fitted ones; -1 if none. */
+export function pickBest(batch: BatchResult, from = 0, to = batch.nProblems): number {
+  let best = -1;
+  let bestUsable = false;
+  for (let k = from; k < to; k++) {
+    const c = batch.cost[k]!;
+    const st = batch.status[k]!;
+    if (!Number.isFinite(c) || st === STATUS.SCREENED_OUT || st === STATUS.NONFINITE_START) continue;
+    const u = isUsable(st);
+    if (best < 0 || (u && !bestUsable) || (u === bestUsable && c < batch.cost[best]!)) {
+      best = k;
+      bestUsable = u;
+    }
+  }
+  return best;
+}
+
+export function countStatuses(batch: BatchResult): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const s of batch.status) {
+    const name = STATUS_TABLE[s]?.name ?? `code-${s}`;
+    counts[name] = (counts[name] ?? 0) + 1;
+  }
+  return counts;
+}
+
+export function formatCounts(counts: Record<string, number>): string {
+  return Object.entries(counts)
+    .map(([k, v]) => `${v} ${k}`)
+    .join(', ');
+}
+
+function statisticsAt(law: CompiledLaw, data: PreparedData, _loss: LossSpec, u: ArrayLike<number>, objective: number): FitStatistics {
+  const nF = law.js.nFeatures;
+  let ssr = 0;
+  let wsum = 0;
+  let nData = 0;
+  for (let i = 0; i < data.n; i++) {
+    const w = data.baseWeights[i]!;
+    if (w === 0) continue;
+    nData++;
+    const r = data.yt[i]! - law.js.value(u, data.X, i * nF);
+    ssr += w * r * r;
+    wsum += w;
+  }
+  const p = law.free.length;
+  const dof = nData - p;
+  const chi = Math.max(ssr, 1e-300);
+  return {
+    nData,
+    nFree: p,
+    dof,
+    objective,
+    ssr,
+    reducedChiSquare: dof > 0 ? ssr / dof : NaN,
+    aic: nData * Math.log(chi / nData) + 2 * p,
+    bic: nData * Math.log(chi / nData) + Math.log(nData) * p,
+    rmse: Math.sqrt(ssr / wsum),
+  };
+}

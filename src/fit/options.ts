@@ -1,0 +1,83 @@
+/**
+ * Solver options: one table, each field with its default and the reason for it. Both engines (the
+ * float64 CPU engine and the f32 WebGPU engine) read their defaults from here, and `validateOptions`
+ * is the one place that checks a caller's values.
+ */
+import { LawfitError } from '../errors.js';
+import { LEAST_SQUARES, type LossSpec } from './losses.js';
+
+/**
+ * How Levenberg–Marquardt damps the normal equations (J'J + mu * D) h = -g:
+ * - `levenberg`: D = I. Chosen as the default by measurement: on the Chinchilla law from Hoffmann's
+ *   4,500-point grid, Jacobian-column scaling strands most starts at degenerate single-term fits (a
+ *   softmax weight underflows, its column vanishes, the scaled damping on it vanishes with it, and a
+ *   log-coefficient runs off to -1e4), while plain D = I keeps such steps bounded.
+ * - `marquardt`: D = diag of the largest J'J diagonal seen so far (MINPACK's `mode = 1` scaling,
+ *   scipy's `x_scale='jac'`): invariant to rescaling the parameters, which helps badly scaled
+ *   problems (NIST MGH10, Bennett5).
+ */
+export type DampingMode = 'levenberg' | 'marquardt';
+
+export interface LmOptions {
+  /** Trial steps before giving up with MAX_ITERATIONS. Each costs one residual + Jacobian pass. */
+  maxIterations: number;
+  /** Stop when the actual and predicted relative cost reductions are both below ftol (MINPACK ftol). */
+  ftol: number;
+  /** Stop when the step is below xtol * (|u| + xtol) (Madsen, Nielsen & Tingleff 2004, eq. 3.2b). */
+  xtol: number;
+  /** Stop when max_j |cos(angle between r and column j of J)| <= gtol (MINPACK gtol). */
+  gtol: number;
+  damping: DampingMode;
+  /** Initial mu = tau * max_j (J'J)_jj (Nielsen 1999); 1e-3 for starts believed far from the optimum. */
+  tau: number;
+  /** Robust loss applied to the residuals (see losses.ts). */
+  loss: LossSpec;
+}
+
+export interface OptionDoc {
+  key: keyof LmOptions;
+  summary: string;
+}
+
+export const DEFAULT_LM_OPTIONS: Readonly<LmOptions> = Object.freeze({
+  maxIterations: 1000,
+  ftol: 1e-12,
+  xtol: 1e-12,
+  gtol: 1e-12,
+  damping: 'levenberg',
+  tau: 1e-3,
+  loss: LEAST_SQUARES,
+});
+
+export const LM_OPTION_DOCS: readonly OptionDoc[] = [
+  { key: 'maxIterations', summary: 'trial steps before giving up (status max-iterations)' },
+  { key: 'ftol', summary: 'relative cost reduction (actual and predicted) at which to stop' },
+  { key: 'xtol', summary: 'relative step size at which to stop' },
+  { key: 'gtol', summary: 'gradient orthogonality (max cosine) at which to stop' },
+  { key: 'damping', summary: "'levenberg' (mu I, the default) or 'marquardt' (mu diag(J'J), MINPACK's scaling)" },
+  { key: 'tau', summary: "initial damping relative to the largest diagonal of J'J" },
+  { key: 'loss', summary: "robust loss: 'linear', 'huber:DELTA', 'soft_l1:DELTA', 'cauchy:DELTA', 'arctan:DELTA'" },
+];
+
+export function resolveLmOptions(partial: Partial<LmOptions> | undefined): LmOptions {
+  const o: LmOptions = { ...DEFAULT_LM_OPTIONS, ...stripUndefined(partial ?? {}) };
+  validateOptions(o);
+  return o;
+}
+
+export function validateOptions(o: LmOptions): void {
+  const bad = (key: string, why: string): never => {
+    throw new LawfitError('bad-option', `option ${key}: ${why}`);
+  };
+  if (!Number.isInteger(o.maxIterations) || o.maxIterations < 1) bad('maxIterations', `must be a positive integer, got ${o.maxIterations}`);
+  for (const k of ['ftol', 'xtol', 'gtol'] as const) {
+    if (!(o[k] >= 0) || !Number.isFinite(o[k])) bad(k, `must be a finite number >= 0, got ${o[k]}`);
+  }
+  if (o.damping !== 'levenberg' && o.damping !== 'marquardt') bad('damping', `must be 'levenberg' or 'marquardt', got '${String(o.damping)}'`);
+  if (!(o.tau > 0) || !Number.isFinite(o.tau)) bad('tau', `must be a finite number > 0, got ${o.tau}`);
+  if (!(o.loss.delta > 0) || !Number.isFinite(o.loss.delta)) bad('loss', `scale must be > 0, got ${o.loss.delta}`);
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,84 @@
+/**
+ * Straight-line code emission shared by every target language. A dialect says how to write a
+ * literal, a declaration and each node operation; this module decides what to emit and in which
+ * order: one temporary per graph node, arguments before uses, leaves (parameters and hoisted
+ * features) read once at the top.
+ */
+import type { Graph, GraphNode } from './graph.js';
+
+export interface Dialect {
+  /** A numeric literal. */
+  lit(v: number): string;
+  /** A statement declaring temporary `name` = `expr`. */
+  decl(name: string, expr: string): string;
+  /** Expression for a non-leaf node given its argument expressions. */
+  op(node: GraphNode, args: readonly string[]): string;
+}
+
+export interface LeafNames {
+  /** Expression reading free parameter j. */
+  param(j: number): string;
+  /** Expression reading feature column k (the k-th hoisted node). */
+  feature(k: number): string;
+  /** Expression reading raw input k; only the host-side feature code has these. */
+  input?(k: number): string;
+}
+
+/**
+ * Emit statements computing `outputs`. Returns the statements and, for each output, the expression
+ * naming its value (a temporary or a literal).
+ */
+export function emitStraightLine(
+  g: Graph,
+  outputs: readonly number[],
+  featureNodes: readonly number[],
+  leaves: LeafNames,
+  dialect: Dialect,
+  prefix = 't',
+): { lines: string[]; results: string[] } {
+  const featureIndex = new Map(featureNodes.map((id, k) => [id, k]));
+  const names = new Map<number, string>();
+  const lines: string[] = [];
+
+  const visitOrder = topoStoppingAtFeatures(g, outputs, featureIndex);
+  for (const id of visitOrder) {
+    const n = g.node(id);
+    const fk = featureIndex.get(id);
+    let expr: string;
+    if (n.op === 'const') {
+      names.set(id, dialect.lit(n.value));
+      continue;
+    } else if (fk !== undefined) {
+      expr = leaves.feature(fk);
+    } else if (n.op === 'param') {
+      expr = leaves.param(n.value);
+    } else if (n.op === 'input') {
+      if (leaves.input === undefined) throw new Error(`internal: raw input ${n.value} reached the evaluator without being hoisted`);
+      expr = leaves.input(n.value);
+    } else {
+      expr = dialect.op(
+        n,
+        n.args.map((a) => names.get(a)!),
+      );
+    }
+    const name = `${prefix}${id}`;
+    lines.push(dialect.decl(name, expr));
+    names.set(id, name);
+  }
+  return { lines, results: outputs.map((o) => names.get(o)!) };
+}
+
+/** Topological order of the nodes the outputs need, treating hoisted features as leaves. */
+function topoStoppingAtFeatures(g: Graph, outputs: readonly number[], features: ReadonlyMap<number, number>): number[] {
+  const seen = new Set<number>();
+  const order: number[] = [];
+  const visit = (id: number): void => {
+    if (seen.has(id)) return;
+    seen.add(id);
+    if (!features.has(id)) for (const a of g.node(id).args) visit(a);
+    order.push(id);
+  };
+  // Iterative deepening is unnecessary: law graphs are a few hundred nodes deep at most.
+  for (const o of outputs) visit(o);
+  return order;
+}

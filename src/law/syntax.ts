@@ -1,0 +1,375 @@
+/**
+ * The formula language: tokens, syntax tree and a recursive-descent parser.
+ *
+ * Grammar (lowest precedence first; `^` is right-associative and binds tighter than unary minus,
+ * so `-x^2` is `-(x^2)` and `2^-3` is `2^(-3)`, as in mathematics):
+ *
+ *   program    := { binding (';' | newline) } expr
+ *   binding    := NAME '=' expr
+ *   expr       := or
+ *   or         := and { '||' and }
+ *   and        := cmp { '&&' cmp }
+ *   cmp        := sum [ ('==' | '!=' | '<' | '<=' | '>' | '>=') sum ]
+ *   sum        := product { ('+' | '-') product }
+ *   product    := unary { ('*' | '/') unary }
+ *   unary      := ('-' | '+' | '!') unary | power
+ *   power      := atom [ '^' unary ]
+ *   atom       := NUMBER | NAME | NAME '(' [ expr { ',' expr } ] ')' | '(' expr ')'
+ *
+ * Comments run from `#` to the end of the line. Comparisons and logic exist for data filters
+ * (`--where 'excluded_outlier == 0'`); the law checker rejects them inside laws because they have
+ * no derivative.
+ */
+import { FormulaError, type SourcePosition } from '../errors.js';
+
+export type BinaryOp = '+' | '-' | '*' | '/' | '^' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '&&' | '||';
+export type UnaryOp = '-' | '+' | '!';
+
+export type Expr =
+  | { kind: 'number'; value: number; pos: number }
+  | { kind: 'name'; name: string; pos: number }
+  | { kind: 'unary'; op: UnaryOp; arg: Expr; pos: number }
+  | { kind: 'binary'; op: BinaryOp; left: Expr; right: Expr; pos: number }
+  | { kind: 'call'; fn: string; args: Expr[]; pos: number };
+
+export interface Binding {
+  name: string;
+  expr: Expr;
+  pos: number;
+}
+
+/** A parsed formula: optional named intermediate results, then the result expression. */
+export interface Program {
+  source: string;
+  bindings: Binding[];
+  result: Expr;
+}
+
+type TokenKind = 'number' | 'name' | 'op' | '(' | ')' | ',' | 'sep' | 'eof';
+interface Token {
+  kind: TokenKind;
+  text: string;
+  pos: number;
+  value?: number;
+}
+
+const TWO_CHAR_OPS = ['==', '!=', '<=', '>=', '&&', '||', '**'];
+const ONE_CHAR_OPS = '+-*/^<>=!';
+
+export function positionOf(source: string, offset: number): SourcePosition {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < source.length; i++) {
+    if (source[i] === '\n') {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { offset, line, col: offset - lineStart + 1 };
+}
+
+export function formulaError(
+  code: ConstructorParameters<typeof FormulaError>[0],
+  source: string,
+  offset: number,
+  detail: string,
+): FormulaError {
+  return new FormulaError(code, positionOf(source, offset), detail, source);
+}
+
+function tokenize(source: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  const n = source.length;
+  while (i < n) {
+    const c = source[i]!;
+    if (c === '#') {
+      while (i < n && source[i] !== '\n') i++;
+      continue;
+    }
+    if (c === '\n' || c === ';') {
+      tokens.push({ kind: 'sep', text: c, pos: i });
+      i++;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\r') {
+      i++;
+      continue;
+    }
+    if (/[0-9.]/.test(c)) {
+      const m = /^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?/.exec(source.slice(i));
+      if (m === null) throw formulaError('formula-syntax', source, i, `malformed number`);
+      // A number immediately followed by a letter (e.g. `2x`, `1e`) is a typo, not implicit multiplication.
+      const after = source[i + m[0].length];
+      if (after !== undefined && /[A-Za-z_]/.test(after)) {
+        throw formulaError('formula-syntax', source, i, `malformed number '${m[0]}${after}'; write multiplication as '*'`);
+      }
+      tokens.push({ kind: 'number', text: m[0], pos: i, value: Number(m[0]) });
+      i += m[0].length;
+      continue;
+    }
+    if (/[A-Za-z_]/.test(c)) {
+      const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(source.slice(i))!;
+      tokens.push({ kind: 'name', text: m[0], pos: i });
+      i += m[0].length;
+      continue;
+    }
+    if (c === '(' || c === ')' || c === ',') {
+      tokens.push({ kind: c, text: c, pos: i });
+      i++;
+      continue;
+    }
+    const two = source.slice(i, i + 2);
+    if (TWO_CHAR_OPS.includes(two)) {
+      tokens.push({ kind: 'op', text: two === '**' ? '^' : two, pos: i });
+      i += 2;
+      continue;
+    }
+    if (ONE_CHAR_OPS.includes(c)) {
+      tokens.push({ kind: 'op', text: c, pos: i });
+      i++;
+      continue;
+    }
+    throw formulaError('formula-syntax', source, i, `unexpected character '${c}'`);
+  }
+  tokens.push({ kind: 'eof', text: '', pos: n });
+  return tokens;
+}
+
+class Parser {
+  private i = 0;
+  constructor(
+    private readonly source: string,
+    private readonly tokens: Token[],
+  ) {}
+
+  private peek(k = 0): Token {
+    return this.tokens[Math.min(this.i + k, this.tokens.length - 1)]!;
+  }
+  private next(): Token {
+    const t = this.peek();
+    if (t.kind !== 'eof') this.i++;
+    return t;
+  }
+  private fail(t: Token, detail: string): never {
+    throw formulaError('formula-syntax', this.source, t.pos, detail);
+  }
+  private describe(t: Token): string {
+    if (t.kind === 'eof') return 'end of formula';
+    if (t.kind === 'sep') return t.text === ';' ? "';'" : 'end of line';
+    return `'${t.text}'`;
+  }
+
+  parseProgram(): Program {
+    const bindings: Binding[] = [];
+    this.skipSeps();
+    for (;;) {
+      const t = this.peek();
+      if (t.kind === 'name' && this.peek(1).kind === 'op' && this.peek(1).text === '=') {
+        this.next();
+        this.next();
+        const expr = this.parseExpr();
+        bindings.push({ name: t.text, expr, pos: t.pos });
+        const sep = this.peek();
+        if (sep.kind !== 'sep') this.fail(sep, `expected ';' or a new line after the definition of '${t.text}', found ${this.describe(sep)}`);
+        this.skipSeps();
+        continue;
+      }
+      if (t.kind === 'eof') {
+        if (bindings.length > 0) this.fail(t, 'the formula ends with a definition; the last line must be the result expression');
+        this.fail(t, 'empty formula');
+      }
+      const result = this.parseExpr();
+      this.skipSeps();
+      const end = this.peek();
+      if (end.kind !== 'eof') this.fail(end, `unexpected ${this.describe(end)} after the result expression`);
+      return { source: this.source, bindings, result };
+    }
+  }
+
+  /** Parse a single expression (no bindings), e.g. a data filter or a derived column. */
+  parseSingle(): Expr {
+    const e = this.parseExpr();
+    const end = this.peek();
+    if (end.kind !== 'eof') this.fail(end, `unexpected ${this.describe(end)}`);
+    return e;
+  }
+
+  private skipSeps(): void {
+    while (this.peek().kind === 'sep') this.next();
+  }
+
+  private parseExpr(): Expr {
+    return this.parseOr();
+  }
+
+  private parseBinaryLevel(ops: readonly string[], sub: () => Expr, single = false): Expr {
+    let left = sub();
+    for (;;) {
+      const t = this.peek();
+      if (t.kind === 'op' && ops.includes(t.text)) {
+        this.next();
+        const right = sub();
+        left = { kind: 'binary', op: t.text as BinaryOp, left, right, pos: t.pos };
+        if (single) {
+          const again = this.peek();
+          if (again.kind === 'op' && ops.includes(again.text)) this.fail(again, 'comparisons cannot be chained; use && between them');
+          return left;
+        }
+      } else {
+        return left;
+      }
+    }
+  }
+
+  private parseOr(): Expr {
+    return this.parseBinaryLevel(['||'], () => this.parseAnd());
+  }
+  private parseAnd(): Expr {
+    return this.parseBinaryLevel(['&&'], () => this.parseCmp());
+  }
+  private parseCmp(): Expr {
+    const e = this.parseBinaryLevel(['==', '!=', '<', '<=', '>', '>='], () => this.parseSum(), true);
+    const t = this.peek();
+    if (t.kind === 'op' && t.text === '=') this.fail(t, "unexpected '='; use '==' to compare");
+    return e;
+  }
+  private parseSum(): Expr {
+    return this.parseBinaryLevel(['+', '-'], () => this.parseProduct());
+  }
+  private parseProduct(): Expr {
+    return this.parseBinaryLevel(['*', '/'], () => this.parseUnary());
+  }
+  private parseUnary(): Expr {
+    const t = this.peek();
+    if (t.kind === 'op' && (t.text === '-' || t.text === '+' || t.text === '!')) {
+      this.next();
+      const arg = this.parseUnary();
+      return { kind: 'unary', op: t.text as UnaryOp, arg, pos: t.pos };
+    }
+    return this.parsePower();
+  }
+  private parsePower(): Expr {
+    const base = this.parseAtom();
+    const t = this.peek();
+    if (t.kind === 'op' && t.text === '^') {
+      this.next();
+      const exponent = this.parseUnary();
+      return { kind: 'binary', op: '^', left: base, right: exponent, pos: t.pos };
+    }
+    return base;
+  }
+  private parseAtom(): Expr {
+    const t = this.next();
+    switch (t.kind) {
+      case 'number':
+        return { kind: 'number', value: t.value!, pos: t.pos };
+      case 'name': {
+        if (this.peek().kind === '(') {
+          this.next();
+          const args: Expr[] = [];
+          if (this.peek().kind !== ')') {
+            for (;;) {
+              args.push(this.parseExpr());
+              const sep = this.peek();
+              if (sep.kind === ',') {
+                this.next();
+                continue;
+              }
+              if (sep.kind === ')') break;
+              this.fail(sep, `expected ',' or ')' in the arguments of '${t.text}', found ${this.describe(sep)}`);
+            }
+          }
+          this.next();
+          return { kind: 'call', fn: t.text, args, pos: t.pos };
+        }
+        return { kind: 'name', name: t.text, pos: t.pos };
+      }
+      case '(': {
+        const inner = this.parseExpr();
+        const close = this.peek();
+        if (close.kind !== ')') this.fail(close, `expected ')' to close the '(' at col ${positionOf(this.source, t.pos).col}, found ${this.describe(close)}`);
+        this.next();
+        return inner;
+      }
+      default:
+        this.fail(t, `expected a number, a name or '(', found ${this.describe(t)}`);
+    }
+  }
+}
+
+/** Parse a law formula (bindings allowed). Throws FormulaError with the position on bad syntax. */
+export function parseProgram(source: string): Program {
+  return new Parser(source, tokenize(source)).parseProgram();
+}
+
+/** Parse one expression (no bindings): data filters and derived columns. */
+export function parseExpression(source: string): Expr {
+  return new Parser(source, tokenize(source)).parseSingle();
+}
+
+/** Every name referenced by an expression (not function names), with the offset of its first use. */
+export function freeNames(e: Expr, out: Map<string, number> = new Map()): Map<string, number> {
+  switch (e.kind) {
+    case 'number':
+      break;
+    case 'name':
+      if (!out.has(e.name)) out.set(e.name, e.pos);
+      break;
+    case 'unary':
+      freeNames(e.arg, out);
+      break;
+    case 'binary':
+      freeNames(e.left, out);
+      freeNames(e.right, out);
+      break;
+    case 'call':
+      for (const a of e.args) freeNames(a, out);
+      break;
+  }
+  return out;
+}
+
+/** Print an expression back as formula text (fully parenthesised where precedence requires). */
+export function printExpr(e: Expr): string {
+  const prec = (x: Expr): number => {
+    if (x.kind === 'binary') {
+      switch (x.op) {
+        case '||':
+          return 1;
+        case '&&':
+          return 2;
+        case '+':
+        case '-':
+          return 4;
+        case '*':
+        case '/':
+          return 5;
+        case '^':
+          return 7;
+        default:
+          return 3;
+      }
+    }
+    if (x.kind === 'unary') return 6;
+    return 8;
+  };
+  const wrap = (x: Expr, min: number): string => (prec(x) < min ? `(${printExpr(x)})` : printExpr(x));
+  switch (e.kind) {
+    case 'number':
+      return String(e.value);
+    case 'name':
+      return e.name;
+    case 'unary':
+      return `${e.op}${wrap(e.arg, 6)}`;
+    case 'call':
+      return `${e.fn}(${e.args.map(printExpr).join(', ')})`;
+    case 'binary': {
+      const p = prec(e);
+      if (e.op === '^') return `${wrap(e.left, 8)}^${wrap(e.right, 6)}`;
+      const rightMin = e.op === '-' || e.op === '/' ? p + 1 : p;
+      const sp = e.op === '*' || e.op === '/' ? '' : ' ';
+      return `${wrap(e.left, p)}${sp}${e.op}${sp}${wrap(e.right, rightMin)}`;
+    }
+  }
+}
