@@ -34,16 +34,19 @@ export interface LossInfo {
   rho(z: number): number;
   /** rho'(z). */
   rho1(z: number): number;
+  /** rho''(z) (used only by the covariance: psi'(r) = rho'(z) + 2 z rho''(z)). */
+  rho2(z: number): number;
 }
 
 export const LOSSES: readonly LossInfo[] = [
-  { kind: 'linear', code: 0, summary: 'least squares: rho(z) = z', rho: (z) => z, rho1: () => 1 },
+  { kind: 'linear', code: 0, summary: 'least squares: rho(z) = z', rho: (z) => z, rho1: () => 1, rho2: () => 0 },
   {
     kind: 'huber',
     code: 1,
     summary: 'Huber: rho(z) = z for z <= 1, 2 sqrt(z) - 1 beyond',
     rho: (z) => (z <= 1 ? z : 2 * Math.sqrt(z) - 1),
     rho1: (z) => (z <= 1 ? 1 : 1 / Math.sqrt(z)),
+    rho2: (z) => (z <= 1 ? 0 : -0.5 * Math.pow(z, -1.5)),
   },
   {
     kind: 'soft_l1',
@@ -51,9 +54,10 @@ export const LOSSES: readonly LossInfo[] = [
     summary: 'smooth L1: rho(z) = 2 (sqrt(1 + z) - 1)',
     rho: (z) => 2 * (Math.sqrt(1 + z) - 1),
     rho1: (z) => 1 / Math.sqrt(1 + z),
+    rho2: (z) => -0.5 * Math.pow(1 + z, -1.5),
   },
-  { kind: 'cauchy', code: 3, summary: 'Cauchy: rho(z) = log(1 + z)', rho: (z) => Math.log1p(z), rho1: (z) => 1 / (1 + z) },
-  { kind: 'arctan', code: 4, summary: 'arctan: rho(z) = arctan(z)', rho: (z) => Math.atan(z), rho1: (z) => 1 / (1 + z * z) },
+  { kind: 'cauchy', code: 3, summary: 'Cauchy: rho(z) = log(1 + z)', rho: (z) => Math.log1p(z), rho1: (z) => 1 / (1 + z), rho2: (z) => -1 / ((1 + z) * (1 + z)) },
+  { kind: 'arctan', code: 4, summary: 'arctan: rho(z) = arctan(z)', rho: (z) => Math.atan(z), rho1: (z) => 1 / (1 + z * z), rho2: (z) => (-2 * z) / ((1 + z * z) * (1 + z * z)) },
 ];
 
 export const LEAST_SQUARES: LossSpec = { kind: 'linear', delta: 1 };

@@ -27,6 +27,9 @@ export type StartSpec =
   | { kind: 'random'; count: number; seed: number }
   | { kind: 'points'; points: readonly (readonly number[])[] };
 
+/** Starts for a law that declares no start axes or ranges at all. */
+export const DEFAULT_SOBOL_STARTS = 256;
+
 /** Used when a parameter has neither a start axis nor a range. */
 export const FALLBACK_RANGE = { log: [1e-3, 1e3] as const, none: [-1, 1] as const };
 
@@ -67,6 +70,13 @@ function axisOf(law: CompiledLaw, fp: FreeParam): readonly number[] {
 export function makeStarts(law: CompiledLaw, spec: StartSpec): StartSet {
   switch (spec.kind) {
     case 'default': {
+      // A law that says nothing about where to start (a formula typed on the command line) gets
+      // a Sobol design over its ranges rather than a single guessed point.
+      const silent = law.free.every((fp) => {
+        const d = law.declaration.params[fp.declIndex]!;
+        return (d.start === undefined || d.start.length === 0) && d.range === undefined;
+      });
+      if (silent) return spread(law, DEFAULT_SOBOL_STARTS, sobolPoints(DEFAULT_SOBOL_STARTS, law.free.length), `Sobol (${DEFAULT_SOBOL_STARTS} points over default ranges; the law declares no starts)`);
       const axes = law.free.map((fp) => axisOf(law, fp));
       return productGrid(law, axes, `law grid`);
     }

@@ -6,9 +6,12 @@
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { allocateBatchResult, type BatchProblem, type BatchResult } from '../problem.js';
 import { solveRange } from './batch.js';
 import type { PoolChunk, PoolInit, PoolReply } from './pool-protocol.js';
+import type { Engine } from '../engine.js';
 
 export interface PoolOptions {
   /** Worker threads; default: the machine's available parallelism. */
@@ -86,15 +89,20 @@ export async function solveBatchParallel(problem: BatchProblem, opts: PoolOption
 }
 
 function spawnWorker(): Worker {
-  // From the TypeScript sources (tests, tsx) the worker is a .ts file and needs tsx's loader;
-  // from the built package it is plain JavaScript.
-  const fromSource = import.meta.url.endsWith('.ts');
-  const url = new URL(fromSource ? './pool-worker.ts' : './pool-worker.js', import.meta.url);
-  return new Worker(url, fromSource ? { execArgv: ['--import', 'tsx'] } : {});
+  // From the built package the worker is plain JavaScript. From the TypeScript sources (tests,
+  // `node --import tsx`) it is a .ts file: a tiny bootstrap registers tsx's loader in the worker
+  // first (execArgv loaders do not reach worker threads started inside a test runner's workers).
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./pool-worker.js', import.meta.url));
+  const target = fileURLToPath(new URL('./pool-worker.ts', import.meta.url));
+  const tsxCjs = createRequire(import.meta.url).resolve('tsx/cjs/api');
+  // tsx's ESM hooks register only on the main thread under Node 20; its CommonJS hooks work in
+  // any thread and compile the worker's module tree on require.
+  const bootstrap = `require(${JSON.stringify(tsxCjs)}).register(); require(${JSON.stringify(target)});`;
+  return new Worker(bootstrap, { eval: true });
 }
 
 /** The float64 engine on all cores (Node). */
-export function poolEngine(opts: PoolOptions = {}): import('../engine.js').Engine {
+export function poolEngine(opts: PoolOptions = {}): Engine {
   const threads = opts.threads ?? availableParallelism();
   return {
     name: 'cpu',

@@ -1,0 +1,145 @@
+/**
+ * `lawfit fit FILE (--law NAME | --formula TEXT) --x IN=COL[,...] --y COL [...]`: fit a law to a
+ * data file, print the report, optionally write the JSON artifact.
+ */
+import { parseArgs } from 'node:util';
+import { LawfitError } from '../../errors.js';
+import { loadDataset, parseColumnMap, type DataSpec } from '../../data/index.js';
+import type { FormatChoice } from '../../data/read-table.js';
+import { poolEngine } from '../../fit/cpu/pool.js';
+import { DEFAULT_REACH_TOLERANCE, fitLaw } from '../../fit/fit.js';
+import type { LmOptions } from '../../fit/options.js';
+import { makeArtifact } from '../../report/artifact.js';
+import { writeArtifactFile } from '../../report/artifact-file.js';
+import { summarizeFit } from '../../report/summary.js';
+import { renderTextReport } from '../../report/text.js';
+import { parseGrid, parseLossFlag, parseNumber, parsePositiveInt, parseStarts } from '../args.js';
+import type { Io } from '../io.js';
+import { compileFromFlags } from '../law-flags.js';
+
+export const FIT_USAGE = `usage: lawfit fit FILE (--law NAME | --formula TEXT) --x IN=COL[,IN=EXPR...] --y COL [options]
+
+Fit a scaling law to the runs in FILE (CSV, TSV, JSON or JSONL) and print the report.
+
+law
+  --law NAME              a built-in law (see 'lawfit laws')
+  --formula TEXT          your own law, e.g. 'E + A/N^alpha + B/D^beta'; its inputs are the
+                          names mapped by --x, every other name is a parameter
+  --positive A,B          (--formula) keep these parameters positive (fitted as log)
+  --transform P=T         P's transform: none, log, or bounded:LO:HI (repeatable)
+  --fix P=VALUE           hold P at VALUE (repeatable);  --free P  frees a parameter fixed by default
+  --space S               residuals in linear, log or log1p space (default: the law's)
+data
+  --x IN=COL,...          law inputs from columns or expressions (M=D_tokens/N_params)
+  --y COL                 the target column (or expression)
+  --weights COL           observation weights (>= 0)
+  --where EXPR            keep rows where EXPR holds, e.g. 'excluded_outlier == 0'
+  --format F              csv, tsv, json or jsonl (default: from the file name)
+fitting
+  --loss L                linear, huber:DELTA, soft_l1:DELTA, cauchy:DELTA, arctan:DELTA
+                          (default: the law's, e.g. huber:1e-3 for chinchilla; else linear)
+  --starts S              law (the law's own grid, default), sobol:N or random:N
+  --grid P=VALUES         replace P's start axis: 0,0.5,1 or lin:LO:HI:N or log:LO:HI:N (repeatable)
+  --range P=LO:HI         P's range for sobol/random starts (repeatable)
+  --screen K              run LM only from the K starts with the lowest starting objective
+  --seed S                seed for random starts (default 0)
+  --max-iter N --ftol X --xtol X --gtol X --damping levenberg|marquardt
+  --threads N             CPU threads (default: all cores)
+output
+  --out FILE              write the JSON artifact (reprint it with 'lawfit report FILE')
+  --quiet                 do not print the report
+`;
+
+export async function fitCommand(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      law: { type: 'string' },
+      formula: { type: 'string' },
+      positive: { type: 'string', multiple: true, default: [] },
+      transform: { type: 'string', multiple: true, default: [] },
+      fix: { type: 'string', multiple: true, default: [] },
+      free: { type: 'string', multiple: true, default: [] },
+      space: { type: 'string' },
+      x: { type: 'string' },
+      y: { type: 'string' },
+      weights: { type: 'string' },
+      where: { type: 'string' },
+      format: { type: 'string' },
+      loss: { type: 'string' },
+      starts: { type: 'string' },
+      grid: { type: 'string', multiple: true, default: [] },
+      range: { type: 'string', multiple: true, default: [] },
+      screen: { type: 'string' },
+      seed: { type: 'string' },
+      'max-iter': { type: 'string' },
+      ftol: { type: 'string' },
+      xtol: { type: 'string' },
+      gtol: { type: 'string' },
+      damping: { type: 'string' },
+      threads: { type: 'string' },
+      out: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    io.out(FIT_USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new LawfitError('bad-option', `fit takes one data file, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}\n\n${FIT_USAGE}`);
+  const file = positionals[0]!;
+  if (values.x === undefined) throw new LawfitError('bad-option', '--x is required: map the law inputs to columns, e.g. --x N=N_params,D=D_tokens');
+  if (values.y === undefined) throw new LawfitError('bad-option', '--y is required: the target column, e.g. --y loss');
+  const inputs = parseColumnMap(values.x, '--x');
+  const law = compileFromFlags(
+    {
+      ...(values.law !== undefined ? { law: values.law } : {}),
+      ...(values.formula !== undefined ? { formula: values.formula } : {}),
+      fix: values.fix,
+      free: values.free,
+      transform: values.transform,
+      positive: values.positive,
+      range: values.range,
+      ...(values.space !== undefined ? { space: values.space } : {}),
+    },
+    Object.keys(inputs),
+  );
+  const spec: DataSpec = {
+    inputs,
+    target: values.y,
+    ...(values.weights !== undefined ? { weights: values.weights } : {}),
+    ...(values.where !== undefined ? { where: values.where } : {}),
+  };
+  const format = (values.format ?? 'auto') as FormatChoice;
+  if (!['auto', 'csv', 'tsv', 'json', 'jsonl'].includes(format)) throw new LawfitError('bad-option', `--format: expected csv, tsv, json or jsonl, got '${format}'`);
+
+  const seed = values.seed !== undefined ? parseNumber('--seed', values.seed) : 0;
+  const startSpec = parseStarts(values.starts, parseGrid(values.grid), seed);
+  const lm: Partial<LmOptions> = {};
+  if (values.loss !== undefined) lm.loss = parseLossFlag(values.loss);
+  if (values['max-iter'] !== undefined) lm.maxIterations = parsePositiveInt('--max-iter', values['max-iter']);
+  if (values.ftol !== undefined) lm.ftol = parseNumber('--ftol', values.ftol);
+  if (values.xtol !== undefined) lm.xtol = parseNumber('--xtol', values.xtol);
+  if (values.gtol !== undefined) lm.gtol = parseNumber('--gtol', values.gtol);
+  if (values.damping !== undefined) lm.damping = values.damping as LmOptions['damping'];
+  const screen = values.screen !== undefined ? parsePositiveInt('--screen', values.screen) : undefined;
+  const threads = values.threads !== undefined ? parsePositiveInt('--threads', values.threads) : undefined;
+
+  const dataset = await loadDataset(file, spec, law.inputNames, format);
+  const result = await fitLaw(law, dataset, {
+    starts: startSpec,
+    ...(screen !== undefined ? { screen } : {}),
+    lm,
+    engine: poolEngine(threads !== undefined ? { threads } : {}),
+  });
+  const summary = summarizeFit(result, DEFAULT_REACH_TOLERANCE);
+  if (!values.quiet) io.out(renderTextReport(summary));
+  if (values.out !== undefined) {
+    await writeArtifactFile(values.out, makeArtifact(summary, startSpec, { command: ['lawfit', 'fit', ...argv], seed, ...(screen !== undefined ? { screen } : {}) }));
+    if (!values.quiet) io.out(`wrote ${values.out}\n`);
+  }
+  return 0;
+}

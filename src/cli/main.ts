@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+/**
+ * The `lawfit` command. Dispatches to one module per subcommand; turns errors into one clear line
+ * and an exit code: 0 success, 2 bad input (anything the user supplied: files, flags, formulas),
+ * 1 internal error (a bug: the message asks for a report).
+ */
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { isLawfitError } from '../errors.js';
+import { LAWFIT_VERSION } from '../version.js';
+import { demoCommand, DEMO_USAGE } from './commands/demo.js';
+import { fitCommand, FIT_USAGE } from './commands/fit.js';
+import { lawsCommand } from './commands/laws.js';
+import { reportCommand } from './commands/report.js';
+import { EXIT, processIo, type Io } from './io.js';
+
+export const USAGE = `lawfit ${LAWFIT_VERSION}: fit neural scaling laws, verified in float64
+
+usage: lawfit <command> [options]
+
+commands
+  demo                  fit the chinchilla law to a built-in synthetic ladder (the main job, end to end)
+  fit FILE ...          fit a law to your runs (lawfit fit --help)
+  laws [NAME]           list the built-in laws, or show one in full
+  report RESULT.json    print the report of a saved fit again
+
+  lawfit <command> --help   for a command's options
+`;
+
+type Command = (argv: string[], io: Io) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  demo: demoCommand,
+  fit: fitCommand,
+  laws: lawsCommand,
+  report: reportCommand,
+};
+
+/** Run the CLI in-process (tests call this); returns the exit code. */
+export async function runCli(argv: string[], io: Io = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(USAGE);
+    return name === undefined ? EXIT.BAD_INPUT : EXIT.OK;
+  }
+  if (name === '--version' || name === '-v') {
+    io.out(`${LAWFIT_VERSION}\n`);
+    return EXIT.OK;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    io.err(`lawfit: unknown command '${name}'\n\n${USAGE}`);
+    return EXIT.BAD_INPUT;
+  }
+  try {
+    return await command(rest, io);
+  } catch (e) {
+    if (isLawfitError(e) && e.badInput !== false) {
+      io.err(`lawfit ${name}: error: ${e.message}\n`);
+      return EXIT.BAD_INPUT;
+    }
+    // node:util parseArgs reports unknown or malformed flags with these codes.
+    const code = (e as { code?: unknown } | null)?.code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      const usage = name === 'fit' ? FIT_USAGE : name === 'demo' ? DEMO_USAGE : '';
+      io.err(`lawfit ${name}: error: ${(e as Error).message}\n${usage !== '' ? `\n${usage}` : ''}`);
+      return EXIT.BAD_INPUT;
+    }
+    io.err(`lawfit ${name}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\nThis is a bug in lawfit; please report it with the command line.\n`);
+    return EXIT.INTERNAL;
+  }
+}
+
+/** True when this file is the program being run (directly, or through npm's bin symlink). */
+function isMainModule(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(script)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isMainModule()) {
+  runCli(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`lawfit: internal error: ${String(e)}\n`);
+      process.exitCode = EXIT.INTERNAL;
+    },
+  );
+}

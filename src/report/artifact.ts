@@ -1,0 +1,65 @@
+/**
+ * The JSON artifact of a fit: what was fitted (the law's full declaration, data source, digest and
+ * mapping), how (options, start specification, seed, version) and the result (a FitSummary). A
+ * report can be printed again from it, and later commands read it instead of refitting.
+ *
+ * Writes are atomic (a temporary file renamed into place), so an interrupted run never leaves a
+ * half-written artifact.
+ */
+import { LawfitError } from '../errors.js';
+import type { StartSpec } from '../fit/starts.js';
+import { LAWFIT_VERSION } from '../version.js';
+import type { FitSummary } from './summary.js';
+
+export const ARTIFACT_FORMAT = 'lawfit-fit';
+export const ARTIFACT_FORMAT_VERSION = 1;
+
+export interface FitArtifact {
+  format: typeof ARTIFACT_FORMAT;
+  formatVersion: number;
+  lawfitVersion: string;
+  createdAt: string;
+  /** The command line that produced it, when it came from the CLI. */
+  command?: string[];
+  seed?: number;
+  startSpec: StartSpec;
+  screen?: number;
+  summary: FitSummary;
+}
+
+export function makeArtifact(summary: FitSummary, startSpec: StartSpec, extra: { command?: string[]; seed?: number; screen?: number } = {}): FitArtifact {
+  return {
+    format: ARTIFACT_FORMAT,
+    formatVersion: ARTIFACT_FORMAT_VERSION,
+    lawfitVersion: LAWFIT_VERSION,
+    createdAt: new Date().toISOString(),
+    ...(extra.command !== undefined ? { command: extra.command } : {}),
+    ...(extra.seed !== undefined ? { seed: extra.seed } : {}),
+    startSpec,
+    ...(extra.screen !== undefined ? { screen: extra.screen } : {}),
+    summary,
+  };
+}
+
+export function serializeArtifact(a: FitArtifact): string {
+  return JSON.stringify(a, null, 2) + '\n';
+}
+
+/** Parse and check an artifact's text; `name` is used in error messages. */
+export function parseArtifact(text: string, name: string): FitArtifact {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new LawfitError('artifact', `${name}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  const o = data as Partial<FitArtifact> | null;
+  if (o === null || typeof o !== 'object' || o.format !== ARTIFACT_FORMAT) {
+    throw new LawfitError('artifact', `${name}: not a lawfit fit artifact (expected "format": "${ARTIFACT_FORMAT}")`);
+  }
+  if (o.formatVersion !== ARTIFACT_FORMAT_VERSION) {
+    throw new LawfitError('artifact', `${name}: artifact format version ${String(o.formatVersion)} is not supported by lawfit ${LAWFIT_VERSION} (reads version ${ARTIFACT_FORMAT_VERSION})`);
+  }
+  if (o.summary === undefined || typeof o.summary !== 'object') throw new LawfitError('artifact', `${name}: artifact has no "summary"`);
+  return o as FitArtifact;
+}

@@ -1,0 +1,109 @@
+/**
+ * FitSummary: a fit as plain data. Reports, artifacts and the app all render from this one
+ * serialisable shape, so a report printed from a saved artifact is the report printed at fit time.
+ */
+import type { FitResult } from '../fit/fit.js';
+import { formatLoss } from '../fit/losses.js';
+import type { LmOptions } from '../fit/options.js';
+import type { LawDeclaration } from '../law/declaration.js';
+
+export interface FitSummary {
+  law: {
+    name: string;
+    declaration: LawDeclaration;
+    freeNames: string[];
+  };
+  data: {
+    source: string;
+    digest?: string;
+    n: number;
+    inputs: Record<string, string>;
+    target: string;
+    weights?: string;
+    where?: string;
+  };
+  loss: string;
+  options: Omit<LmOptions, 'loss'>;
+  params: Array<{ name: string; value: number | null; stdError: number | null; fixed: boolean; transform: string; start: number | null }>;
+  statistics: {
+    nData: number;
+    nFree: number;
+    dof: number;
+    objective: number;
+    ssr: number;
+    reducedChiSquare: number | null;
+    aic: number;
+    bic: number;
+    rmse: number;
+  };
+  status: { code: number; name: string; message: string; usable: boolean };
+  iterations: number;
+  uncertainty: {
+    method: 'least-squares' | 'sandwich';
+    /** Free parameters in `law.freeNames` order, natural units; null when singular. */
+    covariance: number[][] | null;
+    correlation: number[][] | null;
+  };
+  starts: {
+    description: string;
+    count: number;
+    fitted: number;
+    usable: number;
+    reachedBest: number;
+    shareReachedBest: number;
+    reachTolerance: number;
+    statusCounts: Record<string, number>;
+  };
+  engine: string;
+  elapsedMs: number;
+  /** Known true parameter values (synthetic data only), shown next to the estimates. */
+  truth?: Record<string, number>;
+}
+
+const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+function matrix(flat: Float64Array | undefined, p: number): number[][] | null {
+  if (flat === undefined) return null;
+  return Array.from({ length: p }, (_, i) => Array.from(flat.subarray(i * p, i * p + p)));
+}
+
+export function summarizeFit(r: FitResult, reachTolerance: number, truth?: Record<string, number>): FitSummary {
+  const ds = r.dataset;
+  const p = r.law.free.length;
+  const { loss: _loss, ...options } = r.options;
+  const summary: FitSummary = {
+    law: { name: r.law.name, declaration: r.law.declaration, freeNames: r.law.free.map((f) => f.name) },
+    data: {
+      source: ds.source,
+      ...(ds.digest !== undefined ? { digest: ds.digest } : {}),
+      n: ds.n,
+      inputs: Object.fromEntries(ds.inputNames.map((name, k) => [name, ds.inputExpressions[k] ?? name])),
+      target: ds.targetExpression,
+      ...(ds.weightExpression !== undefined ? { weights: ds.weightExpression } : {}),
+      ...(ds.where !== undefined ? { where: ds.where } : {}),
+    },
+    loss: formatLoss(r.loss),
+    options,
+    params: r.params.map((q) => ({
+      name: q.name,
+      value: finiteOrNull(q.value),
+      stdError: finiteOrNull(q.stdError),
+      fixed: q.fixed,
+      transform: q.transform,
+      start: finiteOrNull(q.start),
+    })),
+    statistics: { ...r.statistics, reducedChiSquare: finiteOrNull(r.statistics.reducedChiSquare) },
+    status: { ...r.status },
+    iterations: r.iterations,
+    uncertainty: {
+      method: r.uncertainty.method,
+      covariance: matrix(r.uncertainty.covariance, p),
+      correlation: matrix(r.uncertainty.correlation, p),
+    },
+    starts: { ...r.starts, reachTolerance },
+    engine: r.engine,
+    elapsedMs: r.elapsedMs,
+  };
+  if (truth !== undefined) summary.truth = truth;
+  return summary;
+}

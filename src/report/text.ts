@@ -1,0 +1,109 @@
+/**
+ * The text report, in lmfit's fixed sections (Model, Fit Statistics, Status, Variables,
+ * Correlations), rendered from a FitSummary so that `lawfit report RESULT.json` prints exactly what
+ * `lawfit fit` printed.
+ */
+import type { FitSummary } from './summary.js';
+
+export interface TextReportOptions {
+  /** Correlations with |C| below this are not listed (lmfit's default 0.1). */
+  minCorrelation?: number;
+}
+
+export function formatNumber(v: number | null | undefined, digits = 6): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return 'n/a';
+  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e-3 && a < 1e6) return Number(v.toPrecision(digits)).toString();
+  return v.toExponential(digits - 1);
+}
+
+function pct(share: number): string {
+  return `${(100 * share).toFixed(share >= 0.9995 || share === 0 ? 0 : 2)} %`;
+}
+
+/** "Hoffmann, J., Borgeaud, S., ... (2022). Title. arXiv:..." -> "Hoffmann et al. (2022). Title. arXiv:...". */
+export function shortCitation(c: string): string {
+  const m = /^([^,(]+?),[^()]*?\((\d{4}[a-z]?)\)\.?\s*(.*)$/.exec(c);
+  if (m === null) return c;
+  const authors = c.slice(0, c.indexOf('(')).split(/,\s*|\s*&\s*/).filter((s) => /\w{2,}/.test(s) && !/^[A-Z]\.(\s*[A-Z]\.)*$/.test(s.trim()));
+  const first = m[1]!.trim();
+  const who = authors.length <= 1 ? first : authors.length === 2 ? `${first} & ${authors[1]!.trim()}` : `${first} et al.`;
+  return `${who} (${m[2]}). ${m[3]}`;
+}
+
+export function renderTextReport(s: FitSummary, opts: TextReportOptions = {}): string {
+  const minC = opts.minCorrelation ?? 0.1;
+  const d = s.law.declaration;
+  const lines: string[] = [];
+  const kv = (k: string, v: string): void => {
+    lines.push(`    ${k.padEnd(22)} = ${v}`);
+  };
+
+  lines.push('[[Model]]');
+  lines.push(`    ${d.name}: ${d.display ?? d.formula.replace(/\s*\n\s*/g, '; ')}`);
+  if (d.citation !== undefined) lines.push(`    ${shortCitation(d.citation)}`);
+  lines.push(`    residuals in ${d.space} space; loss ${s.loss}`);
+  const inputs = Object.entries(s.data.inputs)
+    .map(([k, v]) => (k === v ? k : `${k} = ${v}`))
+    .join(', ');
+  lines.push(`    data: ${s.data.source} (${s.data.n} rows${s.data.where !== undefined ? ` where ${s.data.where}` : ''}); inputs ${inputs}; target ${s.data.target}${s.data.weights !== undefined ? `; weights ${s.data.weights}` : ''}`);
+
+  lines.push('[[Fit Statistics]]');
+  const st = s.statistics;
+  kv('# data points', String(st.nData));
+  kv('# free parameters', String(st.nFree));
+  kv('objective', `${formatNumber(st.objective, 7)}${s.loss === 'linear' ? '   (half the residual sum of squares)' : '   (sum of loss terms, as defined)'}`);
+  kv('residual sum of squares', formatNumber(st.ssr, 7));
+  kv('reduced chi-square', formatNumber(st.reducedChiSquare));
+  kv(`RMS residual (${d.space})`, formatNumber(st.rmse));
+  kv('Akaike info crit', formatNumber(st.aic));
+  kv('Bayesian info crit', formatNumber(st.bic));
+
+  lines.push('[[Status]]');
+  lines.push(`    best fit: ${s.status.name} (${s.status.message}), ${s.iterations} iterations${s.status.usable ? '' : '   ** NOT CONVERGED: do not use these parameters **'}`);
+  const sh = s.starts;
+  lines.push(`    starts: ${sh.description}`);
+  lines.push(`    ${sh.reachedBest.toLocaleString('en-US')} of ${sh.count.toLocaleString('en-US')} starts (${pct(sh.shareReachedBest)}) reached the best objective (within ${sh.reachTolerance} relative)`);
+  const counts = Object.entries(sh.statusCounts)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${v.toLocaleString('en-US')} ${k}`)
+    .join(', ');
+  lines.push(`    statuses: ${counts}`);
+  lines.push(`    engine: ${s.engine}, ${(s.elapsedMs / 1000).toFixed(2)} s`);
+
+  lines.push('[[Variables]]');
+  const width = Math.max(...s.params.map((q) => q.name.length)) + 1;
+  const hasTruth = s.truth !== undefined;
+  for (const q of s.params) {
+    const name = `${q.name}:`.padEnd(width + 1);
+    if (q.fixed) {
+      lines.push(`    ${name} ${formatNumber(q.value, 7).padStart(13)} (fixed)`);
+      continue;
+    }
+    const se = q.stdError;
+    const rel = se !== null && q.value !== null && q.value !== 0 ? ` (${((100 * se) / Math.abs(q.value)).toFixed(2)}%)` : '';
+    const err = se !== null ? ` +/- ${formatNumber(se, 4)}${rel}` : ' +/- n/a';
+    const truth = hasTruth && s.truth![q.name] !== undefined ? `   true = ${formatNumber(s.truth![q.name], 7)}` : '';
+    lines.push(`    ${name} ${formatNumber(q.value, 7).padStart(13)}${err.padEnd(26)}${truth}   (start = ${formatNumber(q.start, 4)}, ${q.transform})`);
+  }
+  lines.push(`    (standard errors: ${s.uncertainty.method === 'least-squares' ? 'least-squares covariance s^2 (J\'WJ)^-1' : 'M-estimator sandwich covariance (asymptotic; the bootstrap is more honest for small ladders)'}${s.uncertainty.covariance === null ? '; the information matrix is singular, so none are given' : ''})`);
+
+  const names = s.law.freeNames;
+  const C = s.uncertainty.correlation;
+  if (C !== null && names.length > 1) {
+    const pairs: Array<[string, number]> = [];
+    for (let i = 0; i < names.length; i++) {
+      for (let j = i + 1; j < names.length; j++) {
+        const c = C[i]![j]!;
+        if (Math.abs(c) >= minC) pairs.push([`C(${names[i]}, ${names[j]})`, c]);
+      }
+    }
+    pairs.sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
+    lines.push(`[[Correlations]] (unreported correlations are < ${minC.toFixed(3)})`);
+    const w = Math.max(0, ...pairs.map((p) => p[0].length));
+    for (const [k, c] of pairs) lines.push(`    ${k.padEnd(w)} = ${c >= 0 ? '+' : ''}${c.toFixed(4)}`);
+  }
+  return lines.join('\n') + '\n';
+}
