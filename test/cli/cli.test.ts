@@ -1,0 +1,174 @@
+/**
+ * The CLI as users meet it: exit codes (0 ok, 2 bad input, 1 internal), one clear error line
+ * naming the file, row, column or formula position, and artifacts that reprint the same report.
+ */
+import { mkdtempSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { describe, expect, test } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lawfit-cli-'));
+const EPOCH = resolve(import.meta.dirname, '../../../shared/data/chinchilla-epoch/chinchilla_epoch_245.csv');
+
+function file(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+async function run(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await runCli(argv, { out: (t) => void (out += t), err: (t) => void (err += t) });
+  return { code, out, err };
+}
+
+// A small clean power-law ladder: L = 2 + 5 x^-0.3.
+const xs = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
+const good = file('good.csv', 'x,loss,w\n' + xs.map((x) => `${x},${2 + 5 * x ** -0.3},1`).join('\n') + '\n');
+
+describe('lawfit fit: success path and artifacts', () => {
+  test('fits a built-in law, writes an artifact, and `report` prints the same report', async () => {
+    const out = join(dir, 'result.json');
+    const r = await run('fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--threads', '1', '--out', out);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('[[Variables]]');
+    expect(r.out).toMatch(/alpha:\s+0\.3\b/);
+    const again = await run('report', out);
+    expect(again.code).toBe(0);
+    expect(r.out.startsWith(again.out)).toBe(true);
+    const art = JSON.parse(readFileSync(out, 'utf8'));
+    expect(art.format).toBe('lawfit-fit');
+    expect(art.summary.data.digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(art.summary.law.declaration.formula).toContain('alpha');
+    expect(art.command).toContain('--law');
+  });
+
+  test('a formula typed on the command line, with positive parameters', async () => {
+    const r = await run('fit', good, '--formula', 'E + A * x^-alpha', '--positive', 'A', '--x', 'x=x', '--y', 'loss', '--threads', '1');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/E:\s+2\b/);
+    expect(r.out).toContain('Sobol (256 points');
+  });
+
+  test('the Epoch Chinchilla data with a filter, from the README', async () => {
+    const r = await run('fit', EPOCH, '--law', 'chinchilla', '--x', 'N=N_params,D=D_tokens', '--y', 'loss', '--where', 'excluded_outlier == 0', '--starts', 'sobol:64');
+    expect(r.err).toBe('');
+    expect(r.out).toContain('# data points          = 240');
+  });
+});
+
+describe('lawfit fit: bad input is exit code 2 with one clear line', () => {
+  const cases: Array<[string, string[], RegExp]> = [
+    ['no file', ['fit', '--law', 'power', '--x', 'x=x', '--y', 'loss'], /fit takes one data file/],
+    ['missing --x', ['fit', good, '--law', 'power', '--y', 'loss'], /--x is required/],
+    ['missing --y', ['fit', good, '--law', 'power', '--x', 'x=x'], /--y is required/],
+    ['both --law and --formula', ['fit', good, '--law', 'power', '--formula', 'a*x', '--x', 'x=x', '--y', 'loss'], /exactly one of --law/],
+    ['unknown law', ['fit', good, '--law', 'chinchila', '--x', 'N=x,D=x', '--y', 'loss'], /unknown.*'chinchila'.*did you mean 'chinchilla'/],
+    ['file not found', ['fit', join(dir, 'nope.csv'), '--law', 'power', '--x', 'x=x', '--y', 'loss'], /nope\.csv/],
+    ['unknown column', ['fit', good, '--law', 'power', '--x', 'x=xx', '--y', 'loss'], /'xx'.*did you mean 'x'/],
+    ['unmapped law input', ['fit', good, '--law', 'chinchilla', '--x', 'N=x', '--y', 'loss'], /law input 'D' is not mapped/],
+    ['formula typo', ['fit', good, '--formula', 'E + A * x^-alpha + sqr(x)', '--x', 'x=x', '--y', 'loss'], /col 20: unknown function 'sqr'; did you mean 'sqrt'\?/],
+    ['formula syntax', ['fit', good, '--formula', 'E + (A * x', '--x', 'x=x', '--y', 'loss'], /col 11: expected '\)'/],
+    ['unknown parameter in --fix', ['fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--fix', 'alpah=0.3'], /no parameter 'alpah'.*did you mean 'alpha'/],
+    ['bad loss', ['fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--loss', 'hubber:1'], /--loss: expected/],
+    ['bad starts', ['fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--starts', 'lots'], /--starts: expected/],
+    ['bad grid parameter', ['fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--grid', 'beta=1,2'], /no free parameter 'beta'/],
+    ['unknown flag', ['fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--bogus'], /Unknown option '--bogus'/],
+  ];
+  for (const [name, argv, pattern] of cases) {
+    test(name, async () => {
+      const r = await run(...argv);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(pattern);
+      expect(r.err).not.toMatch(/internal error|at .*\.ts:\d+/);
+    });
+  }
+
+  test('a non-numeric cell names file, row and column', async () => {
+    const f = file('bad-cell.csv', 'x,loss\n1,3\n2,abc\n4,2.5\n');
+    const r = await run('fit', f, '--law', 'power', '--x', 'x=x', '--y', 'loss');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/bad-cell\.csv.*row 3.*column 'loss'/);
+  });
+
+  test('a non-finite value names row and column', async () => {
+    const f = file('inf.csv', 'x,loss\n1,3\n2,inf\n4,2.5\n8,2.4\n');
+    const r = await run('fit', f, '--law', 'power', '--x', 'x=x', '--y', 'loss');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/row 3.*column 'loss'/);
+  });
+
+  test('a duplicated column is named', async () => {
+    const f = file('dup.csv', 'x,loss,x\n1,3,1\n2,2.8,2\n');
+    const r = await run('fit', f, '--law', 'power', '--x', 'x=x', '--y', 'loss');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/'x'.*(twice|duplicat)/i);
+  });
+
+  test('a non-positive input where the law takes its log names the row', async () => {
+    const f = file('zero.csv', 'N,D,loss\n1e8,2e9,3.0\n0,4e9,2.9\n4e8,8e9,2.7\n8e8,2e10,2.5\n1e9,3e10,2.4\n2e9,4e10,2.3\n');
+    const r = await run('fit', f, '--law', 'chinchilla', '--x', 'N=N,D=D', '--y', 'loss');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/zero\.csv, row 3: law 'chinchilla' is undefined at N = 0/);
+  });
+
+  test('a non-positive target in log space names row and column', async () => {
+    const f = file('neg.csv', 'x,loss\n1,3\n2,-1\n4,2.5\n8,2.4\n');
+    const r = await run('fit', f, '--law', 'power', '--space', 'log', '--x', 'x=x', '--y', 'loss');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/row 3, column 'loss'.*log space need a target > 0/);
+  });
+
+  test('fewer points than parameters', async () => {
+    const f = file('few.csv', 'x,loss\n1,3\n2,2.8\n');
+    const r = await run('fit', f, '--law', 'power', '--x', 'x=x', '--y', 'loss');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/2 usable data points for 3 free parameters/);
+  });
+
+  test('a failed run writes no artifact', async () => {
+    const out = join(dir, 'never.json');
+    const r = await run('fit', join(dir, 'nope.csv'), '--law', 'power', '--x', 'x=x', '--y', 'loss', '--out', out);
+    expect(r.code).toBe(2);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  test('report on a file that is not an artifact', async () => {
+    const r = await run('report', good);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/good\.csv: not valid JSON/);
+  });
+
+  test('unknown command and no command', async () => {
+    expect((await run('fitt')).code).toBe(2);
+    expect((await run()).code).toBe(2);
+  });
+});
+
+describe('lawfit laws and demo', () => {
+  test('laws lists every built-in law; laws NAME shows the formula, grid and reference', async () => {
+    const all = await run('laws');
+    for (const name of ['power', 'power-no-offset', 'chinchilla', 'chinchilla-tied', 'kaplan', 'overtrain', 'downstream-exp', 'downstream-sigmoid', 'bnsl-1', 'bnsl-2', 'data-constrained', 'vit']) {
+      expect(all.out).toContain(name);
+    }
+    const one = await run('laws', 'chinchilla');
+    expect(one.out).toContain('4,500 points');
+    expect(one.out).toContain('Hoffmann');
+    expect(one.out).toContain('huber:1e-3');
+  });
+
+  test('the built binary runs the demo and shows the truth next to the estimates', () => {
+    const bin = resolve(import.meta.dirname, '../../dist/cli/main.js');
+    if (!existsSync(bin)) throw new Error('dist/ is missing: run `npm run build` (npm install does it)');
+    const r = spawnSync(process.execPath, [bin, 'demo'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('synthetic:chinchilla-ladder');
+    expect(r.stdout).toMatch(/alpha:.*true = 0\.339/);
+    expect(r.stdout).toMatch(/reached the best objective/);
+  }, 120_000);
+});
