@@ -14,7 +14,7 @@ import { fitLaw } from '../../src/fit/fit.js';
 import { sharedFile } from '../support/shared-data.js';
 
 function rowsWhere(t: Table, keep: (row: Record<string, unknown>) => boolean): Table {
-  const idx = t.rows.map((r, i) => i).filter((i) => keep(Object.fromEntries(t.columns.map((c, k) => [c, t.rows[i]![k]]))));
+  const idx = t.rows.map((_, i) => i).filter((i) => keep(Object.fromEntries(t.columns.map((c, k) => [c, t.rows[i]![k]]))));
   return { ...t, rows: idx.map((i) => t.rows[i]!), rowNumbers: idx.map((i) => t.rowNumbers[i]!) };
 }
 

@@ -1,0 +1,26 @@
+/**
+ * lawfit's library entry (Node). Browser code imports the same modules except the worker-thread
+ * pool (src/fit/cpu/pool.ts) and the file helpers (src/report/artifact-file.ts).
+ */
+export { compileLaw, internalFromNatural, naturalFromInternal, targetInSpace, applyOverrides, type CompiledLaw, type FreeParam } from './law/compile.js';
+export type { LawDeclaration, ParamDecl, InputDecl, LawOverrides, ResidualSpace } from './law/declaration.js';
+export { parseProgram, parseExpression, type Program, type Expr } from './law/syntax.js';
+export { FUNCTIONS } from './law/functions.js';
+export { BUILTIN_LAWS, findLaw, lawNames } from './laws/index.js';
+export { loadDataset, datasetFromText, datasetFromTable, readTable, parseColumnMap, type Dataset, type DataSpec, type Table } from './data/index.js';
+export { fitLaw, pickBest, DEFAULT_REACH_TOLERANCE, type FitOptions, type FitResult, type ParamEstimate, type FitStatistics, type StartSummary } from './fit/fit.js';
+export { poolEngine, solveBatchParallel } from './fit/cpu/pool.js';
+export { singleThreadEngine, type Engine } from './fit/engine.js';
+export { prepareData, type BatchProblem, type BatchResult, type PreparedData } from './fit/problem.js';
+export { STATUS, STATUS_TABLE, statusInfo, isUsable, type StatusInfo } from './fit/status.js';
+export { DEFAULT_LM_OPTIONS, LM_OPTION_DOCS, resolveLmOptions, type LmOptions, type DampingMode } from './fit/options.js';
+export { LOSSES, parseLoss, formatLoss, type LossSpec, type LossKind } from './fit/losses.js';
+export { makeStarts, sobolPoints, type StartSpec, type StartSet } from './fit/starts.js';
+export { uncertaintyAt, type Uncertainty } from './fit/covariance.js';
+export { summarizeFit, type FitSummary } from './report/summary.js';
+export { renderTextReport } from './report/text.js';
+export { makeArtifact, parseArtifact, serializeArtifact, type FitArtifact } from './report/artifact.js';
+export { readArtifactFile, writeArtifactFile } from './report/artifact-file.js';
+export { chinchillaLadder, HOFFMANN_TRUTH } from './examples/chinchilla-ladder.js';
+export { LawfitError, FormulaError, DataError, isLawfitError, type LawfitErrorCode } from './errors.js';
+export { LAWFIT_VERSION } from './version.js';

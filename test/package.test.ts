@@ -1,0 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { expect, test } from 'vitest';
+import * as lawfit from '../src/index.js';
+
+test('the library entry exports the public API and the version matches package.json', () => {
+  const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, '../package.json'), 'utf8')) as { version: string };
+  expect(lawfit.LAWFIT_VERSION).toBe(pkg.version);
+  for (const name of ['compileLaw', 'findLaw', 'loadDataset', 'fitLaw', 'poolEngine', 'renderTextReport', 'STATUS_TABLE']) {
+    expect(typeof (lawfit as Record<string, unknown>)[name], name).not.toBe('undefined');
+  }
+});
