@@ -29,6 +29,8 @@ export interface Dataset {
   rowNumbers: Int32Array;
   /** Optional group label per kept row (cluster bootstrap, leave-one-group-out). */
   groups?: readonly string[];
+  /** The column `groups` was read from, if any. */
+  groupColumn?: string;
   /** SHA-256 (hex) of the source bytes, for artifacts; undefined for in-memory data. */
   digest?: string;
 }
