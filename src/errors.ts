@@ -133,8 +133,9 @@ export function suggest(name: string, candidates: Iterable<string>): string | un
       best = c;
     }
   }
+  // At most a third of the name may differ, and never all of it (x is no typo of N).
   const limit = Math.max(1, Math.floor(name.length / 3));
-  return best !== undefined && bestD <= limit ? best : undefined;
+  return best !== undefined && bestD <= limit && bestD < name.length ? best : undefined;
 }
 
 export function didYouMean(name: string, candidates: Iterable<string>): string {

@@ -24,7 +24,7 @@ import { FormulaError, LawfitError, didYouMean } from '../errors.js';
 import { lookupFunction, functionNames } from './functions.js';
 import { Graph } from './graph.js';
 import { formulaError, freeNames, parseProgram, type Expr, type Program } from './syntax.js';
-import { buildTransform, NO_TRANSFORM, toInternal, toNatural, type Transform } from './transforms.js';
+import { buildTransform, describeTransform, NO_TRANSFORM, toInternal, toNatural, type Transform } from './transforms.js';
 import type { LawDeclaration, LawOverrides, ParamDecl, ResidualSpace } from './declaration.js';
 import { emitJsEvaluators, type JsEvaluators } from './emit-js.js';
 
@@ -161,6 +161,9 @@ function validateDeclaration(d: LawDeclaration): void {
     const t = p.transform ?? NO_TRANSFORM;
     if (t.kind === 'bounded' && !(t.lower < t.upper)) bad(`parameter '${p.name}': bounds must satisfy lower < upper`);
     if (p.fixed !== undefined && !Number.isFinite(p.fixed)) bad(`parameter '${p.name}': fixed value must be finite`);
+    if (p.fixed !== undefined && !Number.isFinite(toInternal(t, p.fixed))) {
+      bad(`parameter '${p.name}': fixed value ${p.fixed} is outside its domain (${describeTransform(t)})`);
+    }
     for (const s of p.start ?? []) {
       if (!Number.isFinite(s)) bad(`parameter '${p.name}': start values must be finite`);
     }

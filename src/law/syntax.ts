@@ -81,10 +81,18 @@ function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   const n = source.length;
+  let depth = 0;
   while (i < n) {
     const c = source[i]!;
     if (c === '#') {
       while (i < n && source[i] !== '\n') i++;
+      continue;
+    }
+    // A line break inside parentheses, or after an operator or a comma, continues the expression:
+    // long laws can be wrapped the way people write them.
+    const last = tokens[tokens.length - 1];
+    if (c === '\n' && (depth > 0 || last?.kind === 'op' || last?.kind === ',')) {
+      i++;
       continue;
     }
     if (c === '\n' || c === ';') {
@@ -115,6 +123,8 @@ function tokenize(source: string): Token[] {
       continue;
     }
     if (c === '(' || c === ')' || c === ',') {
+      if (c === '(') depth++;
+      if (c === ')') depth = Math.max(0, depth - 1);
       tokens.push({ kind: c, text: c, pos: i });
       i++;
       continue;
