@@ -35,10 +35,11 @@ export function emitStraightLine(
   leaves: LeafNames,
   dialect: Dialect,
   prefix = 't',
-): { lines: string[]; results: string[] } {
+): { lines: string[]; results: string[]; entries: Array<{ id: number; line: string }> } {
   const featureIndex = new Map(featureNodes.map((id, k) => [id, k]));
   const names = new Map<number, string>();
   const lines: string[] = [];
+  const entries: Array<{ id: number; line: string }> = [];
 
   const visitOrder = topoStoppingAtFeatures(g, outputs, featureIndex);
   for (const id of visitOrder) {
@@ -62,10 +63,12 @@ export function emitStraightLine(
       );
     }
     const name = `${prefix}${id}`;
-    lines.push(dialect.decl(name, expr));
+    const line = dialect.decl(name, expr);
+    lines.push(line);
+    entries.push({ id, line });
     names.set(id, name);
   }
-  return { lines, results: outputs.map((o) => names.get(o)!) };
+  return { lines, results: outputs.map((o) => names.get(o)!), entries };
 }
 
 /** Topological order of the nodes the outputs need, treating hoisted features as leaves. */
@@ -81,4 +84,23 @@ function topoStoppingAtFeatures(g: Graph, outputs: readonly number[], features: 
   // Iterative deepening is unnecessary: law graphs are a few hundred nodes deep at most.
   for (const o of outputs) visit(o);
   return order;
+}
+
+/**
+ * Which nodes depend on the data (a hoisted feature) rather than on parameters and constants
+ * alone. Parameter-only nodes (exp(u) of a log-positive parameter, ratios of exponents) are the
+ * same for every point and can be computed once per pass, outside the loop over points.
+ */
+export function dataDependent(g: Graph, featureNodes: readonly number[]): (id: number) => boolean {
+  const features = new Set(featureNodes);
+  const memo = new Map<number, boolean>();
+  const dep = (id: number): boolean => {
+    const m = memo.get(id);
+    if (m !== undefined) return m;
+    const n = g.node(id);
+    const v = features.has(id) || n.op === 'input' || n.args.some(dep);
+    memo.set(id, v);
+    return v;
+  };
+  return dep;
 }

@@ -30,7 +30,8 @@ export function jsLiteral(v: number): string {
   return v < 0 ? `(${s})` : s;
 }
 
-const JS: Dialect = {
+/** The JavaScript dialect of the straight-line emitter (shared with the CPU engine's kernels). */
+export const JS_DIALECT: Dialect = {
   lit: jsLiteral,
   decl: (name, expr) => `const ${name} = ${expr};`,
   op(n: GraphNode, a: readonly string[]): string {
@@ -66,7 +67,9 @@ const JS: Dialect = {
       case 'select':
         return `(${x} !== 0 ? ${y} : ${z})`;
       case 'lse':
-        return a.length === 2 ? `H.lse2(${x}, ${y})` : `H.lse([${a.join(', ')}])`;
+        // Fixed-arity helpers: no array allocated per point on the hot path.
+        if (a.length <= 4) return `H.lse${a.length}(${a.join(', ')})`;
+        return `H.lse([${a.join(', ')}])`;
       case 'softplus':
         return `H.softplus(${x})`;
       case 'sigmoid':
@@ -79,12 +82,23 @@ const JS: Dialect = {
   },
 };
 
-const HELPERS = {
+/** Runtime helpers the generated code calls as H.name. */
+export const JS_HELPERS = {
   lse: logSumExp,
   lse2(a: number, b: number): number {
     const m = a > b ? a : b;
-    if (m === -Infinity || m === Infinity || m !== m) return m;
+    if (m === -Infinity || m === Infinity || m !== m) return a !== a || b !== b ? NaN : m;
     return m + Math.log(Math.exp(a - m) + Math.exp(b - m));
+  },
+  lse3(a: number, b: number, c: number): number {
+    const m = a > b ? (a > c ? a : c) : b > c ? b : c;
+    if (m === -Infinity || m === Infinity || m !== m) return a !== a || b !== b || c !== c ? NaN : m;
+    return m + Math.log(Math.exp(a - m) + Math.exp(b - m) + Math.exp(c - m));
+  },
+  lse4(a: number, b: number, c: number, d: number): number {
+    const m = Math.max(a, b, c, d);
+    if (m === -Infinity || m === Infinity || m !== m) return m;
+    return m + Math.log(Math.exp(a - m) + Math.exp(b - m) + Math.exp(c - m) + Math.exp(d - m));
   },
   softplus,
   sigmoid,
@@ -94,8 +108,8 @@ type Compiled<T> = { fn: T; source: string };
 
 function build<T>(body: string): Compiled<T> {
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const factory = new Function('H', `"use strict";\n${body}`) as (h: typeof HELPERS) => T;
-  return { fn: factory(HELPERS), source: body };
+  const factory = new Function('H', `"use strict";\n${body}`) as (h: typeof JS_HELPERS) => T;
+  return { fn: factory(JS_HELPERS), source: body };
 }
 
 export function emitJsEvaluators(
@@ -113,24 +127,24 @@ export function emitJsEvaluators(
     feature: (k: number) => `X[base + ${k}]`,
   };
 
-  const val = emitStraightLine(g, [modelNode], featureNodes, leaves, JS);
+  const val = emitStraightLine(g, [modelNode], featureNodes, leaves, JS_DIALECT);
   const value = build<JsEvaluators['value']>(
     `return function value(u, X, base) {\n  ${val.lines.join('\n  ')}\n  return ${val.results[0]};\n};`,
   );
 
-  const vg = emitStraightLine(g, [modelNode, ...gradientNodes], featureNodes, leaves, JS);
+  const vg = emitStraightLine(g, [modelNode, ...gradientNodes], featureNodes, leaves, JS_DIALECT);
   const gradLines = vg.results.slice(1).map((r, j) => `g[${j}] = ${r};`);
   const valueGrad = build<JsEvaluators['valueGrad']>(
     `return function valueGrad(u, X, base, g) {\n  ${vg.lines.join('\n  ')}\n  ${gradLines.join('\n  ')}\n  return ${vg.results[0]};\n};`,
   );
 
-  const pr = emitStraightLine(g, [predictionNode], featureNodes, leaves, JS);
+  const pr = emitStraightLine(g, [predictionNode], featureNodes, leaves, JS_DIALECT);
   const prediction = build<JsEvaluators['prediction']>(
     `return function prediction(u, X, base) {\n  ${pr.lines.join('\n  ')}\n  return ${pr.results[0]};\n};`,
   );
 
   // Host-side features: each hoisted node computed from the raw inputs of one row, in float64.
-  const ft = emitStraightLine(g, featureNodes, [], { param: () => 'NaN', feature: () => 'NaN', input: (k) => `R[r + ${k}]` }, JS, 'f');
+  const ft = emitStraightLine(g, featureNodes, [], { param: () => 'NaN', feature: () => 'NaN', input: (k) => `R[r + ${k}]` }, JS_DIALECT, 'f');
   const featureStores = ft.results.map((r, k) => `X[o + ${k}] = ${r};`);
   const featuresFn = build<(R: Float64Array, nIn: number, n: number, X: Float64Array) => void>(
     `return function features(R, nIn, n, X) {\n  for (let i = 0; i < n; i++) {\n    const r = i * nIn, o = i * ${nF};\n    ${ft.lines.join('\n    ')}\n    ${featureStores.join('\n    ')}\n  }\n};`,

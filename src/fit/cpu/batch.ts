@@ -39,7 +39,7 @@ export function startCosts(problem: BatchProblem): Float64Array {
   for (let w = 0; w < nWeightSets; w++) {
     for (let s = 0; s < nStarts; s++) {
       for (let j = 0; j < p; j++) u[j] = starts[s * p + j]!;
-      const c = costOnly(law.js, data.X, data.yt, weights, w * data.n, data.n, options.loss, u);
+      const c = costOnly(law, data.X, data.yt, weights, w * data.n, data.n, options.loss, u);
       out[w * nStarts + s] = Number.isFinite(c) ? c : NaN;
     }
   }

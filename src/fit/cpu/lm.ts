@@ -85,12 +85,12 @@ export function levenbergMarquardt(law: CompiledLaw, data: LmData, u: Float64Arr
   const p = ev.nFree;
   let cur = ws.cur;
   let trial = ws.trial;
-  const { g, M, h, uTrial, D } = ws;
+  const { M, h, uTrial, D } = ws;
 
   for (let j = 0; j < p; j++) {
     if (!Number.isFinite(u[j]!)) return { status: STATUS.NONFINITE_START, iterations: 0, cost: NaN };
   }
-  normalEquations(ev, data.X, data.yt, data.w, data.wOffset, data.n, opt.loss, u, g, cur);
+  normalEquations(law, data.X, data.yt, data.w, data.wOffset, data.n, opt.loss, u, cur);
   if (!allFinite(cur)) return { status: STATUS.NONFINITE_START, iterations: 0, cost: NaN };
 
   const marquardt = opt.damping === 'marquardt';
@@ -151,7 +151,7 @@ export function levenbergMarquardt(law: CompiledLaw, data: LmData, u: Float64Arr
       }
       predicted *= 0.5;
       iterations++;
-      normalEquations(ev, data.X, data.yt, data.w, data.wOffset, data.n, opt.loss, uTrial, g, trial);
+      normalEquations(law, data.X, data.yt, data.w, data.wOffset, data.n, opt.loss, uTrial, trial);
       const finite = allFinite(trial);
       const actual = finite ? cur.cost - trial.cost : -Infinity;
       const ratio = predicted > 0 ? actual / predicted : actual > 0 ? 1 : -1;
