@@ -283,3 +283,68 @@ function statisticsAt(law: CompiledLaw, data: PreparedData, _loss: LossSpec, u: 
     rmse: Math.sqrt(ssr / wsum),
   };
 }
+
+export interface BatchFitOptions {
+  starts?: StartSpec;
+  /**
+   * Weight vectors, row-major k x n (n = the dataset's rows): each row multiplies the points'
+   * costs, e.g. multinomial counts for bootstrap replicates. Default: the dataset's own weights.
+   */
+  weightSets?: Float64Array;
+  lm?: Partial<LmOptions>;
+  engine?: Engine;
+  reachTolerance?: number;
+}
+
+export interface BatchFit {
+  law: CompiledLaw;
+  nStarts: number;
+  nWeightSets: number;
+  /** Problem p = w * nStarts + s. Natural values of the free parameters, nProblems x nFree. */
+  params: Float64Array;
+  cost: Float64Array;
+  status: Uint8Array;
+  iterations: Uint32Array;
+  /** For each weight vector: the index (into the problems) of its best fit, -1 if none. */
+  best: Int32Array;
+  /** For each weight vector: the share of its starts within reachTolerance of its best cost. */
+  shareReachedBest: Float64Array;
+}
+
+/**
+ * The batched API: one law, one dataset, every start under every weight vector, in one call, as
+ * arrays. Multi-start and bootstrap are both this call (the bootstrap draws its replicates as
+ * weight vectors).
+ */
+export async function fitBatch(law: CompiledLaw, dataset: Dataset, opts: BatchFitOptions = {}): Promise<BatchFit> {
+  const options = resolveLmOptions({ ...opts.lm, loss: resolveLoss(law, opts.lm) });
+  const data = prepareData(law, dataset);
+  const starts = makeStarts(law, opts.starts ?? { kind: 'default' });
+  const weights = opts.weightSets ?? data.baseWeights;
+  if (weights.length % data.n !== 0 || weights.length === 0) {
+    throw new LawfitError('bad-option', `weightSets: expected a multiple of ${data.n} values (one per row per weight vector), got ${weights.length}`);
+  }
+  for (let k = 0; k < weights.length; k++) {
+    if (!(weights[k]! >= 0) || !Number.isFinite(weights[k]!)) throw new LawfitError('bad-option', `weightSets: value ${k} is ${weights[k]}; weights must be finite and >= 0`);
+  }
+  const nWeightSets = weights.length / data.n;
+  const engine = opts.engine ?? singleThreadEngine;
+  const batch = await engine.solve({ law, data, starts: starts.u, nStarts: starts.count, weights, nWeightSets, options });
+  const p = law.free.length;
+  const params = new Float64Array(batch.nProblems * p);
+  for (let k = 0; k < batch.nProblems; k++) params.set(naturalFromInternal(law, batch.u.subarray(k * p, k * p + p)), k * p);
+  const best = new Int32Array(nWeightSets);
+  const share = new Float64Array(nWeightSets);
+  const tol = opts.reachTolerance ?? DEFAULT_REACH_TOLERANCE;
+  for (let w = 0; w < nWeightSets; w++) {
+    const from = w * starts.count;
+    const b = pickBest(batch, from, from + starts.count);
+    best[w] = b;
+    if (b < 0) continue;
+    const c = batch.cost[b]!;
+    let reached = 0;
+    for (let k = from; k < from + starts.count; k++) if (batch.cost[k]! <= c + tol * Math.abs(c)) reached++;
+    share[w] = reached / starts.count;
+  }
+  return { law, nStarts: starts.count, nWeightSets, params, cost: batch.cost, status: batch.status, iterations: batch.iterations, best, shareReachedBest: share };
+}

@@ -7,7 +7,7 @@ import type { LawDeclaration } from '../../src/law/declaration.js';
 import { levenbergMarquardt, LmWorkspace } from '../../src/fit/cpu/lm.js';
 import { resolveLmOptions, type LmOptions } from '../../src/fit/options.js';
 import { STATUS, STATUS_TABLE, statusInfo } from '../../src/fit/status.js';
-import { fitLaw } from '../../src/fit/fit.js';
+import { fitBatch, fitLaw } from '../../src/fit/fit.js';
 import { poolEngine } from '../../src/fit/cpu/pool.js';
 import { singleThreadEngine } from '../../src/fit/engine.js';
 import type { Dataset } from '../../src/data/dataset.js';
@@ -165,4 +165,44 @@ describe('float64 Levenberg–Marquardt', () => {
     expect(Array.from(pool.batch!.u)).toEqual(Array.from(one.batch!.u));
     expect(Array.from(pool.batch!.status)).toEqual(Array.from(one.batch!.status));
   }, 60_000);
+});
+
+describe('fitBatch: every start under every weight vector, as arrays', () => {
+  test('each weight vector gives what a separate fit with those weights gives', async () => {
+    const law = compileLaw({
+      name: 'pw',
+      formula: 'E + A * x^-alpha',
+      inputs: [{ name: 'x' }],
+      params: [
+        { name: 'E', start: [0, 1] },
+        { name: 'A', transform: { kind: 'log' }, start: [1, 100] },
+        { name: 'alpha', start: [0.2, 0.8] },
+      ],
+      space: 'log',
+    });
+    const rng = createRng(11);
+    const x = Array.from({ length: 40 }, (_, i) => 10 ** (1 + (3 * i) / 39));
+    const y = x.map((v) => (1.7 + 30 * v ** -0.4) * Math.exp(0.02 * nextNormal(rng)));
+    // Two replicates: multinomial-like counts.
+    const w1 = x.map((_, i) => (i % 3 === 0 ? 2 : i % 3 === 1 ? 0 : 1));
+    const w2 = x.map((_, i) => (i % 4 === 0 ? 0 : 1));
+    const ds = dataset(x, y);
+    const batch = await fitBatch(law, ds, { weightSets: Float64Array.from([...w1, ...w2]) });
+    expect(batch.nWeightSets).toBe(2);
+    expect(batch.nStarts).toBe(8);
+    expect(batch.cost.length).toBe(16);
+    for (const [k, w] of [w1, w2].entries()) {
+      const single = await fitLaw(law, dataset(x, y, w));
+      const b = batch.best[k]!;
+      expect(Math.floor(b / batch.nStarts)).toBe(k);
+      expect(batch.cost[b]).toBeCloseTo(single.statistics.objective, 14);
+      expect(batch.params[b * 3 + 2]).toBeCloseTo(single.params[2]!.value, 10);
+      expect(batch.shareReachedBest[k]).toBeCloseTo(single.starts.shareReachedBest, 12);
+    }
+  });
+
+  test('negative or non-finite weights are refused', async () => {
+    const law = compileLaw(line);
+    await expect(fitBatch(law, dataset([0, 1, 2], [0, 1, 2]), { weightSets: Float64Array.from([1, -1, 1]) })).rejects.toThrow(/weights must be finite and >= 0/);
+  });
 });
