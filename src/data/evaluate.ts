@@ -113,9 +113,20 @@ const truth = (b: boolean): number => (b ? 1 : 0);
  * instance on a non-numeric cell). Functions must be ones `dataFunction` knows; callers check
  * names and arity before evaluating (see `compileDataExpression`). Throws NonFiniteValue at the
  * first non-finite intermediate result.
+ *
+ * Text comparisons (`train_dataset == 'rpj'`) read the named cell as text through `textOf`;
+ * `compileDataExpression` only lets quoted text stand beside == or != with a column on the other side.
  */
-export function evaluateExpression(e: Expr, valueOf: (name: string, offset: number) => number): number {
+export function evaluateExpression(
+  e: Expr,
+  valueOf: (name: string, offset: number) => number,
+  textOf: (name: string, offset: number) => string = (name) => {
+    throw new Error(`internal: no text reader for '${name}'`);
+  },
+): number {
   switch (e.kind) {
+    case 'string':
+      throw new Error('internal: quoted text outside a text comparison');
     case 'number':
       if (!Number.isFinite(e.value)) throw new NonFiniteValue(e.pos, `the number ${printExpr(e)} is outside the float64 range`);
       return e.value;
@@ -125,16 +136,21 @@ export function evaluateExpression(e: Expr, valueOf: (name: string, offset: numb
       return v;
     }
     case 'unary': {
-      const a = evaluateExpression(e.arg, valueOf);
+      const a = evaluateExpression(e.arg, valueOf, textOf);
       if (e.op === '-') return -a;
       if (e.op === '+') return a;
       return truth(a === 0);
     }
     case 'binary': {
-      if (e.op === '&&') return truth(evaluateExpression(e.left, valueOf) !== 0 && evaluateExpression(e.right, valueOf) !== 0);
-      if (e.op === '||') return truth(evaluateExpression(e.left, valueOf) !== 0 || evaluateExpression(e.right, valueOf) !== 0);
-      const l = evaluateExpression(e.left, valueOf);
-      const r = evaluateExpression(e.right, valueOf);
+      const ev = (x: Expr): number => evaluateExpression(x, valueOf, textOf);
+      if (e.op === '&&') return truth(ev(e.left) !== 0 && ev(e.right) !== 0);
+      if (e.op === '||') return truth(ev(e.left) !== 0 || ev(e.right) !== 0);
+      if ((e.op === '==' || e.op === '!=') && (e.left.kind === 'string' || e.right.kind === 'string')) {
+        const text = (x: Expr): string => (x.kind === 'string' ? x.value : x.kind === 'name' ? textOf(x.name, x.pos) : String(ev(x)));
+        return truth((text(e.left) === text(e.right)) === (e.op === '=='));
+      }
+      const l = ev(e.left);
+      const r = ev(e.right);
       let v: number;
       switch (e.op) {
         case '+':
@@ -171,7 +187,7 @@ export function evaluateExpression(e: Expr, valueOf: (name: string, offset: numb
     case 'call': {
       const f = dataFunction(e.fn);
       if (f === undefined) throw new Error(`internal: function '${e.fn}' reached the data evaluator unchecked`);
-      const args = e.args.map((a) => evaluateExpression(a, valueOf));
+      const args = e.args.map((a) => evaluateExpression(a, valueOf, textOf));
       const v = f(args);
       if (!Number.isFinite(v)) throw new NonFiniteValue(e.pos, callReason(e, args));
       return v;

@@ -162,10 +162,29 @@ export function compileDataExpression(rawText: string, label: string, columns: r
         problems.push({ offset: e.pos, error: (at) => unknownColumn(column, e.pos, at) });
         return;
       }
+      case 'string':
+        problems.push({
+          offset: e.pos,
+          error: (at) => new DataError('formula-syntax', { file: source }, `${label}, ${at}: quoted text can only be compared with == or != to a column, as in train_dataset == 'rpj'`),
+        });
+        return;
       case 'unary':
         walk(e.arg);
         return;
       case 'binary':
+        if ((e.op === '==' || e.op === '!=') && (e.left.kind === 'string' || e.right.kind === 'string')) {
+          // A text comparison: the other side must be a column (compared as its cell text) or text.
+          for (const side of [e.left, e.right]) {
+            if (side.kind === 'name') walk(side);
+            else if (side.kind !== 'string') {
+              problems.push({
+                offset: side.pos,
+                error: (at) => new DataError('formula-syntax', { file: source }, `${label}, ${at}: quoted text can only be compared to a column name, as in train_dataset == 'rpj'`),
+              });
+            }
+          }
+          return;
+        }
         walk(e.left);
         walk(e.right);
         return;
@@ -203,12 +222,20 @@ export function compileDataExpression(rawText: string, label: string, columns: r
  * Evaluate a resolved entry for one row. `read(column)` returns the numeric value of a cell (and
  * throws on a bad one). Throws NonFiniteValue (from `evaluateExpression`) on a non-finite result.
  */
-export function evaluateDataExpression(de: DataExpression, read: (column: number) => number): number {
+export function evaluateDataExpression(de: DataExpression, read: (column: number) => number, readText?: (column: number) => string): number {
   if (de.column !== undefined) return read(de.column);
   if (de.expr === undefined) throw new Error('internal: data expression has neither a column nor a tree');
-  return evaluateExpression(de.expr, (name) => {
+  const columnOf = (name: string): number => {
     const column = de.names.get(name);
     if (column === undefined) throw new Error(`internal: name '${name}' was not resolved`);
-    return read(column);
-  });
+    return column;
+  };
+  return evaluateExpression(
+    de.expr,
+    (name) => read(columnOf(name)),
+    (name) => {
+      if (readText === undefined) throw new Error('internal: no text reader');
+      return readText(columnOf(name));
+    },
+  );
 }

@@ -72,8 +72,13 @@ export function datasetFromTable(table: Table, spec: DataSpec, inputNames: reado
         if (parsed.ok) return parsed.value;
         throw new DataError('data-value', { file, row, column: table.columns[column] ?? `#${column + 1}` }, `${parsed.problem} (needed by ${de.label}); ${parsed.fix}`);
       };
+      // Text comparisons see the cell as written (trimmed); JSON numbers and booleans as their text.
+      const readText = (column: number): string => {
+        const cell = cells[column];
+        return cell === null || cell === undefined ? '' : String(cell).trim();
+      };
       try {
-        return evaluateDataExpression(de, read);
+        return evaluateDataExpression(de, read, readText);
       } catch (e) {
         if (!(e instanceof NonFiniteValue)) throw e;
         const fix = de === where ? 'make the filter defined on every row (&& and || skip their right side when the left decides)' : EXCLUDE;

@@ -183,6 +183,8 @@ function checkProgram(d: LawDeclaration, program: Program): void {
     switch (e.kind) {
       case 'number':
         return;
+      case 'string':
+        throw formulaError('formula-not-allowed', src, e.pos, `text (${e.value === '' ? 'an empty string' : `'${e.value}'`}) is not allowed in a law; laws are numeric`);
       case 'name':
         if (!known.has(e.name)) {
           const fnHint = lookupFunction(e.name) !== undefined ? ` ('${e.name}' is a function: call it as ${e.name}(...))` : '';
@@ -247,6 +249,8 @@ function lower(g: Graph, e: Expr, env: Map<string, number>, src: string): number
   switch (e.kind) {
     case 'number':
       return g.constant(e.value);
+    case 'string':
+      throw formulaError('formula-not-allowed', src, e.pos, 'text is not allowed in a law');
     case 'name': {
       const id = env.get(e.name);
       if (id === undefined) throw formulaError('formula-unknown-name', src, e.pos, `unknown name '${e.name}'`);

@@ -14,11 +14,11 @@
  *   product    := unary { ('*' | '/') unary }
  *   unary      := ('-' | '+' | '!') unary | power
  *   power      := atom [ '^' unary ]
- *   atom       := NUMBER | NAME | NAME '(' [ expr { ',' expr } ] ')' | '(' expr ')'
+ *   atom       := NUMBER | STRING | NAME | NAME '(' [ expr { ',' expr } ] ')' | '(' expr ')'
  *
- * Comments run from `#` to the end of the line. Comparisons and logic exist for data filters
- * (`--where 'excluded_outlier == 0'`); the law checker rejects them inside laws because they have
- * no derivative.
+ * Comments run from `#` to the end of the line. Comparisons, logic and quoted text (`'rpj'` or
+ * `"rpj"`) exist for data filters (`--where "excluded_outlier == 0 && train_dataset == 'rpj'"`);
+ * the law checker rejects them inside laws, which are numeric and differentiable.
  */
 import { FormulaError, type SourcePosition } from '../errors.js';
 
@@ -27,6 +27,7 @@ export type UnaryOp = '-' | '+' | '!';
 
 export type Expr =
   | { kind: 'number'; value: number; pos: number }
+  | { kind: 'string'; value: string; pos: number }
   | { kind: 'name'; name: string; pos: number }
   | { kind: 'unary'; op: UnaryOp; arg: Expr; pos: number }
   | { kind: 'binary'; op: BinaryOp; left: Expr; right: Expr; pos: number }
@@ -45,7 +46,7 @@ export interface Program {
   result: Expr;
 }
 
-type TokenKind = 'number' | 'name' | 'op' | '(' | ')' | ',' | 'sep' | 'eof';
+type TokenKind = 'number' | 'string' | 'name' | 'op' | '(' | ')' | ',' | 'sep' | 'eof';
 interface Token {
   kind: TokenKind;
   text: string;
@@ -116,6 +117,14 @@ function tokenize(source: string): Token[] {
       i += m[0].length;
       continue;
     }
+    if (c === "'" || c === '"') {
+      const close = source.indexOf(c, i + 1);
+      const nl = source.indexOf('\n', i + 1);
+      if (close < 0 || (nl >= 0 && nl < close)) throw formulaError('formula-syntax', source, i, `this ${c} is never closed`);
+      tokens.push({ kind: 'string', text: source.slice(i + 1, close), pos: i });
+      i = close + 1;
+      continue;
+    }
     if (/[A-Za-z_]/.test(c)) {
       const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(source.slice(i))!;
       tokens.push({ kind: 'name', text: m[0], pos: i });
@@ -167,6 +176,7 @@ class Parser {
   private describe(t: Token): string {
     if (t.kind === 'eof') return 'end of formula';
     if (t.kind === 'sep') return t.text === ';' ? "';'" : 'end of line';
+    if (t.kind === 'string') return `the text '${t.text}'`;
     return `'${t.text}'`;
   }
 
@@ -274,6 +284,8 @@ class Parser {
     switch (t.kind) {
       case 'number':
         return { kind: 'number', value: t.value!, pos: t.pos };
+      case 'string':
+        return { kind: 'string', value: t.text, pos: t.pos };
       case 'name': {
         if (this.peek().kind === '(') {
           this.next();
@@ -322,6 +334,7 @@ export function parseExpression(source: string): Expr {
 export function freeNames(e: Expr, out: Map<string, number> = new Map()): Map<string, number> {
   switch (e.kind) {
     case 'number':
+    case 'string':
       break;
     case 'name':
       if (!out.has(e.name)) out.set(e.name, e.pos);
@@ -368,6 +381,8 @@ export function printExpr(e: Expr): string {
   switch (e.kind) {
     case 'number':
       return String(e.value);
+    case 'string':
+      return e.value.includes("'") ? `"${e.value}"` : `'${e.value}'`;
     case 'name':
       return e.name;
     case 'unary':

@@ -62,6 +62,16 @@ describe('lawfit fit: success path and artifacts', () => {
   });
 });
 
+test("Gadre et al.'s loss fit as one command line, selecting runs with text filters", async () => {
+  const gadre = resolve(import.meta.dirname, '../../../shared/data/gadre-overtraining/gadre_104_models.csv');
+  const where = "train_dataset == 'rpj' && ((token_multiplier_M == 20 && N_params < 5e8) || (model_config == 'd=96_l=8_h=4' && token_multiplier_M == 320))";
+  const r = await run('fit', gadre, '--law', 'overtrain', '--x', 'N=N_params,M=D_tokens/N_params', '--y', 'loss_c4_val', '--where', where, '--threads', '1');
+  expect(r.err).toBe('');
+  expect(r.out).toContain('# data points          = 5');
+  expect(r.out).toMatch(/a:\s+166\.21/);
+  expect(r.out).toMatch(/E:\s+1\.8366/);
+});
+
 describe('lawfit fit: bad input is exit code 2 with one clear line', () => {
   const cases: Array<[string, string[], RegExp]> = [
     ['no file', ['fit', '--law', 'power', '--x', 'x=x', '--y', 'loss'], /fit takes one data file/],

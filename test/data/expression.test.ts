@@ -145,3 +145,22 @@ describe('listColumns', () => {
     expect(s.endsWith("'c39' and 5 more")).toBe(true);
   });
 });
+
+describe('text comparisons in filters', () => {
+  test("where train_dataset == 'rpj' keeps the rows whose cell reads rpj; != the others", async () => {
+    const { datasetFromText } = await import('../../src/data/index.js');
+    const csv = 'set,x,y\nrpj,1,2\nc4,2,3\n"rpj",3,4\nrw,4,5\n';
+    const spec = { inputs: { x: 'x' }, target: 'y' };
+    const a = await datasetFromText(csv, 'sets.csv', 'csv', { ...spec, where: "set == 'rpj'" }, ['x']);
+    expect(Array.from(a.inputs)).toEqual([1, 3]);
+    const b = await datasetFromText(csv, 'sets.csv', 'csv', { ...spec, where: 'set != "rpj" && x > 2' }, ['x']);
+    expect(Array.from(b.inputs)).toEqual([4]);
+  });
+
+  test('quoted text anywhere but beside == or != with a column is an error with its position', async () => {
+    const { datasetFromText } = await import('../../src/data/index.js');
+    const csv = 'set,x,y\nrpj,1,2\n';
+    await expect(datasetFromText(csv, 'sets.csv', 'csv', { inputs: { x: 'x' }, target: 'y', where: "x + 'a' > 1" }, ['x'])).rejects.toThrow(/col 5: quoted text can only be compared/);
+    await expect(datasetFromText(csv, 'sets.csv', 'csv', { inputs: { x: 'x' }, target: 'y', where: "set == 'rpj" }, ['x'])).rejects.toThrow(/col 8: this ' is never closed/);
+  });
+});

@@ -127,6 +127,8 @@ function interpret(e: Expr, env: Readonly<Record<string, number>>): number {
   switch (e.kind) {
     case 'number':
       return e.value;
+    case 'string':
+      throw new Error('text in a law');
     case 'name':
       return env[e.name]!;
     case 'unary':

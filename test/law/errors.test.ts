@@ -182,6 +182,10 @@ describe('declarations and definitions', () => {
   });
 });
 
+test('quoted text is refused in a law, with its position', () => {
+  expect(() => compileLaw(decl("E + A*N^-alpha + 'x'"))).toThrow(/col 18: text \('x'\) is not allowed in a law/);
+});
+
 describe('multi-line formulas', () => {
   test('positions are line and column of the line', () => {
     expectError('x = A*N\n\nE + x^-alph', 'formula-unknown-name', 3, 8, "unknown name 'alph'; did you mean 'alpha'?");
