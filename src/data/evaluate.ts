@@ -39,6 +39,9 @@ const F64_FUNCTIONS: ReadonlyMap<string, F64Function> = new Map<string, F64Funct
   ['log1p', (a) => Math.log1p(arg0(a))],
   ['sqrt', (a) => Math.sqrt(arg0(a))],
   ['abs', (a) => Math.abs(arg0(a))],
+  ['sin', (a) => Math.sin(arg0(a))],
+  ['cos', (a) => Math.cos(arg0(a))],
+  ['atan', (a) => Math.atan(arg0(a))],
   [
     'softplus',
     (a) => {

@@ -58,6 +58,9 @@ export const JS_DIALECT: Dialect = {
       case 'sqrt':
       case 'abs':
       case 'sign':
+      case 'sin':
+      case 'cos':
+      case 'atan':
         return `Math.${n.op}(${x})`;
       case 'min':
       case 'max':

@@ -29,6 +29,9 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   unary('log1p', 'log(1 + x), accurate for small x', (g, a) => g.log1p(a)),
   unary('sqrt', 'square root', (g, a) => g.sqrt(a)),
   unary('abs', 'absolute value', (g, a) => g.abs(a)),
+  unary('sin', 'sine (radians)', (g, a) => g.sin(a)),
+  unary('cos', 'cosine (radians)', (g, a) => g.cos(a)),
+  unary('atan', 'arctangent (radians)', (g, a) => g.atan(a)),
   unary('softplus', 'log(1 + e^x), computed without overflow', (g, a) => g.softplus(a)),
   unary('sigmoid', '1 / (1 + e^-x), computed without overflow', (g, a) => g.sigmoid(a)),
   {

@@ -41,7 +41,10 @@ export type NodeOp =
   | 'select' // args[0] != 0 ? args[1] : args[2]
   | 'lse' // logsumexp of all args
   | 'softplus'
-  | 'sigmoid';
+  | 'sigmoid'
+  | 'sin'
+  | 'cos'
+  | 'atan';
 
 export interface GraphNode {
   readonly id: number;
@@ -208,6 +211,21 @@ export class Graph {
     if (ca !== undefined) return this.constant(Math.abs(ca));
     return this.make('abs', [a]);
   }
+  sin(a: number): number {
+    const ca = this.constValue(a);
+    if (ca !== undefined) return this.constant(Math.sin(ca));
+    return this.make('sin', [a]);
+  }
+  cos(a: number): number {
+    const ca = this.constValue(a);
+    if (ca !== undefined) return this.constant(Math.cos(ca));
+    return this.make('cos', [a]);
+  }
+  atan(a: number): number {
+    const ca = this.constValue(a);
+    if (ca !== undefined) return this.constant(Math.atan(ca));
+    return this.make('atan', [a]);
+  }
   sign(a: number): number {
     const ca = this.constValue(a);
     if (ca !== undefined) return this.constant(Math.sign(ca));
@@ -327,6 +345,12 @@ export class Graph {
         return this.mul(this.sigmoid(a), D(a));
       case 'sigmoid':
         return this.mul(this.mul(n.id, this.sub(this.constant(1), n.id)), D(a));
+      case 'sin':
+        return this.mul(this.cos(a), D(a));
+      case 'cos':
+        return this.neg(this.mul(this.sin(a), D(a)));
+      case 'atan':
+        return this.div(D(a), this.add(this.constant(1), this.mul(a, a)));
     }
   }
 

@@ -90,7 +90,7 @@ describe('mistakes are reported before any row is read, with position and sugges
   test('unknown function, and a column called like a function', () => {
     const e = asDataError(thrown(() => compile('2 * lg(D_tokens)')), 'formula-unknown-name');
     expect(e.message).toBe(
-      "runs.csv: input M = '2 * lg(D_tokens)', col 5: unknown function 'lg'; did you mean 'log'? functions: exp, log, log1p, sqrt, abs, softplus, sigmoid, pow, min, max, logsumexp",
+      "runs.csv: input M = '2 * lg(D_tokens)', col 5: unknown function 'lg'; did you mean 'log'? functions: exp, log, log1p, sqrt, abs, sin, cos, atan, softplus, sigmoid, pow, min, max, logsumexp",
     );
     const e2 = asDataError(thrown(() => compile('loss(2)')), 'formula-unknown-name');
     expect(e2.message).toContain("unknown function 'loss'; 'loss' is a column, not a function (write '*' to multiply); functions:");
