@@ -4,6 +4,7 @@
  * syntax checker walks the text by the JSON grammar and reports the line and column of the first
  * error in words a person can act on. It is only run after `JSON.parse` has already failed.
  */
+import { positionOf } from '../law/syntax.js';
 
 export interface JsonSyntaxProblem {
   /** 0-based offset into the text. */
@@ -28,17 +29,10 @@ function describeChar(c: string | undefined): string {
   return `'${c}'`;
 }
 
-/** Line and column (both 1-based) of an offset. */
+/** Line and column (both 1-based) of an offset (the formula language's positionOf). */
 export function lineColOf(text: string, offset: number): { line: number; col: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text[i] === '\n') {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, col: offset - lineStart + 1 };
+  const { line, col } = positionOf(text, offset);
+  return { line, col };
 }
 
 /**

@@ -4,7 +4,7 @@
  * a = log A, b = log B, e = log E, under a Huber loss (δ = 1e−3) summed over the points, from
  * Hoffmann's 4,500-point grid.
  */
-import type { LawDeclaration } from '../law/declaration.js';
+import type { LawDeclaration, ParamDecl } from '../law/declaration.js';
 import { arange, expOf, linspace, LOG } from './grid.js';
 
 const CITATION =
@@ -25,6 +25,13 @@ const INPUTS = [
 const GRID_NOTE =
   'Hoffmann et al.’s grid (as re-run by Besiroglu et al. 2024): log A, log B ∈ {0, 5, …, 25}, log E ∈ {−1, −0.5, …, 1}, α, β ∈ {0, 0.5, …, 2}';
 
+/** A, B, E: log-positive, on Hoffmann's axes; shared by both Chinchilla laws. */
+const COEFFICIENTS: readonly ParamDecl[] = [
+  { name: 'A', transform: LOG, description: 'model-size coefficient', start: LOG_COEFF_AXIS, range: [1, Math.exp(25)] },
+  { name: 'B', transform: LOG, description: 'data coefficient', start: LOG_COEFF_AXIS, range: [1, Math.exp(25)] },
+  { name: 'E', transform: LOG, description: 'irreducible loss (nats/token)', start: LOG_E_AXIS, range: [Math.exp(-1), Math.exp(1)] },
+];
+
 export const CHINCHILLA: LawDeclaration = {
   name: 'chinchilla',
   description: 'Chinchilla parametric loss L(N, D) = E + A/N^α + B/D^β (Approach 3), fitted in log space with a Huber loss.',
@@ -38,9 +45,7 @@ export const CHINCHILLA: LawDeclaration = {
   ].join('\n'),
   inputs: INPUTS,
   params: [
-    { name: 'A', transform: LOG, description: 'model-size coefficient', start: LOG_COEFF_AXIS, range: [1, Math.exp(25)] },
-    { name: 'B', transform: LOG, description: 'data coefficient', start: LOG_COEFF_AXIS, range: [1, Math.exp(25)] },
-    { name: 'E', transform: LOG, description: 'irreducible loss (nats/token)', start: LOG_E_AXIS, range: [Math.exp(-1), Math.exp(1)] },
+    ...COEFFICIENTS,
     { name: 'alpha', description: 'model-size exponent α', start: EXPONENT_AXIS, range: [0, 2] },
     { name: 'beta', description: 'data exponent β', start: EXPONENT_AXIS, range: [0, 2] },
   ],
@@ -59,12 +64,7 @@ export const CHINCHILLA_TIED: LawDeclaration = {
     'exp(logsumexp(log(A) - alpha*log(N), log(B) - alpha*log(D), log(E)))',
   ].join('\n'),
   inputs: INPUTS,
-  params: [
-    { name: 'A', transform: LOG, description: 'model-size coefficient', start: LOG_COEFF_AXIS, range: [1, Math.exp(25)] },
-    { name: 'B', transform: LOG, description: 'data coefficient', start: LOG_COEFF_AXIS, range: [1, Math.exp(25)] },
-    { name: 'E', transform: LOG, description: 'irreducible loss (nats/token)', start: LOG_E_AXIS, range: [Math.exp(-1), Math.exp(1)] },
-    { name: 'alpha', description: 'shared exponent α = β', start: EXPONENT_AXIS, range: [0, 2] },
-  ],
+  params: [...COEFFICIENTS, { name: 'alpha', description: 'shared exponent α = β', start: EXPONENT_AXIS, range: [0, 2] }],
   space: 'log',
   defaultLoss: 'huber:1e-3',
   startNote: `${GRID_NOTE}, with the β axis dropped (α = β): 6 × 6 × 5 × 5 = 900 starts.`,
