@@ -10,6 +10,8 @@ import { allocateBatchResult, type BatchProblem, type BatchResult } from './prob
 export interface Engine {
   /** `cpu` for float64 engines; `webgpu` for the GPU engine. */
   readonly name: string;
+  /** Arithmetic of the results: f32 results are finished in float64 by the fitting layer. */
+  readonly precision: 'f64' | 'f32';
   /** One line for reports: device, threads. */
   describe(): string;
   solve(problem: BatchProblem): Promise<BatchResult>;
@@ -18,6 +20,7 @@ export interface Engine {
 /** The float64 engine on the calling thread (browsers' workers, small batches, tests). */
 export const singleThreadEngine: Engine = {
   name: 'cpu',
+  precision: 'f64',
   describe: () => 'float64 CPU, 1 thread',
   solve(problem) {
     const nProblems = problem.nStarts * problem.nWeightSets;

@@ -106,6 +106,7 @@ export function poolEngine(opts: PoolOptions = {}): Engine {
   const threads = opts.threads ?? availableParallelism();
   return {
     name: 'cpu',
+    precision: 'f64',
     describe: () => `float64 CPU, ${threads} thread${threads === 1 ? '' : 's'}`,
     solve: (problem) => solveBatchParallel(problem, { ...opts, threads }),
   };

@@ -1,0 +1,97 @@
+/**
+ * The WebGPU engine behind the common Engine interface. Results are f32 (precision 'f32'), so the
+ * fitting layer finishes the fits it reports with float64 iterations (fit.ts: polish). Without an
+ * adapter the engine says so once and solves on its float64 fallback; if the device is lost in
+ * the middle of a batch, the problems it had not finished are solved on the fallback, with a
+ * warning, and nothing already computed is lost.
+ */
+import type { Engine } from '../fit/engine.js';
+import { singleThreadEngine } from '../fit/engine.js';
+import type { BatchProblem, BatchResult } from '../fit/problem.js';
+import { acquireGpu, isGpuContext, type GpuContext } from './device.js';
+import type { ShaderSources } from './kernels.js';
+import { DeviceLostError, solveBatchGpu, type GpuSolveOptions } from './lm-gpu.js';
+
+export interface WebGpuEngineOptions extends GpuSolveOptions {
+  sources: ShaderSources;
+  /** Solves when there is no adapter, and finishes batches after a device loss. Default: one CPU thread. */
+  fallback?: Engine;
+  /** Where the "no adapter" notice and device-loss warnings go. Default: console.warn. */
+  warn?: (message: string) => void;
+  /** Use this context instead of the process-wide device (tests). */
+  context?: GpuContext;
+}
+
+export interface WebGpuEngine extends Engine {
+  /** Resolves to the device description, or undefined when the engine runs on its fallback. */
+  device(): Promise<string | undefined>;
+}
+
+let saidNoAdapter = false;
+
+export function webgpuEngine(opts: WebGpuEngineOptions): WebGpuEngine {
+  const fallback = opts.fallback ?? singleThreadEngine;
+  const warn = opts.warn ?? ((m: string) => console.warn(m));
+  let description = 'WebGPU (device not yet acquired)';
+  const context = async (): Promise<GpuContext | undefined> => {
+    const c = opts.context ?? (await acquireGpu());
+    if (isGpuContext(c)) {
+      description = `WebGPU f32 on ${c.description}, finished in float64`;
+      return c;
+    }
+    if (!saidNoAdapter) {
+      saidNoAdapter = true;
+      warn(`lawfit: ${c.reason}; fitting on the CPU instead (${fallback.describe()}).`);
+    }
+    description = `${fallback.describe()} (no WebGPU adapter)`;
+    return undefined;
+  };
+  return {
+    name: 'webgpu',
+    precision: 'f32',
+    describe: () => description,
+    async device() {
+      return (await context())?.description;
+    },
+    async solve(problem: BatchProblem): Promise<BatchResult> {
+      const ctx = await context();
+      if (ctx === undefined) return fallback.solve(problem);
+      try {
+        return await solveBatchGpu(ctx, problem, opts.sources, opts);
+      } catch (e) {
+        if (!(e instanceof DeviceLostError)) throw e;
+        warn(`lawfit: ${e.message}; finishing the remaining ${problem.nStarts * problem.nWeightSets - e.completed} problems on the CPU.`);
+        return finishOnFallback(problem, e, fallback);
+      }
+    },
+  };
+}
+
+/**
+ * Solve problems [completed, end) on the fallback and merge them into the partial result. The
+ * unfinished problems are grouped by weight vector, so each group is an ordinary BatchProblem
+ * (its starts under one weight vector).
+ */
+async function finishOnFallback(problem: BatchProblem, e: DeviceLostError, fallback: Engine): Promise<BatchResult> {
+  const out = e.partial;
+  const p = problem.law.free.length;
+  const n = problem.data.n;
+  for (let w = Math.floor(e.completed / problem.nStarts); w < problem.nWeightSets; w++) {
+    const first = Math.max(e.completed, w * problem.nStarts) - w * problem.nStarts;
+    const k = problem.nStarts - first;
+    if (k <= 0) continue;
+    const r = await fallback.solve({
+      ...problem,
+      starts: problem.starts.subarray(first * p, problem.nStarts * p),
+      nStarts: k,
+      weights: problem.weights.subarray(w * n, (w + 1) * n),
+      nWeightSets: 1,
+    });
+    const at = w * problem.nStarts + first;
+    out.u.set(r.u, at * p);
+    out.cost.set(r.cost, at);
+    out.status.set(r.status, at);
+    out.iterations.set(r.iterations, at);
+  }
+  return out;
+}

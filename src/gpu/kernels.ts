@@ -1,0 +1,95 @@
+/**
+ * Composing WGSL modules from the templates in shaders/ and a law's generated functions, and
+ * caching their pipelines by compile-time facts only: the law (its generated code), the kernel
+ * variant, the parameter count and the workgroup size. Sizes, tolerances and the loss go in the
+ * uniform block, so one pipeline serves every batch of a law.
+ *
+ * Set LAWFIT_DUMP_WGSL=1 (Node) or pass `dump` to print every composed module before it compiles.
+ * A compile error becomes a LawfitError that quotes the offending line.
+ */
+import { LawfitError } from '../errors.js';
+import type { CompiledLaw } from '../law/compile.js';
+import { emitWgslLaw, WGSL_LAW_PRELUDE } from '../law/emit-wgsl.js';
+import { layoutWgsl, paramsWgsl, stateLayout, type StateLayout } from './layout.js';
+
+export interface ShaderSources {
+  lmThread: string;
+}
+
+export interface LmPipelines {
+  layout: StateLayout;
+  init: GPUComputePipeline;
+  iterate: GPUComputePipeline;
+  bindGroupLayout: GPUBindGroupLayout;
+  workgroupSize: number;
+  code: string;
+}
+
+const cache = new WeakMap<GPUDevice, Map<string, Promise<LmPipelines>>>();
+
+export function composeLmModule(law: CompiledLaw, sources: ShaderSources, workgroupSize: number): { code: string; layout: StateLayout } {
+  const wl = emitWgslLaw(law);
+  const layout = stateLayout(wl.nFree, wl.nFeatures);
+  const code = [
+    `// lawfit: kernel lm_thread for law '${law.name}', workgroup size ${workgroupSize}`,
+    layoutWgsl(layout, workgroupSize),
+    paramsWgsl(),
+    WGSL_LAW_PRELUDE,
+    wl.code,
+    sources.lmThread,
+  ].join('\n');
+  return { code, layout };
+}
+
+function dumpRequested(): boolean {
+  return typeof process !== 'undefined' && process.env?.LAWFIT_DUMP_WGSL === '1';
+}
+
+export function lmPipelines(device: GPUDevice, law: CompiledLaw, sources: ShaderSources, workgroupSize: number, dump = dumpRequested()): Promise<LmPipelines> {
+  const { code, layout } = composeLmModule(law, sources, workgroupSize);
+  // The generated code is the law's compile-time identity: same code, same pipeline.
+  const key = `lm_thread|${workgroupSize}|${layout.P}|${code}`;
+  let perDevice = cache.get(device);
+  if (perDevice === undefined) {
+    perDevice = new Map();
+    cache.set(device, perDevice);
+  }
+  let p = perDevice.get(key);
+  if (p === undefined) {
+    if (dump) console.error(`---- composed WGSL (law '${law.name}') ----\n${code}\n---- end ----`);
+    p = build(device, code, layout, workgroupSize, law.name);
+    perDevice.set(key, p);
+    p.catch(() => perDevice!.delete(key));
+  }
+  return p;
+}
+
+async function build(device: GPUDevice, code: string, layout: StateLayout, workgroupSize: number, lawName: string): Promise<LmPipelines> {
+  const module = device.createShaderModule({ code, label: `lawfit lm_thread ${lawName}` });
+  const info = await module.getCompilationInfo();
+  const errors = info.messages.filter((m) => m.type === 'error');
+  if (errors.length > 0) {
+    const lines = code.split('\n');
+    const first = errors[0]!;
+    const at = lines[first.lineNum - 1] ?? '';
+    throw new LawfitError(
+      'law-declaration',
+      `WGSL for law '${lawName}' did not compile: line ${first.lineNum}:${first.linePos}: ${first.message}\n  ${at}\n  ${' '.repeat(Math.max(0, first.linePos - 1))}^\n(set LAWFIT_DUMP_WGSL=1 to print the composed module)`,
+      false,
+    );
+  }
+  const entries: GPUBindGroupLayoutEntry[] = [
+    { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
+    { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
+    { binding: 2, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
+    { binding: 3, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
+    { binding: 4, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
+    { binding: 5, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
+  ];
+  const bindGroupLayout = device.createBindGroupLayout({ entries, label: 'lawfit lm' });
+  const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [bindGroupLayout] });
+  // Synchronous creation: Dawn's Node bindings abort (a futex error) on concurrent async creation.
+  const init = device.createComputePipeline({ layout: pipelineLayout, compute: { module, entryPoint: 'lm_init' } });
+  const iterate = device.createComputePipeline({ layout: pipelineLayout, compute: { module, entryPoint: 'lm_iterate' } });
+  return { layout, init, iterate, bindGroupLayout, workgroupSize, code };
+}

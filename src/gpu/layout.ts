@@ -1,0 +1,115 @@
+/**
+ * THE buffer layouts of the WebGPU engine: one declaration drives both the WGSL constants the
+ * kernels are composed with and the host code that packs and unpacks the buffers, so the two can
+ * never disagree.
+ *
+ * Per problem (one LM fit), in `state` (f32), STATE_F floats at problem * STATE_F:
+ *   u[P]      internal parameters
+ *   A[NT]     J~'J~ at u, packed lower triangle, NT = P (P + 1) / 2, index j (j + 1) / 2 + k, k <= j
+ *   b[P]      -grad cost at u
+ *   D[P]      damping diagonal (1 for Levenberg; running max of diag A for Marquardt)
+ *   cost, rr, mu, nu
+ * Per problem, in `flags` (u32), FLAGS_U values at problem * FLAGS_U:
+ *   status, iterations, rejections, bits (1: gradient test due, 2: last rejection was non-finite)
+ *
+ * The data buffer is row-major with stride NF + 1: the law's hoisted features, then the target in
+ * residual space. Weights are one row of n per weight vector.
+ */
+import { STATUS_TABLE } from '../fit/status.js';
+
+export interface StateLayout {
+  P: number;
+  NT: number;
+  NF: number;
+  /** Floats per data row: NF features + the target. */
+  STRIDE: number;
+  STATE_F: number;
+  FLAGS_U: number;
+  offsets: { u: number; A: number; b: number; D: number; cost: number; rr: number; mu: number; nu: number };
+}
+
+export const FLAG_GTOL_DUE = 1;
+export const FLAG_LAST_REJECT_NONFINITE = 2;
+
+export function stateLayout(P: number, NF: number): StateLayout {
+  const NT = (P * (P + 1)) / 2;
+  const u = 0;
+  const A = u + P;
+  const b = A + NT;
+  const D = b + P;
+  const cost = D + P;
+  return {
+    P,
+    NT,
+    NF,
+    STRIDE: NF + 1,
+    STATE_F: cost + 4,
+    FLAGS_U: 4,
+    offsets: { u, A, b, D, cost, rr: cost + 1, mu: cost + 2, nu: cost + 3 },
+  };
+}
+
+/** WGSL constants for a layout, plus the status codes (generated from the one status table). */
+export function layoutWgsl(l: StateLayout, workgroupSize: number): string {
+  const o = l.offsets;
+  const lines = [
+    `const P: u32 = ${l.P}u;`,
+    `const NT: u32 = ${l.NT}u;`,
+    `const NF: u32 = ${l.NF}u;`,
+    `const STRIDE: u32 = ${l.STRIDE}u;`,
+    `const STATE_F: u32 = ${l.STATE_F}u;`,
+    `const FLAGS_U: u32 = ${l.FLAGS_U}u;`,
+    `const OFF_U: u32 = ${o.u}u;`,
+    `const OFF_A: u32 = ${o.A}u;`,
+    `const OFF_B: u32 = ${o.b}u;`,
+    `const OFF_D: u32 = ${o.D}u;`,
+    `const OFF_COST: u32 = ${o.cost}u;`,
+    `const OFF_RR: u32 = ${o.rr}u;`,
+    `const OFF_MU: u32 = ${o.mu}u;`,
+    `const OFF_NU: u32 = ${o.nu}u;`,
+    `const FLAG_GTOL_DUE: u32 = ${FLAG_GTOL_DUE}u;`,
+    `const FLAG_LAST_REJECT_NONFINITE: u32 = ${FLAG_LAST_REJECT_NONFINITE}u;`,
+    `const WG: u32 = ${workgroupSize}u;`,
+    ...STATUS_TABLE.map((s) => `const ST_${s.name.toUpperCase().replace(/-/g, '_')}: u32 = ${s.code}u;`),
+  ];
+  return lines.join('\n');
+}
+
+/**
+ * The uniform block: sizes and tolerances (never compiled into a pipeline, so one pipeline serves
+ * every batch of a law). Field order matches `struct Params` in shaders/lm_thread.wgsl.
+ */
+export const PARAMS_FIELDS = [
+  ['n_points', 'u32'],
+  ['n_starts', 'u32'],
+  ['n_problems', 'u32'],
+  ['problem_offset', 'u32'],
+  ['iterations', 'u32'],
+  ['max_iterations', 'u32'],
+  ['loss', 'u32'],
+  ['damping', 'u32'],
+  ['delta', 'f32'],
+  ['ftol', 'f32'],
+  ['xtol', 'f32'],
+  ['gtol', 'f32'],
+  ['tau', 'f32'],
+  ['n_weight_sets', 'u32'],
+  ['pad0', 'u32'],
+  ['pad1', 'u32'],
+] as const;
+
+export type ParamsValues = { [K in (typeof PARAMS_FIELDS)[number][0]]: number };
+
+export function paramsWgsl(): string {
+  return `struct Params {\n${PARAMS_FIELDS.map(([k, t]) => `  ${k}: ${t},`).join('\n')}\n}`;
+}
+
+export function packParams(v: ParamsValues): ArrayBuffer {
+  const buf = new ArrayBuffer(PARAMS_FIELDS.length * 4);
+  const dv = new DataView(buf);
+  PARAMS_FIELDS.forEach(([k, t], i) => {
+    if (t === 'u32') dv.setUint32(i * 4, v[k], true);
+    else dv.setFloat32(i * 4, v[k], true);
+  });
+  return buf;
+}
