@@ -15,6 +15,7 @@ import { LEAST_SQUARES, parseLoss, type LossSpec } from './losses.js';
 import { resolveLmOptions, type LmOptions } from './options.js';
 import { allocateBatchResult, prepareData, type BatchProblem, type BatchResult, type PreparedData } from './problem.js';
 import { makeStarts, type StartSpec } from './starts.js';
+import { polishBest, type PolishReport } from './polish.js';
 import { isUsable, STATUS, STATUS_TABLE, statusInfo, type StatusInfo } from './status.js';
 
 export interface FitOptions {
@@ -95,6 +96,8 @@ export interface FitResult {
   bestInternal: Float64Array;
   /** Per-start arrays when keepStarts was set. */
   batch?: BatchResult;
+  /** How the float64 polish moved the best fit of an f32 engine. */
+  polish?: PolishReport;
 }
 
 /** The loss a fit uses: the caller's, else the law's declared default, else least squares. */
@@ -127,6 +130,8 @@ export async function fitLaw(law: CompiledLaw, dataset: Dataset, opts: FitOption
     options,
   };
   const batch = await solveWithScreening(engine, full, screen);
+  // f32 engines: finish the best candidates in float64 (polish.ts); the report says how far it moved.
+  const polish = engine.precision === 'f32' ? polishBest(law, data, data.baseWeights, 0, batch, 0, batch.nProblems, options) : undefined;
 
   const reachTolerance = opts.reachTolerance ?? DEFAULT_REACH_TOLERANCE;
   const best = pickBest(batch);
@@ -188,6 +193,7 @@ export async function fitLaw(law: CompiledLaw, dataset: Dataset, opts: FitOption
     bestInternal: bestU,
   };
   if (opts.keepStarts === true) result.batch = batch;
+  if (polish !== undefined) result.polish = polish;
   return result;
 }
 

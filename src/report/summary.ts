@@ -56,6 +56,8 @@ export interface FitSummary {
   };
   engine: string;
   elapsedMs: number;
+  /** For f32 engines: how the float64 polish moved the best fit. */
+  polish?: { costBefore: number; costAfter: number; maxRelativeChange: number; parameter: string; iterations: number; candidates: number };
   /** Known true parameter values (synthetic data only), shown next to the estimates. */
   truth?: Record<string, number>;
 }
@@ -105,5 +107,9 @@ export function summarizeFit(r: FitResult, reachTolerance: number, truth?: Recor
     elapsedMs: r.elapsedMs,
   };
   if (truth !== undefined) summary.truth = truth;
+  if (r.polish !== undefined) {
+    const { costBefore, costAfter, maxRelativeChange, parameter, iterations, candidates } = r.polish;
+    summary.polish = { costBefore, costAfter, maxRelativeChange, parameter, iterations, candidates };
+  }
   return summary;
 }

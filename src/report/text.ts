@@ -72,6 +72,12 @@ export function renderTextReport(s: FitSummary, opts: TextReportOptions = {}): s
     .join(', ');
   lines.push(`    statuses: ${counts}`);
   lines.push(`    engine: ${s.engine}, ${(s.elapsedMs / 1000).toFixed(2)} s`);
+  if (s.polish !== undefined) {
+    const pl = s.polish;
+    lines.push(
+      `    float64 polish: ${pl.iterations} iterations moved ${pl.parameter} by ${formatNumber(pl.maxRelativeChange, 2)} relative; objective ${formatNumber(pl.costBefore, 8)} (f32) -> ${formatNumber(pl.costAfter, 8)} (best of ${pl.candidates} polished)`,
+    );
+  }
 
   lines.push('[[Variables]]');
   const width = Math.max(...s.params.map((q) => q.name.length)) + 1;

@@ -1,0 +1,98 @@
+/**
+ * The float64 finish of f32 results. An f32 engine stops where its own rounding hides further
+ * progress (in Chinchilla's flat valley, about 1e-3 relative in the coefficients); every fit
+ * lawfit reports from such an engine is finished here by float64 Levenberg–Marquardt from the
+ * f32 end point, and the report says how far that moved it.
+ *
+ * Because f32 costs carry about 1e-6 relative noise, the lowest f32 cost is not always the best
+ * basin: the `candidates` lowest (distinct) end points are all polished and the best float64 cost
+ * wins.
+ */
+import type { CompiledLaw } from '../law/compile.js';
+import { naturalFromInternal } from '../law/compile.js';
+import { levenbergMarquardt, LmWorkspace } from './cpu/lm.js';
+import type { LmOptions } from './options.js';
+import type { BatchResult, PreparedData } from './problem.js';
+import { isUsable, STATUS } from './status.js';
+
+export interface PolishReport {
+  /** Problem index whose end point, polished, became the best fit. */
+  problem: number;
+  /** f32 cost the engine reported for it, and the float64 cost after the polish. */
+  costBefore: number;
+  costAfter: number;
+  /** Largest relative change of a natural parameter made by the polish. */
+  maxRelativeChange: number;
+  /** Name of that parameter. */
+  parameter: string;
+  iterations: number;
+  status: number;
+  /** How many end points were polished. */
+  candidates: number;
+}
+
+export const DEFAULT_POLISH = { candidates: 8, maxIterations: 200 } as const;
+
+/**
+ * Polish the best `candidates` end points among problems [from, to) of `batch` (in place: their
+ * u, cost, status and iterations become the float64 ones) and return the report of the winner,
+ * or undefined when no end point is finite.
+ */
+export function polishBest(
+  law: CompiledLaw,
+  data: PreparedData,
+  weights: Float64Array,
+  wOffset: number,
+  batch: BatchResult,
+  from: number,
+  to: number,
+  options: LmOptions,
+  candidates: number = DEFAULT_POLISH.candidates,
+): PolishReport | undefined {
+  const p = law.free.length;
+  const order: number[] = [];
+  for (let k = from; k < to; k++) {
+    const st = batch.status[k]!;
+    if (Number.isFinite(batch.cost[k]!) && st !== STATUS.NONFINITE_START && st !== STATUS.SCREENED_OUT) order.push(k);
+  }
+  order.sort((a, b) => (isUsable(batch.status[b]!) ? 1 : 0) - (isUsable(batch.status[a]!) ? 1 : 0) || batch.cost[a]! - batch.cost[b]!);
+  const picked = order.slice(0, candidates);
+  if (picked.length === 0) return undefined;
+  const ws = new LmWorkspace(p);
+  const opt: LmOptions = { ...options, maxIterations: Math.min(options.maxIterations, DEFAULT_POLISH.maxIterations) };
+  let best: PolishReport | undefined;
+  for (const k of picked) {
+    const u = batch.u.slice(k * p, k * p + p);
+    const before = naturalFromInternal(law, u);
+    const costBefore = batch.cost[k]!;
+    const r = levenbergMarquardt(law, { n: data.n, X: data.X, yt: data.yt, w: weights, wOffset }, u, opt, ws);
+    if (!Number.isFinite(r.cost)) continue;
+    const after = naturalFromInternal(law, u);
+    let maxRel = 0;
+    let which = 0;
+    after.forEach((v, j) => {
+      const rel = Math.abs(v - before[j]!) / Math.max(Math.abs(v), 1e-300);
+      if (rel > maxRel) {
+        maxRel = rel;
+        which = j;
+      }
+    });
+    batch.u.set(u, k * p);
+    batch.cost[k] = r.cost;
+    batch.status[k] = r.status;
+    batch.iterations[k] = batch.iterations[k]! + r.iterations;
+    const report: PolishReport = {
+      problem: k,
+      costBefore,
+      costAfter: r.cost,
+      maxRelativeChange: maxRel,
+      parameter: law.free[which]!.name,
+      iterations: r.iterations,
+      status: r.status,
+      candidates: picked.length,
+    };
+    const better = best === undefined || (isUsable(r.status) && !isUsable(best.status)) || (isUsable(r.status) === isUsable(best.status) && r.cost < best.costAfter);
+    if (better) best = report;
+  }
+  return best;
+}
