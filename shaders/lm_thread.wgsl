@@ -52,39 +52,13 @@ struct Pass {
   rr: f32,
 }
 
-// One pass over the data at u: cost (Kahan-summed, so best-of-starts comparisons are not noise),
-// |r~|^2, and the normal equations A (packed lower triangle) and b.
-fn accumulate(u: ptr<function, array<f32, P>>, wrow: u32, A: ptr<function, array<f32, NT>>, b: ptr<function, array<f32, P>>) -> Pass {
-  for (var k = 0u; k < NT; k++) { (*A)[k] = 0.0f; }
-  for (var j = 0u; j < P; j++) { (*b)[j] = 0.0f; }
-  var cost = 0.0f;
-  var carry = 0.0f;
-  var rr = 0.0f;
-  var g: array<f32, P>;
-  for (var i = 0u; i < prm.n_points; i++) {
-    let w = weights[wrow + i];
-    if (w == 0.0f) { continue; }
-    let base = i * STRIDE;
-    let m = law_value_grad(u, base, &g);
-    let r = features[base + NF] - m;
-    let lw = point_loss(r, w);
-    let y = lw.y - carry;
-    let t = cost + y;
-    carry = (t - cost) - y;
-    cost = t;
-    rr += lw.x * r * r;
-    var k = 0u;
-    for (var j = 0u; j < P; j++) {
-      let cg = lw.x * g[j];
-      (*b)[j] += cg * r;
-      for (var l = 0u; l <= j; l++) {
-        (*A)[k] += cg * g[l];
-        k++;
-      }
-    }
-  }
-  return Pass(cost, rr);
-}
+// accumulate(u, wrow, &A, &b) -> Pass: one pass over the data at u giving the cost (Kahan-summed,
+// so best-of-starts comparisons are not rounding noise), |r~|^2 and the normal equations A (packed
+// lower triangle) and b. It is GENERATED per law (src/gpu/kernels.ts, accumulateWgsl): the law's
+// straight-line code inside the loop over points, parameter-only terms hoisted out of it, and
+// J'J, J'r in scalar accumulators with constant indices. A loop over the packed triangle with
+// dynamic indices kept them in scratch memory, which defeats lavapipe's SIMD: the unrolled form is
+// the difference measured by bench/gpu-lm.ts.
 
 fn pass_finite(p: Pass, A: ptr<function, array<f32, NT>>, b: ptr<function, array<f32, P>>) -> bool {
   var ok = lf_finite(p.cost) && lf_finite(p.rr);

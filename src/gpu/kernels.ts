@@ -9,7 +9,8 @@
  */
 import { LawfitError } from '../errors.js';
 import type { CompiledLaw } from '../law/compile.js';
-import { emitWgslLaw, WGSL_LAW_PRELUDE } from '../law/emit-wgsl.js';
+import { emitWgslLaw, WGSL_DIALECT, WGSL_LAW_PRELUDE } from '../law/emit-wgsl.js';
+import { dataDependent, emitStraightLine } from '../law/emit-common.js';
 import { layoutWgsl, paramsWgsl, stateLayout, type StateLayout } from './layout.js';
 
 export interface ShaderSources {
@@ -37,8 +38,66 @@ export function composeLmModule(law: CompiledLaw, sources: ShaderSources, workgr
     WGSL_LAW_PRELUDE,
     wl.code,
     sources.lmThread,
+    accumulateWgsl(law),
   ].join('\n');
   return { code, layout };
+}
+
+/**
+ * The kernels' hot loop, generated per law (the contract is in shaders/lm_thread.wgsl): the law's
+ * value-and-gradient code inside the loop over points, parameter-only subexpressions before it,
+ * and J'J, J'r in scalar accumulators with constant indices, so that nothing in the loop indexes
+ * an array dynamically.
+ */
+export function accumulateWgsl(law: CompiledLaw): string {
+  const g = law.graph;
+  const P = law.free.length;
+  const leaves = { param: (j: number) => `u${j}`, feature: (k: number) => `features[base + ${k}u]` };
+  const vg = emitStraightLine(g, [law.modelNode, ...law.gradientNodes], law.featureNodes, leaves, WGSL_DIALECT);
+  const dep = dataDependent(g, law.featureNodes);
+  const outer = vg.entries.filter((e) => !dep(e.id)).map((e) => e.line);
+  const inner = vg.entries.filter((e) => dep(e.id)).map((e) => e.line);
+  const m = vg.results[0]!;
+  const G = vg.results.slice(1);
+  const decl: string[] = [];
+  const acc: string[] = [];
+  const store: string[] = [];
+  for (let j = 0; j < P; j++) {
+    decl.push(`var b${j} = 0.0f;`);
+    acc.push(`let cg${j} = lw.x * ${G[j]};`, `b${j} += cg${j} * r;`);
+    store.push(`(*b)[${j}] = b${j};`);
+    for (let k = 0; k <= j; k++) {
+      decl.push(`var a${j}_${k} = 0.0f;`);
+      acc.push(`a${j}_${k} += cg${j} * ${G[k]};`);
+      store.push(`(*A)[${(j * (j + 1)) / 2 + k}] = a${j}_${k};`);
+    }
+  }
+  return [
+    `fn accumulate(u: ptr<function, array<f32, ${P}>>, wrow: u32, A: ptr<function, array<f32, ${(P * (P + 1)) / 2}>>, b: ptr<function, array<f32, ${P}>>) -> Pass {`,
+    ...Array.from({ length: P }, (_, j) => `  let u${j} = (*u)[${j}];`),
+    ...outer.map((l) => `  ${l}`),
+    ...decl.map((l) => `  ${l}`),
+    '  var cost = 0.0f;',
+    '  var carry = 0.0f;',
+    '  var rr = 0.0f;',
+    '  for (var i = 0u; i < prm.n_points; i++) {',
+    '    let w = weights[wrow + i];',
+    '    if (w == 0.0f) { continue; }',
+    '    let base = i * STRIDE;',
+    ...inner.map((l) => `    ${l}`),
+    `    let r = features[base + NF] - ${m};`,
+    '    let lw = point_loss(r, w);',
+    '    let y = lw.y - carry;',
+    '    let t = cost + y;',
+    '    carry = (t - cost) - y;',
+    '    cost = t;',
+    '    rr += lw.x * r * r;',
+    ...acc.map((l) => `    ${l}`),
+    '  }',
+    ...store.map((l) => `  ${l}`),
+    '  return Pass(cost, rr);',
+    '}',
+  ].join('\n');
 }
 
 function dumpRequested(): boolean {
