@@ -1,7 +1,11 @@
 // Batched Levenberg–Marquardt, one thread per problem (f32).
 //
-// The same iteration as src/fit/cpu/lm.ts (read its header for the derivation and the tests);
-// this file is its f32 twin, kept in the same order so the two can be read side by side. Every
+// The f32 twin of src/fit/cpu/lm.ts (read its header for the derivation and the tests): the same
+// normal equations, gain ratio, termination tests and status codes. One difference remains until
+// Moré's lmpar is ported here: this kernel damps with Nielsen's update (mu scaled by the gain
+// ratio, tau = 1e-3) where the float64 engine now uses a trust region. Every reported fit is
+// finished by the float64 engine (src/fit/polish.ts), so results agree; start-reaching shares
+// may differ. Every
 // problem of a batch shares the data rows (features + target) and reads them at the same address
 // as its neighbours; a problem's weight vector (a bootstrap replicate) selects and counts rows.
 //

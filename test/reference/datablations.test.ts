@@ -3,11 +3,12 @@
  * on the 182 runs with Huber delta = 1e-3 summed on log loss. Reference: objective <= 0.0158259353
  * (float64; the published 0.0158259366 was float32) with R*_D in [15.2, 15.5], R*_N in [5.25, 5.37].
  *
- * Finding: the published point is a local minimum. From the paper's own 4 x 4 grid, one start
- * reaches a LOWER objective, ~0.0158074 at R*_D ~ 47.0, R*_N ~ 2.33, further along the same curved
- * valley (the objective at the published values is reproduced to 1e-12 below, so the law is the
- * paper's). The test asserts both: the published basin's minimum as published, and the better
- * minimum the engine reports as its best fit.
+ * Finding: the published point is a local minimum. The objective is rugged (the law's min and max
+ * make it piecewise) and has at least five local minima along one curved valley; the law's default
+ * grid (a superset of the paper's 4 x 4) reaches the lowest that 512 Sobol starts find, 0.0158047
+ * at R*_D ~ 95.4, R*_N ~ 1.71 (the objective at the published values is reproduced to 1e-12 by
+ * test/laws, so the law is the paper's). The test asserts both: the published basin's minimum as
+ * published, and the better minimum the engine reports as its best fit.
  */
 import { describe, expect, test } from 'vitest';
 import { loadDataset } from '../../src/data/index.js';
@@ -52,8 +53,10 @@ describe('data-constrained law on the datablations runs', () => {
     expect(publishedBasin.rn).toBeLessThanOrEqual(5.37);
     // The better minimum the engine reports as its best fit.
     const [rd, rn] = free.map((q) => q.value);
-    expect(fit.statistics.objective).toBeLessThan(publishedBasin.cost - 1e-5);
-    expect(rd).toBeGreaterThan(40);
-    expect(rn).toBeLessThan(3);
+    expect(fit.statistics.objective).toBeLessThanOrEqual(0.0158046625);
+    expect(rd).toBeGreaterThan(90);
+    expect(rd).toBeLessThan(100);
+    expect(rn).toBeGreaterThan(1.6);
+    expect(rn).toBeLessThan(1.8);
   });
 });
