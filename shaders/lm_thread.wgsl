@@ -1,11 +1,11 @@
 // Batched Levenberg–Marquardt, one thread per problem (f32).
 //
-// The f32 twin of src/fit/cpu/lm.ts (read its header for the derivation and the tests): the same
-// normal equations, gain ratio, termination tests and status codes. One difference remains until
-// Moré's lmpar is ported here: this kernel damps with Nielsen's update (mu scaled by the gain
-// ratio, tau = 1e-3) where the float64 engine now uses a trust region. Every reported fit is
-// finished by the float64 engine (src/fit/polish.ts), so results agree; start-reaching shares
-// may differ. Every
+// The f32 twin of src/fit/cpu/lm.ts, Moré's trust-region Levenberg–Marquardt (read its header for
+// the derivation and the measurements behind it): the same normal equations, lmpar, radius
+// update, termination tests and status codes, kept in the same order so the two can be read side
+// by side. f32 differences: machine epsilon and the smallest positive value are f32's, and the
+// tolerances are floored above f32 resolution by the host. Every reported fit is finished by the
+// float64 engine (src/fit/polish.ts). Every
 // problem of a batch shares the data rows (features + target) and reads them at the same address
 // as its neighbours; a problem's weight vector (a bootstrap replicate) selects and counts rows.
 //
@@ -22,8 +22,8 @@
 @group(0) @binding(5) var<storage, read_write> running_count: atomic<u32>;
 
 const ACCEPT: f32 = 1e-4f;
-const MU_CEILING: f32 = 1e37f;
-const MAX_REJECTIONS: u32 = 60u;
+const EPS32: f32 = 1.1920929e-7f;
+const TINY: f32 = 1e-37f;
 
 // IRLS weight c = w rho'(z) and the point's cost w/2 delta^2 rho(z) (src/fit/losses.ts).
 fn point_loss(r: f32, w: f32) -> vec2<f32> {
@@ -78,6 +78,98 @@ fn weight_row(problem: u32) -> u32 {
   return wset * prm.n_points;
 }
 
+// x = (A + par diag^2)^-1 b by Cholesky into L (packed); false when not positive definite.
+fn damped_solve(A: ptr<function, array<f32, NT>>, b: ptr<function, array<f32, P>>, par: f32, diag: ptr<function, array<f32, P>>,
+                L: ptr<function, array<f32, NT>>, x: ptr<function, array<f32, P>>) -> bool {
+  for (var j = 0u; j < P; j++) {
+    for (var k = 0u; k <= j; k++) {
+      var sum = (*A)[tri(j, k)];
+      if (j == k) { sum += par * (*diag)[j] * (*diag)[j]; }
+      for (var l = 0u; l < k; l++) { sum -= (*L)[tri(j, l)] * (*L)[tri(k, l)]; }
+      if (j == k) {
+        if (!(sum > 0.0f)) { return false; }
+        (*L)[tri(j, j)] = sqrt(sum);
+      } else {
+        (*L)[tri(j, k)] = sum / (*L)[tri(k, k)];
+      }
+    }
+  }
+  for (var j = 0u; j < P; j++) {
+    var sum = (*b)[j];
+    for (var l = 0u; l < j; l++) { sum -= (*L)[tri(j, l)] * (*x)[l]; }
+    (*x)[j] = sum / (*L)[tri(j, j)];
+  }
+  for (var jj = 0u; jj < P; jj++) {
+    let j = P - 1u - jj;
+    var sum = (*x)[j];
+    for (var l = j + 1u; l < P; l++) { sum -= (*L)[tri(l, j)] * (*x)[l]; }
+    (*x)[j] = sum / (*L)[tri(j, j)];
+  }
+  return true;
+}
+
+fn dx_norm(diag: ptr<function, array<f32, P>>, x: ptr<function, array<f32, P>>) -> f32 {
+  var s = 0.0f;
+  for (var j = 0u; j < P; j++) { let t = (*diag)[j] * (*x)[j]; s += t * t; }
+  return sqrt(s);
+}
+
+// |L^-1 D^2 x / |Dx||^2, with L the factor of the last damped_solve.
+fn phi_slope(diag: ptr<function, array<f32, P>>, L: ptr<function, array<f32, NT>>, x: ptr<function, array<f32, P>>, dn: f32) -> f32 {
+  var w: array<f32, P>;
+  var s = 0.0f;
+  for (var i = 0u; i < P; i++) {
+    var v = (*diag)[i] * (*diag)[i] * (*x)[i] / dn;
+    for (var k = 0u; k < i; k++) { v -= (*L)[tri(i, k)] * w[k]; }
+    w[i] = v / (*L)[tri(i, i)];
+    s += w[i] * w[i];
+  }
+  return s;
+}
+
+// Moré's lmpar (src/fit/cpu/lm.ts): the par >= 0 whose step has | |D x| - delta | <= 0.1 delta,
+// or 0 when the Gauss–Newton step fits; -1 when no damping gives a positive definite system.
+fn lmpar(A: ptr<function, array<f32, NT>>, b: ptr<function, array<f32, P>>, diag: ptr<function, array<f32, P>>, delta: f32, par0: f32,
+         L: ptr<function, array<f32, NT>>, x: ptr<function, array<f32, P>>) -> f32 {
+  var parl = 0.0f;
+  var fp = 0.0f;
+  var have_fp = false;
+  if (damped_solve(A, b, 0.0f, diag, L, x)) {
+    let dn = dx_norm(diag, x);
+    fp = dn - delta;
+    have_fp = true;
+    if (fp <= 0.1f * delta) { return 0.0f; }
+    parl = fp / (delta * phi_slope(diag, L, x, dn));
+    if (!lf_finite(parl)) { parl = 0.0f; }
+  }
+  var gnorm = 0.0f;
+  for (var j = 0u; j < P; j++) { let t = (*b)[j] / (*diag)[j]; gnorm += t * t; }
+  gnorm = sqrt(gnorm);
+  var paru = gnorm / delta;
+  if (paru == 0.0f) { paru = TINY / min(delta, 0.1f); }
+  var par = min(max(par0, parl), paru);
+  if (par == 0.0f) { par = paru * 1e-3f; }
+  for (var iter = 1u; iter <= 60u; iter++) {
+    if (par == 0.0f) { par = max(TINY, 0.001f * paru); }
+    if (!damped_solve(A, b, par, diag, L, x)) {
+      parl = par;
+      par = max(par * 10.0f, 0.001f * paru);
+      continue;
+    }
+    let dn = dx_norm(diag, x);
+    let prev = fp;
+    let prev_valid = have_fp;
+    fp = dn - delta;
+    have_fp = true;
+    if (abs(fp) <= 0.1f * delta || (parl == 0.0f && prev_valid && fp <= prev && prev < 0.0f) || iter >= 10u) { return par; }
+    let parc = fp / (delta * phi_slope(diag, L, x, dn));
+    if (fp > 0.0f) { parl = max(parl, par); }
+    if (fp < 0.0f) { paru = min(paru, par); }
+    par = max(parl, par + parc);
+  }
+  return -1.0f;
+}
+
 // Initialise: evaluate at the start; NONFINITE_START if the start or the law is not finite there.
 @compute @workgroup_size(WG)
 fn lm_init(@builtin(global_invocation_id) gid: vec3<u32>) {
@@ -100,27 +192,28 @@ fn lm_init(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
   flags[f + 1u] = 0u;
   flags[f + 2u] = 0u;
-  flags[f + 3u] = FLAG_GTOL_DUE;
+  flags[f + 3u] = FLAG_GTOL_DUE | FLAG_FIRST;
   if (!ok) {
     flags[f] = ST_NONFINITE_START;
     state[s + OFF_COST] = 0.0f; // the host reports NaN for this status (WGSL has no NaN constant)
     return;
   }
-  var maxd = 0.0f;
+  var xnorm2 = 0.0f;
   for (var j = 0u; j < P; j++) {
-    let a = A[tri(j, j)];
-    maxd = max(maxd, a);
     var dj = 1.0f;
-    if (prm.damping == 1u && a > 0.0f) { dj = a; }
+    let c = sqrt(A[tri(j, j)]);
+    if (prm.damping == 1u && c > 0.0f) { dj = c; }
     state[s + OFF_D + j] = dj;
     state[s + OFF_B + j] = b[j];
+    xnorm2 += (dj * u[j]) * (dj * u[j]);
   }
   for (var k = 0u; k < NT; k++) { state[s + OFF_A + k] = A[k]; }
-  if (maxd <= 0.0f) { maxd = 1.0f; }
+  var delta = prm.step_bound * sqrt(xnorm2);
+  if (delta == 0.0f) { delta = prm.step_bound; }
   state[s + OFF_COST] = ev.cost;
   state[s + OFF_RR] = ev.rr;
-  state[s + OFF_MU] = prm.tau * maxd;
-  state[s + OFF_NU] = 2.0f;
+  state[s + OFF_DELTA] = delta;
+  state[s + OFF_PAR] = 0.0f;
   flags[f] = ST_RUNNING;
   atomicAdd(&running_count, 1u);
 }
@@ -135,22 +228,24 @@ fn lm_iterate(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (status != ST_RUNNING) { return; }
   let s = p * STATE_F;
   var iterations = flags[f + 1u];
-  var rejections = flags[f + 2u];
   var bits = flags[f + 3u];
   var u: array<f32, P>;
   var A: array<f32, NT>;
   var b: array<f32, P>;
-  var D: array<f32, P>;
+  var diag: array<f32, P>;
+  var xnorm2 = 0.0f;
   for (var j = 0u; j < P; j++) {
     u[j] = state[s + OFF_U + j];
     b[j] = state[s + OFF_B + j];
-    D[j] = state[s + OFF_D + j];
+    diag[j] = state[s + OFF_D + j];
+    xnorm2 += (diag[j] * u[j]) * (diag[j] * u[j]);
   }
   for (var k = 0u; k < NT; k++) { A[k] = state[s + OFF_A + k]; }
+  var xnorm = sqrt(xnorm2);
   var cost = state[s + OFF_COST];
   var rr = state[s + OFF_RR];
-  var mu = state[s + OFF_MU];
-  var nu = state[s + OFF_NU];
+  var delta = state[s + OFF_DELTA];
+  var par = state[s + OFF_PAR];
   let wrow = weight_row(p);
 
   var L: array<f32, NT>;
@@ -170,92 +265,78 @@ fn lm_iterate(@builtin(global_invocation_id) gid: vec3<u32>) {
         if (ajj > 0.0f) { gnorm = max(gnorm, abs(b[j]) / sqrt(ajj * rr)); }
       }
       if (gnorm <= prm.gtol) { status = ST_CONVERGED_GTOL; break; }
+      if (prm.damping == 1u && (bits & FLAG_FIRST) == 0u) {
+        for (var j = 0u; j < P; j++) { diag[j] = max(diag[j], sqrt(A[tri(j, j)])); }
+      }
     }
     if (iterations >= prm.max_iterations) { status = ST_MAX_ITERATIONS; break; }
-    if (!(mu < MU_CEILING) || rejections >= MAX_REJECTIONS) {
+    par = lmpar(&A, &b, &diag, delta, par, &L, &h);
+    if (par < 0.0f) {
       if ((bits & FLAG_LAST_REJECT_NONFINITE) != 0u) { status = ST_NONFINITE; } else { status = ST_STALLED; }
       break;
     }
-
-    // Cholesky of A + mu D, packed lower triangle; a failed pivot means damp harder.
-    var spd = true;
-    for (var j = 0u; j < P; j++) {
-      for (var k = 0u; k <= j; k++) {
-        var sum = A[tri(j, k)];
-        if (j == k) { sum += mu * D[j]; }
-        for (var l = 0u; l < k; l++) { sum -= L[tri(j, l)] * L[tri(k, l)]; }
-        if (j == k) {
-          if (!(sum > 0.0f)) { spd = false; }
-          L[tri(j, j)] = sqrt(max(sum, 1e-30f));
-        } else {
-          L[tri(j, k)] = sum / L[tri(k, k)];
-        }
-      }
-    }
-    if (!spd) {
-      mu *= nu;
-      nu *= 2.0f;
-      rejections++;
-      continue;
-    }
-    for (var j = 0u; j < P; j++) {
-      var sum = b[j];
-      for (var l = 0u; l < j; l++) { sum -= L[tri(j, l)] * h[l]; }
-      h[j] = sum / L[tri(j, j)];
-    }
-    for (var jj = 0u; jj < P; jj++) {
-      let j = P - 1u - jj;
-      var sum = h[j];
-      for (var l = j + 1u; l < P; l++) { sum -= L[tri(l, j)] * h[l]; }
-      h[j] = sum / L[tri(j, j)];
-    }
-
-    var hnorm2 = 0.0f;
-    var unorm2 = 0.0f;
-    var predicted = 0.0f;
+    var pnorm2 = 0.0f;
+    var jp2 = 0.0f;
     for (var j = 0u; j < P; j++) {
       ut[j] = u[j] + h[j];
-      hnorm2 += h[j] * h[j];
-      unorm2 += u[j] * u[j];
-      predicted += h[j] * (mu * D[j] * h[j] + b[j]);
+      pnorm2 += (diag[j] * h[j]) * (diag[j] * h[j]);
+      var t = 0.0f;
+      for (var k = 0u; k < P; k++) { t += A[tri(max(j, k), min(j, k))] * h[k]; }
+      jp2 += h[j] * t;
     }
-    predicted *= 0.5f;
+    let pnorm = sqrt(pnorm2);
+    if ((bits & FLAG_FIRST) != 0u) { delta = min(delta, pnorm); }
     iterations++;
     let trial = accumulate(&ut, wrow, &At, &bt);
     let finite = pass_finite(trial, &At, &bt);
-    var actual = -1.0f;
-    if (finite) { actual = cost - trial.cost; }
-    var ratio = -1.0f;
-    if (predicted > 0.0f) { ratio = actual / predicted; } else if (finite && actual > 0.0f) { ratio = 1.0f; }
-    let cost_before = cost;
-    let accepted = finite && ratio > ACCEPT;
-
+    // MINPACK's reductions, relative to the cost.
+    var actred = -1.0f;
+    if (finite && trial.cost < 100.0f * cost) { actred = 1.0f - trial.cost / cost; }
+    let t1 = 0.5f * jp2 / cost;
+    let t2 = 0.5f * par * pnorm * pnorm / cost;
+    let prered = t1 + 2.0f * t2;
+    let dirder = -(t1 + t2);
+    var ratio = 0.0f;
+    if (prered != 0.0f) { ratio = actred / prered; }
+    if (ratio <= 0.25f) {
+      var temp = 0.5f;
+      if (actred < 0.0f) { temp = 0.5f * dirder / (dirder + 0.5f * actred); }
+      if (!(finite && trial.cost < 100.0f * cost) || !(temp >= 0.1f)) { temp = 0.1f; }
+      delta = temp * min(delta, pnorm / 0.1f);
+      par = par / temp;
+    } else if (par == 0.0f || ratio >= 0.75f) {
+      delta = pnorm / 0.5f;
+      par = par * 0.5f;
+    }
+    let accepted = finite && ratio >= ACCEPT;
     if (accepted) {
-      for (var j = 0u; j < P; j++) { u[j] = ut[j]; b[j] = bt[j]; }
+      xnorm2 = 0.0f;
+      for (var j = 0u; j < P; j++) {
+        u[j] = ut[j];
+        b[j] = bt[j];
+        xnorm2 += (diag[j] * u[j]) * (diag[j] * u[j]);
+      }
       for (var k = 0u; k < NT; k++) { A[k] = At[k]; }
+      xnorm = sqrt(xnorm2);
       cost = trial.cost;
       rr = trial.rr;
-      let q = 2.0f * ratio - 1.0f;
-      mu *= max(1.0f / 3.0f, 1.0f - q * q * q);
-      nu = 2.0f;
-      rejections = 0u;
       bits = (bits & ~FLAG_LAST_REJECT_NONFINITE) | FLAG_GTOL_DUE;
-      if (prm.damping == 1u) {
-        for (var j = 0u; j < P; j++) { D[j] = max(D[j], A[tri(j, j)]); }
-      }
+    } else if (finite) {
+      bits = bits & ~FLAG_LAST_REJECT_NONFINITE;
     } else {
-      mu *= nu;
-      nu *= 2.0f;
-      rejections++;
-      if (finite) { bits = bits & ~FLAG_LAST_REJECT_NONFINITE; } else { bits = bits | FLAG_LAST_REJECT_NONFINITE; }
+      bits = bits | FLAG_LAST_REJECT_NONFINITE;
     }
-
-    if (finite && abs(actual) <= prm.ftol * cost_before && predicted <= prm.ftol * cost_before && ratio <= 2.0f) {
+    bits = bits & ~FLAG_FIRST;
+    if (finite && abs(actred) <= prm.ftol && prered <= prm.ftol && 0.5f * ratio <= 1.0f) {
       status = ST_CONVERGED_FTOL;
       break;
     }
-    if (sqrt(hnorm2) <= prm.xtol * (sqrt(unorm2) + prm.xtol)) {
+    if (delta <= prm.xtol * xnorm) {
       status = ST_CONVERGED_XTOL;
+      break;
+    }
+    if (delta <= EPS32 * xnorm || !(delta > 0.0f)) {
+      if ((bits & FLAG_LAST_REJECT_NONFINITE) != 0u) { status = ST_NONFINITE; } else { status = ST_STALLED; }
       break;
     }
   }
@@ -263,16 +344,15 @@ fn lm_iterate(@builtin(global_invocation_id) gid: vec3<u32>) {
   for (var j = 0u; j < P; j++) {
     state[s + OFF_U + j] = u[j];
     state[s + OFF_B + j] = b[j];
-    state[s + OFF_D + j] = D[j];
+    state[s + OFF_D + j] = diag[j];
   }
   for (var k = 0u; k < NT; k++) { state[s + OFF_A + k] = A[k]; }
   state[s + OFF_COST] = cost;
   state[s + OFF_RR] = rr;
-  state[s + OFF_MU] = mu;
-  state[s + OFF_NU] = nu;
+  state[s + OFF_DELTA] = delta;
+  state[s + OFF_PAR] = par;
   flags[f] = status;
   flags[f + 1u] = iterations;
-  flags[f + 2u] = rejections;
   flags[f + 3u] = bits;
   if (status == ST_RUNNING) { atomicAdd(&running_count, 1u); }
 }

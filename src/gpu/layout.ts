@@ -7,10 +7,11 @@
  *   u[P]      internal parameters
  *   A[NT]     J~'J~ at u, packed lower triangle, NT = P (P + 1) / 2, index j (j + 1) / 2 + k, k <= j
  *   b[P]      -grad cost at u
- *   D[P]      damping diagonal (1 for Levenberg; running max of diag A for Marquardt)
- *   cost, rr, mu, nu
+ *   D[P]      trust-region scaling diag (1 for Levenberg; running max of column norms for Marquardt)
+ *   cost, rr, delta (trust radius), par (Levenberg parameter)
  * Per problem, in `flags` (u32), FLAGS_U values at problem * FLAGS_U:
- *   status, iterations, rejections, bits (1: gradient test due, 2: last rejection was non-finite)
+ *   status, iterations, (unused), bits (1: gradient test due, 2: last rejection was non-finite,
+ *   4: no trial step taken yet)
  *
  * The data buffer is row-major with stride NF + 1: the law's hoisted features, then the target in
  * residual space. Weights are one row of n per weight vector.
@@ -25,11 +26,12 @@ export interface StateLayout {
   STRIDE: number;
   STATE_F: number;
   FLAGS_U: number;
-  offsets: { u: number; A: number; b: number; D: number; cost: number; rr: number; mu: number; nu: number };
+  offsets: { u: number; A: number; b: number; D: number; cost: number; rr: number; delta: number; par: number };
 }
 
 export const FLAG_GTOL_DUE = 1;
 export const FLAG_LAST_REJECT_NONFINITE = 2;
+export const FLAG_FIRST = 4;
 
 export function stateLayout(P: number, NF: number): StateLayout {
   const NT = (P * (P + 1)) / 2;
@@ -45,7 +47,7 @@ export function stateLayout(P: number, NF: number): StateLayout {
     STRIDE: NF + 1,
     STATE_F: cost + 4,
     FLAGS_U: 4,
-    offsets: { u, A, b, D, cost, rr: cost + 1, mu: cost + 2, nu: cost + 3 },
+    offsets: { u, A, b, D, cost, rr: cost + 1, delta: cost + 2, par: cost + 3 },
   };
 }
 
@@ -65,10 +67,11 @@ export function layoutWgsl(l: StateLayout, workgroupSize: number): string {
     `const OFF_D: u32 = ${o.D}u;`,
     `const OFF_COST: u32 = ${o.cost}u;`,
     `const OFF_RR: u32 = ${o.rr}u;`,
-    `const OFF_MU: u32 = ${o.mu}u;`,
-    `const OFF_NU: u32 = ${o.nu}u;`,
+    `const OFF_DELTA: u32 = ${o.delta}u;`,
+    `const OFF_PAR: u32 = ${o.par}u;`,
     `const FLAG_GTOL_DUE: u32 = ${FLAG_GTOL_DUE}u;`,
     `const FLAG_LAST_REJECT_NONFINITE: u32 = ${FLAG_LAST_REJECT_NONFINITE}u;`,
+    `const FLAG_FIRST: u32 = ${FLAG_FIRST}u;`,
     `const WG: u32 = ${workgroupSize}u;`,
     ...STATUS_TABLE.map((s) => `const ST_${s.name.toUpperCase().replace(/-/g, '_')}: u32 = ${s.code}u;`),
   ];
@@ -92,7 +95,7 @@ export const PARAMS_FIELDS = [
   ['ftol', 'f32'],
   ['xtol', 'f32'],
   ['gtol', 'f32'],
-  ['tau', 'f32'],
+  ['step_bound', 'f32'],
   ['n_weight_sets', 'u32'],
   ['pad0', 'u32'],
   ['pad1', 'u32'],

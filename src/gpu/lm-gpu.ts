@@ -33,13 +33,6 @@ export interface GpuSolveOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/**
- * The kernel still steps with Nielsen's damping update, which the float64 engine used before it
- * moved to Moré's trust region (src/fit/cpu/lm.ts says why); porting lmpar to WGSL is pending.
- * Initial damping tau * max diag(J'J), as Nielsen (1999).
- */
-export const NIELSEN_TAU = 1e-3;
-
 /** f32 cannot resolve relative changes much below its epsilon (1.2e-7): tolerances are floored here. */
 export const F32_TOLERANCE_FLOOR = { ftol: 1e-7, xtol: 1e-7, gtol: 1e-6 } as const;
 
@@ -106,7 +99,7 @@ export async function solveBatchGpu(ctx: GpuContext, problem: BatchProblem, sour
   });
 
   const loss = lossInfo(options.loss.kind);
-  const stepBudget = options.maxIterations * 61 + steps; // each step is an evaluation or one of <= 60 straight rejections
+  const stepBudget = options.maxIterations + steps; // every step is one evaluation
   let roundMs = 2;
   try {
     for (let offset = 0; offset < nProblems; offset += chunk) {
@@ -124,7 +117,7 @@ export async function solveBatchGpu(ctx: GpuContext, problem: BatchProblem, sour
         ftol: Math.max(options.ftol, F32_TOLERANCE_FLOOR.ftol),
         xtol: Math.max(options.xtol, F32_TOLERANCE_FLOOR.xtol),
         gtol: Math.max(options.gtol, F32_TOLERANCE_FLOOR.gtol),
-        tau: NIELSEN_TAU,
+        step_bound: options.stepBound,
         n_weight_sets: problem.nWeightSets,
         pad0: 0,
         pad1: 0,
