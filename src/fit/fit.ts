@@ -300,6 +300,8 @@ export interface BatchFitOptions {
   lm?: Partial<LmOptions>;
   engine?: Engine;
   reachTolerance?: number;
+  /** f32 engines: end points polished in float64 per weight vector (the lowest f32 costs). Default 8. */
+  polishCandidates?: number;
 }
 
 export interface BatchFit {
@@ -315,6 +317,8 @@ export interface BatchFit {
   best: Int32Array;
   /** For each weight vector: the share of its starts within reachTolerance of its best cost. */
   shareReachedBest: Float64Array;
+  /** f32 engines: for each weight vector, how the float64 polish moved its best fit. */
+  polish?: (PolishReport | undefined)[];
 }
 
 /**
@@ -337,6 +341,13 @@ export async function fitBatch(law: CompiledLaw, dataset: Dataset, opts: BatchFi
   const engine = opts.engine ?? singleThreadEngine;
   const batch = await engine.solve({ law, data, starts: starts.u, nStarts: starts.count, weights, nWeightSets, options });
   const p = law.free.length;
+  // f32 engines: finish each weight vector's best candidates in float64 (in place in `batch`).
+  const polish =
+    engine.precision === 'f32'
+      ? Array.from({ length: nWeightSets }, (_, w) =>
+          polishBest(law, data, weights, w * data.n, batch, w * starts.count, (w + 1) * starts.count, options, opts.polishCandidates),
+        )
+      : undefined;
   const params = new Float64Array(batch.nProblems * p);
   for (let k = 0; k < batch.nProblems; k++) params.set(naturalFromInternal(law, batch.u.subarray(k * p, k * p + p)), k * p);
   const best = new Int32Array(nWeightSets);
@@ -352,5 +363,7 @@ export async function fitBatch(law: CompiledLaw, dataset: Dataset, opts: BatchFi
     for (let k = from; k < from + starts.count; k++) if (batch.cost[k]! <= c + tol * Math.abs(c)) reached++;
     share[w] = reached / starts.count;
   }
-  return { law, nStarts: starts.count, nWeightSets, params, cost: batch.cost, status: batch.status, iterations: batch.iterations, best, shareReachedBest: share };
+  const out: BatchFit = { law, nStarts: starts.count, nWeightSets, params, cost: batch.cost, status: batch.status, iterations: batch.iterations, best, shareReachedBest: share };
+  if (polish !== undefined) out.polish = polish;
+  return out;
 }
