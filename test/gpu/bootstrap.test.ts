@@ -40,7 +40,12 @@ suite('bootstrap replicates: GPU best-of-starts equals float64', () => {
     const n = ds.n;
     const rng = createRng(20240417);
     const weights = new Float64Array(REPLICATES * n);
-    for (let r = 0; r < REPLICATES; r++) for (let k = 0; k < n; k++) weights[r * n + nextInt(rng, 0, n - 1)] += 1;
+    for (let r = 0; r < REPLICATES; r++) {
+      for (let k = 0; k < n; k++) {
+        const at = r * n + nextInt(rng, 0, n - 1);
+        weights[at] = weights[at]! + 1;
+      }
+    }
     const starts = { kind: 'sobol', count: 16 } as const;
     const cpu = await fitBatch(law, ds, { starts, weightSets: weights, engine: poolEngine() });
     const engine = webgpuEngine({ sources: nodeShaderSources(), ...(gpu.ctx !== undefined ? { context: gpu.ctx } : {}) });
