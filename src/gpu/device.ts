@@ -40,29 +40,32 @@ async function nodeGpu(): Promise<GPU | undefined> {
   }
 }
 
+/** A new GPU device (not shared), or the reason there is none. Most callers want acquireGpu. */
+export async function createGpuContext(): Promise<GpuContext | GpuUnavailable> {
+  const gpu = typeof navigator !== 'undefined' && 'gpu' in navigator ? (navigator as Navigator & { gpu: GPU }).gpu : await nodeGpu();
+  if (gpu === undefined) return { reason: 'WebGPU is not available in this environment (no navigator.gpu, and the webgpu package did not load)' };
+  keepAlive.push(gpu);
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (adapter === null) return { reason: "no WebGPU adapter was found (on Linux without a GPU, install Mesa's lavapipe: see .ci/install-system.sh)" };
+  keepAlive.push(adapter);
+  const limits = adapter.limits;
+  const device = await adapter.requestDevice({
+    requiredLimits: {
+      maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+      maxBufferSize: limits.maxBufferSize,
+      maxComputeWorkgroupSizeX: limits.maxComputeWorkgroupSizeX,
+      maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,
+    },
+  });
+  const info = adapter.info;
+  const description = [info.vendor, info.architecture, info.description || info.device].filter((s) => s !== '').join(', ');
+  const software = /llvmpipe|lavapipe|swiftshader|software/i.test(`${info.architecture} ${info.description} ${info.device}`);
+  return { device, description, lost: device.lost, software };
+}
+
 /** The process-wide GPU device (created once), or the reason there is none. */
 export function acquireGpu(): Promise<GpuContext | GpuUnavailable> {
-  cached ??= (async (): Promise<GpuContext | GpuUnavailable> => {
-    const gpu = typeof navigator !== 'undefined' && 'gpu' in navigator ? (navigator as Navigator & { gpu: GPU }).gpu : await nodeGpu();
-    if (gpu === undefined) return { reason: 'WebGPU is not available in this environment (no navigator.gpu, and the webgpu package did not load)' };
-    keepAlive.push(gpu);
-    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-    keepAlive.push(adapter);
-    if (adapter === null) return { reason: 'no WebGPU adapter was found (on Linux without a GPU, install Mesa\'s lavapipe: see .ci/install-system.sh)' };
-    const limits = adapter.limits;
-    const device = await adapter.requestDevice({
-      requiredLimits: {
-        maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
-        maxBufferSize: limits.maxBufferSize,
-        maxComputeWorkgroupSizeX: limits.maxComputeWorkgroupSizeX,
-        maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,
-      },
-    });
-    const info = adapter.info;
-    const description = [info.vendor, info.architecture, info.description || info.device].filter((s) => s !== '').join(', ');
-    const software = /llvmpipe|lavapipe|swiftshader|software/i.test(`${info.architecture} ${info.description} ${info.device}`);
-    return { device, description, lost: device.lost, software };
-  })();
+  cached ??= createGpuContext();
   return cached;
 }
 

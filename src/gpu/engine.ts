@@ -8,7 +8,7 @@
 import type { Engine } from '../fit/engine.js';
 import { singleThreadEngine } from '../fit/engine.js';
 import type { BatchProblem, BatchResult } from '../fit/problem.js';
-import { acquireGpu, isGpuContext, type GpuContext } from './device.js';
+import { acquireGpu, isGpuContext, type GpuContext, type GpuUnavailable } from './device.js';
 import type { ShaderSources } from './kernels.js';
 import { DeviceLostError, solveBatchGpu, type GpuSolveOptions } from './lm-gpu.js';
 
@@ -20,6 +20,8 @@ export interface WebGpuEngineOptions extends GpuSolveOptions {
   warn?: (message: string) => void;
   /** Use this context instead of the process-wide device (tests). */
   context?: GpuContext;
+  /** How to get a device when no context is given. Default: acquireGpu (the process-wide device). */
+  acquire?: () => Promise<GpuContext | GpuUnavailable>;
 }
 
 export interface WebGpuEngine extends Engine {
@@ -34,7 +36,7 @@ export function webgpuEngine(opts: WebGpuEngineOptions): WebGpuEngine {
   const warn = opts.warn ?? ((m: string) => console.warn(m));
   let description = 'WebGPU (device not yet acquired)';
   const context = async (): Promise<GpuContext | undefined> => {
-    const c = opts.context ?? (await acquireGpu());
+    const c = opts.context ?? (await (opts.acquire ?? acquireGpu)());
     if (isGpuContext(c)) {
       description = `WebGPU f32 on ${c.description}, finished in float64`;
       return c;
