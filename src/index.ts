@@ -8,7 +8,7 @@ export { parseProgram, parseExpression, type Program, type Expr } from './law/sy
 export { FUNCTIONS } from './law/functions.js';
 export { BUILTIN_LAWS, findLaw, lawNames } from './laws/index.js';
 export { loadDataset, datasetFromText, datasetFromTable, readTable, parseColumnMap, type Dataset, type DataSpec, type Table } from './data/index.js';
-export { fitLaw, fitBatch, pickBest, type BatchFit, type BatchFitOptions, DEFAULT_REACH_TOLERANCE, type FitOptions, type FitResult, type ParamEstimate, type FitStatistics, type StartSummary } from './fit/fit.js';
+export { fitLaw, fitBatch, pickBest, type BatchFit, type BatchFitOptions, DEFAULT_REACH_TOLERANCE, F32_REACH_TOLERANCE, defaultReachTolerance, type FitOptions, type FitResult, type ParamEstimate, type FitStatistics, type StartSummary } from './fit/fit.js';
 export { poolEngine, solveBatchParallel } from './fit/cpu/pool.js';
 export { singleThreadEngine, type Engine } from './fit/engine.js';
 export { prepareData, type BatchProblem, type BatchResult, type PreparedData } from './fit/problem.js';

@@ -37,6 +37,17 @@ export interface FitOptions {
 }
 
 export const DEFAULT_REACH_TOLERANCE = 1e-6;
+/**
+ * For f32 engines: their end points carry about 1e-6 relative noise in the cost, and stop where
+ * f32 rounding hides progress (1e-3 in Chinchilla's coefficients), so "reached the best" is
+ * judged at 1e-4, the precision the f32 costs support. Only the polished best is float64.
+ */
+export const F32_REACH_TOLERANCE = 1e-4;
+
+/** The tolerance a fit on this engine uses unless the caller gives one. */
+export function defaultReachTolerance(engine: Engine): number {
+  return engine.precision === 'f32' ? F32_REACH_TOLERANCE : DEFAULT_REACH_TOLERANCE;
+}
 
 export interface ParamEstimate {
   name: string;
@@ -75,6 +86,8 @@ export interface StartSummary {
   reachedBest: number;
   /** reachedBest / count. */
   shareReachedBest: number;
+  /** Relative distance to the best cost within which a start counts as having reached it. */
+  reachTolerance: number;
   statusCounts: Record<string, number>;
   bestStartIndex: number;
 }
@@ -133,7 +146,7 @@ export async function fitLaw(law: CompiledLaw, dataset: Dataset, opts: FitOption
   // f32 engines: finish the best candidates in float64 (polish.ts); the report says how far it moved.
   const polish = engine.precision === 'f32' ? polishBest(law, data, data.baseWeights, 0, batch, 0, batch.nProblems, options) : undefined;
 
-  const reachTolerance = opts.reachTolerance ?? DEFAULT_REACH_TOLERANCE;
+  const reachTolerance = opts.reachTolerance ?? defaultReachTolerance(engine);
   const best = pickBest(batch);
   if (best < 0) {
     const counts = countStatuses(batch);
@@ -185,6 +198,7 @@ export async function fitLaw(law: CompiledLaw, dataset: Dataset, opts: FitOption
       usable,
       reachedBest: reached,
       shareReachedBest: reached / starts.count,
+      reachTolerance,
       statusCounts: counts,
       bestStartIndex: best,
     },
@@ -352,7 +366,7 @@ export async function fitBatch(law: CompiledLaw, dataset: Dataset, opts: BatchFi
   for (let k = 0; k < batch.nProblems; k++) params.set(naturalFromInternal(law, batch.u.subarray(k * p, k * p + p)), k * p);
   const best = new Int32Array(nWeightSets);
   const share = new Float64Array(nWeightSets);
-  const tol = opts.reachTolerance ?? DEFAULT_REACH_TOLERANCE;
+  const tol = opts.reachTolerance ?? defaultReachTolerance(engine);
   for (let w = 0; w < nWeightSets; w++) {
     const from = w * starts.count;
     const b = pickBest(batch, from, from + starts.count);

@@ -69,7 +69,7 @@ function matrix(flat: Float64Array | undefined, p: number): number[][] | null {
   return Array.from({ length: p }, (_, i) => Array.from(flat.subarray(i * p, i * p + p)));
 }
 
-export function summarizeFit(r: FitResult, reachTolerance: number, truth?: Record<string, number>): FitSummary {
+export function summarizeFit(r: FitResult, truth?: Record<string, number>): FitSummary {
   const ds = r.dataset;
   const p = r.law.free.length;
   const { loss: _loss, ...options } = r.options;
@@ -102,7 +102,7 @@ export function summarizeFit(r: FitResult, reachTolerance: number, truth?: Recor
       covariance: matrix(r.uncertainty.covariance, p),
       correlation: matrix(r.uncertainty.correlation, p),
     },
-    starts: { ...r.starts, reachTolerance },
+    starts: { ...r.starts },
     engine: r.engine,
     elapsedMs: r.elapsedMs,
   };

@@ -72,6 +72,18 @@ test("Gadre et al.'s loss fit as one command line, selecting runs with text filt
   expect(r.out).toMatch(/E:\s+1\.8366/);
 });
 
+test('--engine webgpu fits on the GPU (or says it falls back) and reports the float64 polish', async () => {
+  const r = await run('fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--engine', 'webgpu', '--threads', '1');
+  expect(r.code).toBe(0);
+  if (r.err === '') {
+    expect(r.out).toMatch(/engine: WebGPU f32 on .*finished in float64/);
+    expect(r.out).toMatch(/float64 polish: \d+ iterations moved/);
+  } else {
+    expect(r.err).toMatch(/fitting on the CPU instead/);
+  }
+  expect(r.out).toMatch(/alpha:\s+0\.3\b/);
+}, 60_000);
+
 describe('lawfit fit: bad input is exit code 2 with one clear line', () => {
   const cases: Array<[string, string[], RegExp]> = [
     ['no file', ['fit', '--law', 'power', '--x', 'x=x', '--y', 'loss'], /fit takes one data file/],
@@ -87,6 +99,7 @@ describe('lawfit fit: bad input is exit code 2 with one clear line', () => {
     ['unknown parameter in --fix', ['fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--fix', 'alpah=0.3'], /no parameter 'alpah'.*did you mean 'alpha'/],
     ['bad loss', ['fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--loss', 'hubber:1'], /--loss: expected/],
     ['bad starts', ['fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--starts', 'lots'], /--starts: expected/],
+    ['bad engine', ['fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--engine', 'gpu'], /--engine: expected cpu or webgpu, got 'gpu'/],
     ['bad grid parameter', ['fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--grid', 'beta=1,2'], /no free parameter 'beta'/],
     ['unknown flag', ['fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--bogus'], /Unknown option '--bogus'/],
   ];

@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { chinchillaLadder, DEFAULT_LADDER_SEED, HOFFMANN_TRUTH, ladderCsv } from '../../examples/chinchilla-ladder.js';
 import { poolEngine } from '../../fit/cpu/pool.js';
-import { DEFAULT_REACH_TOLERANCE, fitLaw } from '../../fit/fit.js';
+import { fitLaw } from '../../fit/fit.js';
 import { compileLaw } from '../../law/compile.js';
 import { findLaw } from '../../laws/index.js';
 import { makeArtifact } from '../../report/artifact.js';
@@ -53,7 +53,7 @@ export async function demoCommand(argv: string[], io: Io): Promise<number> {
   const law = compileLaw(findLaw('chinchilla'));
   io.out(`lawfit demo: fitting '${law.name}' to ${data.source}\n\n`);
   const result = await fitLaw(law, data, { engine: poolEngine(threads !== undefined ? { threads } : {}) });
-  const summary = summarizeFit(result, DEFAULT_REACH_TOLERANCE, { ...HOFFMANN_TRUTH });
+  const summary = summarizeFit(result, { ...HOFFMANN_TRUTH });
   io.out(renderTextReport(summary));
   if (values['write-data'] !== undefined) {
     await writeFile(values['write-data'], ladderCsv(data), 'utf8');

@@ -7,7 +7,10 @@ import { LawfitError } from '../../errors.js';
 import { loadDataset, parseColumnMap, type DataSpec } from '../../data/index.js';
 import type { FormatChoice } from '../../data/read-table.js';
 import { poolEngine } from '../../fit/cpu/pool.js';
-import { DEFAULT_REACH_TOLERANCE, fitLaw } from '../../fit/fit.js';
+import { releaseGpu } from '../../gpu/device.js';
+import { webgpuEngine } from '../../gpu/engine.js';
+import { nodeShaderSources } from '../../gpu/shaders-node.js';
+import { fitLaw } from '../../fit/fit.js';
 import type { LmOptions } from '../../fit/options.js';
 import { makeArtifact } from '../../report/artifact.js';
 import { writeArtifactFile } from '../../report/artifact-file.js';
@@ -44,6 +47,8 @@ fitting
   --screen K              run LM only from the K starts with the lowest starting objective
   --seed S                seed for random starts (default 0)
   --max-iter N --ftol X --xtol X --gtol X --damping levenberg|marquardt
+  --engine E              cpu (float64, default) or webgpu (f32 on the GPU, every reported fit
+                          finished in float64; falls back to the CPU, saying so, without an adapter)
   --threads N             CPU threads (default: all cores)
 output
   --out FILE              write the JSON artifact (reprint it with 'lawfit report FILE')
@@ -80,6 +85,7 @@ export async function fitCommand(argv: string[], io: Io): Promise<number> {
       gtol: { type: 'string' },
       damping: { type: 'string' },
       threads: { type: 'string' },
+      engine: { type: 'string' },
       out: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -128,14 +134,19 @@ export async function fitCommand(argv: string[], io: Io): Promise<number> {
   const screen = values.screen !== undefined ? parsePositiveInt('--screen', values.screen) : undefined;
   const threads = values.threads !== undefined ? parsePositiveInt('--threads', values.threads) : undefined;
 
+  const engineName = values.engine ?? 'cpu';
+  if (engineName !== 'cpu' && engineName !== 'webgpu') throw new LawfitError('bad-option', `--engine: expected cpu or webgpu, got '${engineName}'`);
+  const cpu = poolEngine(threads !== undefined ? { threads } : {});
+  const engine = engineName === 'webgpu' ? webgpuEngine({ sources: nodeShaderSources(), fallback: cpu, warn: (m) => io.err(`${m}\n`) }) : cpu;
+
   const dataset = await loadDataset(file, spec, law.inputNames, format);
-  const result = await fitLaw(law, dataset, {
-    starts: startSpec,
-    ...(screen !== undefined ? { screen } : {}),
-    lm,
-    engine: poolEngine(threads !== undefined ? { threads } : {}),
-  });
-  const summary = summarizeFit(result, DEFAULT_REACH_TOLERANCE);
+  let result;
+  try {
+    result = await fitLaw(law, dataset, { starts: startSpec, ...(screen !== undefined ? { screen } : {}), lm, engine });
+  } finally {
+    if (engineName === 'webgpu') await releaseGpu();
+  }
+  const summary = summarizeFit(result);
   if (!values.quiet) io.out(renderTextReport(summary));
   if (values.out !== undefined) {
     await writeArtifactFile(values.out, makeArtifact(summary, startSpec, { command: ['lawfit', 'fit', ...argv], seed, ...(screen !== undefined ? { screen } : {}) }));
