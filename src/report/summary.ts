@@ -2,7 +2,7 @@
  * FitSummary: a fit as plain data. Reports, artifacts and the app all render from this one
  * serialisable shape, so a report printed from a saved artifact is the report printed at fit time.
  */
-import type { FitResult } from '../fit/fit.js';
+import type { FitResult, FitStatistics } from '../fit/fit.js';
 import { formatLoss } from '../fit/losses.js';
 import type { LmOptions } from '../fit/options.js';
 import type { LawDeclaration } from '../law/declaration.js';
@@ -25,17 +25,8 @@ export interface FitSummary {
   loss: string;
   options: Omit<LmOptions, 'loss'>;
   params: Array<{ name: string; value: number | null; stdError: number | null; fixed: boolean; transform: string; start: number | null }>;
-  statistics: {
-    nData: number;
-    nFree: number;
-    dof: number;
-    objective: number;
-    ssr: number;
-    reducedChiSquare: number | null;
-    aic: number;
-    bic: number;
-    rmse: number;
-  };
+  /** As FitStatistics, with a reduced chi-square that is null when there are no degrees of freedom. */
+  statistics: Omit<FitStatistics, 'reducedChiSquare'> & { reducedChiSquare: number | null };
   status: { code: number; name: string; message: string; usable: boolean };
   iterations: number;
   uncertainty: {

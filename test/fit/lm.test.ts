@@ -11,6 +11,7 @@ import { fitBatch, fitLaw } from '../../src/fit/fit.js';
 import { poolEngine } from '../../src/fit/cpu/pool.js';
 import { singleThreadEngine } from '../../src/fit/engine.js';
 import type { Dataset } from '../../src/data/dataset.js';
+import { inlineDataset } from '../support/datasets.js';
 import { createRng, nextNormal } from '../../src/util/rng.js';
 
 const line: LawDeclaration = {
@@ -21,19 +22,7 @@ const line: LawDeclaration = {
   space: 'linear',
 };
 
-function dataset(x: number[], y: number[], weights?: number[]): Dataset {
-  return {
-    source: 'inline',
-    inputNames: ['x'],
-    inputExpressions: ['x'],
-    targetExpression: 'y',
-    n: x.length,
-    inputs: Float64Array.from(x),
-    y: Float64Array.from(y),
-    ...(weights !== undefined ? { weights: Float64Array.from(weights) } : {}),
-    rowNumbers: Int32Array.from(x.map((_, i) => i + 2)),
-  };
-}
+const dataset = inlineDataset;
 
 function solveOne(law: CompiledLaw, ds: Dataset, start: number[], opt: Partial<LmOptions> = {}) {
   const X = law.js.features(ds.inputs, law.inputNames.length, ds.n);

@@ -11,7 +11,6 @@
  * genuine stationary points (full Gauss–Newton steps with vanishing reductions), not early stops.
  */
 import { afterAll, describe, expect, test } from 'vitest';
-import { loadDataset } from '../../src/data/index.js';
 import { compileLaw } from '../../src/law/compile.js';
 import { findLaw } from '../../src/laws/index.js';
 import { fitBatch } from '../../src/fit/fit.js';
@@ -20,7 +19,7 @@ import { webgpuEngine } from '../../src/gpu/engine.js';
 import { nodeShaderSources } from '../../src/gpu/shaders-node.js';
 import { releaseGpu } from '../../src/gpu/device.js';
 import { createRng, nextInt } from '../../src/util/rng.js';
-import { sharedFile } from '../support/shared-data.js';
+import { loadEpochChinchilla } from '../support/datasets.js';
 import { gpuOrSkip } from '../support/gpu.js';
 
 const gpu = await gpuOrSkip();
@@ -32,11 +31,7 @@ const REPLICATES = 1000;
 suite('bootstrap replicates: GPU best-of-starts equals float64', () => {
   test(`${REPLICATES} replicates x 16 starts`, async () => {
     const law = compileLaw(findLaw('chinchilla'));
-    const ds = await loadDataset(
-      sharedFile('chinchilla-epoch/chinchilla_epoch_245.csv'),
-      { inputs: { N: 'N_params', D: 'D_tokens' }, target: 'loss', where: 'excluded_outlier == 0' },
-      law.inputNames,
-    );
+    const ds = await loadEpochChinchilla(law);
     const n = ds.n;
     const rng = createRng(20240417);
     const weights = new Float64Array(REPLICATES * n);

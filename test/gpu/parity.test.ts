@@ -4,7 +4,6 @@
  * engine's best objective: within 1e-4 relative from f32 alone, within 1e-6 after the polish.
  */
 import { afterAll, describe, expect, test } from 'vitest';
-import { loadDataset } from '../../src/data/index.js';
 import { compileLaw } from '../../src/law/compile.js';
 import { BUILTIN_LAWS, findLaw } from '../../src/laws/index.js';
 import { fitLaw } from '../../src/fit/fit.js';
@@ -13,7 +12,7 @@ import { nodeShaderSources } from '../../src/gpu/shaders-node.js';
 import { webgpuEngine } from '../../src/gpu/engine.js';
 import { releaseGpu } from '../../src/gpu/device.js';
 import { STATUS } from '../../src/fit/status.js';
-import { sharedFile } from '../support/shared-data.js';
+import { inlineDataset, loadEpochChinchilla } from '../support/datasets.js';
 import { gpuOrSkip } from '../support/gpu.js';
 
 const gpu = await gpuOrSkip();
@@ -31,11 +30,7 @@ suite(`WebGPU engine on ${gpu.ctx?.description ?? 'no adapter'}`, () => {
 
   test('Chinchilla on the Epoch data, 256 Sobol starts: the GPU reaches the float64 optimum', async () => {
     const law = compileLaw(findLaw('chinchilla'));
-    const ds = await loadDataset(
-      sharedFile('chinchilla-epoch/chinchilla_epoch_245.csv'),
-      { inputs: { N: 'N_params', D: 'D_tokens' }, target: 'loss', where: 'excluded_outlier == 0' },
-      law.inputNames,
-    );
+    const ds = await loadEpochChinchilla(law);
     const starts = { kind: 'sobol', count: 256 } as const;
     const cpu = await fitLaw(law, ds, { starts });
     const engine = webgpuEngine({ sources: nodeShaderSources(), context: gpu.ctx! });
@@ -55,16 +50,7 @@ suite(`WebGPU engine on ${gpu.ctx?.description ?? 'no adapter'}`, () => {
   test('a start outside a transform domain gets NONFINITE_START and does not disturb the others', async () => {
     const law = compileLaw(findLaw('power'));
     const x = [1, 2, 4, 8, 16, 32, 64, 128];
-    const ds = {
-      source: 'inline',
-      inputNames: ['x'],
-      inputExpressions: ['x'],
-      targetExpression: 'y',
-      n: x.length,
-      inputs: Float64Array.from(x),
-      y: Float64Array.from(x.map((v) => 1.5 + 4 * v ** -0.4)),
-      rowNumbers: Int32Array.from(x.map((_, i) => i + 2)),
-    };
+    const ds = inlineDataset(x, x.map((v) => 1.5 + 4 * v ** -0.4));
     const engine = webgpuEngine({ sources: nodeShaderSources(), context: gpu.ctx! });
     const r = await fitLaw(law, ds, { engine, keepStarts: true, starts: { kind: 'points', points: [[1, -1, 0.3], [1, 2, 0.3]] } });
     expect(r.batch!.status[0]).toBe(STATUS.NONFINITE_START);

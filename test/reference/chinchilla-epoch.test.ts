@@ -6,21 +6,16 @@
  * reaches the best objective from 46 % of the starts; lawfit must do at least as well.
  */
 import { describe, expect, test } from 'vitest';
-import { loadDataset } from '../../src/data/index.js';
 import { compileLaw } from '../../src/law/compile.js';
 import { findLaw } from '../../src/laws/index.js';
 import { fitLaw } from '../../src/fit/fit.js';
 import { poolEngine } from '../../src/fit/cpu/pool.js';
-import { sharedFile } from '../support/shared-data.js';
+import { loadEpochChinchilla } from '../support/datasets.js';
 
 describe('Chinchilla, Epoch data, Hoffmann grid (float64 engine)', () => {
   test('objective, parameters and the share of starts reaching the optimum', async () => {
     const law = compileLaw(findLaw('chinchilla'));
-    const ds = await loadDataset(
-      sharedFile('chinchilla-epoch/chinchilla_epoch_245.csv'),
-      { inputs: { N: 'N_params', D: 'D_tokens' }, target: 'loss', where: 'excluded_outlier == 0' },
-      law.inputNames,
-    );
+    const ds = await loadEpochChinchilla(law);
     expect(ds.n).toBe(240);
     const fit = await fitLaw(law, ds, { engine: poolEngine() });
     const p = Object.fromEntries(fit.params.map((q) => [q.name, q.value]));
