@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Installs the system packages lawfit's GPU tests need on a Debian bookworm machine:
-# Mesa's software Vulkan driver (lavapipe) from bookworm-backports, so Dawn's Node bindings
-# find a real WebGPU adapter on a machine with no GPU. Idempotent; safe to run twice.
+# Installs the system packages lawfit's GPU and browser tests need on a Debian bookworm machine:
+# Mesa's software Vulkan driver (lavapipe) from bookworm-backports, so Dawn's Node bindings find
+# a real WebGPU adapter on a machine with no GPU, and Debian's Chromium (WebGPU on SwiftShader)
+# for the headless browser test; Playwright drives it and never downloads a browser.
+# Idempotent; safe to run twice.
 set -euo pipefail
 if [ "$(id -u)" != 0 ]; then echo "install-system: needs root (apt-get)" >&2; exit 1; fi
 src=/etc/apt/sources.list.d/debian.sources
@@ -15,4 +17,8 @@ if ! dpkg -s mesa-vulkan-drivers >/dev/null 2>&1 || ! ls /usr/share/vulkan/icd.d
   apt-get install -y -qq libvulkan1 >/dev/null
   apt-get install -y -qq -t bookworm-backports mesa-vulkan-drivers >/dev/null
 fi
-echo "install-system: mesa-vulkan-drivers $(dpkg-query -W -f='${Version}' mesa-vulkan-drivers)"
+if ! command -v chromium >/dev/null 2>&1; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq chromium >/dev/null
+fi
+echo "install-system: mesa-vulkan-drivers $(dpkg-query -W -f='${Version}' mesa-vulkan-drivers); $(chromium --version 2>/dev/null)"
