@@ -6,19 +6,29 @@
 # Idempotent; safe to run twice.
 set -euo pipefail
 if [ "$(id -u)" != 0 ]; then echo "install-system: needs root (apt-get)" >&2; exit 1; fi
+export DEBIAN_FRONTEND=noninteractive
+
 src=/etc/apt/sources.list.d/debian.sources
 if [ -f "$src" ] && ! grep -q 'bookworm-backports' "$src"; then
   sed -i 's/^Suites: bookworm bookworm-updates$/& bookworm-backports/' "$src"
 fi
+
+need_mesa=0
 if ! dpkg -s mesa-vulkan-drivers >/dev/null 2>&1 || ! ls /usr/share/vulkan/icd.d/lvp_icd*.json >/dev/null 2>&1 \
    || [ "$(dpkg-query -W -f='${Version}' mesa-vulkan-drivers 2>/dev/null | cut -d. -f1)" -lt 24 ]; then
-  export DEBIAN_FRONTEND=noninteractive
+  need_mesa=1   # stock bookworm Mesa (22.x) gives Dawn no adapter; backports' 25.x does
+fi
+need_chromium=0
+command -v chromium >/dev/null 2>&1 || need_chromium=1
+
+if [ "$need_mesa" = 1 ] || [ "$need_chromium" = 1 ]; then
   apt-get update -qq
+fi
+if [ "$need_mesa" = 1 ]; then
   apt-get install -y -qq libvulkan1 >/dev/null
   apt-get install -y -qq -t bookworm-backports mesa-vulkan-drivers >/dev/null
 fi
-if ! command -v chromium >/dev/null 2>&1; then
-  export DEBIAN_FRONTEND=noninteractive
+if [ "$need_chromium" = 1 ]; then
   apt-get install -y -qq chromium >/dev/null
 fi
 echo "install-system: mesa-vulkan-drivers $(dpkg-query -W -f='${Version}' mesa-vulkan-drivers); $(chromium --version 2>/dev/null)"
