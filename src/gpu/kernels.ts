@@ -15,9 +15,14 @@ import { layoutWgsl, paramsWgsl, stateLayout, type StateLayout } from './layout.
 
 export interface ShaderSources {
   lmThread: string;
+  lmGroup: string;
 }
 
+/** The two layouts: one thread per problem, or one workgroup per problem (many data points). */
+export type KernelVariant = 'thread' | 'group';
+
 export interface LmPipelines {
+  variant: KernelVariant;
   layout: StateLayout;
   init: GPUComputePipeline;
   iterate: GPUComputePipeline;
@@ -38,7 +43,9 @@ export function composeLmModule(law: CompiledLaw, sources: ShaderSources, workgr
     WGSL_LAW_PRELUDE,
     wl.code,
     sources.lmThread,
-    accumulateWgsl(law),
+    sources.lmGroup,
+    accumulateWgsl(law, 'whole'),
+    accumulateWgsl(law, 'part'),
   ].join('\n');
   return { code, layout };
 }
@@ -49,7 +56,7 @@ export function composeLmModule(law: CompiledLaw, sources: ShaderSources, workgr
  * and J'J, J'r in scalar accumulators with constant indices, so that nothing in the loop indexes
  * an array dynamically.
  */
-export function accumulateWgsl(law: CompiledLaw): string {
+export function accumulateWgsl(law: CompiledLaw, mode: 'whole' | 'part'): string {
   const g = law.graph;
   const P = law.free.length;
   const leaves = { param: (j: number) => `u${j}`, feature: (k: number) => `features[base + ${k}u]` };
@@ -62,25 +69,32 @@ export function accumulateWgsl(law: CompiledLaw): string {
   const decl: string[] = [];
   const acc: string[] = [];
   const store: string[] = [];
+  const NT = (P * (P + 1)) / 2;
   for (let j = 0; j < P; j++) {
     decl.push(`var b${j} = 0.0f;`);
     acc.push(`let cg${j} = lw.x * ${G[j]};`, `b${j} += cg${j} * r;`);
-    store.push(`(*b)[${j}] = b${j};`);
+    store.push(mode === 'whole' ? `(*b)[${j}] = b${j};` : `(*part)[${NT + j}] = b${j};`);
     for (let k = 0; k <= j; k++) {
       decl.push(`var a${j}_${k} = 0.0f;`);
       acc.push(`a${j}_${k} += cg${j} * ${G[k]};`);
-      store.push(`(*A)[${(j * (j + 1)) / 2 + k}] = a${j}_${k};`);
+      const t = (j * (j + 1)) / 2 + k;
+      store.push(mode === 'whole' ? `(*A)[${t}] = a${j}_${k};` : `(*part)[${t}] = a${j}_${k};`);
     }
   }
+  const signature =
+    mode === 'whole'
+      ? `fn accumulate(u: ptr<function, array<f32, ${P}>>, wrow: u32, A: ptr<function, array<f32, ${NT}>>, b: ptr<function, array<f32, ${P}>>) -> Pass {`
+      : // One thread's strided share of the points (lm_group.wgsl): A, b, cost, rr into part.
+        `fn accumulate_part(u: ptr<function, array<f32, ${P}>>, wrow: u32, lid: u32, part: ptr<function, array<f32, ${NT + P + 2}>>) {`;
   return [
-    `fn accumulate(u: ptr<function, array<f32, ${P}>>, wrow: u32, A: ptr<function, array<f32, ${(P * (P + 1)) / 2}>>, b: ptr<function, array<f32, ${P}>>) -> Pass {`,
+    signature,
     ...Array.from({ length: P }, (_, j) => `  let u${j} = (*u)[${j}];`),
     ...outer.map((l) => `  ${l}`),
     ...decl.map((l) => `  ${l}`),
     '  var cost = 0.0f;',
     '  var carry = 0.0f;',
     '  var rr = 0.0f;',
-    '  for (var i = 0u; i < prm.n_points; i++) {',
+    mode === 'whole' ? '  for (var i = 0u; i < prm.n_points; i++) {' : '  for (var i = lid; i < prm.n_points; i += WG) {',
     '    let w = weights[wrow + i];',
     '    if (w == 0.0f) { continue; }',
     '    let base = i * STRIDE;',
@@ -95,7 +109,7 @@ export function accumulateWgsl(law: CompiledLaw): string {
     ...acc.map((l) => `    ${l}`),
     '  }',
     ...store.map((l) => `  ${l}`),
-    '  return Pass(cost, rr);',
+    ...(mode === 'whole' ? ['  return Pass(cost, rr);'] : [`  (*part)[${NT + P}] = cost;`, `  (*part)[${NT + P + 1}] = rr;`]),
     '}',
   ].join('\n');
 }
@@ -104,10 +118,17 @@ function dumpRequested(): boolean {
   return typeof process !== 'undefined' && process.env?.LAWFIT_DUMP_WGSL === '1';
 }
 
-export function lmPipelines(device: GPUDevice, law: CompiledLaw, sources: ShaderSources, workgroupSize: number, dump = dumpRequested()): Promise<LmPipelines> {
+export function lmPipelines(
+  device: GPUDevice,
+  law: CompiledLaw,
+  sources: ShaderSources,
+  workgroupSize: number,
+  variant: KernelVariant = 'thread',
+  dump = dumpRequested(),
+): Promise<LmPipelines> {
   const { code, layout } = composeLmModule(law, sources, workgroupSize);
   // The generated code is the law's compile-time identity: same code, same pipeline.
-  const key = `lm_thread|${workgroupSize}|${layout.P}|${code}`;
+  const key = `${variant}|${workgroupSize}|${layout.P}|${code}`;
   let perDevice = cache.get(device);
   if (perDevice === undefined) {
     perDevice = new Map();
@@ -116,14 +137,14 @@ export function lmPipelines(device: GPUDevice, law: CompiledLaw, sources: Shader
   let p = perDevice.get(key);
   if (p === undefined) {
     if (dump) console.error(`---- composed WGSL (law '${law.name}') ----\n${code}\n---- end ----`);
-    p = build(device, code, layout, workgroupSize, law.name);
+    p = build(device, code, layout, workgroupSize, law.name, variant);
     perDevice.set(key, p);
     p.catch(() => perDevice!.delete(key));
   }
   return p;
 }
 
-async function build(device: GPUDevice, code: string, layout: StateLayout, workgroupSize: number, lawName: string): Promise<LmPipelines> {
+async function build(device: GPUDevice, code: string, layout: StateLayout, workgroupSize: number, lawName: string, variant: KernelVariant): Promise<LmPipelines> {
   const module = device.createShaderModule({ code, label: `lawfit lm_thread ${lawName}` });
   const info = await module.getCompilationInfo();
   const errors = info.messages.filter((m) => m.type === 'error');
@@ -148,7 +169,9 @@ async function build(device: GPUDevice, code: string, layout: StateLayout, workg
   const bindGroupLayout = device.createBindGroupLayout({ entries, label: 'lawfit lm' });
   const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [bindGroupLayout] });
   // Synchronous creation: Dawn's Node bindings abort (a futex error) on concurrent async creation.
-  const init = device.createComputePipeline({ layout: pipelineLayout, compute: { module, entryPoint: 'lm_init' } });
-  const iterate = device.createComputePipeline({ layout: pipelineLayout, compute: { module, entryPoint: 'lm_iterate' } });
-  return { layout, init, iterate, bindGroupLayout, workgroupSize, code };
+  // Only the variant's entry points are compiled (lavapipe compiles each at creation: seconds).
+  const [initName, iterateName] = variant === 'thread' ? ['lm_init', 'lm_iterate'] : ['lm_group_init', 'lm_group_iterate'];
+  const init = device.createComputePipeline({ layout: pipelineLayout, compute: { module, entryPoint: initName } });
+  const iterate = device.createComputePipeline({ layout: pipelineLayout, compute: { module, entryPoint: iterateName } });
+  return { variant, layout, init, iterate, bindGroupLayout, workgroupSize, code };
 }

@@ -57,6 +57,7 @@ export function layoutWgsl(l: StateLayout, workgroupSize: number): string {
   const lines = [
     `const P: u32 = ${l.P}u;`,
     `const NT: u32 = ${l.NT}u;`,
+    `const RS: u32 = ${l.NT + l.P + 2}u; // per-thread share in lm_group: A, b, cost, rr`,
     `const NF: u32 = ${l.NF}u;`,
     `const STRIDE: u32 = ${l.STRIDE}u;`,
     `const STATE_F: u32 = ${l.STATE_F}u;`,

@@ -21,11 +21,13 @@ import { allocateBatchResult } from '../fit/problem.js';
 import { lossInfo } from '../fit/losses.js';
 import { STATUS } from '../fit/status.js';
 import type { GpuContext } from './device.js';
-import { lmPipelines, type ShaderSources } from './kernels.js';
+import { lmPipelines, type KernelVariant, type ShaderSources } from './kernels.js';
 import { packParams, type ParamsValues } from './layout.js';
 
 export interface GpuSolveOptions {
   workgroupSize?: number;
+  /** 'thread' (one thread per problem, the default) or 'group' (one workgroup per problem). */
+  variant?: KernelVariant;
   /** Trial steps per problem per dispatch. */
   stepsPerDispatch?: number;
   /** Dispatches per submission (between two reads of the running count). */
@@ -56,7 +58,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export async function solveBatchGpu(ctx: GpuContext, problem: BatchProblem, sources: ShaderSources, opts: GpuSolveOptions = {}): Promise<BatchResult> {
   const { device } = ctx;
   const wg = opts.workgroupSize ?? 64;
-  const pipes = await lmPipelines(device, problem.law, sources, wg);
+  const variant = opts.variant ?? 'thread';
+  const pipes = await lmPipelines(device, problem.law, sources, wg, variant);
   const L = pipes.layout;
   const { data, options } = problem;
   const nProblems = problem.nStarts * problem.nWeightSets;
@@ -78,7 +81,7 @@ export async function solveBatchGpu(ctx: GpuContext, problem: BatchProblem, sour
 
   const limitProblems = Math.floor(Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize) / (L.STATE_F * 4));
   const maxWorkgroups = device.limits.maxComputeWorkgroupsPerDimension;
-  const chunk = Math.max(1, Math.min(limitProblems, maxWorkgroups * wg, opts.maxProblemsPerChunk ?? 1 << 18, nProblems));
+  const chunk = Math.max(1, Math.min(limitProblems, maxWorkgroups * (variant === 'thread' ? wg : maxWorkgroups), opts.maxProblemsPerChunk ?? 1 << 18, nProblems));
   const steps = opts.stepsPerDispatch ?? 8;
   const dispatches = opts.dispatchesPerRound ?? 4;
 
@@ -135,14 +138,17 @@ export async function solveBatchGpu(ctx: GpuContext, problem: BatchProblem, sour
         for (let j = 0; j < L.P; j++) init[k * L.STATE_F + L.offsets.u + j] = problem.starts[s * L.P + j]!;
       }
       device.queue.writeBuffer(stateBuf, 0, init);
-      const groups = Math.ceil(count / wg);
+      // Thread layout: one invocation per problem. Group layout: one workgroup per problem, in a
+      // 2-D grid when there are more problems than workgroups per dimension.
+      const gx = variant === 'thread' ? Math.ceil(count / wg) : Math.min(count, maxWorkgroups);
+      const gy = variant === 'thread' ? 1 : Math.ceil(count / gx);
 
       let enc = device.createCommandEncoder();
       enc.clearBuffer(activeBuf);
       let pass = enc.beginComputePass();
       pass.setPipeline(pipes.init);
       pass.setBindGroup(0, bindGroup);
-      pass.dispatchWorkgroups(groups);
+      pass.dispatchWorkgroups(gx, gy);
       pass.end();
       device.queue.submit([enc.finish()]);
       runningBefore = count;
@@ -157,7 +163,7 @@ export async function solveBatchGpu(ctx: GpuContext, problem: BatchProblem, sour
           pass = enc.beginComputePass();
           pass.setPipeline(pipes.iterate);
           pass.setBindGroup(0, bindGroup);
-          pass.dispatchWorkgroups(groups);
+          pass.dispatchWorkgroups(gx, gy);
           pass.end();
         }
         enc.copyBufferToBuffer(activeBuf, 0, activeRead, 0, 4);

@@ -10,6 +10,7 @@ let sources: ShaderSources | undefined;
 export function nodeShaderSources(): ShaderSources {
   sources ??= {
     lmThread: readFileSync(new URL('../../shaders/lm_thread.wgsl', import.meta.url), 'utf8'),
+    lmGroup: readFileSync(new URL('../../shaders/lm_group.wgsl', import.meta.url), 'utf8'),
   };
   return sources;
 }

@@ -6,7 +6,8 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { compileLaw } from '../../src/law/compile.js';
 import { BUILTIN_LAWS, findLaw } from '../../src/laws/index.js';
-import { fitLaw } from '../../src/fit/fit.js';
+import { fitBatch, fitLaw } from '../../src/fit/fit.js';
+import { chinchillaLadder } from '../../src/examples/chinchilla-ladder.js';
 import { lmPipelines } from '../../src/gpu/kernels.js';
 import { nodeShaderSources } from '../../src/gpu/shaders-node.js';
 import { webgpuEngine } from '../../src/gpu/engine.js';
@@ -45,6 +46,23 @@ suite(`WebGPU engine on ${gpu.ctx?.description ?? 'no adapter'}`, () => {
     expect(g.status.usable).toBe(true);
     const statuses = new Set(Array.from(g.batch!.status));
     expect(statuses.has(STATUS.RUNNING)).toBe(false);
+  }, 300_000);
+
+  test('both kernel layouts (thread and workgroup per problem) reach the float64 optimum', async () => {
+    const law = compileLaw(findLaw('chinchilla'));
+    const side = Array.from({ length: 32 }, (_, k) => k / 31);
+    const ds = chinchillaLadder({ sizes: side.map((t) => 2e7 * 200 ** t), tokensPerParam: side.map((t) => 2 * 100 ** t), seed: 7 });
+    const starts = { kind: 'sobol', count: 16 } as const;
+    const lm = { loss: { kind: 'linear', delta: 1 } } as const;
+    const cpu = await fitBatch(law, ds, { starts, lm });
+    const c = cpu.cost[cpu.best[0]!]!;
+    for (const variant of ['thread', 'group', 'auto'] as const) {
+      const engine = webgpuEngine({ sources: nodeShaderSources(), context: gpu.ctx!, variant });
+      const g = await fitBatch(law, ds, { starts, lm, engine });
+      console.log(`layout ${variant}: f32 ${g.polish![0]!.costBefore}, polished ${g.cost[g.best[0]!]}, float64 ${c}`);
+      expect(Math.abs(g.polish![0]!.costBefore / c - 1), variant).toBeLessThan(1e-4);
+      expect(g.cost[g.best[0]!]!, variant).toBeLessThanOrEqual(c * (1 + 1e-6));
+    }
   }, 300_000);
 
   test('a start outside a transform domain gets NONFINITE_START and does not disturb the others', async () => {

@@ -10,6 +10,7 @@ import { singleThreadEngine } from '../../../src/fit/engine.js';
 import { webgpuEngine } from '../../../src/gpu/engine.js';
 import { chinchillaLadder } from '../../../src/examples/chinchilla-ladder.js';
 import lmThread from '../../../shaders/lm_thread.wgsl?raw';
+import lmGroup from '../../../shaders/lm_group.wgsl?raw';
 
 export interface BrowserRunResult {
   hasNavigatorGpu: boolean;
@@ -26,7 +27,7 @@ async function run(): Promise<BrowserRunResult> {
   const law = compileLaw(findLaw('chinchilla'));
   const ds = chinchillaLadder();
   const starts = { kind: 'sobol', count: 64 } as const;
-  const engine = webgpuEngine({ sources: { lmThread }, fallback: singleThreadEngine, warn: (m) => warnings.push(m) });
+  const engine = webgpuEngine({ sources: { lmThread, lmGroup }, fallback: singleThreadEngine, warn: (m) => warnings.push(m) });
   const device = await engine.device();
   const g = await fitBatch(law, ds, { starts, engine });
   const c = await fitBatch(law, ds, { starts, engine: singleThreadEngine });
