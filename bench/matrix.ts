@@ -16,7 +16,7 @@
  * L-BFGS-B protocol of Besiroglu et al. 2024 (Huber), each from the first `peerStarts` starts.
  *
  * Run: npm run bench [-- --full]   (--full adds batches of 1e5 and 1e6 on the GPU)
- * Writes bench/results/matrix.json and bench/results/matrix.md.
+ * Writes bench/results/matrix.{json,md} (matrix-full.{json,md} with --full).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -323,7 +323,8 @@ const md = [
   ),
 ].join('\n');
 mkdirSync(resolve(here, 'results'), { recursive: true });
-writeFileSync(resolve(here, 'results/matrix.json'), JSON.stringify(rows, null, 2) + '\n');
-writeFileSync(resolve(here, 'results/matrix.md'), md + '\n');
+const stem = FULL ? 'matrix-full' : 'matrix';
+writeFileSync(resolve(here, `results/${stem}.json`), JSON.stringify(rows, null, 2) + '\n');
+writeFileSync(resolve(here, `results/${stem}.md`), md + '\n');
 console.log(md);
 await releaseGpu();
