@@ -4,7 +4,6 @@
  * batch over worker threads; both write the same BatchResult layout.
  */
 import type { BatchProblem, BatchResult } from '../problem.js';
-import { STATUS } from '../status.js';
 import { levenbergMarquardt, LmWorkspace } from './lm.js';
 import { costOnly } from './normal-equations.js';
 
@@ -46,4 +45,3 @@ export function startCosts(problem: BatchProblem): Float64Array {
   return out;
 }
 
-export const SCREENED = STATUS.SCREENED_OUT;
