@@ -170,30 +170,29 @@ fn lmpar(A: ptr<function, array<f32, NT>>, b: ptr<function, array<f32, P>>, diag
   return -1.0f;
 }
 
-// Initialise: evaluate at the start; NONFINITE_START if the start or the law is not finite there.
-@compute @workgroup_size(WG)
-fn lm_init(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let p = gid.x;
-  if (p >= prm.n_problems) { return; }
-  let s = p * STATE_F;
-  let f = p * FLAGS_U;
-  var u: array<f32, P>;
-  var ok = true;
-  for (var j = 0u; j < P; j++) {
-    u[j] = state[s + OFF_U + j];
-    ok = ok && lf_finite(u[j]);
-  }
-  var A: array<f32, NT>;
-  var b: array<f32, P>;
-  var ev = Pass(0.0f, 0.0f);
-  if (ok) {
-    ev = accumulate(&u, weight_row(p), &A, &b);
-    ok = pass_finite(ev, &A, &b);
-  }
+// ---- the iteration, shared by both layouts (lm_group.wgsl calls these too) ----------------------
+
+// The scalar state of one LM fit; the arrays (u, A, b, diag) are separate variables because
+// WGSL pointer parameters must point to whole variables.
+struct Ctl {
+  cost: f32,
+  rr: f32,
+  delta: f32,
+  par: f32,
+  xnorm: f32,
+  pnorm: f32,
+  jp2: f32,
+  status: u32,
+  iterations: u32,
+  bits: u32,
+}
+
+// After the evaluation at the start: the initial state of problem p (flags f, state s).
+fn init_problem(s: u32, f: u32, ok_start: bool, u: ptr<function, array<f32, P>>, A: ptr<function, array<f32, NT>>, b: ptr<function, array<f32, P>>, ev: Pass) {
   flags[f + 1u] = 0u;
   flags[f + 2u] = 0u;
   flags[f + 3u] = FLAG_GTOL_DUE | FLAG_FIRST;
-  if (!ok) {
+  if (!(ok_start && pass_finite(ev, A, b))) {
     flags[f] = ST_NONFINITE_START;
     state[s + OFF_COST] = 0.0f; // the host reports NaN for this status (WGSL has no NaN constant)
     return;
@@ -201,13 +200,13 @@ fn lm_init(@builtin(global_invocation_id) gid: vec3<u32>) {
   var xnorm2 = 0.0f;
   for (var j = 0u; j < P; j++) {
     var dj = 1.0f;
-    let c = sqrt(A[tri(j, j)]);
+    let c = sqrt((*A)[tri(j, j)]);
     if (prm.damping == 1u && c > 0.0f) { dj = c; }
     state[s + OFF_D + j] = dj;
-    state[s + OFF_B + j] = b[j];
-    xnorm2 += (dj * u[j]) * (dj * u[j]);
+    state[s + OFF_B + j] = (*b)[j];
+    xnorm2 += (dj * (*u)[j]) * (dj * (*u)[j]);
   }
-  for (var k = 0u; k < NT; k++) { state[s + OFF_A + k] = A[k]; }
+  for (var k = 0u; k < NT; k++) { state[s + OFF_A + k] = (*A)[k]; }
   var delta = prm.step_bound * sqrt(xnorm2);
   if (delta == 0.0f) { delta = prm.step_bound; }
   state[s + OFF_COST] = ev.cost;
@@ -218,141 +217,180 @@ fn lm_init(@builtin(global_invocation_id) gid: vec3<u32>) {
   atomicAdd(&running_count, 1u);
 }
 
+fn load_problem(s: u32, f: u32, u: ptr<function, array<f32, P>>, A: ptr<function, array<f32, NT>>, b: ptr<function, array<f32, P>>,
+                diag: ptr<function, array<f32, P>>, c: ptr<function, Ctl>) {
+  (*c).status = flags[f];
+  (*c).iterations = flags[f + 1u];
+  (*c).bits = flags[f + 3u];
+  var xnorm2 = 0.0f;
+  for (var j = 0u; j < P; j++) {
+    (*u)[j] = state[s + OFF_U + j];
+    (*b)[j] = state[s + OFF_B + j];
+    (*diag)[j] = state[s + OFF_D + j];
+    xnorm2 += ((*diag)[j] * (*u)[j]) * ((*diag)[j] * (*u)[j]);
+  }
+  for (var k = 0u; k < NT; k++) { (*A)[k] = state[s + OFF_A + k]; }
+  (*c).xnorm = sqrt(xnorm2);
+  (*c).cost = state[s + OFF_COST];
+  (*c).rr = state[s + OFF_RR];
+  (*c).delta = state[s + OFF_DELTA];
+  (*c).par = state[s + OFF_PAR];
+}
+
+fn store_problem(s: u32, f: u32, u: ptr<function, array<f32, P>>, A: ptr<function, array<f32, NT>>, b: ptr<function, array<f32, P>>,
+                 diag: ptr<function, array<f32, P>>, c: ptr<function, Ctl>) {
+  for (var j = 0u; j < P; j++) {
+    state[s + OFF_U + j] = (*u)[j];
+    state[s + OFF_B + j] = (*b)[j];
+    state[s + OFF_D + j] = (*diag)[j];
+  }
+  for (var k = 0u; k < NT; k++) { state[s + OFF_A + k] = (*A)[k]; }
+  state[s + OFF_COST] = (*c).cost;
+  state[s + OFF_RR] = (*c).rr;
+  state[s + OFF_DELTA] = (*c).delta;
+  state[s + OFF_PAR] = (*c).par;
+  flags[f] = (*c).status;
+  flags[f + 1u] = (*c).iterations;
+  flags[f + 3u] = (*c).bits;
+  if ((*c).status == ST_RUNNING) { atomicAdd(&running_count, 1u); }
+}
+
+// The tests at the current point, then the trial point ut. True when ut must be evaluated; when
+// false, c.status says why the fit ended.
+fn lm_propose(u: ptr<function, array<f32, P>>, A: ptr<function, array<f32, NT>>, b: ptr<function, array<f32, P>>, diag: ptr<function, array<f32, P>>,
+              L: ptr<function, array<f32, NT>>, h: ptr<function, array<f32, P>>, ut: ptr<function, array<f32, P>>, c: ptr<function, Ctl>) -> bool {
+  // Gradient test at the current point (after the start and after every accepted step).
+  if (((*c).bits & FLAG_GTOL_DUE) != 0u) {
+    (*c).bits = (*c).bits & ~FLAG_GTOL_DUE;
+    if ((*c).cost == 0.0f || (*c).rr == 0.0f) { (*c).status = ST_CONVERGED_GTOL; return false; }
+    var gnorm = 0.0f;
+    for (var j = 0u; j < P; j++) {
+      let ajj = (*A)[tri(j, j)];
+      if (ajj > 0.0f) { gnorm = max(gnorm, abs((*b)[j]) / sqrt(ajj * (*c).rr)); }
+    }
+    if (gnorm <= prm.gtol) { (*c).status = ST_CONVERGED_GTOL; return false; }
+    if (prm.damping == 1u && ((*c).bits & FLAG_FIRST) == 0u) {
+      for (var j = 0u; j < P; j++) { (*diag)[j] = max((*diag)[j], sqrt((*A)[tri(j, j)])); }
+    }
+  }
+  if ((*c).iterations >= prm.max_iterations) { (*c).status = ST_MAX_ITERATIONS; return false; }
+  (*c).par = lmpar(A, b, diag, (*c).delta, (*c).par, L, h);
+  if ((*c).par < 0.0f) {
+    if (((*c).bits & FLAG_LAST_REJECT_NONFINITE) != 0u) { (*c).status = ST_NONFINITE; } else { (*c).status = ST_STALLED; }
+    return false;
+  }
+  var pnorm2 = 0.0f;
+  var jp2 = 0.0f;
+  for (var j = 0u; j < P; j++) {
+    (*ut)[j] = (*u)[j] + (*h)[j];
+    pnorm2 += ((*diag)[j] * (*h)[j]) * ((*diag)[j] * (*h)[j]);
+    var t = 0.0f;
+    for (var k = 0u; k < P; k++) { t += (*A)[tri(max(j, k), min(j, k))] * (*h)[k]; }
+    jp2 += (*h)[j] * t;
+  }
+  (*c).pnorm = sqrt(pnorm2);
+  (*c).jp2 = jp2;
+  if (((*c).bits & FLAG_FIRST) != 0u) { (*c).delta = min((*c).delta, (*c).pnorm); }
+  (*c).iterations++;
+  return true;
+}
+
+// The trial's evaluation decides: gain ratio (MINPACK's reductions, relative to the cost),
+// radius, acceptance, termination.
+fn lm_conclude(u: ptr<function, array<f32, P>>, A: ptr<function, array<f32, NT>>, b: ptr<function, array<f32, P>>, diag: ptr<function, array<f32, P>>,
+               ut: ptr<function, array<f32, P>>, At: ptr<function, array<f32, NT>>, bt: ptr<function, array<f32, P>>, trial: Pass, c: ptr<function, Ctl>) {
+  let cost = (*c).cost;
+  let finite = pass_finite(trial, At, bt);
+  var actred = -1.0f;
+  if (finite && trial.cost < 100.0f * cost) { actred = 1.0f - trial.cost / cost; }
+  let t1 = 0.5f * (*c).jp2 / cost;
+  let t2 = 0.5f * (*c).par * (*c).pnorm * (*c).pnorm / cost;
+  let prered = t1 + 2.0f * t2;
+  let dirder = -(t1 + t2);
+  var ratio = 0.0f;
+  if (prered != 0.0f) { ratio = actred / prered; }
+  if (ratio <= 0.25f) {
+    var temp = 0.5f;
+    if (actred < 0.0f) { temp = 0.5f * dirder / (dirder + 0.5f * actred); }
+    if (!(finite && trial.cost < 100.0f * cost) || !(temp >= 0.1f)) { temp = 0.1f; }
+    (*c).delta = temp * min((*c).delta, (*c).pnorm / 0.1f);
+    (*c).par = (*c).par / temp;
+  } else if ((*c).par == 0.0f || ratio >= 0.75f) {
+    (*c).delta = (*c).pnorm / 0.5f;
+    (*c).par = (*c).par * 0.5f;
+  }
+  if (finite && ratio >= ACCEPT) {
+    var xnorm2 = 0.0f;
+    for (var j = 0u; j < P; j++) {
+      (*u)[j] = (*ut)[j];
+      (*b)[j] = (*bt)[j];
+      xnorm2 += ((*diag)[j] * (*u)[j]) * ((*diag)[j] * (*u)[j]);
+    }
+    for (var k = 0u; k < NT; k++) { (*A)[k] = (*At)[k]; }
+    (*c).xnorm = sqrt(xnorm2);
+    (*c).cost = trial.cost;
+    (*c).rr = trial.rr;
+    (*c).bits = ((*c).bits & ~FLAG_LAST_REJECT_NONFINITE) | FLAG_GTOL_DUE;
+  } else if (finite) {
+    (*c).bits = (*c).bits & ~FLAG_LAST_REJECT_NONFINITE;
+  } else {
+    (*c).bits = (*c).bits | FLAG_LAST_REJECT_NONFINITE;
+  }
+  (*c).bits = (*c).bits & ~FLAG_FIRST;
+  if (finite && abs(actred) <= prm.ftol && prered <= prm.ftol && 0.5f * ratio <= 1.0f) {
+    (*c).status = ST_CONVERGED_FTOL;
+  } else if ((*c).delta <= prm.xtol * (*c).xnorm) {
+    (*c).status = ST_CONVERGED_XTOL;
+  } else if ((*c).delta <= EPS32 * (*c).xnorm || !((*c).delta > 0.0f)) {
+    if (((*c).bits & FLAG_LAST_REJECT_NONFINITE) != 0u) { (*c).status = ST_NONFINITE; } else { (*c).status = ST_STALLED; }
+  }
+}
+
+// ---- one thread per problem --------------------------------------------------------------------
+
+// Initialise: evaluate at the start; NONFINITE_START if the start or the law is not finite there.
+@compute @workgroup_size(WG)
+fn lm_init(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let p = gid.x;
+  if (p >= prm.n_problems) { return; }
+  var u: array<f32, P>;
+  var ok = true;
+  for (var j = 0u; j < P; j++) {
+    u[j] = state[p * STATE_F + OFF_U + j];
+    ok = ok && lf_finite(u[j]);
+  }
+  var A: array<f32, NT>;
+  var b: array<f32, P>;
+  var ev = Pass(0.0f, 0.0f);
+  if (ok) { ev = accumulate(&u, weight_row(p), &A, &b); }
+  init_problem(p * STATE_F, p * FLAGS_U, ok, &u, &A, &b, ev);
+}
+
 // Up to prm.iterations trial steps of every running problem; counts the ones still running.
 @compute @workgroup_size(WG)
 fn lm_iterate(@builtin(global_invocation_id) gid: vec3<u32>) {
   let p = gid.x;
   if (p >= prm.n_problems) { return; }
   let f = p * FLAGS_U;
-  var status = flags[f];
-  if (status != ST_RUNNING) { return; }
+  if (flags[f] != ST_RUNNING) { return; }
   let s = p * STATE_F;
-  var iterations = flags[f + 1u];
-  var bits = flags[f + 3u];
   var u: array<f32, P>;
   var A: array<f32, NT>;
   var b: array<f32, P>;
   var diag: array<f32, P>;
-  var xnorm2 = 0.0f;
-  for (var j = 0u; j < P; j++) {
-    u[j] = state[s + OFF_U + j];
-    b[j] = state[s + OFF_B + j];
-    diag[j] = state[s + OFF_D + j];
-    xnorm2 += (diag[j] * u[j]) * (diag[j] * u[j]);
-  }
-  for (var k = 0u; k < NT; k++) { A[k] = state[s + OFF_A + k]; }
-  var xnorm = sqrt(xnorm2);
-  var cost = state[s + OFF_COST];
-  var rr = state[s + OFF_RR];
-  var delta = state[s + OFF_DELTA];
-  var par = state[s + OFF_PAR];
+  var c: Ctl;
+  load_problem(s, f, &u, &A, &b, &diag, &c);
   let wrow = weight_row(p);
-
   var L: array<f32, NT>;
   var h: array<f32, P>;
   var ut: array<f32, P>;
   var At: array<f32, NT>;
   var bt: array<f32, P>;
-
   for (var k_step = 0u; k_step < prm.iterations; k_step++) {
-    // Gradient test at the current point (after the start and after every accepted step).
-    if ((bits & FLAG_GTOL_DUE) != 0u) {
-      bits = bits & ~FLAG_GTOL_DUE;
-      if (cost == 0.0f || rr == 0.0f) { status = ST_CONVERGED_GTOL; break; }
-      var gnorm = 0.0f;
-      for (var j = 0u; j < P; j++) {
-        let ajj = A[tri(j, j)];
-        if (ajj > 0.0f) { gnorm = max(gnorm, abs(b[j]) / sqrt(ajj * rr)); }
-      }
-      if (gnorm <= prm.gtol) { status = ST_CONVERGED_GTOL; break; }
-      if (prm.damping == 1u && (bits & FLAG_FIRST) == 0u) {
-        for (var j = 0u; j < P; j++) { diag[j] = max(diag[j], sqrt(A[tri(j, j)])); }
-      }
-    }
-    if (iterations >= prm.max_iterations) { status = ST_MAX_ITERATIONS; break; }
-    par = lmpar(&A, &b, &diag, delta, par, &L, &h);
-    if (par < 0.0f) {
-      if ((bits & FLAG_LAST_REJECT_NONFINITE) != 0u) { status = ST_NONFINITE; } else { status = ST_STALLED; }
-      break;
-    }
-    var pnorm2 = 0.0f;
-    var jp2 = 0.0f;
-    for (var j = 0u; j < P; j++) {
-      ut[j] = u[j] + h[j];
-      pnorm2 += (diag[j] * h[j]) * (diag[j] * h[j]);
-      var t = 0.0f;
-      for (var k = 0u; k < P; k++) { t += A[tri(max(j, k), min(j, k))] * h[k]; }
-      jp2 += h[j] * t;
-    }
-    let pnorm = sqrt(pnorm2);
-    if ((bits & FLAG_FIRST) != 0u) { delta = min(delta, pnorm); }
-    iterations++;
+    if (!lm_propose(&u, &A, &b, &diag, &L, &h, &ut, &c)) { break; }
     let trial = accumulate(&ut, wrow, &At, &bt);
-    let finite = pass_finite(trial, &At, &bt);
-    // MINPACK's reductions, relative to the cost.
-    var actred = -1.0f;
-    if (finite && trial.cost < 100.0f * cost) { actred = 1.0f - trial.cost / cost; }
-    let t1 = 0.5f * jp2 / cost;
-    let t2 = 0.5f * par * pnorm * pnorm / cost;
-    let prered = t1 + 2.0f * t2;
-    let dirder = -(t1 + t2);
-    var ratio = 0.0f;
-    if (prered != 0.0f) { ratio = actred / prered; }
-    if (ratio <= 0.25f) {
-      var temp = 0.5f;
-      if (actred < 0.0f) { temp = 0.5f * dirder / (dirder + 0.5f * actred); }
-      if (!(finite && trial.cost < 100.0f * cost) || !(temp >= 0.1f)) { temp = 0.1f; }
-      delta = temp * min(delta, pnorm / 0.1f);
-      par = par / temp;
-    } else if (par == 0.0f || ratio >= 0.75f) {
-      delta = pnorm / 0.5f;
-      par = par * 0.5f;
-    }
-    let accepted = finite && ratio >= ACCEPT;
-    if (accepted) {
-      xnorm2 = 0.0f;
-      for (var j = 0u; j < P; j++) {
-        u[j] = ut[j];
-        b[j] = bt[j];
-        xnorm2 += (diag[j] * u[j]) * (diag[j] * u[j]);
-      }
-      for (var k = 0u; k < NT; k++) { A[k] = At[k]; }
-      xnorm = sqrt(xnorm2);
-      cost = trial.cost;
-      rr = trial.rr;
-      bits = (bits & ~FLAG_LAST_REJECT_NONFINITE) | FLAG_GTOL_DUE;
-    } else if (finite) {
-      bits = bits & ~FLAG_LAST_REJECT_NONFINITE;
-    } else {
-      bits = bits | FLAG_LAST_REJECT_NONFINITE;
-    }
-    bits = bits & ~FLAG_FIRST;
-    if (finite && abs(actred) <= prm.ftol && prered <= prm.ftol && 0.5f * ratio <= 1.0f) {
-      status = ST_CONVERGED_FTOL;
-      break;
-    }
-    if (delta <= prm.xtol * xnorm) {
-      status = ST_CONVERGED_XTOL;
-      break;
-    }
-    if (delta <= EPS32 * xnorm || !(delta > 0.0f)) {
-      if ((bits & FLAG_LAST_REJECT_NONFINITE) != 0u) { status = ST_NONFINITE; } else { status = ST_STALLED; }
-      break;
-    }
+    lm_conclude(&u, &A, &b, &diag, &ut, &At, &bt, trial, &c);
+    if (c.status != ST_RUNNING) { break; }
   }
-
-  for (var j = 0u; j < P; j++) {
-    state[s + OFF_U + j] = u[j];
-    state[s + OFF_B + j] = b[j];
-    state[s + OFF_D + j] = diag[j];
-  }
-  for (var k = 0u; k < NT; k++) { state[s + OFF_A + k] = A[k]; }
-  state[s + OFF_COST] = cost;
-  state[s + OFF_RR] = rr;
-  state[s + OFF_DELTA] = delta;
-  state[s + OFF_PAR] = par;
-  flags[f] = status;
-  flags[f + 1u] = iterations;
-  flags[f + 3u] = bits;
-  if (status == ST_RUNNING) { atomicAdd(&running_count, 1u); }
+  store_problem(s, f, &u, &A, &b, &diag, &c);
 }
