@@ -9,6 +9,7 @@ import { naturalFromInternal, type CompiledLaw } from '../law/compile.js';
 import { describeTransform } from '../law/transforms.js';
 import type { Dataset } from '../data/dataset.js';
 import { startCosts } from './cpu/batch.js';
+import { costOnly } from './cpu/normal-equations.js';
 import { uncertaintyAt, type Uncertainty } from './covariance.js';
 import { singleThreadEngine, type Engine } from './engine.js';
 import { LEAST_SQUARES, parseLoss, type LossSpec } from './losses.js';
@@ -16,6 +17,7 @@ import { resolveLmOptions, type LmOptions } from './options.js';
 import { allocateBatchResult, prepareData, type BatchProblem, type BatchResult, type PreparedData } from './problem.js';
 import { makeStarts, type StartSpec } from './starts.js';
 import { polishBest, type PolishReport } from './polish.js';
+import { auditBatch, type AuditReport } from './audit.js';
 import { isUsable, STATUS, STATUS_TABLE, statusInfo, type StatusInfo } from './status.js';
 
 export interface FitOptions {
@@ -34,6 +36,10 @@ export interface FitOptions {
   engine?: Engine;
   /** Keep every start's final parameters, cost and status in the result. Default false. */
   keepStarts?: boolean;
+  /** f32 engines: re-run this many randomly chosen problems entirely in float64 and report the agreement. */
+  audit?: number;
+  /** Seed of the audit's sample. Default 0. */
+  auditSeed?: number;
 }
 
 export const DEFAULT_REACH_TOLERANCE = 1e-6;
@@ -111,6 +117,8 @@ export interface FitResult {
   batch?: BatchResult;
   /** How the float64 polish moved the best fit of an f32 engine. */
   polish?: PolishReport;
+  /** f32 engines with `audit`: agreement of a sample re-run entirely in float64. */
+  audit?: AuditReport;
 }
 
 /** The loss a fit uses: the caller's, else the law's declared default, else least squares. */
@@ -143,11 +151,19 @@ export async function fitLaw(law: CompiledLaw, dataset: Dataset, opts: FitOption
     options,
   };
   const batch = await solveWithScreening(engine, full, screen);
+  // f32 engines: an audit against float64 on a sample (before the polish changes anything).
+  const audit =
+    engine.precision === 'f32' && opts.audit !== undefined && opts.audit > 0
+      ? await auditBatch(full, batch, opts.audit, opts.auditSeed ?? 0, singleThreadEngine)
+      : undefined;
   // f32 engines: finish the best candidates in float64 (polish.ts); the report says how far it moved.
   const polish = engine.precision === 'f32' ? polishBest(law, data, data.baseWeights, 0, batch, 0, batch.nProblems, options) : undefined;
 
   const reachTolerance = opts.reachTolerance ?? defaultReachTolerance(engine);
-  const best = pickBest(batch);
+  // f32 engines: the best fit is the polish's winner. Raw f32 costs sit slightly below the true
+  // optimum (f32 rounding of the residuals), so comparing them with float64 costs would crown an
+  // unpolished end point with an objective no float64 evaluation reproduces.
+  const best = polish !== undefined ? polish.problem : pickBest(batch);
   if (best < 0) {
     const counts = countStatuses(batch);
     throw new LawfitError(
@@ -165,7 +181,7 @@ export async function fitLaw(law: CompiledLaw, dataset: Dataset, opts: FitOption
   }
   const bestU = batch.u.slice(best * p, best * p + p);
   const uncertainty = uncertaintyAt(law, data, data.baseWeights, options.loss, bestU);
-  const statistics = statisticsAt(law, data, options.loss, bestU, batch.cost[best]!);
+  const statistics = statisticsAt(law, data, options.loss, bestU);
   const natural = naturalFromInternal(law, bestU);
   const startNat = naturalFromInternal(law, starts.u.subarray(best * p, best * p + p));
   const params: ParamEstimate[] = law.declaration.params.map((d) => {
@@ -208,6 +224,7 @@ export async function fitLaw(law: CompiledLaw, dataset: Dataset, opts: FitOption
   };
   if (opts.keepStarts === true) result.batch = batch;
   if (polish !== undefined) result.polish = polish;
+  if (audit !== undefined) result.audit = audit;
   return result;
 }
 
@@ -275,7 +292,9 @@ export function formatCounts(counts: Record<string, number>): string {
     .join(', ');
 }
 
-function statisticsAt(law: CompiledLaw, data: PreparedData, _loss: LossSpec, u: ArrayLike<number>, objective: number): FitStatistics {
+/** Statistics at u, all evaluated here in float64 (the objective too, whatever engine found u). */
+function statisticsAt(law: CompiledLaw, data: PreparedData, loss: LossSpec, u: ArrayLike<number>): FitStatistics {
+  const objective = costOnly(law, data.X, data.yt, data.baseWeights, 0, data.n, loss, u);
   const nF = law.js.nFeatures;
   let ssr = 0;
   let wsum = 0;
@@ -369,7 +388,7 @@ export async function fitBatch(law: CompiledLaw, dataset: Dataset, opts: BatchFi
   const tol = opts.reachTolerance ?? defaultReachTolerance(engine);
   for (let w = 0; w < nWeightSets; w++) {
     const from = w * starts.count;
-    const b = pickBest(batch, from, from + starts.count);
+    const b = polish?.[w] !== undefined ? polish[w]!.problem : pickBest(batch, from, from + starts.count);
     best[w] = b;
     if (b < 0) continue;
     const c = batch.cost[b]!;

@@ -49,6 +49,8 @@ export interface FitSummary {
   elapsedMs: number;
   /** For f32 engines: how the float64 polish moved the best fit. */
   polish?: { costBefore: number; costAfter: number; maxRelativeChange: number; parameter: string; iterations: number; candidates: number };
+  /** For f32 engines with an audit: a sample re-run entirely in float64. */
+  audit?: { sampled: number; agreeing: number; tolerance: number; maxRelativeDifference: number; seed: number };
   /** Known true parameter values (synthetic data only), shown next to the estimates. */
   truth?: Record<string, number>;
 }
@@ -102,5 +104,6 @@ export function summarizeFit(r: FitResult, truth?: Record<string, number>): FitS
     const { costBefore, costAfter, maxRelativeChange, parameter, iterations, candidates } = r.polish;
     summary.polish = { costBefore, costAfter, maxRelativeChange, parameter, iterations, candidates };
   }
+  if (r.audit !== undefined) summary.audit = { ...r.audit };
   return summary;
 }

@@ -78,6 +78,12 @@ export function renderTextReport(s: FitSummary, opts: TextReportOptions = {}): s
       `    float64 polish: ${pl.iterations} iterations moved ${pl.parameter} by ${formatNumber(pl.maxRelativeChange, 2)} relative; objective ${formatNumber(pl.costBefore, 8)} (f32) -> ${formatNumber(pl.costAfter, 8)} (best of ${pl.candidates} polished)`,
     );
   }
+  if (s.audit !== undefined) {
+    const a = s.audit;
+    lines.push(
+      `    float64 audit: ${a.agreeing} of ${a.sampled} sampled fits re-run in float64 end within ${a.tolerance} of the f32 objective (largest difference ${formatNumber(a.maxRelativeDifference, 2)}; seed ${a.seed})`,
+    );
+  }
 
   lines.push('[[Variables]]');
   const width = Math.max(...s.params.map((q) => q.name.length)) + 1;

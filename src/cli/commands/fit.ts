@@ -49,6 +49,7 @@ fitting
   --max-iter N --ftol X --xtol X --gtol X --damping levenberg|marquardt
   --engine E              cpu (float64, default) or webgpu (f32 on the GPU, every reported fit
                           finished in float64; falls back to the CPU, saying so, without an adapter)
+  --audit K               (webgpu) re-run K random fits entirely in float64 and report the agreement
   --threads N             CPU threads (default: all cores)
 output
   --out FILE              write the JSON artifact (reprint it with 'lawfit report FILE')
@@ -86,6 +87,7 @@ export async function fitCommand(argv: string[], io: Io): Promise<number> {
       damping: { type: 'string' },
       threads: { type: 'string' },
       engine: { type: 'string' },
+      audit: { type: 'string' },
       out: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -142,7 +144,8 @@ export async function fitCommand(argv: string[], io: Io): Promise<number> {
   const dataset = await loadDataset(file, spec, law.inputNames, format);
   let result;
   try {
-    result = await fitLaw(law, dataset, { starts: startSpec, ...(screen !== undefined ? { screen } : {}), lm, engine });
+    const audit = values.audit !== undefined ? parsePositiveInt('--audit', values.audit) : undefined;
+    result = await fitLaw(law, dataset, { starts: startSpec, ...(screen !== undefined ? { screen } : {}), lm, engine, ...(audit !== undefined ? { audit, auditSeed: seed } : {}) });
   } finally {
     if (engineName === 'webgpu') await releaseGpu();
   }
