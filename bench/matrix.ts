@@ -322,9 +322,25 @@ const md = [
       `| ${r.law} | ${r.loss} | ${r.data} | ${r.rows} | ${r.batch} | ${r.engine} | ${fmt(r.fitsPerSecond)} | ${r.reachTolerance} | ${(100 * r.shareReached).toFixed(1)} % | ${fmt(r.bestReachingPerSecond)} | ${fmt(r.pointIterationsPerSecond)} | ${r.ratioToCpu === undefined ? '' : r.ratioToCpu.toFixed(2)} | ${r.ceilingFraction === undefined ? '' : `${(100 * r.ceilingFraction).toFixed(0)} %`} |`,
   ),
 ].join('\n');
+// Ratios to the peers, measured in this run: each lawfit engine at the largest batch of a
+// workload against each peer on the same data and starts.
+const ratioLines: string[] = [];
+for (const peer of rows.filter((r) => !['cpu', 'webgpu'].includes(r.engine))) {
+  for (const engineName of ['webgpu', 'cpu']) {
+    const ours = rows
+      .filter((r) => r.engine === engineName && r.law === peer.law && r.loss === peer.loss && r.data === peer.data && r.rows === peer.rows)
+      .sort((a, b) => b.batch - a.batch)[0];
+    if (ours === undefined) continue;
+    const best = peer.bestReachingPerSecond > 0 ? (ours.bestReachingPerSecond / peer.bestReachingPerSecond).toFixed(1) : 'inf';
+    ratioLines.push(
+      `- ${ours.law}, ${ours.loss}, ${ours.data} (${ours.rows} rows): lawfit ${engineName} (${ours.batch} fits) / ${peer.engine} = ${(ours.fitsPerSecond / peer.fitsPerSecond).toFixed(1)}x fits/s, ${best}x best-reaching fits/s`,
+    );
+  }
+}
+const report = `${md}\n\nRatios to the peers (same run, same data and starts):\n\n${ratioLines.join('\n')}\n`;
 mkdirSync(resolve(here, 'results'), { recursive: true });
 const stem = FULL ? 'matrix-full' : 'matrix';
 writeFileSync(resolve(here, `results/${stem}.json`), JSON.stringify(rows, null, 2) + '\n');
-writeFileSync(resolve(here, `results/${stem}.md`), md + '\n');
-console.log(md);
+writeFileSync(resolve(here, `results/${stem}.md`), report);
+console.log(report);
 await releaseGpu();
