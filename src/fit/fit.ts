@@ -333,7 +333,7 @@ export interface BatchFitOptions {
   lm?: Partial<LmOptions>;
   engine?: Engine;
   reachTolerance?: number;
-  /** f32 engines: end points polished in float64 per weight vector (the lowest f32 costs). Default 8. */
+  /** f32 engines: end points polished in float64 per weight vector (the lowest f32 costs). Default 2 (polish.ts). */
   polishCandidates?: number;
 }
 

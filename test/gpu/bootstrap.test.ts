@@ -1,14 +1,10 @@
 /**
  * Bootstrap parity: 1,000 replicates (multinomial row counts as weight vectors) x 16 starts of the
  * Chinchilla law on the Epoch data. For at least 99.5 % of the replicates, the GPU path's
- * best-of-starts objective must be within 1e-4 of the float64 engine's before the polish, and no
- * worse than it by more than 1e-6 relative after.
- *
- * Why one-sided after the polish: with Huber delta = 1e-3 the objective is nearly L1 and has
- * distinct local minima about 1e-6 apart. Measured (seed below): 904 of 1,000 replicates agree
- * within 1e-6 both ways; in all 96 others the GPU path is LOWER (the polish restarts float64 LM
- * from 8 f32 end points, which explores more), and the float64 engine's end points there are
- * genuine stationary points (full Gauss–Newton steps with vanishing reductions), not early stops.
+ * best-of-starts objective must equal the float64 engine's within 1e-4 before the polish and
+ * within 1e-6 after it. (With Huber delta = 1e-3 the objective has local minima ~1e-6 apart; a
+ * polish that restarted from 8 end points found lower ones in 96 replicates, which is why the
+ * polish finishes 2: see src/fit/polish.ts.)
  */
 import { afterAll, describe, expect, test } from 'vitest';
 import { compileLaw } from '../../src/law/compile.js';
@@ -67,6 +63,7 @@ suite('bootstrap replicates: GPU best-of-starts equals float64', () => {
       if (Math.abs(f32 / c - 1) <= 1e-4) before++;
     }
     console.log(`bootstrap parity: ${notWorse}/${REPLICATES} not worse than float64 by 1e-6 after the polish (${after} within 1e-6 both ways), ${before}/${REPLICATES} within 1e-4 before; worst ${worst.toExponential(2)}; of the others the GPU path is lower in ${gpuLower}; float64 statuses there ${JSON.stringify(cpuStatus)}`);
+    expect(after / REPLICATES).toBeGreaterThanOrEqual(0.995);
     expect(notWorse / REPLICATES).toBeGreaterThanOrEqual(0.995);
     expect(before / REPLICATES).toBeGreaterThanOrEqual(0.995);
   }, 600_000);
