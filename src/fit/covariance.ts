@@ -34,6 +34,7 @@ import { transformSlope } from '../law/transforms.js';
 import { invertSpd } from './linalg.js';
 import { lossInfo, type LossSpec } from './losses.js';
 import type { PreparedData } from './problem.js';
+import { normalCdf } from '../stats/normal.js';
 
 export interface Uncertainty {
   method: 'least-squares' | 'sandwich';
@@ -147,18 +148,4 @@ export function silvermanBandwidth(r: Float64Array): number {
   const iqr = q(0.75) - q(0.25);
   const spread = iqr > 0 ? Math.min(sd, iqr / 1.34) : sd;
   return 0.9 * spread * Math.pow(n, -0.2);
-}
-
-/** Standard normal CDF via erfc (W. J. Cody's rational approximation as in Numerical Recipes 6.2, |error| < 1.2e-7). */
-export function normalCdf(x: number): number {
-  const z = Math.abs(x) / Math.SQRT2;
-  const t = 1 / (1 + 0.5 * z);
-  const erfc =
-    t *
-    Math.exp(
-      -z * z -
-        1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? 1 - 0.5 * erfc : 0.5 * erfc;
 }

@@ -8,7 +8,7 @@ import { compileLaw } from '../../src/law/compile.js';
 import { findLaw } from '../../src/laws/index.js';
 import { chinchillaLadder, HOFFMANN_TRUTH } from '../../src/examples/chinchilla-ladder.js';
 import { fitLaw } from '../../src/fit/fit.js';
-import { normalCdf } from '../../src/fit/covariance.js';
+import { normalCdf } from '../../src/stats/normal.js';
 import type { LossSpec } from '../../src/fit/losses.js';
 
 const law = compileLaw(findLaw('chinchilla'));

@@ -1,0 +1,41 @@
+/**
+ * Epoch AI's bootstrap of the Chinchilla fit (Besiroglu et al. 2024): 4,000 resamples of the 240
+ * rows drawn by np.random.seed(42) + np.random.choice (reproduced draw for draw by the
+ * numpy-legacy generator), one start per replicate at Hoffmann et al.'s unrounded values, Huber
+ * delta = 1e-3. Published: standard deviations A 124.5, B 1293, E 0.0257, alpha 0.0154,
+ * beta 0.0206; 95 % percentile intervals A (285.2, 743.6), B (1042.4, 5810.3), E (1.769, 1.871),
+ * alpha (0.317, 0.373), beta (0.331, 0.415).
+ */
+import { describe, expect, test } from 'vitest';
+import { compileLaw } from '../../src/law/compile.js';
+import { findLaw } from '../../src/laws/index.js';
+import { poolEngine } from '../../src/fit/cpu/pool.js';
+import { bootstrapFit } from '../../src/stats/bootstrap.js';
+import { loadEpochChinchilla } from '../support/datasets.js';
+
+const HOFFMANN = [Math.exp(6.0073404), Math.exp(6.0179186), Math.exp(0.5267228), 0.33917084, 0.2849083];
+const SD: Record<string, number> = { A: 124.5, B: 1293, E: 0.0257, alpha: 0.0154, beta: 0.0206 };
+const CI: Record<string, [number, number]> = { A: [285.2, 743.6], B: [1042.4, 5810.3], E: [1.769, 1.871], alpha: [0.317, 0.373], beta: [0.331, 0.415] };
+
+describe("Epoch's bootstrap protocol, with its exact resamples", () => {
+  test('standard deviations within 5 % and percentile intervals within 1 % of the published', async () => {
+    const law = compileLaw(findLaw('chinchilla'));
+    const ds = await loadEpochChinchilla(law);
+    const b = await bootstrapFit(law, ds, {
+      replicates: 4000,
+      seed: 42,
+      generator: 'numpy-legacy',
+      starts: { kind: 'points', points: [HOFFMANN] },
+      replicateStarts: { kind: 'points', points: [HOFFMANN] },
+      engine: poolEngine(),
+      bca: false,
+    });
+    expect(b.failed.length).toBe(0);
+    for (const q of b.parameters) {
+      console.log(`${q.name}: sd ${q.sd.toPrecision(4)} (published ${SD[q.name]}), 95 % percentile (${q.percentile.map((v) => v.toPrecision(4)).join(', ')}) (published ${CI[q.name]!.join(', ')})`);
+      expect(Math.abs(q.sd / SD[q.name]! - 1)).toBeLessThan(0.05);
+      expect(Math.abs(q.percentile[0] / CI[q.name]![0] - 1)).toBeLessThan(0.01);
+      expect(Math.abs(q.percentile[1] / CI[q.name]![1] - 1)).toBeLessThan(0.01);
+    }
+  }, 300_000);
+});

@@ -1,0 +1,59 @@
+import { describe, expect, test } from 'vitest';
+import { resampleWeights } from '../../src/stats/resample.js';
+import { bcaInterval, percentileInterval, quantileSorted, sd } from '../../src/stats/intervals.js';
+import { normalCdf, normalQuantile } from '../../src/stats/normal.js';
+import { createRng, nextNormal } from '../../src/util/rng.js';
+
+describe('resampling designs', () => {
+  test('rows: multinomial counts summing to n, seeded', () => {
+    const a = resampleWeights(50, { replicates: 3, seed: 7, design: { kind: 'rows' } });
+    const b = resampleWeights(50, { replicates: 3, seed: 7, design: { kind: 'rows' } });
+    expect(Array.from(a)).toEqual(Array.from(b));
+    for (let r = 0; r < 3; r++) expect(a.subarray(r * 50, r * 50 + 50).reduce((s, v) => s + v, 0)).toBe(50);
+    expect(Array.from(a).every((v) => Number.isInteger(v) && v >= 0)).toBe(true);
+  });
+
+  test('numpy-legacy reproduces np.random.seed(42); np.random.choice(240, 240) draw for draw', () => {
+    // numpy: np.random.RandomState(42).choice(240, size=10) = [102 179 92 14 106 71 188 20 102 121]
+    const w = resampleWeights(240, { replicates: 1, seed: 42, design: { kind: 'rows' }, generator: 'numpy-legacy' });
+    for (const i of [102, 179, 92, 14, 106, 71, 188, 20, 121]) expect(w[i]).toBeGreaterThanOrEqual(1);
+    expect(w[102]).toBeGreaterThanOrEqual(2);
+  });
+
+  test('clusters: whole groups are drawn; bayes: positive weights summing to n', () => {
+    const groups = ['a', 'a', 'b', 'b', 'b', 'c'];
+    const w = resampleWeights(6, { replicates: 200, seed: 1, design: { kind: 'clusters', groups } });
+    for (let r = 0; r < 200; r++) {
+      const row = w.subarray(r * 6, r * 6 + 6);
+      expect(row[0]).toBe(row[1]);
+      expect(row[2]).toBe(row[3]);
+      expect(row[3]).toBe(row[4]);
+    }
+    const bw = resampleWeights(6, { replicates: 5, seed: 1, design: { kind: 'bayes' } });
+    for (let r = 0; r < 5; r++) expect(bw.subarray(r * 6, r * 6 + 6).reduce((s, v) => s + v, 0)).toBeCloseTo(6, 12);
+    expect(Array.from(bw).every((v) => v > 0)).toBe(true);
+  });
+});
+
+describe('intervals', () => {
+  test('quantiles interpolate like numpy; the normal quantile inverts the CDF', () => {
+    expect(quantileSorted([1, 2, 3, 4], 0.5)).toBe(2.5);
+    expect(quantileSorted([1, 2, 3, 4], 0.25)).toBe(1.75);
+    for (const p of [0.001, 0.025, 0.5, 0.9, 0.999]) expect(normalCdf(normalQuantile(p))).toBeCloseTo(p, 6);
+    expect(normalQuantile(0.975)).toBeCloseTo(1.959963985, 8);
+  });
+
+  test('for a symmetric unbiased estimator BCa equals the percentile interval; for a skewed one it shifts', () => {
+    const rng = createRng(3);
+    const draws = Float64Array.from({ length: 20000 }, () => nextNormal(rng));
+    const jack = Float64Array.from({ length: 100 }, (_, i) => (i % 2 === 0 ? 0.01 : -0.01));
+    const pct = percentileInterval(draws, 0.9);
+    const bca = bcaInterval(draws, 0, jack, 0.9);
+    expect(bca[0]).toBeCloseTo(pct[0], 1);
+    expect(bca[1]).toBeCloseTo(pct[1], 1);
+    expect(sd(draws)).toBeCloseTo(1, 1);
+    // A median-biased estimate (true value above most draws) moves the interval up.
+    const shifted = bcaInterval(draws, 0.5, jack, 0.9);
+    expect(shifted[0]).toBeGreaterThan(pct[0] + 0.3);
+  });
+});
