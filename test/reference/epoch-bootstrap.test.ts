@@ -12,6 +12,7 @@ import { findLaw } from '../../src/laws/index.js';
 import { poolEngine } from '../../src/fit/cpu/pool.js';
 import { bootstrapFit } from '../../src/stats/bootstrap.js';
 import { loadEpochChinchilla } from '../support/datasets.js';
+import { chinchillaParams, optimalExponents, overDraws } from '../../src/stats/derived.js';
 
 const HOFFMANN = [Math.exp(6.0073404), Math.exp(6.0179186), Math.exp(0.5267228), 0.33917084, 0.2849083];
 const SD: Record<string, number> = { A: 124.5, B: 1293, E: 0.0257, alpha: 0.0154, beta: 0.0206 };
@@ -37,5 +38,13 @@ describe("Epoch's bootstrap protocol, with its exact resamples", () => {
       expect(Math.abs(q.percentile[0] / CI[q.name]![0] - 1)).toBeLessThan(0.01);
       expect(Math.abs(q.percentile[1] / CI[q.name]![1] - 1)).toBeLessThan(0.01);
     }
+    // The compute-optimal exponent a = beta / (alpha + beta): Epoch's 0.513 (sd 0.020).
+    const names = b.parameters.map((q) => q.name);
+    const at = (r: number) => chinchillaParams(Object.fromEntries(names.map((nm, j) => [nm, b.draws[r * names.length + j]!])));
+    const est = optimalExponents(chinchillaParams(Object.fromEntries(b.parameters.map((q) => [q.name, q.estimate])))).a;
+    const a = overDraws(est, Array.from({ length: b.replicates }, (_, r) => optimalExponents(at(r)).a));
+    console.log(`a = ${a.estimate.toFixed(4)} (sd ${a.sd.toFixed(4)}), 95 % (${a.interval.map((v) => v.toFixed(3)).join(', ')})`);
+    expect(a.estimate).toBeCloseTo(0.513, 2);
+    expect(a.sd).toBeCloseTo(0.02, 3);
   }, 300_000);
 });
