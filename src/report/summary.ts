@@ -51,6 +51,19 @@ export interface FitSummary {
   polish?: { costBefore: number; costAfter: number; maxRelativeChange: number; parameter: string; iterations: number; candidates: number };
   /** For f32 engines with an audit: a sample re-run entirely in float64. */
   audit?: { sampled: number; agreeing: number; tolerance: number; maxRelativeDifference: number; seed: number };
+  /** The bootstrap, when one was run: every draw is kept so intervals and derived quantities can be recomputed. */
+  bootstrap?: {
+    replicates: number;
+    succeeded: number;
+    failed: number[];
+    seed: number;
+    design: string;
+    level: number;
+    startsPerReplicate: number;
+    parameters: Array<{ name: string; estimate: number; sd: number; percentile: [number, number]; bca?: [number, number] }>;
+    /** replicates x free parameters, natural units, in law.freeNames order; null for failed replicates. */
+    draws: Array<number[] | null>;
+  };
   /** Known true parameter values (synthetic data only), shown next to the estimates. */
   truth?: Record<string, number>;
 }

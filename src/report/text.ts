@@ -33,6 +33,14 @@ export function shortCitation(c: string): string {
   return `${who} (${m[2]}). ${m[3]}`;
 }
 
+/** For synthetic data: how many true values the bootstrap intervals cover. */
+function truthLine(s: FitSummary): string {
+  if (s.truth === undefined || s.bootstrap === undefined) return '';
+  const qs = s.bootstrap.parameters.filter((q) => s.truth![q.name] !== undefined);
+  const covered = qs.filter((q) => q.percentile[0] <= s.truth![q.name]! && s.truth![q.name]! <= q.percentile[1]);
+  return `    the ${Math.round(100 * s.bootstrap.level)} % percentile intervals cover ${covered.length} of ${qs.length} true values (${covered.map((q) => q.name).join(', ') || 'none'})`;
+}
+
 export function renderTextReport(s: FitSummary, opts: TextReportOptions = {}): string {
   const minC = opts.minCorrelation ?? 0.1;
   const d = s.law.declaration;
@@ -102,6 +110,18 @@ export function renderTextReport(s: FitSummary, opts: TextReportOptions = {}): s
   }
   lines.push(`    (standard errors: ${s.uncertainty.method === 'least-squares' ? 'least-squares covariance s^2 (J\'WJ)^-1' : 'M-estimator sandwich covariance (asymptotic; the bootstrap is more honest for small ladders)'}${s.uncertainty.covariance === null ? '; the information matrix is singular, so none are given' : ''})`);
 
+  if (s.bootstrap !== undefined) {
+    const bs = s.bootstrap;
+    const pctLevel = `${Math.round(100 * bs.level)} %`;
+    lines.push(`[[Bootstrap]] (${bs.replicates.toLocaleString('en-US')} replicates, ${bs.design}, seed ${bs.seed}; ${bs.startsPerReplicate} start${bs.startsPerReplicate === 1 ? '' : 's'} each)`);
+    if (bs.failed.length > 0) lines.push(`    ${bs.failed.length} replicate${bs.failed.length === 1 ? '' : 's'} failed (no usable fit) and ${bs.failed.length === 1 ? 'is' : 'are'} left out of the intervals: ${bs.failed.slice(0, 10).join(', ')}${bs.failed.length > 10 ? ', ...' : ''}`);
+    const w = Math.max(...bs.parameters.map((q) => q.name.length)) + 1;
+    for (const q of bs.parameters) {
+      const bca = q.bca !== undefined ? `   BCa [${formatNumber(q.bca[0], 5)}, ${formatNumber(q.bca[1], 5)}]` : '';
+      lines.push(`    ${`${q.name}:`.padEnd(w + 1)} ${formatNumber(q.estimate, 7).padStart(13)}   sd ${formatNumber(q.sd, 4).padEnd(10)} ${pctLevel} [${formatNumber(q.percentile[0], 5)}, ${formatNumber(q.percentile[1], 5)}]${bca}`);
+    }
+    if (truthLine(s) !== '') lines.push(truthLine(s));
+  }
   const names = s.law.freeNames;
   const C = s.uncertainty.correlation;
   if (C !== null && names.length > 1) {

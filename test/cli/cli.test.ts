@@ -84,6 +84,26 @@ test('--engine webgpu fits on the GPU (or says it falls back) and reports the fl
   expect(r.out).toMatch(/alpha:\s+0\.3\b/);
 }, 60_000);
 
+test('--bootstrap: a Bootstrap section, every draw in the artifact, and report reprints it', async () => {
+  const out = join(dir, 'boot.json');
+  const r = await run('fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--bootstrap', '100', '--seed', '3', '--ci', '90', '--threads', '1', '--out', out);
+  expect(r.err).toBe('');
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/\[\[Bootstrap\]\] \(100 replicates, rows, seed 3/);
+  expect(r.out).toMatch(/alpha:\s+0\.3\s+sd .* 90 % \[.*\]\s+BCa \[/);
+  const art = JSON.parse(readFileSync(out, 'utf8'));
+  expect(art.summary.bootstrap.draws.length).toBe(100);
+  expect(art.summary.bootstrap.parameters.map((q: { name: string }) => q.name)).toEqual(['E', 'A', 'alpha']);
+  const again = await run('report', out);
+  expect(again.out).toContain('[[Bootstrap]]');
+});
+
+test('demo --bootstrap says whether the intervals cover the true values', async () => {
+  const r = await run('demo', '--bootstrap', '200', '--threads', '1');
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/the 95 % percentile intervals cover \d of 5 true values/);
+}, 120_000);
+
 describe('lawfit fit: bad input is exit code 2 with one clear line', () => {
   const cases: Array<[string, string[], RegExp]> = [
     ['no file', ['fit', '--law', 'power', '--x', 'x=x', '--y', 'loss'], /fit takes one data file/],
@@ -100,6 +120,10 @@ describe('lawfit fit: bad input is exit code 2 with one clear line', () => {
     ['bad loss', ['fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--loss', 'hubber:1'], /--loss: expected/],
     ['bad starts', ['fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--starts', 'lots'], /--starts: expected/],
     ['bad engine', ['fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--engine', 'gpu'], /--engine: expected cpu or webgpu, got 'gpu'/],
+    ['bad design', ['fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--bootstrap', '10', '--design', 'cols'], /--design: expected rows, bayes or clusters:COLUMN/],
+    ['bad ci', ['fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--bootstrap', '10', '--ci', '150'], /--ci: expected a level between 0 and 100/],
+    ['design without bootstrap', ['fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--design', 'bayes'], /--design needs --bootstrap N/],
+    ['cluster column missing', ['fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--bootstrap', '10', '--design', 'clusters:run'], /'run'/],
     ['bad grid parameter', ['fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--grid', 'beta=1,2'], /no free parameter 'beta'/],
     ['unknown flag', ['fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--bogus'], /Unknown option '--bogus'/],
   ];

@@ -15,6 +15,7 @@ import { writeArtifactFile } from '../../report/artifact-file.js';
 import { summarizeFit } from '../../report/summary.js';
 import { renderTextReport } from '../../report/text.js';
 import { parseNumber, parsePositiveInt } from '../args.js';
+import { BOOTSTRAP_PARSE_OPTIONS, resolveBootstrapFlags, runBootstrap, summarizeBootstrap } from '../bootstrap-flags.js';
 import type { Io } from '../io.js';
 
 export const DEMO_USAGE = `usage: lawfit demo [--seed S] [--noise SIGMA] [--threads N] [--out FILE] [--write-data FILE]
@@ -25,6 +26,7 @@ ratios) drawn from Hoffmann et al.'s published law with seeded log-normal noise,
 
   --seed S            noise seed (default ${DEFAULT_LADDER_SEED})
   --noise SIGMA       log-space noise standard deviation (default 0.01)
+  --bootstrap N       also refit N resampled replicates and show whether the 95 % intervals cover the truth
   --out FILE          write the JSON artifact
   --write-data FILE   also write the ladder as CSV (N,D,loss) for 'lawfit fit'
 `;
@@ -39,6 +41,7 @@ export async function demoCommand(argv: string[], io: Io): Promise<number> {
       threads: { type: 'string' },
       out: { type: 'string' },
       'write-data': { type: 'string' },
+      ...BOOTSTRAP_PARSE_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -52,8 +55,16 @@ export async function demoCommand(argv: string[], io: Io): Promise<number> {
   const data = chinchillaLadder({ seed, noise });
   const law = compileLaw(findLaw('chinchilla'));
   io.out(`lawfit demo: fitting '${law.name}' to ${data.source}\n\n`);
-  const result = await fitLaw(law, data, { engine: poolEngine(threads !== undefined ? { threads } : {}) });
-  const summary = summarizeFit(result, { ...HOFFMANN_TRUTH });
+  const engine = poolEngine(threads !== undefined ? { threads } : {});
+  const boot = resolveBootstrapFlags(values);
+  let summary;
+  if (boot !== undefined) {
+    const b = await runBootstrap(law, data, boot, seed, { starts: { kind: 'default' }, lm: {}, engine });
+    summary = summarizeFit(b.fit, { ...HOFFMANN_TRUTH });
+    summary.bootstrap = summarizeBootstrap(b, boot, seed);
+  } else {
+    summary = summarizeFit(await fitLaw(law, data, { engine }), { ...HOFFMANN_TRUTH });
+  }
   io.out(renderTextReport(summary));
   if (values['write-data'] !== undefined) {
     await writeFile(values['write-data'], ladderCsv(data), 'utf8');

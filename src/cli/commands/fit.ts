@@ -19,6 +19,7 @@ import { renderTextReport } from '../../report/text.js';
 import { parseGrid, parseLossFlag, parseNumber, parsePositiveInt, parseStarts } from '../args.js';
 import type { Io } from '../io.js';
 import { compileFromFlags } from '../law-flags.js';
+import { BOOTSTRAP_PARSE_OPTIONS, BOOTSTRAP_USAGE, designGroupColumn, resolveBootstrapFlags, runBootstrap, summarizeBootstrap } from '../bootstrap-flags.js';
 
 export const FIT_USAGE = `usage: lawfit fit FILE (--law NAME | --formula TEXT) --x IN=COL[,IN=EXPR...] --y COL [options]
 
@@ -51,7 +52,7 @@ fitting
                           finished in float64; falls back to the CPU, saying so, without an adapter)
   --audit K               (webgpu) re-run K random fits entirely in float64 and report the agreement
   --threads N             CPU threads (default: all cores)
-output
+${BOOTSTRAP_USAGE}output
   --out FILE              write the JSON artifact (reprint it with 'lawfit report FILE')
   --quiet                 do not print the report
 `;
@@ -88,6 +89,7 @@ export async function fitCommand(argv: string[], io: Io): Promise<number> {
       threads: { type: 'string' },
       engine: { type: 'string' },
       audit: { type: 'string' },
+      ...BOOTSTRAP_PARSE_OPTIONS,
       out: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -115,11 +117,14 @@ export async function fitCommand(argv: string[], io: Io): Promise<number> {
     },
     Object.keys(inputs),
   );
+  const boot = resolveBootstrapFlags(values);
+  const group = designGroupColumn(values);
   const spec: DataSpec = {
     inputs,
     target: values.y,
     ...(values.weights !== undefined ? { weights: values.weights } : {}),
     ...(values.where !== undefined ? { where: values.where } : {}),
+    ...(group !== undefined ? { group } : {}),
   };
   const format = (values.format ?? 'auto') as FormatChoice;
   if (!['auto', 'csv', 'tsv', 'json', 'jsonl'].includes(format)) throw new LawfitError('bad-option', `--format: expected csv, tsv, json or jsonl, got '${format}'`);
@@ -142,14 +147,19 @@ export async function fitCommand(argv: string[], io: Io): Promise<number> {
   const engine = engineName === 'webgpu' ? webgpuEngine({ sources: nodeShaderSources(), fallback: cpu, warn: (m) => io.err(`${m}\n`) }) : cpu;
 
   const dataset = await loadDataset(file, spec, law.inputNames, format);
-  let result;
+  let summary;
   try {
-    const audit = values.audit !== undefined ? parsePositiveInt('--audit', values.audit) : undefined;
-    result = await fitLaw(law, dataset, { starts: startSpec, ...(screen !== undefined ? { screen } : {}), lm, engine, ...(audit !== undefined ? { audit, auditSeed: seed } : {}) });
+    if (boot !== undefined) {
+      const b = await runBootstrap(law, dataset, boot, seed, { starts: startSpec, lm, engine });
+      summary = summarizeFit(b.fit);
+      summary.bootstrap = summarizeBootstrap(b, boot, seed);
+    } else {
+      const audit = values.audit !== undefined ? parsePositiveInt('--audit', values.audit) : undefined;
+      summary = summarizeFit(await fitLaw(law, dataset, { starts: startSpec, ...(screen !== undefined ? { screen } : {}), lm, engine, ...(audit !== undefined ? { audit, auditSeed: seed } : {}) }));
+    }
   } finally {
     if (engineName === 'webgpu') await releaseGpu();
   }
-  const summary = summarizeFit(result);
   if (!values.quiet) io.out(renderTextReport(summary));
   if (values.out !== undefined) {
     await writeArtifactFile(values.out, makeArtifact(summary, startSpec, { command: ['lawfit', 'fit', ...argv], seed, ...(screen !== undefined ? { screen } : {}) }));

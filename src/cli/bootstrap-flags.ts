@@ -1,0 +1,105 @@
+/**
+ * The CLI's bootstrap options (`--bootstrap N --design rows|clusters:COL|bayes --ci 95
+ * --replicate-starts basins:K|law`), shared by `fit` and `demo`, and the summary they add to a
+ * fit's report and artifact.
+ */
+import { LawfitError } from '../errors.js';
+import type { Dataset } from '../data/dataset.js';
+import type { Engine } from '../fit/engine.js';
+import type { LmOptions } from '../fit/options.js';
+import type { StartSpec } from '../fit/starts.js';
+import type { CompiledLaw } from '../law/compile.js';
+import type { FitSummary } from '../report/summary.js';
+import { bootstrapFit, DEFAULT_BASINS, type BootstrapResult, type ReplicateStarts } from '../stats/bootstrap.js';
+import type { BootstrapDesign } from '../stats/resample.js';
+import { parseNumber, parsePositiveInt } from './args.js';
+
+export const BOOTSTRAP_USAGE = `bootstrap
+  --bootstrap N           refit N resampled replicates; report sd, percentile and BCa intervals
+  --design D              rows (default), clusters:COL (resample whole groups of COL) or bayes
+  --ci P                  interval level in percent (default 95)
+  --replicate-starts S    basins:K (the K best distinct end points of the full fit, default
+                          basins:${DEFAULT_BASINS}) or law (the law's full grid for every replicate)
+`;
+
+export interface BootstrapFlags {
+  bootstrap?: string;
+  design?: string;
+  ci?: string;
+  'replicate-starts'?: string;
+}
+
+export const BOOTSTRAP_PARSE_OPTIONS = {
+  bootstrap: { type: 'string' },
+  design: { type: 'string' },
+  ci: { type: 'string' },
+  'replicate-starts': { type: 'string' },
+} as const;
+
+/** The design's group column, if it needs one (clusters:COL). */
+export function designGroupColumn(f: BootstrapFlags): string | undefined {
+  const m = /^clusters:(.+)$/.exec(f.design ?? '');
+  return m?.[1];
+}
+
+export interface ResolvedBootstrap {
+  replicates: number;
+  level: number;
+  designText: string;
+  replicateStarts: ReplicateStarts;
+}
+
+export function resolveBootstrapFlags(f: BootstrapFlags): ResolvedBootstrap | undefined {
+  if (f.bootstrap === undefined) {
+    for (const k of ['design', 'ci', 'replicate-starts'] as const) {
+      if (f[k] !== undefined) throw new LawfitError('bad-option', `--${k} needs --bootstrap N`);
+    }
+    return undefined;
+  }
+  const replicates = parsePositiveInt('--bootstrap', f.bootstrap);
+  const ci = f.ci !== undefined ? parseNumber('--ci', f.ci) : 95;
+  if (!(ci > 0 && ci < 100)) throw new LawfitError('bad-option', `--ci: expected a level between 0 and 100 (percent), got '${f.ci}'`);
+  const designText = f.design ?? 'rows';
+  if (!/^(rows|bayes|clusters:.+)$/.test(designText)) throw new LawfitError('bad-option', `--design: expected rows, bayes or clusters:COLUMN, got '${designText}'`);
+  let replicateStarts: ReplicateStarts = { kind: 'basins', k: DEFAULT_BASINS };
+  const rs = f['replicate-starts'];
+  if (rs !== undefined) {
+    const m = /^basins:(\d+)$/.exec(rs);
+    if (m !== null) replicateStarts = { kind: 'basins', k: parsePositiveInt('--replicate-starts', m[1]!) };
+    else if (rs === 'law') replicateStarts = { kind: 'default' };
+    else throw new LawfitError('bad-option', `--replicate-starts: expected basins:K or law, got '${rs}'`);
+  }
+  return { replicates, level: ci / 100, designText, replicateStarts };
+}
+
+export async function runBootstrap(
+  law: CompiledLaw,
+  ds: Dataset,
+  r: ResolvedBootstrap,
+  seed: number,
+  common: { starts: StartSpec; lm: Partial<LmOptions>; engine: Engine },
+): Promise<BootstrapResult> {
+  let design: BootstrapDesign = { kind: 'rows' };
+  if (r.designText === 'bayes') design = { kind: 'bayes' };
+  if (r.designText.startsWith('clusters:')) {
+    if (ds.groups === undefined) throw new LawfitError('bad-option', `--design ${r.designText}: the data have no group column`);
+    design = { kind: 'clusters', groups: ds.groups };
+  }
+  return bootstrapFit(law, ds, { replicates: r.replicates, seed, design, level: r.level, starts: common.starts, replicateStarts: r.replicateStarts, lm: common.lm, engine: common.engine });
+}
+
+export function summarizeBootstrap(b: BootstrapResult, r: ResolvedBootstrap, seed: number): NonNullable<FitSummary['bootstrap']> {
+  const p = b.parameters.length;
+  const failed = new Set(b.failed);
+  return {
+    replicates: b.replicates,
+    succeeded: b.succeeded,
+    failed: b.failed,
+    seed,
+    design: r.designText,
+    level: b.level,
+    startsPerReplicate: b.startsPerReplicate,
+    parameters: b.parameters.map((q) => ({ ...q })),
+    draws: Array.from({ length: b.replicates }, (_, k) => (failed.has(k) ? null : Array.from(b.draws.subarray(k * p, k * p + p)))),
+  };
+}
