@@ -12,6 +12,8 @@ import { demoCommand, DEMO_USAGE } from './commands/demo.js';
 import { fitCommand, FIT_USAGE } from './commands/fit.js';
 import { lawsCommand } from './commands/laws.js';
 import { reportCommand } from './commands/report.js';
+import { predictCommand } from './commands/predict.js';
+import { optimalCommand } from './commands/optimal.js';
 import { EXIT, processIo, type Io } from './io.js';
 
 export const USAGE = `lawfit ${LAWFIT_VERSION}: fit neural scaling laws, verified in float64
@@ -23,6 +25,8 @@ commands
   fit FILE ...          fit a law to your runs (lawfit fit --help)
   laws [NAME]           list the built-in laws, or show one in full
   report RESULT.json    print the report of a saved fit again
+  optimal RESULT.json   compute-optimal model size and tokens for a budget (Chinchilla-type laws)
+  predict RESULT.json   the fitted law at new inputs, with confidence and prediction bands
 
   lawfit <command> --help   for a command's options
 `;
@@ -34,6 +38,8 @@ const COMMANDS: Record<string, Command> = {
   fit: fitCommand,
   laws: lawsCommand,
   report: reportCommand,
+  predict: predictCommand,
+  optimal: optimalCommand,
 };
 
 /** Run the CLI in-process (tests call this); returns the exit code. */

@@ -18,6 +18,8 @@ export interface FitSummary {
     digest?: string;
     n: number;
     inputs: Record<string, string>;
+    /** Smallest and largest value of each law input over the fitted rows (for extrapolation warnings). */
+    inputRanges?: Record<string, [number, number]>;
     target: string;
     weights?: string;
     where?: string;
@@ -86,6 +88,18 @@ export function summarizeFit(r: FitResult, truth?: Record<string, number>): FitS
       ...(ds.digest !== undefined ? { digest: ds.digest } : {}),
       n: ds.n,
       inputs: Object.fromEntries(ds.inputNames.map((name, k) => [name, ds.inputExpressions[k] ?? name])),
+      inputRanges: Object.fromEntries(
+        ds.inputNames.map((name, k) => {
+          let lo = Infinity;
+          let hi = -Infinity;
+          for (let i = 0; i < ds.n; i++) {
+            const v = ds.inputs[i * ds.inputNames.length + k]!;
+            if (v < lo) lo = v;
+            if (v > hi) hi = v;
+          }
+          return [name, [lo, hi] as [number, number]];
+        }),
+      ),
       target: ds.targetExpression,
       ...(ds.weightExpression !== undefined ? { weights: ds.weightExpression } : {}),
       ...(ds.where !== undefined ? { where: ds.where } : {}),

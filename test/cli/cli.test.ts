@@ -104,6 +104,35 @@ test('demo --bootstrap says whether the intervals cover the true values', async 
   expect(r.out).toMatch(/the 95 % percentile intervals cover \d of 5 true values/);
 }, 120_000);
 
+describe('lawfit optimal and predict read a saved fit', () => {
+  const art = join(dir, 'demo-boot.json');
+  test('optimal: the allocation at a budget and the budget for a target loss, with intervals', async () => {
+    expect((await run('demo', '--bootstrap', '100', '--threads', '1', '--out', art)).code).toBe(0);
+    const r = await run('optimal', art, '--compute', '5.88e23', '--target-loss', '2.0');
+    expect(r.err).toBe('');
+    expect(r.out).toMatch(/intervals from \d+ bootstrap draws/);
+    expect(r.out).toMatch(/N_opt \(parameters\)\s+[\d.]+e\+10\s+sd/);
+    expect(r.out).toMatch(/budget C \(FLOPs\)/);
+  }, 120_000);
+
+  test('predict: estimate, confidence and prediction bands, and a warning outside the fitted range', async () => {
+    const r = await run('predict', art, '--at', 'N=7e10,D=1.4e12');
+    expect(r.err).toBe('');
+    expect(r.out).toMatch(/confidence \[[\d.]+, [\d.]+\]\s+prediction \[[\d.]+, [\d.]+\]/);
+    expect(r.out).toMatch(/outside the fitted range by 1\.34 decades of N \(above\)/);
+  });
+
+  test('bad input: missing --at, unknown input, a law without Chinchilla parameters', async () => {
+    expect((await run('predict', art)).err).toMatch(/--at is required/);
+    expect((await run('predict', art, '--at', 'N=1e9,T=3')).err).toMatch(/no input 'T'/);
+    const plain = join(dir, 'power.json');
+    await run('fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--threads', '1', '--out', plain);
+    const r = await run('optimal', plain, '--compute', '1e20');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/Chinchilla-type law with parameters A, B, E, alpha/);
+  });
+});
+
 describe('lawfit fit: bad input is exit code 2 with one clear line', () => {
   const cases: Array<[string, string[], RegExp]> = [
     ['no file', ['fit', '--law', 'power', '--x', 'x=x', '--y', 'loss'], /fit takes one data file/],

@@ -1,0 +1,43 @@
+/** `lawfit predict RESULT.json --at N=7e10,D=1.4e12 [--at ...]`: the law at new inputs, with bands. */
+import { parseArgs } from 'node:util';
+import { LawfitError } from '../../errors.js';
+import { readArtifactFile } from '../../report/artifact-file.js';
+import { formatNumber } from '../../report/text.js';
+import { predictAt } from '../../stats/predict.js';
+import { parseAssignments, parseNumber } from '../args.js';
+import type { Io } from '../io.js';
+
+export const PREDICT_USAGE = `usage: lawfit predict RESULT.json --at IN=VALUE,... [--at ...]
+
+The fitted law at new inputs: the estimate, the confidence band (the spread over the bootstrap
+draws) and the prediction band (plus the fit's residual scatter), when the fit was bootstrapped,
+and how many decades each input lies outside the fitted range.
+`;
+
+export async function predictCommand(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { at: { type: 'string', multiple: true, default: [] }, help: { type: 'boolean', short: 'h', default: false } } });
+  if (values.help) {
+    io.out(PREDICT_USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new LawfitError('bad-option', `predict takes one artifact file\n\n${PREDICT_USAGE}`);
+  if (values.at.length === 0) throw new LawfitError('bad-option', `--at is required, e.g. --at N=7e10,D=1.4e12`);
+  const art = await readArtifactFile(positionals[0]!);
+  const inputs = Object.keys(art.summary.data.inputs);
+  const bs = art.summary.bootstrap;
+  io.out(`${art.summary.law.name} at new inputs${bs === undefined ? ' (no bootstrap in this artifact: estimates only; refit with --bootstrap N for bands)' : ` (${Math.round(100 * bs.level)} % bands from ${bs.succeeded} bootstrap draws)`}\n`);
+  for (const text of values.at) {
+    const given = Object.fromEntries(Object.entries(parseAssignments('--at', [text])).map(([k, v]) => [k, parseNumber('--at', v)]));
+    for (const k of Object.keys(given)) if (!inputs.includes(k)) throw new LawfitError('bad-option', `--at: law '${art.summary.law.name}' has no input '${k}' (inputs: ${inputs.join(', ')})`);
+    for (const k of inputs) if (given[k] === undefined) throw new LawfitError('bad-option', `--at: give a value for input '${k}' (inputs: ${inputs.join(', ')})`);
+    const p = predictAt(art.summary, given);
+    const where = inputs.map((k) => `${k} = ${formatNumber(given[k]!, 4)}`).join(', ');
+    const bands = p.confidence !== undefined ? `   confidence [${formatNumber(p.confidence[0], 6)}, ${formatNumber(p.confidence[1], 6)}]   prediction [${formatNumber(p.prediction![0], 6)}, ${formatNumber(p.prediction![1], 6)}]` : '';
+    io.out(`  ${where}:  ${formatNumber(p.estimate, 7)}${bands}\n`);
+    const out = Object.entries(p.outside);
+    if (out.length > 0) {
+      io.out(`    warning: outside the fitted range by ${out.map(([k, d]) => `${Math.abs(d).toFixed(2)} decades of ${k} (${d > 0 ? 'above' : 'below'})`).join(', ')}\n`);
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,63 @@
+/**
+ * Predictions from a saved fit: the law at user-given inputs, with
+ * - a confidence band: the spread of the prediction over the bootstrap draws (the law's own
+ *   uncertainty), and
+ * - a prediction band: the same plus the residual scatter of the fit, drawn as normal noise with
+ *   the fit's RMS residual in residual space (so multiplicative for log-space laws),
+ * and a warning, in decades of each input, when a point lies outside the fitted range.
+ */
+import { compileLaw, internalFromNatural, type CompiledLaw } from '../law/compile.js';
+import type { FitSummary } from '../report/summary.js';
+import { createRng, nextNormal } from '../util/rng.js';
+import { percentileInterval } from './intervals.js';
+
+export interface Prediction {
+  inputs: Record<string, number>;
+  estimate: number;
+  confidence?: [number, number];
+  prediction?: [number, number];
+  level: number;
+  /** Decades outside the fitted range per input (only inputs outside it). */
+  outside: Record<string, number>;
+}
+
+export function lawOf(summary: FitSummary): CompiledLaw {
+  return compileLaw(summary.law.declaration);
+}
+
+function predictOne(law: CompiledLaw, natural: readonly number[], inputs: Float64Array): number {
+  const X = law.js.features(inputs, law.inputNames.length, 1);
+  return law.js.prediction(internalFromNatural(law, natural), X, 0);
+}
+
+export function predictAt(summary: FitSummary, at: Record<string, number>, seed = 0): Prediction {
+  const law = lawOf(summary);
+  const inputs = Float64Array.from(law.inputNames.map((n) => at[n]!));
+  const free = summary.law.freeNames;
+  const best = free.map((n) => summary.params.find((q) => q.name === n)!.value!);
+  const estimate = predictOne(law, best, inputs);
+  const level = summary.bootstrap?.level ?? 0.95;
+  const outside: Record<string, number> = {};
+  for (const [name, [lo, hi]] of Object.entries(summary.data.inputRanges ?? {})) {
+    const v = at[name]!;
+    if (v > hi && v > 0 && hi > 0) outside[name] = Math.log10(v / hi);
+    else if (v < lo && v > 0 && lo > 0) outside[name] = -Math.log10(lo / v);
+  }
+  const result: Prediction = { inputs: { ...at }, estimate, level, outside };
+  const draws = summary.bootstrap?.draws.filter((d): d is number[] => d !== null);
+  if (draws === undefined || draws.length < 2) return result;
+  const preds = draws.map((d) => predictOne(law, d, inputs)).filter((v) => Number.isFinite(v));
+  result.confidence = percentileInterval(preds, level);
+  // Residual scatter in residual space, mapped back through the space's inverse.
+  const rng = createRng(seed);
+  const s = summary.statistics.rmse;
+  const space = summary.law.declaration.space;
+  const noisy = preds.map((m) => {
+    const e = s * nextNormal(rng);
+    if (space === 'log') return m * Math.exp(e);
+    if (space === 'log1p') return (1 + m) * Math.exp(e) - 1;
+    return m + e;
+  });
+  result.prediction = percentileInterval(noisy, level);
+  return result;
+}
