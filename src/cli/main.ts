@@ -14,6 +14,7 @@ import { lawsCommand } from './commands/laws.js';
 import { reportCommand } from './commands/report.js';
 import { predictCommand } from './commands/predict.js';
 import { optimalCommand } from './commands/optimal.js';
+import { compareCommand } from './commands/compare.js';
 import { EXIT, processIo, type Io } from './io.js';
 
 export const USAGE = `lawfit ${LAWFIT_VERSION}: fit neural scaling laws, verified in float64
@@ -27,6 +28,7 @@ commands
   report RESULT.json    print the report of a saved fit again
   optimal RESULT.json   compute-optimal model size and tokens for a budget (Chinchilla-type laws)
   predict RESULT.json   the fitted law at new inputs, with confidence and prediction bands
+  compare FILE ...      rank laws by their error on held-out runs (lawfit compare --help)
 
   lawfit <command> --help   for a command's options
 `;
@@ -40,6 +42,7 @@ const COMMANDS: Record<string, Command> = {
   report: reportCommand,
   predict: predictCommand,
   optimal: optimalCommand,
+  compare: compareCommand,
 };
 
 /** Run the CLI in-process (tests call this); returns the exit code. */

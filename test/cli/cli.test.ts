@@ -104,6 +104,30 @@ test('demo --bootstrap says whether the intervals cover the true values', async 
   expect(r.out).toMatch(/the 95 % percentile intervals cover \d of 5 true values/);
 }, 120_000);
 
+describe('lawfit compare', () => {
+  const gadre = resolve(import.meta.dirname, '../../../shared/data/gadre-overtraining/gadre_104_models.csv');
+  const where =
+    "train_dataset == 'rpj' && ((token_multiplier_M == 20 && N_params < 5e8) || (model_config == 'd=96_l=8_h=4' && token_multiplier_M == 320) || (model_config == 'open_lm_1b' && token_multiplier_M == 640) || model_config == 'open_lm_7b')";
+  const holdout = "(model_config == 'open_lm_1b' && token_multiplier_M == 640) || model_config == 'open_lm_7b'";
+
+  test("Gadre et al.'s protocol as a compare call: the over-training law's published errors, beside the other laws", async () => {
+    const r = await run('compare', gadre, '--laws', 'overtrain,chinchilla-tied,power', '--x', 'N=N_params,M=D_tokens/N_params,D=D_tokens,x=flops_6ND', '--y', 'loss_c4_val', '--where', where, '--holdout', holdout, '--threads', '1');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('judged on 2 held-out runs');
+    expect(r.out).toMatch(/overtrain\s+0\.721\d %\s+0\.710\d %, 0\.732\d %/);
+    expect(r.out).toMatch(/power\s+\d+\.\d+ %/);
+  }, 120_000);
+
+  test('top:K holdout and bad input', async () => {
+    const r = await run('compare', good, '--laws', 'power,power-no-offset', '--x', 'x=x', '--y', 'loss', '--holdout', 'top:2:x', '--threads', '1');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('judged on 2 held-out runs (rows 10, 11)');
+    expect((await run('compare', good, '--laws', 'power', '--x', 'x=x', '--y', 'loss')).err).toMatch(/--holdout is required/);
+    expect((await run('compare', good, '--laws', 'chinchilla', '--x', 'x=x', '--y', 'loss', '--holdout', 'top:1:x')).err).toMatch(/law 'chinchilla' takes 'N', 'D', which --x does not map/);
+  }, 60_000);
+});
+
 describe('lawfit optimal and predict read a saved fit', () => {
   const art = join(dir, 'demo-boot.json');
   test('optimal: the allocation at a budget and the budget for a target loss, with intervals', async () => {
