@@ -64,10 +64,7 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
   const names = (values.laws ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
   const laws = [
     ...names.map((n) => compileLaw(findLaw(n))),
-    ...values.formula.map((f, i) => {
-      const d = formulaDeclaration(f, Object.keys(inputs), 'linear', []);
-      return compileLaw({ ...d, name: `formula-${i + 1}`, params: d.params.map((p) => ({ ...p })) }, {});
-    }),
+    ...values.formula.map((f, i) => compileLaw({ ...formulaDeclaration(f, Object.keys(inputs), 'linear', []), name: `formula-${i + 1}` })),
   ];
   if (laws.length < 1) throw new LawfitError('bad-option', '--laws or --formula: give at least one law to compare');
   const table = await readTableFile(positionals[0]!, (values.format ?? 'auto') as FormatChoice);
