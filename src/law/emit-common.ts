@@ -104,3 +104,22 @@ export function dataDependent(g: Graph, featureNodes: readonly number[]): (id: n
   };
   return dep;
 }
+
+/** The arithmetic operators, spelled the same in every target language; undefined for the rest. */
+export function infixOp(n: GraphNode, a: readonly string[]): string | undefined {
+  const [x, y] = a;
+  switch (n.op) {
+    case 'add':
+      return `${x} + ${y}`;
+    case 'sub':
+      return `${x} - ${y}`;
+    case 'mul':
+      return `${x} * ${y}`;
+    case 'div':
+      return `${x} / ${y}`;
+    case 'neg':
+      return `-${x}`;
+    default:
+      return undefined;
+  }
+}

@@ -10,7 +10,7 @@
  * Generated source is kept on the object (`source`) for debugging and snapshot tests.
  */
 import { logSumExp, sigmoid, softplus, type Graph, type GraphNode } from './graph.js';
-import { emitStraightLine, type Dialect } from './emit-common.js';
+import { emitStraightLine, infixOp, type Dialect } from './emit-common.js';
 
 export interface JsEvaluators {
   readonly nFeatures: number;
@@ -36,17 +36,9 @@ export const JS_DIALECT: Dialect = {
   decl: (name, expr) => `const ${name} = ${expr};`,
   op(n: GraphNode, a: readonly string[]): string {
     const [x, y, z] = a;
+    const infix = infixOp(n, a);
+    if (infix !== undefined) return infix;
     switch (n.op) {
-      case 'add':
-        return `${x} + ${y}`;
-      case 'sub':
-        return `${x} - ${y}`;
-      case 'mul':
-        return `${x} * ${y}`;
-      case 'div':
-        return `${x} / ${y}`;
-      case 'neg':
-        return `-${x}`;
       case 'powc':
         if (n.value === 2) return `${x} * ${x}`;
         if (n.value === 3) return `${x} * ${x} * ${x}`;
@@ -81,6 +73,12 @@ export const JS_DIALECT: Dialect = {
       case 'input':
       case 'param':
         throw new Error(`internal: leaf ${n.op} emitted as an operation`);
+      case 'add':
+      case 'sub':
+      case 'mul':
+      case 'div':
+      case 'neg':
+        throw new Error('internal: arithmetic is emitted by infixOp');
     }
   },
 };

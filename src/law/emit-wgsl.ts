@@ -15,7 +15,7 @@
  * sums, which the kernel tests with `lf_finite` (WGSL has no isnan/isinf; the exponent bits do).
  */
 import { LawfitError } from '../errors.js';
-import { emitStraightLine, type Dialect } from './emit-common.js';
+import { emitStraightLine, infixOp, type Dialect } from './emit-common.js';
 import type { GraphNode } from './graph.js';
 import type { CompiledLaw } from './compile.js';
 
@@ -46,17 +46,9 @@ export const WGSL_DIALECT: Dialect = {
   decl: (name, expr) => `let ${name} = ${expr};`,
   op(n: GraphNode, a: readonly string[]): string {
     const [x, y, z] = a;
+    const infix = infixOp(n, a);
+    if (infix !== undefined) return infix;
     switch (n.op) {
-      case 'add':
-        return `${x} + ${y}`;
-      case 'sub':
-        return `${x} - ${y}`;
-      case 'mul':
-        return `${x} * ${y}`;
-      case 'div':
-        return `${x} / ${y}`;
-      case 'neg':
-        return `-${x}`;
       case 'powc': {
         const c = n.value;
         if (Number.isInteger(c) && Math.abs(c) <= 4) return intPower(x!, c);
@@ -97,6 +89,12 @@ export const WGSL_DIALECT: Dialect = {
       case 'input':
       case 'param':
         throw new Error(`internal: leaf ${n.op} emitted as an operation`);
+      case 'add':
+      case 'sub':
+      case 'mul':
+      case 'div':
+      case 'neg':
+        throw new Error('internal: arithmetic is emitted by infixOp');
     }
   },
 };

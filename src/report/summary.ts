@@ -2,7 +2,7 @@
  * FitSummary: a fit as plain data. Reports, artifacts and the app all render from this one
  * serialisable shape, so a report printed from a saved artifact is the report printed at fit time.
  */
-import type { FitResult, FitStatistics } from '../fit/fit.js';
+import type { FitResult, FitStatistics, StartSummary } from '../fit/fit.js';
 import { formatLoss } from '../fit/losses.js';
 import type { LmOptions } from '../fit/options.js';
 import type { LawDeclaration } from '../law/declaration.js';
@@ -37,16 +37,7 @@ export interface FitSummary {
     covariance: number[][] | null;
     correlation: number[][] | null;
   };
-  starts: {
-    description: string;
-    count: number;
-    fitted: number;
-    usable: number;
-    reachedBest: number;
-    shareReachedBest: number;
-    reachTolerance: number;
-    statusCounts: Record<string, number>;
-  };
+  starts: StartSummary;
   engine: string;
   elapsedMs: number;
   /** For f32 engines: how the float64 polish moved the best fit. */
