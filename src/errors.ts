@@ -26,7 +26,9 @@ export type LawfitErrorCode =
   | 'data-value'
   | 'data-too-few'
   // artifacts
-  | 'artifact';
+  | 'artifact'
+  // a run stopped by its caller (Ctrl-C in the CLI, the app's cancel button): not a failure
+  | 'cancelled';
 
 /** Where in a formula something went wrong: 0-based offset, 1-based line and column. */
 export interface SourcePosition {
