@@ -7,6 +7,7 @@
  * and a warning, in decades of each input, when a point lies outside the fitted range.
  */
 import { compileLaw, internalFromNatural, type CompiledLaw } from '../law/compile.js';
+import type { ResidualSpace } from '../law/declaration.js';
 import type { FitSummary } from '../report/summary.js';
 import { createRng, nextNormal } from '../util/rng.js';
 import { percentileInterval } from './intervals.js';
@@ -37,13 +38,7 @@ export function predictAt(summary: FitSummary, at: Record<string, number>, seed 
   const best = free.map((n) => summary.params.find((q) => q.name === n)!.value!);
   const estimate = predictOne(law, best, inputs);
   const level = summary.bootstrap?.level ?? 0.95;
-  const outside: Record<string, number> = {};
-  for (const [name, [lo, hi]] of Object.entries(summary.data.inputRanges ?? {})) {
-    const v = at[name]!;
-    if (v > hi && v > 0 && hi > 0) outside[name] = Math.log10(v / hi);
-    else if (v < lo && v > 0 && lo > 0) outside[name] = -Math.log10(lo / v);
-  }
-  const result: Prediction = { inputs: { ...at }, estimate, level, outside };
+  const result: Prediction = { inputs: { ...at }, estimate, level, outside: outsideFittedRange(summary, at) };
   const draws = summary.bootstrap?.draws.filter((d): d is number[] => d !== null);
   if (draws === undefined || draws.length < 2) return result;
   const preds = draws.map((d) => predictOne(law, d, inputs)).filter((v) => Number.isFinite(v));
@@ -52,12 +47,25 @@ export function predictAt(summary: FitSummary, at: Record<string, number>, seed 
   const rng = createRng(seed);
   const s = summary.statistics.rmse;
   const space = summary.law.declaration.space;
-  const noisy = preds.map((m) => {
-    const e = s * nextNormal(rng);
-    if (space === 'log') return m * Math.exp(e);
-    if (space === 'log1p') return (1 + m) * Math.exp(e) - 1;
-    return m + e;
-  });
+  const noisy = preds.map((m) => withResidualNoise(space, m, s * nextNormal(rng)));
   result.prediction = percentileInterval(noisy, level);
   return result;
+}
+
+/** Decades outside the fitted range per input (only inputs outside it; positive above, negative below). */
+export function outsideFittedRange(summary: FitSummary, at: Record<string, number>): Record<string, number> {
+  const outside: Record<string, number> = {};
+  for (const [name, [lo, hi]] of Object.entries(summary.data.inputRanges ?? {})) {
+    const v = at[name]!;
+    if (v > hi && v > 0 && hi > 0) outside[name] = Math.log10(v / hi);
+    else if (v < lo && v > 0 && lo > 0) outside[name] = -Math.log10(lo / v);
+  }
+  return outside;
+}
+
+/** A prediction `m` (target units) moved by a residual `e` drawn in the law's residual space. */
+export function withResidualNoise(space: ResidualSpace, m: number, e: number): number {
+  if (space === 'log') return m * Math.exp(e);
+  if (space === 'log1p') return (1 + m) * Math.exp(e) - 1;
+  return m + e;
 }
