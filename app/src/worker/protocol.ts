@@ -1,0 +1,348 @@
+/**
+ * The browser app's worker protocol: every request the page sends to the fitting worker and every
+ * answer it gets back, as plain serialisable types (structured-clone safe: no classes, no
+ * functions except the progress callback, which the page wraps in comlink's `proxy`).
+ *
+ * The page imports ONLY types from this file (`import type`), and talks to the worker through
+ * comlink (`wrap<WorkerApi>(new Worker(new URL('./worker/bridge.ts', import.meta.url), { type: 'module' }))`).
+ * The implementation is app/src/worker/api.ts (plain functions, tested in Node without a worker);
+ * app/src/worker/bridge.ts exposes it.
+ *
+ * Options use the CLI's own syntax wherever the CLI has one (`--x`, `--y`, `--where`, `--holdout`,
+ * `--starts`, `--loss`, `--fix`, `--range`, `--design`...), parsed by the same functions, so a run
+ * in the app is a run of `lawfit fit` / `lawfit compare` with the same flags, and gives the same
+ * numbers. Each law's result carries that equivalent command line.
+ *
+ * Errors. Answers to `inspect` and `checkFormula` carry problems as data (a bad file or formula is
+ * an expected answer, not a failure). `run` and `predict` reject: with the LawfitError of bad
+ * input (code, message and location preserved across the worker boundary by the bridge: see
+ * `WorkerError`), or, after `cancel()`, with code 'cancelled' (src/fit/control.ts `isCancelled`
+ * recognises it on the page side too; src/errors.ts `isLawfitError` recognises any lawfit error).
+ */
+import type { DataLocation, LawfitErrorCode, SourcePosition } from '../../../src/errors.js';
+import type { Cell, FormatChoice, TableFormat } from '../../../src/data/index.js';
+import type { ResidualSpace } from '../../../src/law/declaration.js';
+import type { Progress } from '../../../src/fit/control.js';
+import type { FitSummary } from '../../../src/report/summary.js';
+import type { Prediction } from '../../../src/stats/predict.js';
+
+export type { Progress } from '../../../src/fit/control.js';
+export type { FitSummary } from '../../../src/report/summary.js';
+export type { Prediction } from '../../../src/stats/predict.js';
+
+// ---- errors -----------------------------------------------------------------------------------
+
+/**
+ * A problem with what the user gave, as data. `message` is exactly the text the CLI prints after
+ * `lawfit fit: error: ` (file, row and column, or formula position, included).
+ */
+export interface ProblemReport {
+  code: LawfitErrorCode | 'internal';
+  message: string;
+  /** Data problems: the file, row (the file's own row number: header = row 1 for CSV) and column. */
+  location?: DataLocation;
+  /** Formula problems: 0-based offset, 1-based line and column. */
+  position?: SourcePosition;
+  /** Formula problems: the message without the position prefix and caret lines. */
+  detail?: string;
+}
+
+/**
+ * What a rejected `run`/`predict` promise holds on the page: comlink rebuilds it as an Error with
+ * these extra fields copied on (the bridge serialises them), so `isLawfitError(e)` and
+ * `isCancelled(e)` work unchanged.
+ */
+export interface WorkerError extends Error {
+  name: 'LawfitError' | 'FormulaError' | 'DataError' | 'Error';
+  code?: LawfitErrorCode;
+  badInput?: boolean;
+  location?: DataLocation;
+  position?: SourcePosition;
+}
+
+// ---- (a) inspecting a dropped file ------------------------------------------------------------
+
+export interface InspectRequest {
+  /** The file name: picks the format (by extension) and names the file in messages. */
+  name: string;
+  /** The file's bytes (preferred: the artifact's digest is then the file's SHA-256) or its text. */
+  content: Uint8Array | string;
+  /** Default 'auto' (from the name, then the contents), as the CLI's --format. */
+  format?: FormatChoice;
+  /** Rows in the preview. Default 20. */
+  previewRows?: number;
+}
+
+export interface ColumnInfo {
+  name: string;
+  /** Every non-empty cell parses as a number (the CLI's rules: no '1,000', no 'n/a', no 'inf'). */
+  numeric: boolean;
+  /** Cells that parse as numbers. */
+  numericCount: number;
+  /** Empty or missing cells. */
+  emptyCount: number;
+  /**
+   * For a column that is mostly numbers: the first cell that is not, with the CLI's message
+   * (`runs.csv, row 14, column 'loss': 'n/a' is not a number; correct the cell or exclude the row
+   * with a where filter`). The CLI reports it when a kept row needs the cell; so does `run`.
+   */
+  problem?: ProblemReport;
+  /** Up to 8 distinct values, for text columns (filters, group columns). */
+  examples?: string[];
+}
+
+export type InspectResult =
+  | {
+      ok: true;
+      source: string;
+      format: TableFormat;
+      rowCount: number;
+      columns: ColumnInfo[];
+      /** The first rows as read (cells as in the file: strings for CSV/TSV, JSON types for JSON). */
+      preview: { rowNumbers: number[]; rows: Cell[][] };
+    }
+  | { ok: false; error: ProblemReport };
+
+// ---- (b) checking a formula as the user types -------------------------------------------------
+
+export interface CheckFormulaRequest {
+  formula: string;
+  /**
+   * The law input names the user has mapped (the names on the left of `--x`). Names in the
+   * formula that are among them are inputs; every other name (not a function, not a definition
+   * in the formula) is a parameter.
+   */
+  inputs: string[];
+  /** Parameters fitted as log (kept positive), as the CLI's --positive. */
+  positive?: string[];
+  /** Residual space. Default 'linear', as the CLI's --space for formulas. */
+  space?: ResidualSpace;
+}
+
+export interface ParameterInfo {
+  name: string;
+  /** 'none', 'log (positive)', 'bounded (lo, hi)': as the report prints it. */
+  transform: string;
+  /** Natural value when held fixed. */
+  fixed?: number;
+  /** Range used for Sobol/random starts (natural units), editable in the page. */
+  range: [number, number];
+  /** The default start axis (natural units); empty when the law declares none. */
+  start: number[];
+  description?: string;
+}
+
+export type CheckFormulaResult =
+  | {
+      ok: true;
+      /** Inputs the formula uses, in the order of `inputs`. */
+      inputs: string[];
+      /** Mapped inputs the formula does not use (a run leaves them out of this law's --x). */
+      unusedInputs: string[];
+      parameters: ParameterInfo[];
+      /** How the starts are chosen by default, e.g. "Sobol (256 points over default ranges; ...)". */
+      starts: string;
+    }
+  | { ok: false; error: ProblemReport };
+
+// ---- (c) the built-in laws --------------------------------------------------------------------
+
+export interface LawInfo {
+  name: string;
+  description?: string;
+  citation?: string;
+  /** The familiar mathematical form, for display. */
+  display?: string;
+  /** The formula in the law language (what is evaluated). */
+  formula: string;
+  inputs: Array<{ name: string; description?: string; unit?: string }>;
+  space: ResidualSpace;
+  /** The loss the law's source used (e.g. 'huber:1e-3'); else least squares. */
+  defaultLoss?: string;
+  parameters: ParameterInfo[];
+  /** Points in the law's own start grid. */
+  gridSize: number;
+  /** The grid's provenance. */
+  startNote?: string;
+}
+
+// ---- (d) a run --------------------------------------------------------------------------------
+
+/**
+ * One law to fit, in the CLI's flag syntax. Give exactly one of `law` (a built-in name) or
+ * `formula`. Every field is optional except that one; each means what the `lawfit fit` flag of
+ * the same name means.
+ */
+export interface LawChoice {
+  /** Shown in the ranking and used as the law's name in reports; default the law's name, or formula-1, formula-2, ... */
+  label?: string;
+  law?: string;
+  formula?: string;
+  /** --positive (formulas): parameters fitted as log. */
+  positive?: string[];
+  /** --transform P=T entries. */
+  transform?: string[];
+  /** --fix P=VALUE entries. */
+  fix?: string[];
+  /** --free P entries. */
+  free?: string[];
+  /** --range P=LO:HI entries: the editable start ranges. With no `starts`, ranges imply `sobol:256`. */
+  range?: string[];
+  /** --space. */
+  space?: ResidualSpace;
+  /** --loss, e.g. 'huber:1e-3'. Default: the law's own. */
+  loss?: string;
+  /** --starts: 'law' (default), 'sobol:N' or 'random:N' (seeded by the run's seed). */
+  starts?: string;
+  /** --grid P=AXIS entries. */
+  grid?: string[];
+  /** --screen K. */
+  screen?: number;
+}
+
+export type EnginePreference = 'auto' | 'webgpu' | 'cpu';
+
+export interface BootstrapChoice {
+  /** --bootstrap N. */
+  replicates: number;
+  /** --design: 'rows' (default), 'bayes' or 'clusters:COLUMN'. */
+  design?: string;
+  /** --ci, in percent. Default 95. */
+  ci?: number;
+  /** --replicate-starts: 'basins:K' (default basins:4) or 'law'. */
+  replicateStarts?: string;
+}
+
+export interface RunRequest {
+  file: { name: string; content: Uint8Array | string; format?: FormatChoice };
+  /** --x: law inputs from columns or expressions, e.g. 'N=N_params,D=D_tokens'. Covers every chosen law's inputs. */
+  x: string;
+  /** --y: the target column or expression. */
+  y: string;
+  /** --where: rows to use at all. */
+  where?: string;
+  /** --weights. */
+  weights?: string;
+  laws: LawChoice[];
+  /**
+   * --holdout: a filter (held-out runs are those where it holds) or 'top:K:EXPR'. With it, the
+   * ranking is by mean absolute relative error on the held-out runs (lawfit compare); without
+   * it, by AIC.
+   */
+  holdout?: string;
+  bootstrap?: BootstrapChoice;
+  /** --seed: bootstrap draws and random starts. Default 0. */
+  seed?: number;
+  /** Default 'auto': WebGPU when an adapter is found, else the float64 CPU engine. */
+  engine?: EnginePreference;
+}
+
+// ---- (e) progress -----------------------------------------------------------------------------
+
+/**
+ * Progress of a run: the current step's `Progress` (fits done out of that step's total) and
+ * where the step is in the run (steps are: per law, the held-out fit when there is a holdout,
+ * then the full fit with its bootstrap).
+ */
+export interface RunProgress extends Progress {
+  /** The law the step is about (its label). */
+  law: string;
+  /** 1-based index of the current step. */
+  step: number;
+  steps: number;
+}
+
+// ---- (f) the result ---------------------------------------------------------------------------
+
+export interface EngineReport {
+  requested: EnginePreference;
+  /** The engine that ran: 'webgpu' (f32 on the GPU, reported fits finished in float64) or 'cpu' (float64). */
+  used: 'webgpu' | 'cpu';
+  /** One line: device or threads. */
+  description: string;
+  /** True when WebGPU was wanted ('auto' or 'webgpu') but the CPU ran. */
+  fellBack: boolean;
+  /** Why it fell back (no navigator.gpu, no adapter, device lost...). */
+  reason?: string;
+  /** Warnings the engine raised during the run (device loss, ...). */
+  warnings: string[];
+}
+
+export interface HeldOutRow {
+  /** The file's own row number. */
+  row: number;
+  actual: number;
+  predicted: number;
+  absRelError: number;
+}
+
+export interface RankingEntry {
+  /** 1-based; laws that could not be fitted come last. */
+  rank: number;
+  label: string;
+  /** Mean |prediction - actual| / actual on the held-out runs (with a holdout). */
+  meanAbsRelError?: number;
+  heldOut?: HeldOutRow[];
+  /** In-sample AIC and BIC (of the held-out fit with a holdout, else of the full fit). */
+  aic?: number;
+  bic?: number;
+  /** The best fit's status name ('converged-ftol', ...) and whether its parameters are usable. */
+  status?: string;
+  usable?: boolean;
+  /** Why this law has no numbers. */
+  error?: ProblemReport;
+}
+
+export type LawResult =
+  | {
+      ok: true;
+      label: string;
+      choice: LawChoice;
+      /** The fit on all rows kept by --where (with the bootstrap, when asked for). */
+      summary: FitSummary;
+      /** The CLI's text report of it (`renderTextReport`). */
+      report: string;
+      /** The JSON artifact text (`lawfit report FILE`, `lawfit predict FILE` read it). */
+      artifact: string;
+      /** The equivalent CLI command (also recorded in the artifact). */
+      command: string[];
+    }
+  | { ok: false; label: string; choice: LawChoice; error: ProblemReport };
+
+export interface RunResult {
+  engine: EngineReport;
+  /** The data as read: file name, rows in the file, and the --holdout selection when given. */
+  data: { source: string; rows: number; heldOutRows?: number[] };
+  ranking: RankingEntry[];
+  /** One per chosen law, in the order of the request. One law failing never fails the run. */
+  laws: LawResult[];
+  elapsedMs: number;
+}
+
+// ---- (g) predict ------------------------------------------------------------------------------
+
+export interface PredictRequest {
+  /** A law's `summary` from a RunResult (or from a parsed artifact). */
+  summary: FitSummary;
+  /**
+   * Points: 'N=7e10,D=1.4e12' (the CLI's --at syntax) or an object of input values. Every law
+   * input needs a value.
+   */
+  at: Array<string | Record<string, number>>;
+  /** Seed of the prediction band's noise. Default 0, as `lawfit predict`. */
+  seed?: number;
+}
+
+// ---- the worker's surface -----------------------------------------------------------------------
+
+/** What `wrap<WorkerApi>(worker)` gives the page (every call is async across the boundary). */
+export interface WorkerApi {
+  inspect(request: InspectRequest): Promise<InspectResult>;
+  checkFormula(request: CheckFormulaRequest): Promise<CheckFormulaResult>;
+  listLaws(): Promise<LawInfo[]>;
+  /** Rejects with code 'cancelled' after cancel(); with the LawfitError of bad input otherwise. */
+  run(request: RunRequest, onProgress?: (p: RunProgress) => void): Promise<RunResult>;
+  /** Stops the current run at its next chunk boundary (no-op when none is running). */
+  cancel(): Promise<void>;
+  predict(request: PredictRequest): Promise<Prediction[]>;
+}
