@@ -4,9 +4,14 @@ import { LawfitError } from '../errors.js';
 import { parseArtifact, serializeArtifact, type FitArtifact } from './artifact.js';
 
 export async function writeArtifactFile(path: string, a: FitArtifact): Promise<void> {
+  await writeTextFileAtomically(path, serializeArtifact(a));
+}
+
+/** Write `text` to `path` through a temporary file renamed into place (never half-written). */
+export async function writeTextFileAtomically(path: string, text: string): Promise<void> {
   const tmp = `${path}.${process.pid}.tmp`;
   try {
-    await writeFile(tmp, serializeArtifact(a), 'utf8');
+    await writeFile(tmp, text, 'utf8');
     await rename(tmp, path);
   } catch (e) {
     await unlink(tmp).catch(() => undefined);
