@@ -10,16 +10,14 @@ import { poolEngine } from '../../fit/cpu/pool.js';
 import { releaseGpu } from '../../gpu/device.js';
 import { webgpuEngine } from '../../gpu/engine.js';
 import { nodeShaderSources } from '../../gpu/shaders-node.js';
-import { fitLaw } from '../../fit/fit.js';
-import type { LmOptions } from '../../fit/options.js';
 import { makeArtifact } from '../../report/artifact.js';
 import { writeArtifactFile } from '../../report/artifact-file.js';
-import { summarizeFit } from '../../report/summary.js';
 import { renderTextReport } from '../../report/text.js';
-import { parseGrid, parseLossFlag, parseNumber, parsePositiveInt, parseStarts } from '../args.js';
+import { parsePositiveInt } from '../args.js';
 import type { Io } from '../io.js';
 import { compileFromFlags } from '../law-flags.js';
-import { BOOTSTRAP_PARSE_OPTIONS, BOOTSTRAP_USAGE, designGroupColumn, resolveBootstrapFlags, runBootstrap, summarizeBootstrap } from '../bootstrap-flags.js';
+import { BOOTSTRAP_PARSE_OPTIONS, BOOTSTRAP_USAGE, designGroupColumn, resolveBootstrapFlags } from '../bootstrap-flags.js';
+import { fitSummary, resolveFitFlags } from '../fit-flags.js';
 
 export const FIT_USAGE = `usage: lawfit fit FILE (--law NAME | --formula TEXT) --x IN=COL[,IN=EXPR...] --y COL [options]
 
@@ -129,16 +127,8 @@ export async function fitCommand(argv: string[], io: Io): Promise<number> {
   const format = (values.format ?? 'auto') as FormatChoice;
   if (!['auto', 'csv', 'tsv', 'json', 'jsonl'].includes(format)) throw new LawfitError('bad-option', `--format: expected csv, tsv, json or jsonl, got '${format}'`);
 
-  const seed = values.seed !== undefined ? parseNumber('--seed', values.seed) : 0;
-  const startSpec = parseStarts(values.starts, parseGrid(values.grid), seed);
-  const lm: Partial<LmOptions> = {};
-  if (values.loss !== undefined) lm.loss = parseLossFlag(values.loss);
-  if (values['max-iter'] !== undefined) lm.maxIterations = parsePositiveInt('--max-iter', values['max-iter']);
-  if (values.ftol !== undefined) lm.ftol = parseNumber('--ftol', values.ftol);
-  if (values.xtol !== undefined) lm.xtol = parseNumber('--xtol', values.xtol);
-  if (values.gtol !== undefined) lm.gtol = parseNumber('--gtol', values.gtol);
-  if (values.damping !== undefined) lm.damping = values.damping as LmOptions['damping'];
-  const screen = values.screen !== undefined ? parsePositiveInt('--screen', values.screen) : undefined;
+  const plan = resolveFitFlags(values);
+  const { seed, startSpec, screen } = plan;
   const threads = values.threads !== undefined ? parsePositiveInt('--threads', values.threads) : undefined;
 
   const engineName = values.engine ?? 'cpu';
@@ -149,14 +139,8 @@ export async function fitCommand(argv: string[], io: Io): Promise<number> {
   const dataset = await loadDataset(file, spec, law.inputNames, format);
   let summary;
   try {
-    if (boot !== undefined) {
-      const b = await runBootstrap(law, dataset, boot, seed, { starts: startSpec, lm, engine });
-      summary = summarizeFit(b.fit);
-      summary.bootstrap = summarizeBootstrap(b, boot, seed);
-    } else {
-      const audit = values.audit !== undefined ? parsePositiveInt('--audit', values.audit) : undefined;
-      summary = summarizeFit(await fitLaw(law, dataset, { starts: startSpec, ...(screen !== undefined ? { screen } : {}), lm, engine, ...(audit !== undefined ? { audit, auditSeed: seed } : {}) }));
-    }
+    const audit = boot === undefined && values.audit !== undefined ? parsePositiveInt('--audit', values.audit) : undefined;
+    summary = await fitSummary(law, dataset, plan, boot, engine, audit);
   } finally {
     if (engineName === 'webgpu') await releaseGpu();
   }
