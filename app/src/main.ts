@@ -1,0 +1,113 @@
+/**
+ * The lawfit app's page: four numbered steps (Data, Laws, Run, Results), each a panel module in
+ * ./panels, wired together here; settings restored from a share link; the fitting worker created
+ * on first use; the service worker registered in production builds so the page works offline.
+ */
+import './style.css';
+import { isLawfitError } from '../../src/errors.js';
+import { byId, showFieldError } from './dom.js';
+import { probeEngine, showEngineUsed } from './engine-note.js';
+import { DataPanel } from './panels/data.js';
+import { LawsPanel } from './panels/laws.js';
+import { ResultsPanel } from './panels/results.js';
+import { RunPanel } from './panels/run.js';
+import { DEFAULT_SETTINGS, type Settings } from './settings.js';
+import { settingsFromHash, shareUrl } from './share.js';
+import type { RunRequest, WorkerError } from './worker/protocol.js';
+
+const results = new ResultsPanel();
+const laws = new LawsPanel(() => {
+  data.setInputs(laws.inputs());
+});
+const data = new DataPanel(() => {});
+
+function settings(): Settings {
+  return { ...DEFAULT_SETTINGS, ...data.read(), ...laws.read(), ...run.read() };
+}
+
+function request(): RunRequest | string {
+  const file = data.current();
+  if (file === undefined) return 'Load a data file in step 1 first (or use the built-in example).';
+  const s = settings();
+  const choices = laws.choices();
+  if (laws.formulaInvalid()) return 'Your formula in step 2 does not check yet: correct it or clear it.';
+  if (choices.length === 0) return 'Choose at least one law in step 2.';
+  const unmapped = Object.entries(s.x).filter(([, v]) => v === '').map(([k]) => k);
+  if (unmapped.length > 0) return `Map the law input${unmapped.length > 1 ? 's' : ''} ${unmapped.join(', ')} to a column in step 1.`;
+  if (s.y === '') return 'Name the target column (y) in step 1.';
+  if (!(s.level > 0 && s.level < 100)) return 'The interval level must be between 0 and 100 (percent).';
+  return {
+    file: { name: file.name, content: file.content },
+    x: Object.entries(s.x).map(([k, v]) => `${k}=${v}`).join(','),
+    y: s.y,
+    ...(s.where !== '' ? { where: s.where } : {}),
+    ...(s.holdout !== '' ? { holdout: s.holdout } : {}),
+    laws: choices,
+    ...(s.replicates > 0 ? { bootstrap: { replicates: s.replicates, ci: s.level } } : {}),
+    seed: s.seed,
+    engine: s.engine,
+  };
+}
+
+/** Put a run's error next to the field it concerns: the file, the mapping, the formula, or the run. */
+function routeError(e: unknown): void {
+  const err = e as Partial<WorkerError>;
+  const message = e instanceof Error ? e.message : String(e);
+  if (!isLawfitError(e)) return run.showError(`Internal error (please report it): ${message}`);
+  const code = err.code ?? '';
+  if (code === 'data-file' || code === 'data-parse' || (code === 'data-value' && err.location?.row !== undefined)) return data.showFileError(message);
+  if (code.startsWith('data-') || /--(x|y|where|holdout|weights)\b/.test(message)) return data.showMappingError(message);
+  if (code.startsWith('formula-') || code === 'unknown-parameter' || code === 'law-declaration') return laws.showError(message);
+  run.showError(message);
+}
+
+const run = new RunPanel({
+  request,
+  onStart: () => {
+    results.clear();
+    data.showMappingError(undefined);
+  },
+  onResult: (r) => {
+    showEngineUsed(r.engine);
+    void results.show(r);
+  },
+  onError: routeError,
+});
+
+byId('share-button').addEventListener('click', () => {
+  const url = shareUrl(settings(), location.href);
+  history.replaceState(null, '', url);
+  const status = byId('share-status');
+  status.dataset['url'] = url;
+  navigator.clipboard
+    .writeText(url)
+    .then(() => (status.textContent = 'Link copied: it holds the laws and options, not the data.'))
+    .catch(() => (status.textContent = 'The link is in the address bar (copying was not allowed): it holds the laws and options, not the data.'));
+});
+
+async function start(): Promise<void> {
+  let shared: Settings | undefined;
+  try {
+    shared = settingsFromHash(location.hash);
+  } catch (e) {
+    run.showError(e instanceof Error ? e.message : String(e));
+  }
+  const initial = shared ?? DEFAULT_SETTINGS;
+  run.apply(initial);
+  data.apply(initial);
+  await laws.init(initial.laws);
+  if (shared !== undefined) {
+    laws.apply(shared);
+    data.apply(shared);
+    byId('file-info').textContent = 'Settings restored from a share link. Load your copy of the data (links never carry data).';
+  }
+  void probeEngine();
+}
+
+void start().catch((e: unknown) => showFieldError(byId('run-error'), `The page could not start: ${e instanceof Error ? e.message : String(e)}`));
+
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  void navigator.serviceWorker.register('./sw.js').catch(() => {
+    // Offline use is a convenience: the page works online without it.
+  });
+}

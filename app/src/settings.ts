@@ -1,0 +1,47 @@
+/**
+ * The page's settings: everything a user chooses except the data itself (the column mapping, the
+ * laws and formula, the run options). One shape serves the share link (share.ts) and the run
+ * request, so a shared link restores exactly what the run used. Defaults live here, once.
+ */
+export type EngineChoice = 'auto' | 'webgpu' | 'cpu';
+
+export interface FormulaSettings {
+  /** The formula text in the law language. */
+  text: string;
+  /** Names in the formula that are inputs (mapped to columns in step 1); the rest are parameters. */
+  inputs: string[];
+  /** Parameters kept positive (fitted as log). */
+  positive: string[];
+  /** Start ranges the user edited, natural units. */
+  ranges: Record<string, [number, number]>;
+}
+
+export interface Settings {
+  /** Law input name -> column or expression (the CLI's --x, one entry per input). */
+  x: Record<string, string>;
+  y: string;
+  where: string;
+  holdout: string;
+  /** Ticked built-in laws, by name. */
+  laws: string[];
+  formula?: FormulaSettings;
+  /** Bootstrap replicates; 0 runs no bootstrap. */
+  replicates: number;
+  /** Interval level in percent, as the CLI's --ci. */
+  level: number;
+  seed: number;
+  engine: EngineChoice;
+}
+
+/** What the page starts with: the built-in example's mapping and the Chinchilla law, ready to run. */
+export const DEFAULT_SETTINGS: Settings = {
+  x: { N: 'N', D: 'D' },
+  y: 'loss',
+  where: '',
+  holdout: '',
+  laws: ['chinchilla'],
+  replicates: 100,
+  level: 95,
+  seed: 0,
+  engine: 'auto',
+};
