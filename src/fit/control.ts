@@ -5,10 +5,19 @@
  *
  * - Progress counts fits (problems: one start under one weight vector) finished out of the total the
  *   whole call will run, across its phases, so `done / total` is the share of the work and an ETA is
- *   `elapsed * (total - done) / done`. Calls may report the same count twice but never go backwards.
+ *   `elapsed * (total - done) / done`. `done` never goes backwards and never exceeds `total`; the
+ *   last report of a call that finishes has `done === total`. `total` may change when a later
+ *   phase's size becomes known (the bootstrap learns how many distinct basins its replicates start
+ *   from only after the full-data fit).
  * - Cancellation is an AbortSignal. Engines check it between chunks of work (never mid-write), free
  *   what they hold (GPU buffers, worker threads), and reject with `cancelledError()`; callers that
  *   write files write nothing half-done.
+ * - Work that runs on the caller's thread (the single-thread engine, the float64 polish, screening)
+ *   lets the event loop turn every SLICE_MS when a signal is given: a Web Worker receives the app's
+ *   cancel message, and Node its SIGINT handler, only between tasks.
+ *
+ * Layers compose through PhasedProgress: each layer reports its own {done, total}, and the layer
+ * above maps it into its own count with `phase(i, label)`.
  */
 import { LawfitError, isLawfitError } from '../errors.js';
 
@@ -17,7 +26,7 @@ export interface Progress {
   phase: string;
   /** Fits finished so far, over the whole call. */
   done: number;
-  /** Fits the whole call will run (may grow once, when a later phase's size becomes known). */
+  /** Fits the whole call will run (may change when a later phase's size becomes known). */
   total: number;
 }
 
@@ -28,8 +37,8 @@ export interface RunControl {
   onProgress?: (p: Progress) => void;
 }
 
-export function cancelledError(): LawfitError {
-  return new LawfitError('cancelled', 'cancelled: the run was stopped before it finished; nothing was written', false);
+export function cancelledError(message = 'cancelled: the run was stopped before it finished; nothing was written'): LawfitError {
+  return new LawfitError('cancelled', message, false);
 }
 
 /** True for the error a cancelled run rejects with (also after crossing a worker boundary). */
@@ -40,4 +49,121 @@ export function isCancelled(e: unknown): boolean {
 /** Throw the cancellation error if the signal has been aborted. Call between chunks of work. */
 export function throwIfCancelled(control: RunControl | undefined): void {
   if (control?.signal?.aborted === true) throw cancelledError();
+}
+
+/**
+ * How long synchronous work on the caller's thread runs between two turns of the event loop when
+ * a signal is given: 50 ms keeps a cancel button or Ctrl-C answered within a blink, and costs one
+ * macrotask (microseconds) per slice.
+ */
+export const SLICE_MS = 50;
+
+/**
+ * Let the event loop turn once (a macrotask, not a microtask: messages and signals are tasks).
+ * setImmediate in Node; a MessageChannel round trip in browsers and workers, which, unlike
+ * setTimeout(0), is not clamped to 4 ms.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => {
+      ch.port1.close();
+      resolve();
+    };
+    ch.port2.postMessage(null);
+  });
+}
+
+/**
+ * For loops of synchronous work on the caller's thread: `await pause()` between items. With a
+ * signal, every SLICE_MS it yields to the event loop and throws the cancellation error if the run
+ * was aborted; without one it returns at once (the loop runs as fast as before).
+ */
+export function slicer(control: RunControl | undefined): () => Promise<void> {
+  const signal = control?.signal;
+  if (signal === undefined) return () => Promise.resolve();
+  let last = performance.now();
+  return async () => {
+    const now = performance.now();
+    if (now - last < SLICE_MS) return;
+    await yieldToEventLoop();
+    last = performance.now();
+    if (signal.aborted) throw cancelledError();
+  };
+}
+
+/**
+ * Progress over a sequence of phases, each a number of fits (an estimate until the phase reports
+ * its own total). The caller's onProgress sees one monotone count over all phases.
+ *
+ *   const prog = new PhasedProgress(control, [nFits, nPolish]);
+ *   await engine.solve(problem, prog.phase(0, 'fits'));   // engine reports 0..nFits
+ *   prog.advance(1, 'float64 polish', k);                 // k of nPolish done
+ *   prog.finish();                                        // done === total
+ */
+export class PhasedProgress {
+  private readonly sizes: number[];
+  private readonly doneIn: number[];
+  private lastDone = 0;
+  private lastPhase = '';
+
+  constructor(
+    private readonly control: RunControl | undefined,
+    sizes: readonly number[],
+  ) {
+    this.sizes = sizes.map((s) => Math.max(0, s));
+    this.doneIn = sizes.map(() => 0);
+  }
+
+  get total(): number {
+    return this.sizes.reduce((a, b) => a + b, 0);
+  }
+
+  /** Change phase i's size (when it becomes known); finished work is kept. */
+  resize(i: number, size: number): void {
+    this.sizes[i] = Math.max(size, this.doneIn[i]!);
+  }
+
+  /** Record `done` of phase i's fits as finished, and report (phases without work report nothing). */
+  advance(i: number, phase: string, done: number): void {
+    this.doneIn[i] = Math.min(Math.max(done, this.doneIn[i]!), this.sizes[i]!);
+    if (this.sizes[i]! > 0) this.report(phase);
+  }
+
+  /** Phase i is over (it may have run fewer fits than its estimate: they count as done). */
+  complete(i: number, phase: string): void {
+    this.advance(i, phase, this.sizes[i]!);
+  }
+
+  /** Every phase is over: report done === total. */
+  finish(): void {
+    for (let i = 0; i < this.sizes.length; i++) this.doneIn[i] = this.sizes[i]!;
+    this.report(this.lastPhase);
+  }
+
+  /**
+   * The control to hand a sub-run that is phase i: the same signal; its own {done, total} become
+   * this phase's count and size, under the label `phase`. Undefined when this run has no control,
+   * so the sub-run takes its uncontrolled (fastest) path.
+   */
+  phase(i: number, phase: string): RunControl | undefined {
+    if (this.control === undefined) return undefined;
+    const child: RunControl = {
+      onProgress: (p) => {
+        this.resize(i, p.total);
+        this.advance(i, phase, p.done);
+      },
+    };
+    if (this.control.signal !== undefined) child.signal = this.control.signal;
+    return child;
+  }
+
+  private report(phase: string): void {
+    this.lastPhase = phase;
+    const total = this.total;
+    const done = Math.min(total, Math.max(this.lastDone, this.doneIn.reduce((a, b) => a + b, 0)));
+    this.lastDone = done;
+    this.control?.onProgress?.({ phase, done, total });
+  }
 }

@@ -3,6 +3,9 @@
  * how the starts fared. Engines solve the batch; this module owns everything around it that must
  * not differ between engines: the start set, the screening pass, the choice of the best fit, the
  * share of starts that reached it, and the float64 statistics at the optimum.
+ *
+ * Progress (control.ts) counts every LM run a call makes: the engine's fits, then for f32 engines
+ * the float64 audit sample and the float64 polish of the best candidates, in one monotone count.
  */
 import { LawfitError } from '../errors.js';
 import { naturalFromInternal, type CompiledLaw } from '../law/compile.js';
@@ -16,7 +19,8 @@ import { LEAST_SQUARES, parseLoss, type LossSpec } from './losses.js';
 import { resolveLmOptions, type LmOptions } from './options.js';
 import { allocateBatchResult, prepareData, type BatchProblem, type BatchResult, type PreparedData } from './problem.js';
 import { makeStarts, type StartSpec } from './starts.js';
-import { polishBest, type PolishReport } from './polish.js';
+import { DEFAULT_POLISH, polishBest, type PolishReport } from './polish.js';
+import { PhasedProgress, slicer, throwIfCancelled, type RunControl } from './control.js';
 import { auditBatch, type AuditReport } from './audit.js';
 import { isUsable, STATUS, STATUS_TABLE, statusInfo, type StatusInfo } from './status.js';
 
@@ -40,6 +44,8 @@ export interface FitOptions {
   audit?: number;
   /** Seed of the audit's sample. Default 0. */
   auditSeed?: number;
+  /** Progress (phases 'screening', 'fits', 'float64 audit', 'float64 polish') and cancellation; see control.ts. */
+  control?: RunControl;
 }
 
 export const DEFAULT_REACH_TOLERANCE = 1e-6;
@@ -140,6 +146,13 @@ export async function fitLaw(law: CompiledLaw, dataset: Dataset, opts: FitOption
   const screen = opts.screen ?? (startSpec.kind === 'default' ? law.declaration.screen : undefined);
   const engine = opts.engine ?? singleThreadEngine;
   const p = law.free.length;
+  const control = opts.control;
+  const f32 = engine.precision === 'f32';
+  const auditSample = f32 && opts.audit !== undefined && opts.audit > 0 ? opts.audit : 0;
+  // Phase sizes: fits (the screened count once known), audit sample, polish candidates.
+  const nFits = screen !== undefined ? Math.min(screen, starts.count) : starts.count;
+  const prog = new PhasedProgress(control, [nFits, Math.min(auditSample, nFits), f32 ? Math.min(DEFAULT_POLISH.candidates, nFits) : 0]);
+  throwIfCancelled(control);
 
   const full: BatchProblem = {
     law,
@@ -150,14 +163,16 @@ export async function fitLaw(law: CompiledLaw, dataset: Dataset, opts: FitOption
     nWeightSets: 1,
     options,
   };
-  const batch = await solveWithScreening(engine, full, screen);
+  if (screen !== undefined && screen < starts.count) prog.advance(0, 'screening', 0);
+  const batch = await solveWithScreening(engine, full, screen, prog.phase(0, 'fits'));
+  prog.complete(0, 'fits');
   // f32 engines: an audit against float64 on a sample (before the polish changes anything).
-  const audit =
-    engine.precision === 'f32' && opts.audit !== undefined && opts.audit > 0
-      ? await auditBatch(full, batch, opts.audit, opts.auditSeed ?? 0, singleThreadEngine)
-      : undefined;
+  const audit = auditSample > 0 ? await auditBatch(full, batch, auditSample, opts.auditSeed ?? 0, countingEngine(singleThreadEngine, prog, 1, 'float64 audit', control)) : undefined;
+  prog.complete(1, 'float64 audit');
   // f32 engines: finish the best candidates in float64 (polish.ts); the report says how far it moved.
-  const polish = engine.precision === 'f32' ? polishBest(law, data, data.baseWeights, 0, batch, 0, batch.nProblems, options) : undefined;
+  throwIfCancelled(control);
+  const polish = f32 ? polishBest(law, data, data.baseWeights, 0, batch, 0, batch.nProblems, options) : undefined;
+  prog.complete(2, 'float64 polish');
 
   const reachTolerance = opts.reachTolerance ?? defaultReachTolerance(engine);
   // f32 engines: the best fit is the polish's winner. Raw f32 costs sit slightly below the true
@@ -225,7 +240,29 @@ export async function fitLaw(law: CompiledLaw, dataset: Dataset, opts: FitOption
   if (opts.keepStarts === true) result.batch = batch;
   if (polish !== undefined) result.polish = polish;
   if (audit !== undefined) result.audit = audit;
+  prog.finish();
   return result;
+}
+
+/**
+ * An engine that runs `inner` and counts each call's problems into phase `i` of `prog`, with the
+ * caller's signal checked before each call: for loops of small solves (the audit's one-problem
+ * calls) that should show as progress and stop on an abort.
+ */
+function countingEngine(inner: Engine, prog: PhasedProgress, i: number, phase: string, control: RunControl | undefined): Engine {
+  let done = 0;
+  const pause = slicer(control);
+  return {
+    ...inner,
+    async solve(problem) {
+      await pause();
+      throwIfCancelled(control);
+      const r = await inner.solve(problem);
+      done += r.nProblems;
+      prog.advance(i, phase, done);
+      return r;
+    },
+  };
 }
 
 /**
@@ -233,18 +270,18 @@ export async function fitLaw(law: CompiledLaw, dataset: Dataset, opts: FitOption
  * best `screen` starts (per weight vector) are solved; the rest keep their start and cost with
  * status SCREENED_OUT.
  */
-export async function solveWithScreening(engine: Engine, problem: BatchProblem, screen: number | undefined): Promise<BatchResult> {
-  if (screen === undefined || screen >= problem.nStarts) return engine.solve(problem);
+export async function solveWithScreening(engine: Engine, problem: BatchProblem, screen: number | undefined, control?: RunControl): Promise<BatchResult> {
+  if (screen === undefined || screen >= problem.nStarts) return engine.solve(problem, control);
   if (problem.nWeightSets !== 1) throw new Error('internal: screening is defined per weight vector; call it once per vector');
   const p = problem.law.free.length;
-  const costs = startCosts(problem);
+  const costs = await startCosts(problem, control);
   const order = Array.from(costs.keys())
     .filter((k) => !Number.isNaN(costs[k]!))
     .sort((a, b) => costs[a]! - costs[b]!);
   const keep = order.slice(0, screen);
   const sub = new Float64Array(keep.length * p);
   keep.forEach((s, k) => sub.set(problem.starts.subarray(s * p, s * p + p), k * p));
-  const solved = await engine.solve({ ...problem, starts: sub, nStarts: keep.length });
+  const solved = await engine.solve({ ...problem, starts: sub, nStarts: keep.length }, control);
   const out = allocateBatchResult(problem.nStarts, p);
   out.u.set(problem.starts);
   for (let s = 0; s < problem.nStarts; s++) {
@@ -335,6 +372,8 @@ export interface BatchFitOptions {
   reachTolerance?: number;
   /** f32 engines: end points polished in float64 per weight vector (the lowest f32 costs). Default 2 (polish.ts). */
   polishCandidates?: number;
+  /** Progress (phases 'fits', then for f32 engines 'float64 polish') and cancellation; see control.ts. */
+  control?: RunControl;
 }
 
 export interface BatchFit {
@@ -372,15 +411,27 @@ export async function fitBatch(law: CompiledLaw, dataset: Dataset, opts: BatchFi
   }
   const nWeightSets = weights.length / data.n;
   const engine = opts.engine ?? singleThreadEngine;
-  const batch = await engine.solve({ law, data, starts: starts.u, nStarts: starts.count, weights, nWeightSets, options });
+  const control = opts.control;
+  const f32 = engine.precision === 'f32';
+  const candidates = opts.polishCandidates ?? DEFAULT_POLISH.candidates;
+  const polishPerVector = Math.min(candidates, starts.count);
+  const prog = new PhasedProgress(control, [starts.count * nWeightSets, f32 ? nWeightSets * polishPerVector : 0]);
+  throwIfCancelled(control);
+  const batch = await engine.solve({ law, data, starts: starts.u, nStarts: starts.count, weights, nWeightSets, options }, prog.phase(0, 'fits'));
+  prog.complete(0, 'fits');
   const p = law.free.length;
-  // f32 engines: finish each weight vector's best candidates in float64 (in place in `batch`).
-  const polish =
-    engine.precision === 'f32'
-      ? Array.from({ length: nWeightSets }, (_, w) =>
-          polishBest(law, data, weights, w * data.n, batch, w * starts.count, (w + 1) * starts.count, options, opts.polishCandidates),
-        )
-      : undefined;
+  // f32 engines: finish each weight vector's best candidates in float64 (in place in `batch`): on
+  // this thread, so in slices that let a cancel arrive (thousands of bootstrap replicates take seconds).
+  let polish: (PolishReport | undefined)[] | undefined;
+  if (f32) {
+    polish = [];
+    const pause = slicer(control);
+    for (let w = 0; w < nWeightSets; w++) {
+      await pause();
+      polish.push(polishBest(law, data, weights, w * data.n, batch, w * starts.count, (w + 1) * starts.count, options, candidates));
+      prog.advance(1, 'float64 polish', (w + 1) * polishPerVector);
+    }
+  }
   const params = new Float64Array(batch.nProblems * p);
   for (let k = 0; k < batch.nProblems; k++) params.set(naturalFromInternal(law, batch.u.subarray(k * p, k * p + p)), k * p);
   const best = new Int32Array(nWeightSets);
@@ -398,5 +449,6 @@ export async function fitBatch(law: CompiledLaw, dataset: Dataset, opts: BatchFi
   }
   const out: BatchFit = { law, nStarts: starts.count, nWeightSets, params, cost: batch.cost, status: batch.status, iterations: batch.iterations, best, shareReachedBest: share };
   if (polish !== undefined) out.polish = polish;
+  prog.finish();
   return out;
 }

@@ -9,13 +9,18 @@
  *   natural parameter differs by more than 1e-3 relative). Fast, and each replicate still gets a
  *   chance at every basin the full data showed.
  * - any StartSpec: the same start set for every replicate (e.g. the law's full grid).
+ *
+ * Progress (control.ts) is one monotone count over three phases, 'full fit', 'bootstrap
+ * replicates' and 'jackknife' (BCa only). Their sizes are estimated before the full fit runs (the
+ * replicates' basin count is at most k) and settle as each phase reports its own total.
  */
 import type { Dataset } from '../data/dataset.js';
 import { naturalFromInternal, type CompiledLaw } from '../law/compile.js';
 import type { Engine } from '../fit/engine.js';
 import { fitBatch, fitLaw, type FitResult } from '../fit/fit.js';
 import type { LmOptions } from '../fit/options.js';
-import type { StartSpec } from '../fit/starts.js';
+import { makeStarts, type StartSpec } from '../fit/starts.js';
+import { PhasedProgress, type RunControl } from '../fit/control.js';
 import { isUsable } from '../fit/status.js';
 import { bcaInterval, covariance, percentileInterval, sd } from './intervals.js';
 import { resampleWeights, type BootstrapDesign, type ResampleGenerator } from './resample.js';
@@ -37,6 +42,8 @@ export interface BootstrapOptions {
   level?: number;
   /** Compute BCa intervals (one jackknife refit per row). Default true. */
   bca?: boolean;
+  /** Progress over the full fit, the replicates and the jackknife, and cancellation; see control.ts. */
+  control?: RunControl;
 }
 
 export interface ParameterSummary {
@@ -68,18 +75,31 @@ export const DEFAULT_BASINS = 4;
 export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOptions): Promise<BootstrapResult> {
   const level = o.level ?? 0.95;
   const engine = o.engine;
-  const fit = await fitLaw(law, ds, { ...(o.starts !== undefined ? { starts: o.starts } : {}), ...(o.lm !== undefined ? { lm: o.lm } : {}), ...(engine !== undefined ? { engine } : {}), keepStarts: true });
-  const p = law.free.length;
   const n = ds.n;
+  const rs = o.replicateStarts ?? { kind: 'basins', k: DEFAULT_BASINS };
+  const bca = o.bca !== false;
+  // Estimated sizes, in fits: the full fit's starts (fitLaw reports its exact total, screening and
+  // polish included, as soon as it starts), every replicate's starts, one jackknife fit per row.
+  const perReplicate = rs.kind === 'basins' ? rs.k : makeStarts(law, rs).count;
+  const prog = new PhasedProgress(o.control, [makeStarts(law, o.starts ?? { kind: 'default' }).count, o.replicates * perReplicate, bca ? n : 0]);
+  const fit = await fitLaw(law, ds, {
+    ...(o.starts !== undefined ? { starts: o.starts } : {}),
+    ...(o.lm !== undefined ? { lm: o.lm } : {}),
+    ...(engine !== undefined ? { engine } : {}),
+    keepStarts: true,
+    ...controlFor(prog.phase(0, 'full fit')),
+  });
+  prog.complete(0, 'full fit');
+  const p = law.free.length;
   const base = ds.weights ?? new Float64Array(n).fill(1);
 
-  const rs = o.replicateStarts ?? { kind: 'basins', k: DEFAULT_BASINS };
   const starts: StartSpec = rs.kind === 'basins' ? { kind: 'points', points: distinctBasins(law, fit, rs.k) } : rs;
 
   const raw = resampleWeights(n, { replicates: o.replicates, seed: o.seed, design: o.design ?? { kind: 'rows' }, ...(o.generator !== undefined ? { generator: o.generator } : {}) });
   for (let r = 0; r < o.replicates; r++) for (let i = 0; i < n; i++) raw[r * n + i] = raw[r * n + i]! * base[i]!;
   const common = { starts, ...(o.lm !== undefined ? { lm: o.lm } : {}), ...(engine !== undefined ? { engine } : {}) };
-  const batch = await fitBatch(law, ds, { ...common, weightSets: raw });
+  const batch = await fitBatch(law, ds, { ...common, weightSets: raw, ...controlFor(prog.phase(1, 'bootstrap replicates')) });
+  prog.complete(1, 'bootstrap replicates');
 
   const draws = new Float64Array(o.replicates * p).fill(NaN);
   const failed: number[] = [];
@@ -97,15 +117,16 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
 
   // Jackknife (leave one row out) for the BCa acceleration, from the full-data optimum.
   let jack: Float64Array | undefined;
-  if (o.bca !== false) {
+  if (bca) {
     const jw = new Float64Array(n * n);
     for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) jw[i * n + k] = k === i ? 0 : base[k]!;
     const best = fit.params.filter((q) => !q.fixed).map((q) => q.value);
-    const jb = await fitBatch(law, ds, { ...common, starts: { kind: 'points', points: [best] }, weightSets: jw });
+    const jb = await fitBatch(law, ds, { ...common, starts: { kind: 'points', points: [best] }, weightSets: jw, ...controlFor(prog.phase(2, 'jackknife')) });
     jack = new Float64Array(n * p);
     for (let i = 0; i < n; i++) jack.set(jb.params.subarray(jb.best[i]! * p, jb.best[i]! * p + p), i * p);
   }
 
+  prog.finish();
   const free = fit.params.filter((q) => !q.fixed);
   const parameters: ParameterSummary[] = free.map((q, j) => {
     const col = Float64Array.from(ok, (r) => draws[r * p + j]!);
@@ -125,6 +146,11 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
     covariance: covariance(good, ok.length, p),
     startsPerReplicate: batch.nStarts,
   };
+}
+
+/** `{ control }` when there is one (exactOptionalPropertyTypes: an absent option, not an undefined one). */
+function controlFor(control: RunControl | undefined): { control?: RunControl } {
+  return control !== undefined ? { control } : {};
 }
 
 /** The k lowest-cost usable end points of a fit whose parameters differ from each other. */

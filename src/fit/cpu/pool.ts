@@ -3,13 +3,18 @@
  * finish (problems differ in iteration count, so static halves would leave a core idle). Results
  * land in the same BatchResult layout as the single-thread runner. Node only; the browser app
  * runs the single-thread runner inside its own Web Worker.
+ *
+ * Progress is reported as chunks come back. On abort no further chunk is handed out, the workers
+ * are terminated at once (a chunk in flight is thrown away, never half-merged) and the call
+ * rejects with cancelledError(); workers live for one call, so the next call starts clean.
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { allocateBatchResult, type BatchProblem, type BatchResult } from '../problem.js';
-import { solveRange } from './batch.js';
+import { solveRange, solveRangeControlled } from './batch.js';
+import { cancelledError, throwIfCancelled, type RunControl } from '../control.js';
 import type { PoolChunk, PoolInit, PoolReply } from './pool-protocol.js';
 import type { Engine } from '../engine.js';
 
@@ -23,13 +28,15 @@ export interface PoolOptions {
 /** Default threshold: ~a few hundred ms of single-thread work, well above a worker's start-up cost. */
 export const DEFAULT_MIN_PARALLEL_WORK = 200_000;
 
-export async function solveBatchParallel(problem: BatchProblem, opts: PoolOptions = {}): Promise<BatchResult> {
+export async function solveBatchParallel(problem: BatchProblem, opts: PoolOptions = {}, control?: RunControl): Promise<BatchResult> {
   const nProblems = problem.nStarts * problem.nWeightSets;
   const p = problem.law.free.length;
   const threads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), nProblems));
   const out = allocateBatchResult(nProblems, p);
+  throwIfCancelled(control);
   if (threads === 1 || nProblems * problem.data.n < (opts.minWork ?? DEFAULT_MIN_PARALLEL_WORK)) {
-    solveRange(problem, 0, nProblems, out);
+    if (control === undefined) solveRange(problem, 0, nProblems, out);
+    else await solveRangeControlled(problem, out, control);
     return out;
   }
   const chunkSize = Math.max(1, Math.ceil(nProblems / (threads * 16)));
@@ -52,8 +59,16 @@ export async function solveBatchParallel(problem: BatchProblem, opts: PoolOption
     options: problem.options,
   };
   const workers = Array.from({ length: threads }, () => spawnWorker());
+  let done = 0;
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(cancelledError());
+    control?.signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  // Keep an unobserved rejection from surfacing when the run finishes without an abort.
+  aborted.catch(() => undefined);
   try {
-    await Promise.all(
+    const finished = Promise.all(
       workers.map(
         (worker) =>
           new Promise<void>((resolve, reject) => {
@@ -66,11 +81,15 @@ export async function solveBatchParallel(problem: BatchProblem, opts: PoolOption
                 reject(new Error(`float64 worker failed: ${msg.message}`));
                 return;
               }
+              // After an abort, chunks still in flight are dropped and no new one is handed out.
+              if (control?.signal?.aborted === true) return;
               const k = msg.to - msg.from;
               out.u.set(msg.u.subarray(0, k * p), msg.from * p);
               out.cost.set(msg.cost, msg.from);
               out.status.set(msg.status, msg.from);
               out.iterations.set(msg.iterations, msg.from);
+              done += k;
+              control?.onProgress?.({ phase: 'fits', done, total: nProblems });
               const c = takeChunk();
               if (c === undefined) resolve();
               else worker.postMessage(c);
@@ -82,7 +101,9 @@ export async function solveBatchParallel(problem: BatchProblem, opts: PoolOption
           }),
       ),
     );
+    await Promise.race([finished, aborted]);
   } finally {
+    if (onAbort !== undefined) control?.signal?.removeEventListener('abort', onAbort);
     await Promise.all(workers.map((w) => w.terminate()));
   }
   return out;
@@ -108,6 +129,6 @@ export function poolEngine(opts: PoolOptions = {}): Engine {
     name: 'cpu',
     precision: 'f64',
     describe: () => `float64 CPU, ${threads} thread${threads === 1 ? '' : 's'}`,
-    solve: (problem) => solveBatchParallel(problem, { ...opts, threads }),
+    solve: (problem, control) => solveBatchParallel(problem, { ...opts, threads }, control),
   };
 }
