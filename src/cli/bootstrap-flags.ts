@@ -5,6 +5,7 @@
  */
 import { LawfitError } from '../errors.js';
 import type { Dataset } from '../data/dataset.js';
+import type { RunControl } from '../fit/control.js';
 import type { Engine } from '../fit/engine.js';
 import type { LmOptions } from '../fit/options.js';
 import type { StartSpec } from '../fit/starts.js';
@@ -77,7 +78,7 @@ export async function runBootstrap(
   ds: Dataset,
   r: ResolvedBootstrap,
   seed: number,
-  common: { starts: StartSpec; lm: Partial<LmOptions>; engine: Engine },
+  common: { starts: StartSpec; lm: Partial<LmOptions>; engine: Engine; control?: RunControl },
 ): Promise<BootstrapResult> {
   let design: BootstrapDesign = { kind: 'rows' };
   if (r.designText === 'bayes') design = { kind: 'bayes' };
@@ -85,7 +86,7 @@ export async function runBootstrap(
     if (ds.groups === undefined) throw new LawfitError('bad-option', `--design ${r.designText}: the data have no group column`);
     design = { kind: 'clusters', groups: ds.groups };
   }
-  return bootstrapFit(law, ds, { replicates: r.replicates, seed, design, level: r.level, starts: common.starts, replicateStarts: r.replicateStarts, lm: common.lm, engine: common.engine });
+  return bootstrapFit(law, ds, { replicates: r.replicates, seed, design, level: r.level, starts: common.starts, replicateStarts: r.replicateStarts, lm: common.lm, engine: common.engine, ...(common.control !== undefined ? { control: common.control } : {}) });
 }
 
 export function summarizeBootstrap(b: BootstrapResult, r: ResolvedBootstrap, seed: number): NonNullable<FitSummary['bootstrap']> {

@@ -6,6 +6,7 @@
  * the same numbers in both. No Node imports: the app bundles this module.
  */
 import type { Dataset } from '../data/dataset.js';
+import type { RunControl } from '../fit/control.js';
 import type { Engine } from '../fit/engine.js';
 import { fitLaw } from '../fit/fit.js';
 import type { LmOptions } from '../fit/options.js';
@@ -53,7 +54,7 @@ export function resolveFitFlags(values: FitFlags): FitPlan {
 /**
  * Fit `law` to `dataset` as `lawfit fit` does: with `boot`, the bootstrap (its full-data fit is the
  * reported fit, its draws are kept in the summary); without, one multi-start fit (screened, and
- * audited on f32 engines when `audit` is given).
+ * audited on f32 engines when `audit` is given). `control` reports progress and cancels (control.ts).
  */
 export async function fitSummary(
   law: CompiledLaw,
@@ -62,13 +63,15 @@ export async function fitSummary(
   boot: ResolvedBootstrap | undefined,
   engine: Engine,
   audit?: number,
+  control?: RunControl,
 ): Promise<FitSummary> {
   const { seed, startSpec, lm, screen } = plan;
+  const controlled = control !== undefined ? { control } : {};
   if (boot !== undefined) {
-    const b = await runBootstrap(law, dataset, boot, seed, { starts: startSpec, lm, engine });
+    const b = await runBootstrap(law, dataset, boot, seed, { starts: startSpec, lm, engine, ...controlled });
     const summary = summarizeFit(b.fit);
     summary.bootstrap = summarizeBootstrap(b, boot, seed);
     return summary;
   }
-  return summarizeFit(await fitLaw(law, dataset, { starts: startSpec, ...(screen !== undefined ? { screen } : {}), lm, engine, ...(audit !== undefined ? { audit, auditSeed: seed } : {}) }));
+  return summarizeFit(await fitLaw(law, dataset, { starts: startSpec, ...(screen !== undefined ? { screen } : {}), lm, engine, ...(audit !== undefined ? { audit, auditSeed: seed } : {}), ...controlled }));
 }
