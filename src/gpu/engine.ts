@@ -3,11 +3,13 @@
  * fitting layer finishes the fits it reports with float64 iterations (fit.ts: polish). Without an
  * adapter the engine says so once and solves on its float64 fallback; if the device is lost in
  * the middle of a batch, the problems it had not finished are solved on the fallback, with a
- * warning, and nothing already computed is lost.
+ * warning, and nothing already computed is lost. A RunControl passes through to the driver
+ * (progress per round, abort between rounds) and to the fallback.
  */
 import type { Engine } from '../fit/engine.js';
 import { singleThreadEngine } from '../fit/engine.js';
 import type { BatchProblem, BatchResult } from '../fit/problem.js';
+import { PhasedProgress, throwIfCancelled, type RunControl } from '../fit/control.js';
 import { acquireGpu, isGpuContext, type GpuContext, type GpuUnavailable } from './device.js';
 import type { KernelVariant, ShaderSources } from './kernels.js';
 import { DeviceLostError, solveBatchGpu, type GpuSolveOptions } from './lm-gpu.js';
@@ -61,16 +63,16 @@ export function webgpuEngine(opts: WebGpuEngineOptions): WebGpuEngine {
     async device() {
       return (await context())?.description;
     },
-    async solve(problem: BatchProblem): Promise<BatchResult> {
+    async solve(problem: BatchProblem, control?: RunControl): Promise<BatchResult> {
       const ctx = await context();
-      if (ctx === undefined) return fallback.solve(problem);
+      if (ctx === undefined) return fallback.solve(problem, control);
       try {
-        const variant = await chooseVariant(ctx, problem, opts);
-        return await solveBatchGpu(ctx, problem, opts.sources, { ...opts, variant });
+        const variant = await chooseVariant(ctx, problem, opts, control);
+        return await solveBatchGpu(ctx, problem, opts.sources, { ...opts, variant }, control);
       } catch (e) {
         if (!(e instanceof DeviceLostError)) throw e;
         warn(`lawfit: ${e.message}; finishing the remaining ${problem.nStarts * problem.nWeightSets - e.completed} problems on the CPU.`);
-        return finishOnFallback(problem, e, fallback);
+        return finishOnFallback(problem, e, fallback, control);
       }
     },
   };
@@ -81,21 +83,30 @@ export function webgpuEngine(opts: WebGpuEngineOptions): WebGpuEngine {
  * unfinished problems are grouped by weight vector, so each group is an ordinary BatchProblem
  * (its starts under one weight vector).
  */
-async function finishOnFallback(problem: BatchProblem, e: DeviceLostError, fallback: Engine): Promise<BatchResult> {
+async function finishOnFallback(problem: BatchProblem, e: DeviceLostError, fallback: Engine, control: RunControl | undefined): Promise<BatchResult> {
   const out = e.partial;
   const p = problem.law.free.length;
   const n = problem.data.n;
-  for (let w = Math.floor(e.completed / problem.nStarts); w < problem.nWeightSets; w++) {
+  // Progress continues from the problems the device finished: phase 0 is theirs, phase w + 1 the
+  // fallback's share of weight vector w.
+  const first0 = Math.floor(e.completed / problem.nStarts);
+  const prog = new PhasedProgress(control, [e.completed, ...Array.from({ length: problem.nWeightSets }, (_, w) => (w < first0 ? 0 : Math.min(problem.nStarts, (w + 1) * problem.nStarts - e.completed)))]);
+  prog.complete(0, 'fits');
+  for (let w = first0; w < problem.nWeightSets; w++) {
     const first = Math.max(e.completed, w * problem.nStarts) - w * problem.nStarts;
     const k = problem.nStarts - first;
     if (k <= 0) continue;
-    const r = await fallback.solve({
-      ...problem,
-      starts: problem.starts.subarray(first * p, problem.nStarts * p),
-      nStarts: k,
-      weights: problem.weights.subarray(w * n, (w + 1) * n),
-      nWeightSets: 1,
-    });
+    throwIfCancelled(control);
+    const r = await fallback.solve(
+      {
+        ...problem,
+        starts: problem.starts.subarray(first * p, problem.nStarts * p),
+        nStarts: k,
+        weights: problem.weights.subarray(w * n, (w + 1) * n),
+        nWeightSets: 1,
+      },
+      control === undefined ? undefined : prog.phase(w + 1, 'fits'),
+    );
     const at = w * problem.nStarts + first;
     out.u.set(r.u, at * p);
     out.cost.set(r.cost, at);
@@ -115,7 +126,7 @@ export const GROUP_PROBE_GATE = { maxProblems: 256, minPoints: 512 } as const;
 
 const chosen = new Map<string, KernelVariant>();
 
-async function chooseVariant(ctx: GpuContext, problem: BatchProblem, opts: WebGpuEngineOptions): Promise<KernelVariant> {
+async function chooseVariant(ctx: GpuContext, problem: BatchProblem, opts: WebGpuEngineOptions, control: RunControl | undefined): Promise<KernelVariant> {
   if (opts.variant !== undefined && opts.variant !== 'auto') return opts.variant;
   const count = problem.nStarts * problem.nWeightSets;
   const n = problem.data.n;
@@ -134,6 +145,7 @@ async function chooseVariant(ctx: GpuContext, problem: BatchProblem, opts: WebGp
     options: { ...problem.options, maxIterations: Math.min(problem.options.maxIterations, 16) },
   };
   const time = async (variant: KernelVariant): Promise<number> => {
+    throwIfCancelled(control);
     await solveBatchGpu(ctx, slice, opts.sources, { ...opts, variant }); // compile and warm up
     const t0 = performance.now();
     await solveBatchGpu(ctx, slice, opts.sources, { ...opts, variant });

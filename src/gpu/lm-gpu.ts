@@ -14,12 +14,19 @@
  *   problems cost almost nothing. A sleep that only tracked the previous round's length shrank
  *   10 % a round while the work collapsed, and made 10,000-fit batches 10x slower than needed.
  *
+ * Progress and cancellation (control.ts): each round's running count becomes {done, total}
+ * (problems of finished chunks plus those of this chunk no longer running); the signal is checked
+ * after every round, once the read-back buffer is unmapped, and an abort destroys every buffer
+ * this call created (as any exit does) and rejects with cancelledError(). The device, its
+ * pipeline cache and later calls are untouched: nothing of this call outlives it.
+ *
  * Results are f32; the caller (fit.ts) finishes reported fits with float64 iterations on the CPU.
  */
 import type { BatchProblem, BatchResult } from '../fit/problem.js';
 import { allocateBatchResult } from '../fit/problem.js';
 import { lossInfo } from '../fit/losses.js';
 import { STATUS } from '../fit/status.js';
+import { isCancelled, throwIfCancelled, type RunControl } from '../fit/control.js';
 import type { GpuContext } from './device.js';
 import { lmPipelines, type KernelVariant, type ShaderSources } from './kernels.js';
 import { packParams, type ParamsValues } from './layout.js';
@@ -34,7 +41,7 @@ export interface GpuSolveOptions {
   dispatchesPerRound?: number;
   /** Upper bound on problems resident at once (memory bound), before the device's own limit. */
   maxProblemsPerChunk?: number;
-  /** Called after each round with (problems finished so far, total). */
+  /** Called after each round with (problems finished so far, total): a hook for fault tests; callers watch progress through a RunControl. */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -55,11 +62,19 @@ export class DeviceLostError extends Error {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export async function solveBatchGpu(ctx: GpuContext, problem: BatchProblem, sources: ShaderSources, opts: GpuSolveOptions = {}): Promise<BatchResult> {
+export async function solveBatchGpu(
+  ctx: GpuContext,
+  problem: BatchProblem,
+  sources: ShaderSources,
+  opts: GpuSolveOptions = {},
+  control?: RunControl,
+): Promise<BatchResult> {
   const { device } = ctx;
   const wg = opts.workgroupSize ?? 64;
   const variant = opts.variant ?? 'thread';
+  throwIfCancelled(control);
   const pipes = await lmPipelines(device, problem.law, sources, wg, variant);
+  throwIfCancelled(control);
   const L = pipes.layout;
   const { data, options } = problem;
   const nProblems = problem.nStarts * problem.nWeightSets;
@@ -177,6 +192,8 @@ export async function solveBatchGpu(ctx: GpuContext, problem: BatchProblem, sour
         runningNow = active;
         if (lostReason !== undefined) throw new DeviceLostError(lostReason, offset, out);
         opts.onProgress?.(offset + count - active, nProblems);
+        control?.onProgress?.({ phase: 'fits', done: offset + count - active, total: nProblems });
+        throwIfCancelled(control);
         if (active === 0) break;
       }
 
@@ -197,9 +214,12 @@ export async function solveBatchGpu(ctx: GpuContext, problem: BatchProblem, sour
       stateRead.unmap();
       flagsRead.unmap();
       if (lostReason !== undefined) throw new DeviceLostError(lostReason, offset + count, out);
+      // Problems that hit the step budget while still running are finished too.
+      control?.onProgress?.({ phase: 'fits', done: offset + count, total: nProblems });
+      throwIfCancelled(control);
     }
   } catch (e) {
-    if (e instanceof DeviceLostError) throw e;
+    if (e instanceof DeviceLostError || isCancelled(e)) throw e;
     if (lostReason !== undefined) throw new DeviceLostError(lostReason, 0, out);
     throw e;
   } finally {
