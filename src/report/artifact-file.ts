@@ -1,21 +1,16 @@
 /** Reading and atomically writing artifact files (Node). */
-import { readFile, rename, writeFile, unlink } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { LawfitError } from '../errors.js';
 import { parseArtifact, serializeArtifact, type FitArtifact } from './artifact.js';
+import { writeFileAtomic } from './write-atomic.js';
 
+/** Write the artifact whole or not at all (write-atomic.ts): an interrupted run never leaves half a file. */
 export async function writeArtifactFile(path: string, a: FitArtifact): Promise<void> {
-  await writeTextFileAtomically(path, serializeArtifact(a));
-}
-
-/** Write `text` to `path` through a temporary file renamed into place (never half-written). */
-export async function writeTextFileAtomically(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
   try {
-    await writeFile(tmp, text, 'utf8');
-    await rename(tmp, path);
+    await writeFileAtomic(path, serializeArtifact(a));
   } catch (e) {
-    await unlink(tmp).catch(() => undefined);
-    throw new LawfitError('artifact', `${path}: cannot write the artifact (${e instanceof Error ? e.message : String(e)})`);
+    // The error's code (ENOENT, EACCES...) rather than its message, which names the temporary file.
+    throw new LawfitError('artifact', `${path}: cannot write the artifact (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
 }
 
