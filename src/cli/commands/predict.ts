@@ -4,7 +4,7 @@ import { LawfitError } from '../../errors.js';
 import { readArtifactFile } from '../../report/artifact-file.js';
 import { formatNumber } from '../../report/text.js';
 import { predictAt } from '../../stats/predict.js';
-import { parseAssignments, parseNumber } from '../args.js';
+import { parseAtFlag } from '../at-flag.js';
 import type { Io } from '../io.js';
 
 export const PREDICT_USAGE = `usage: lawfit predict RESULT.json --at IN=VALUE,... [--at ...]
@@ -27,9 +27,7 @@ export async function predictCommand(argv: string[], io: Io): Promise<number> {
   const bs = art.summary.bootstrap;
   io.out(`${art.summary.law.name} at new inputs${bs === undefined ? ' (no bootstrap in this artifact: estimates only; refit with --bootstrap N for bands)' : ` (${Math.round(100 * bs.level)} % bands from ${bs.succeeded} bootstrap draws)`}\n`);
   for (const text of values.at) {
-    const given = Object.fromEntries(Object.entries(parseAssignments('--at', [text])).map(([k, v]) => [k, parseNumber('--at', v)]));
-    for (const k of Object.keys(given)) if (!inputs.includes(k)) throw new LawfitError('bad-option', `--at: law '${art.summary.law.name}' has no input '${k}' (inputs: ${inputs.join(', ')})`);
-    for (const k of inputs) if (given[k] === undefined) throw new LawfitError('bad-option', `--at: give a value for input '${k}' (inputs: ${inputs.join(', ')})`);
+    const given = parseAtFlag(text, inputs, art.summary.law.name);
     const p = predictAt(art.summary, given);
     const where = inputs.map((k) => `${k} = ${formatNumber(given[k]!, 4)}`).join(', ');
     const bands = p.confidence !== undefined ? `   confidence [${formatNumber(p.confidence[0], 6)}, ${formatNumber(p.confidence[1], 6)}]   prediction [${formatNumber(p.prediction![0], 6)}, ${formatNumber(p.prediction![1], 6)}]` : '';
