@@ -1,97 +1,303 @@
 /**
- * Which law? Each law is fitted (its own start grid and default loss) on the same runs and judged
- * on held-out runs by absolute relative error of its predictions, |prediction - actual| / actual,
- * the metric of the Hitchhiker's guide to scaling-law estimation (Choshen et al. 2024); in-sample
- * AIC and BIC are reported beside it. Held-out runs are given by a filter expression over the
- * table (e.g. "N_params > 1e9") or as the top K rows by an expression (e.g. the K largest-compute
- * runs, `top:3:N_params * D_tokens`).
+ * Which law extrapolates best? Each law is fitted (its own start grid and default loss) on the
+ * fitting runs of every fold of a holdout scheme (holdout.ts: a filter, the top K by compute,
+ * rolling cut-offs, leave-one-group-out) and judged on the fold's held-out runs by the absolute
+ * relative error of its predictions, |prediction - actual| / |actual|, the metric of the
+ * Hitchhiker's guide to scaling-law estimation (Choshen et al. 2024). A law's error is the mean
+ * over the folds it was scored on of each fold's mean over its held-out runs, so a fold with many
+ * held-out runs counts as much as one with few.
+ *
+ * Information criteria: AIC and BIC come from a fit of each law on all runs (none held out), with
+ * lmfit's Gaussian definitions (n ln(SSR/n) + 2k, n ln(SSR/n) + k ln n), and the residuals taken
+ * in the target's own units, y - prediction, for every law. The fits themselves may run in other
+ * spaces (Chinchilla in log space with a Huber loss, the over-training law in linear space), and
+ * criteria computed in each law's own residual space would not be comparable between laws.
+ *
+ * Bootstrap intervals (`bootstrap`): in every fold the fitting runs are resampled (rows, whole
+ * clusters, or Bayesian weights; resample.ts), each law is refitted from the best distinct basins
+ * of its fit on the fold (bootstrapFit), and the held-out error is recomputed; a replicate's
+ * error is the mean over the law's scored folds, as for the point estimate, and the interval is
+ * the percentile interval of those errors. It covers the uncertainty of the fit given the runs:
+ * how much the error would move had other runs of the same kind been trained. The held-out runs
+ * are fixed, so it says nothing about how representative they are of the runs one will predict.
+ * Fold f draws its replicates from seed + f, the same for every law, so the laws are compared on
+ * the same resamples. A replicate that fails (no usable fit, or a non-finite prediction) in any
+ * of a law's scored folds is counted as failed for that law and shown, never silently dropped.
+ *
+ * Failures are data: a law that cannot be fitted on a fold (or whose fitting runs are fewer than
+ * its free parameters) is reported for that fold and scored on the others; only a spec mistake
+ * (an input --x does not map) stops the comparison.
  */
 import { LawfitError } from '../errors.js';
 import type { DataSpec } from '../data/spec.js';
+import type { Dataset } from '../data/dataset.js';
 import type { Table } from '../data/table.js';
 import { datasetFromTable } from '../data/map-table.js';
-import { compileDataExpression, evaluateDataExpression } from '../data/expression.js';
-import { parseNumericCell } from '../data/numbers.js';
-import type { CompiledLaw } from '../law/compile.js';
+import { internalFromNatural, type CompiledLaw } from '../law/compile.js';
 import type { Engine } from '../fit/engine.js';
+import { isCancelled } from '../fit/control.js';
 import { fitLaw, type FitResult } from '../fit/fit.js';
+import { bootstrapFit, DEFAULT_BASINS, type ReplicateStarts } from './bootstrap.js';
+import { holdoutFolds, type Fold, type FoldPlan, type Holdout } from './holdout.js';
+import { mean, percentileInterval } from './intervals.js';
+import type { BootstrapDesign } from './resample.js';
 
-export type Holdout = { kind: 'filter'; expression: string } | { kind: 'top'; k: number; expression: string };
+/** Resampling designs for a comparison: clusters name a column, since each fold has its own rows. */
+export type CompareDesign = { kind: 'rows' } | { kind: 'bayes' } | { kind: 'clusters'; column: string };
+
+export interface CompareBootstrapOptions {
+  replicates: number;
+  seed: number;
+  /** Interval level. Default 0.95, as bootstrapFit's. */
+  level?: number;
+  /** Default: rows. */
+  design?: CompareDesign;
+  /** Starts of every replicate's refit. Default: the best distinct basins of the fold's fit (bootstrapFit's default). */
+  replicateStarts?: ReplicateStarts;
+}
+
+export interface CompareOptions {
+  engine?: Engine;
+  bootstrap?: CompareBootstrapOptions;
+}
+
+export interface HeldOutError {
+  /** Source row number of the held-out run. */
+  row: number;
+  actual: number;
+  predicted: number;
+  absRelError: number;
+}
+
+export interface FoldScore {
+  /** Index into Comparison.folds. */
+  fold: number;
+  outcome: 'scored' | 'skipped' | 'failed';
+  /** Why a fold was skipped or failed. */
+  note?: string;
+  /** Status name of the law's best fit on the fold's fitting runs. */
+  status?: string;
+  /** Mean over the fold's held-out runs; NaN unless scored. */
+  meanAbsRelError: number;
+  heldOut: HeldOutError[];
+  /** Bootstrap: percentile interval of the fold's error. */
+  interval?: [number, number];
+  /** Bootstrap: the fold's error per replicate; null for a failed replicate. */
+  replicateErrors?: Array<number | null>;
+}
 
 export interface LawComparison {
   law: string;
-  fit?: FitResult;
-  error?: string;
-  /** Per held-out row: its row number, actual and predicted target. */
-  heldOut: Array<{ row: number; actual: number; predicted: number; absRelError: number }>;
+  /** The law's formula text. */
+  formula: string;
+  /** Number of fitted parameters (k in AIC and BIC). */
+  nFree: number;
+  /** Mean over scored folds of each fold's mean absolute relative error; NaN when no fold was scored. */
   meanAbsRelError: number;
+  /** Bootstrap percentile interval of meanAbsRelError. */
+  interval?: [number, number];
+  /** From the fit on all runs, residuals in the target's units (see the module comment); NaN if that fit failed. */
   aic: number;
   bic: number;
-}
-
-/** The rows of `table` that are held out (indices into table.rows). */
-export function heldOutRows(table: Table, holdout: Holdout): Set<number> {
-  const de = compileDataExpression(holdout.expression, `--holdout '${holdout.expression}'`, table.columns, table.source);
-  const values = table.rows.map((cells, r) => {
-    try {
-      return evaluateDataExpression(
-        de,
-        (c) => {
-          const v = parseNumericCell(cells[c]);
-          if (!v.ok) throw new Error(`row ${table.rowNumbers[r]}: ${v.problem}`);
-          return v.value;
-        },
-        (c) => String(cells[c] ?? '').trim(),
-      );
-    } catch (e) {
-      throw new LawfitError('data-value', `${table.source}: --holdout '${holdout.expression}' cannot be evaluated at ${e instanceof Error ? e.message : String(e)}`);
-    }
-  });
-  if (holdout.kind === 'filter') return new Set(values.flatMap((v, r) => (v !== 0 ? [r] : [])));
-  const order = values.map((v, r) => [v, r] as const).sort((a, b) => b[0] - a[0]);
-  return new Set(order.slice(0, holdout.k).map(([, r]) => r));
-}
-
-/** Fit each law on the kept rows and score it on the held-out rows. */
-export async function compareLaws(
-  laws: readonly CompiledLaw[],
-  table: Table,
-  spec: DataSpec,
-  holdout: Holdout,
-  opts: { engine?: Engine } = {},
-): Promise<LawComparison[]> {
-  const held = heldOutRows(table, holdout);
-  if (held.size === 0) throw new LawfitError('data-too-few', `${table.source}: --holdout selects no rows; nothing to extrapolate to`);
-  const pick = (keep: boolean): Table => {
-    const idx = table.rows.map((_, r) => r).filter((r) => held.has(r) !== keep);
-    return { ...table, rows: idx.map((r) => table.rows[r]!), rowNumbers: idx.map((r) => table.rowNumbers[r]!) };
+  /** Set when the law could not be scored on any fold: why. */
+  error?: string;
+  /** The fit on all runs: its status and parameters, or why it failed. */
+  allRuns: { status: string; usable: boolean; params: Record<string, number> } | { error: string };
+  folds: FoldScore[];
+  scoredFolds: number;
+  bootstrap?: {
+    replicates: number;
+    succeeded: number;
+    /** Replicates (0-based) that failed in at least one scored fold. */
+    failed: number[];
+    /** meanAbsRelError per replicate; null for failed ones. */
+    draws: Array<number | null>;
   };
-  const fitTable = pick(true);
-  const testTable = pick(false);
-  const out: LawComparison[] = [];
+}
+
+export interface Comparison {
+  source: string;
+  /** Runs the where filter keeps (every fold splits these). */
+  runs: number;
+  holdout: Holdout;
+  folds: Fold[];
+  /** Ranked by meanAbsRelError, laws that could not be scored last. */
+  laws: LawComparison[];
+  /** The bootstrap as run, every default filled in. */
+  bootstrap?: Required<CompareBootstrapOptions>;
+}
+
+/** Fit each law on every fold's fitting runs, score it on the held-out runs, and rank the laws. */
+export async function compareLaws(laws: readonly CompiledLaw[], table: Table, spec: DataSpec, holdout: Holdout, opts: CompareOptions = {}): Promise<Comparison> {
   for (const law of laws) {
-    const inputs = Object.fromEntries(law.inputNames.map((n) => [n, spec.inputs[n] ?? '']));
     const missing = law.inputNames.filter((n) => spec.inputs[n] === undefined);
     if (missing.length > 0) {
       throw new LawfitError('data-column', `law '${law.name}' takes ${missing.map((m) => `'${m}'`).join(', ')}, which --x does not map (add e.g. ${missing[0]}=COLUMN)`);
     }
-    const lawSpec: DataSpec = { ...spec, inputs };
-    try {
-      const fitData = datasetFromTable(fitTable, lawSpec, law.inputNames);
-      const testData = datasetFromTable(testTable, lawSpec, law.inputNames);
-      const fit = await fitLaw(law, fitData, opts.engine !== undefined ? { engine: opts.engine } : {});
-      const X = law.js.features(testData.inputs, law.inputNames.length, testData.n);
-      const heldOut = Array.from({ length: testData.n }, (_, i) => {
-        const predicted = law.js.prediction(fit.bestInternal, X, i * law.js.nFeatures);
-        const actual = testData.y[i]!;
-        return { row: testData.rowNumbers[i]!, actual, predicted, absRelError: Math.abs(predicted - actual) / Math.abs(actual) };
-      });
-      const mean = heldOut.reduce((s, h) => s + h.absRelError, 0) / heldOut.length;
-      out.push({ law: law.name, fit, heldOut, meanAbsRelError: mean, aic: fit.statistics.aic, bic: fit.statistics.bic });
-    } catch (e) {
-      // One law that cannot be fitted on these data does not take down the comparison.
-      out.push({ law: law.name, error: e instanceof Error ? e.message : String(e), heldOut: [], meanAbsRelError: NaN, aic: NaN, bic: NaN });
-    }
   }
-  return out.sort((a, b) => (Number.isNaN(a.meanAbsRelError) ? 1 : Number.isNaN(b.meanAbsRelError) ? -1 : a.meanAbsRelError - b.meanAbsRelError));
+  const plans = holdoutFolds(table, spec.where, holdout);
+  const kept = new Set(plans[0]!.fitIndex.concat(plans[0]!.heldOutIndex));
+  const b = opts.bootstrap;
+  const boot: Required<CompareBootstrapOptions> | undefined =
+    b === undefined ? undefined : { level: 0.95, design: { kind: 'rows' }, replicateStarts: { kind: 'basins', k: DEFAULT_BASINS }, ...b };
+  const out: LawComparison[] = [];
+  for (const law of laws) {
+    // Each law reads only its own inputs; the group column rides along for a cluster design.
+    const lawSpec: DataSpec = {
+      ...spec,
+      inputs: Object.fromEntries(law.inputNames.map((n) => [n, spec.inputs[n]!])),
+      ...(boot?.design?.kind === 'clusters' ? { group: boot.design.column } : {}),
+    };
+    const folds: FoldScore[] = [];
+    for (let f = 0; f < plans.length; f++) folds.push(await scoreFold(law, table, lawSpec, plans[f]!, f, opts.engine, boot));
+    const allRuns = await fitAllRuns(law, subTable(table, [...kept].sort((a, b) => a - b)), lawSpec, opts.engine);
+    out.push(summarizeLaw(law, folds, allRuns, boot));
+  }
+  out.sort((a, b) => (Number.isNaN(a.meanAbsRelError) ? 1 : Number.isNaN(b.meanAbsRelError) ? -1 : a.meanAbsRelError - b.meanAbsRelError));
+  const result: Comparison = { source: table.source, runs: kept.size, holdout, folds: plans.map((p) => p.fold), laws: out };
+  if (boot !== undefined) result.bootstrap = boot;
+  return result;
+}
+
+function subTable(table: Table, index: readonly number[]): Table {
+  return { ...table, rows: index.map((r) => table.rows[r]!), rowNumbers: index.map((r) => table.rowNumbers[r]!) };
+}
+
+function message(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+}
+
+/** The law's predictions at the held-out runs from internal parameters u. */
+function predict(law: CompiledLaw, u: ArrayLike<number>, test: Dataset, X: Float64Array): HeldOutError[] {
+  return Array.from({ length: test.n }, (_, i) => {
+    const predicted = law.js.prediction(u, X, i * law.js.nFeatures);
+    const actual = test.y[i]!;
+    return { row: test.rowNumbers[i]!, actual, predicted, absRelError: Math.abs(predicted - actual) / Math.abs(actual) };
+  });
+}
+
+const meanError = (h: readonly HeldOutError[]): number => mean(h.map((e) => e.absRelError));
+
+async function scoreFold(
+  law: CompiledLaw,
+  table: Table,
+  spec: DataSpec,
+  plan: FoldPlan,
+  fold: number,
+  engine: Engine | undefined,
+  boot: Required<CompareBootstrapOptions> | undefined,
+): Promise<FoldScore> {
+  const p = law.free.length;
+  const skipped = (note: string): FoldScore => ({ fold, outcome: 'skipped', note, meanAbsRelError: NaN, heldOut: [] });
+  if (plan.fitIndex.length < p) return skipped(`${plan.fitIndex.length} run${plan.fitIndex.length === 1 ? '' : 's'} to fit, fewer than the law's ${p} free parameters`);
+  try {
+    const fitData = datasetFromTable(subTable(table, plan.fitIndex), spec, law.inputNames);
+    const test = datasetFromTable(subTable(table, plan.heldOutIndex), spec, law.inputNames);
+    const X = law.js.features(test.inputs, law.inputNames.length, test.n);
+    let fit: FitResult;
+    let replicateErrors: Array<number | null> | undefined;
+    if (boot === undefined) {
+      fit = await fitLaw(law, fitData, engine !== undefined ? { engine } : {});
+    } else {
+      const b = await bootstrapFit(law, fitData, {
+        replicates: boot.replicates,
+        seed: boot.seed + fold,
+        design: resampleDesign(boot.design, fitData),
+        level: boot.level,
+        replicateStarts: boot.replicateStarts,
+        ...(engine !== undefined ? { engine } : {}),
+        bca: false,
+      });
+      fit = b.fit;
+      const failed = new Set(b.failed);
+      replicateErrors = Array.from({ length: b.replicates }, (_, r) => {
+        if (failed.has(r)) return null;
+        const e = meanError(predict(law, internalFromNatural(law, b.draws.subarray(r * p, r * p + p)), test, X));
+        return Number.isFinite(e) ? e : null;
+      });
+    }
+    const heldOut = predict(law, fit.bestInternal, test, X);
+    const bad = heldOut.find((h) => !Number.isFinite(h.predicted));
+    if (bad !== undefined) return { fold, outcome: 'failed', note: `the fitted law is not finite at held-out row ${bad.row}`, status: fit.status.name, meanAbsRelError: NaN, heldOut };
+    const score: FoldScore = { fold, outcome: 'scored', status: fit.status.name, meanAbsRelError: meanError(heldOut), heldOut };
+    if (replicateErrors !== undefined) {
+      score.replicateErrors = replicateErrors;
+      const ok = replicateErrors.filter((e): e is number => e !== null);
+      if (ok.length > 0) score.interval = percentileInterval(ok, boot!.level);
+    }
+    return score;
+  } catch (e) {
+    if (isCancelled(e)) throw e;
+    return { fold, outcome: 'failed', note: message(e), meanAbsRelError: NaN, heldOut: [] };
+  }
+}
+
+function resampleDesign(d: CompareDesign, ds: Dataset): BootstrapDesign {
+  if (d.kind !== 'clusters') return d;
+  if (ds.groups === undefined) throw new LawfitError('bad-option', `design clusters:${d.column}: the data have no group column`);
+  return { kind: 'clusters', groups: ds.groups };
+}
+
+interface AllRunsFit {
+  fit?: FitResult;
+  dataset?: Dataset;
+  error?: string;
+}
+
+async function fitAllRuns(law: CompiledLaw, table: Table, spec: DataSpec, engine: Engine | undefined): Promise<AllRunsFit> {
+  if (table.rows.length < law.free.length) return { error: `${table.rows.length} runs, fewer than the law's ${law.free.length} free parameters` };
+  try {
+    const dataset = datasetFromTable(table, spec, law.inputNames);
+    return { fit: await fitLaw(law, dataset, engine !== undefined ? { engine } : {}), dataset };
+  } catch (e) {
+    if (isCancelled(e)) throw e;
+    return { error: message(e) };
+  }
+}
+
+/** Gaussian AIC and BIC (lmfit's definitions) from the residuals in the target's own units. */
+function informationCriteria(law: CompiledLaw, fit: FitResult, ds: Dataset): { aic: number; bic: number } {
+  const X = law.js.features(ds.inputs, law.inputNames.length, ds.n);
+  let ssr = 0;
+  let n = 0;
+  for (let i = 0; i < ds.n; i++) {
+    const w = ds.weights?.[i] ?? 1;
+    if (w === 0) continue;
+    const r = ds.y[i]! - law.js.prediction(fit.bestInternal, X, i * law.js.nFeatures);
+    ssr += w * r * r;
+    n++;
+  }
+  const k = law.free.length;
+  const fitTerm = n * Math.log(Math.max(ssr, 1e-300) / n);
+  return { aic: fitTerm + 2 * k, bic: fitTerm + Math.log(n) * k };
+}
+
+function summarizeLaw(law: CompiledLaw, folds: FoldScore[], all: AllRunsFit, boot: Required<CompareBootstrapOptions> | undefined): LawComparison {
+  const scored = folds.filter((f) => f.outcome === 'scored');
+  const ic = all.fit !== undefined && all.dataset !== undefined ? informationCriteria(law, all.fit, all.dataset) : { aic: NaN, bic: NaN };
+  const out: LawComparison = {
+    law: law.name,
+    formula: law.declaration.formula,
+    nFree: law.free.length,
+    meanAbsRelError: scored.length > 0 ? mean(scored.map((f) => f.meanAbsRelError)) : NaN,
+    aic: ic.aic,
+    bic: ic.bic,
+    allRuns:
+      all.fit !== undefined
+        ? { status: all.fit.status.name, usable: all.fit.status.usable, params: Object.fromEntries(all.fit.params.map((q) => [q.name, q.value])) }
+        : { error: all.error ?? 'not fitted' },
+    folds,
+    scoredFolds: scored.length,
+  };
+  if (scored.length === 0) out.error = folds.find((f) => f.note !== undefined)?.note ?? 'no fold could be scored';
+  if (boot !== undefined && scored.length > 0) {
+    const draws = Array.from({ length: boot.replicates }, (_, r) => {
+      const per = scored.map((f) => f.replicateErrors?.[r] ?? null);
+      return per.every((e): e is number => e !== null) ? mean(per) : null;
+    });
+    const ok = draws.filter((d): d is number => d !== null);
+    out.bootstrap = { replicates: boot.replicates, succeeded: ok.length, failed: draws.flatMap((d, r) => (d === null ? [r] : [])), draws };
+    if (ok.length > 0) out.interval = percentileInterval(ok, boot.level);
+  }
+  return out;
 }

@@ -111,21 +111,57 @@ describe('lawfit compare', () => {
   const holdout = "(model_config == 'open_lm_1b' && token_multiplier_M == 640) || model_config == 'open_lm_7b'";
 
   test("Gadre et al.'s protocol as a compare call: the over-training law's published errors, beside the other laws", async () => {
-    const r = await run('compare', gadre, '--laws', 'overtrain,chinchilla-tied,power', '--x', 'N=N_params,M=D_tokens/N_params,D=D_tokens,x=flops_6ND', '--y', 'loss_c4_val', '--where', where, '--holdout', holdout, '--threads', '1');
+    const out = join(dir, 'gadre-compare.json');
+    const r = await run('compare', gadre, '--laws', 'overtrain,chinchilla-tied,power', '--x', 'N=N_params,M=D_tokens/N_params,D=D_tokens,x=flops_6ND', '--y', 'loss_c4_val', '--where', where, '--holdout', holdout, '--threads', '1', '--out', out);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toContain('judged on 2 held-out runs');
-    expect(r.out).toMatch(/overtrain\s+0\.721\d %\s+0\.710\d %, 0\.732\d %/);
+    expect(r.out).toContain('3 laws on 7 runs; held out: the runs where');
+    expect(r.out).toMatch(/overtrain\s+0\.721\d %\s+1\/1/);
     expect(r.out).toMatch(/power\s+\d+\.\d+ %/);
+    // Per held-out run, from the JSON: Gadre et al.'s 0.7103 % (1.4B, M = 640) and 0.7320 % (6.9B).
+    const c = JSON.parse(readFileSync(out, 'utf8')).comparison;
+    const overtrain = c.laws.find((l: { law: string }) => l.law === 'overtrain');
+    expect(overtrain.folds[0].heldOut.map((h: { absRelError: number }) => (100 * h.absRelError).toFixed(4))).toEqual(['0.7103', '0.7320']);
+    expect(r.out).toMatch(/^\s+1\s+69\s+2\.50205\s.*0\.7103 %/m);
   }, 120_000);
 
   test('top:K holdout and bad input', async () => {
     const r = await run('compare', good, '--laws', 'power,power-no-offset', '--x', 'x=x', '--y', 'loss', '--holdout', 'top:2:x', '--threads', '1');
     expect(r.code).toBe(0);
-    expect(r.out).toContain('judged on 2 held-out runs (rows 10, 11)');
+    expect(r.out).toContain('held out: the 2 runs with the largest x');
+    expect(r.out).toMatch(/^\s+1\s+the 2 largest x\s+8\s+2\s/m);
+    expect(r.out).toMatch(/^\s+1\s+11\s/m);
     expect((await run('compare', good, '--laws', 'power', '--x', 'x=x', '--y', 'loss')).err).toMatch(/--holdout is required/);
     expect((await run('compare', good, '--laws', 'chinchilla', '--x', 'x=x', '--y', 'loss', '--holdout', 'top:1:x')).err).toMatch(/law 'chinchilla' takes 'N', 'D', which --x does not map/);
+    expect((await run('compare', good, '--laws', 'power', '--x', 'x=x', '--y', 'loss', '--holdout', 'rolling:x:0')).err).toMatch(/--holdout rolling:EXPR:K: '0' is not a positive whole number/);
+    expect((await run('compare', good, '--laws', 'power', '--x', 'x=x', '--y', 'loss', '--holdout', 'top:2:x', '--design', 'bayes')).err).toMatch(/--design needs --bootstrap N/);
   }, 60_000);
+
+  test('--holdout rolling:EXPR:K with --bootstrap and --out: the table and the JSON comparison', async () => {
+    const out = join(dir, 'rolling.json');
+    const r = await run('compare', good, '--laws', 'power,power-no-offset', '--x', 'x=x', '--y', 'loss', '--holdout', 'rolling:x:2', '--bootstrap', '30', '--seed', '3', '--threads', '1', '--out', out);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('rolling cut-offs over x: 2 folds, each fitted below its cut-off and predicting every run at and beyond it');
+    expect(r.out).toContain('interval: 95 % percentile over 30 bootstrap replicates');
+    expect(r.out).toMatch(/^\s+1\s+power\s+0\.0000 %\s+0\.0000 % – 0\.0000 %\s+2\/2/m);
+    expect(r.out).toMatch(/^\s+1\s+x >= 256\.0\s+8\s+2\s/m);
+    expect(r.out).toContain(`wrote ${out}`);
+    const a = JSON.parse(readFileSync(out, 'utf8'));
+    expect(a).toMatchObject({ format: 'lawfit-compare', formatVersion: 1, seed: 3, command: expect.arrayContaining(['compare', '--holdout', 'rolling:x:2']) });
+    expect(a.lawfitVersion).toMatch(/^\d+\.\d+\.\d+/);
+    expect(a.data.digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(a.comparison.holdout).toEqual({ kind: 'rolling', expression: 'x', cutoffs: 2 });
+    expect(a.comparison.folds.map((f: { cutoff: number; heldOutRows: number[] }) => [f.cutoff, f.heldOutRows])).toEqual([[256, [10, 11]], [512, [11]]]);
+    expect(a.comparison.bootstrap).toMatchObject({ replicates: 30, seed: 3, level: 0.95 });
+    const [first, second] = a.comparison.laws;
+    expect(first.law).toBe('power');
+    expect(first.folds).toHaveLength(2);
+    expect(first.interval).toHaveLength(2);
+    expect(first.bootstrap.draws).toHaveLength(30);
+    expect(second.meanAbsRelError).toBeGreaterThan(first.meanAbsRelError);
+    expect(typeof first.aic).toBe('number');
+  }, 120_000);
 });
 
 describe('lawfit optimal and predict read a saved fit', () => {

@@ -1,40 +1,53 @@
 /**
- * `lawfit compare FILE --laws a,b,... --x ... --y COL --holdout EXPR|top:K:EXPR`: which law
- * extrapolates best to held-out runs (src/stats/compare.ts).
+ * `lawfit compare FILE --laws a,b,... --x ... --y COL --holdout H`: which law extrapolates best
+ * to held-out runs (src/stats/compare.ts, folds from src/stats/holdout.ts), with bootstrap
+ * intervals on each law's error and a JSON file of the whole comparison for plots and the app.
  */
+import { rename, unlink, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { LawfitError } from '../../errors.js';
-import { parseColumnMap, readTableFile, type DataSpec } from '../../data/index.js';
+import { parseColumnMap, readFileBytes, readTable, sha256Hex, type DataSpec } from '../../data/index.js';
 import type { FormatChoice } from '../../data/read-table.js';
 import { poolEngine } from '../../fit/cpu/pool.js';
+import { releaseGpu } from '../../gpu/device.js';
+import { webgpuEngine } from '../../gpu/engine.js';
+import { nodeShaderSources } from '../../gpu/shaders-node.js';
 import { compileLaw } from '../../law/compile.js';
 import { findLaw } from '../../laws/index.js';
 import { formatNumber } from '../../report/text.js';
-import { compareLaws, type Holdout } from '../../stats/compare.js';
-import { parsePositiveInt } from '../args.js';
+import { compareLaws, type Comparison } from '../../stats/compare.js';
+import { LAWFIT_VERSION } from '../../version.js';
+import { parseNumber, parsePositiveInt } from '../args.js';
+import { compareDesign, HOLDOUT_USAGE, parseHoldout } from '../holdout-flag.js';
+import { BOOTSTRAP_PARSE_OPTIONS, BOOTSTRAP_USAGE, designGroupColumn, resolveBootstrapFlags } from '../bootstrap-flags.js';
 import type { Io } from '../io.js';
 import { formulaDeclaration } from '../law-flags.js';
 
 export const COMPARE_USAGE = `usage: lawfit compare FILE --laws NAME,NAME,... --x IN=COL,... --y COL --holdout H [options]
 
-Fit each law on the kept runs (its own start grid and default loss) and rank the laws by mean
-absolute relative error of their predictions on the held-out runs; AIC and BIC beside it.
+Fit each law (its own start grid and default loss) on the fitting runs of every fold and rank the
+laws by absolute relative error, |predicted - actual| / actual, on the held-out runs: a law's
+error is the mean over folds of each fold's mean over its held-out runs. AIC and BIC come from a
+fit of each law on all runs, with residuals in the target's units so they compare across laws.
 
   --laws A,B,...      built-in laws; --formula TEXT (repeatable) adds your own (inputs from --x)
   --x IN=COL,...      every input any of the laws takes
   --y COL             the target
-  --where EXPR        runs to consider at all
-  --holdout H         EXPR (held-out runs are those where it holds), or top:K:EXPR (the K runs
-                      with the largest EXPR, e.g. top:2:N_params*D_tokens)
-  --format F          csv, tsv, json or jsonl
+  --where EXPR        runs to consider at all (every fold splits these)
+${HOLDOUT_USAGE}  --format F          csv, tsv, json or jsonl
+  --engine E          cpu (float64, default) or webgpu (f32, every reported fit finished in float64)
   --threads N         CPU threads
+  --seed S            seed of the bootstrap's resamples (default 0; fold f uses S + f)
+${BOOTSTRAP_USAGE}                          For compare: each fold's fitting runs are resampled, every law is
+                          refitted and its error recomputed; the interval is the percentile
+                          interval of the error (the held-out runs stay fixed). Failed
+                          replicates are counted per law.
+output
+  --out FILE          write the comparison as JSON (laws, folds, per-run errors, intervals,
+                      bootstrap draws, options, seed, data digest, lawfit version)
 `;
 
-export function parseHoldout(text: string): Holdout {
-  const m = /^top:(\d+):(.+)$/s.exec(text.trim());
-  if (m !== null) return { kind: 'top', k: parsePositiveInt('--holdout', m[1]!), expression: m[2]! };
-  return { kind: 'filter', expression: text };
-}
+export const COMPARISON_FORMAT = 'lawfit-compare';
 
 export async function compareCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -49,7 +62,11 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
       where: { type: 'string' },
       holdout: { type: 'string' },
       format: { type: 'string' },
+      engine: { type: 'string' },
       threads: { type: 'string' },
+      seed: { type: 'string' },
+      ...BOOTSTRAP_PARSE_OPTIONS,
+      out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -67,24 +84,147 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
     ...values.formula.map((f, i) => compileLaw({ ...formulaDeclaration(f, Object.keys(inputs), 'linear', []), name: `formula-${i + 1}` })),
   ];
   if (laws.length < 1) throw new LawfitError('bad-option', '--laws or --formula: give at least one law to compare');
-  const table = await readTableFile(positionals[0]!, (values.format ?? 'auto') as FormatChoice);
-  const spec: DataSpec = { inputs, target: values.y, ...(values.where !== undefined ? { where: values.where } : {}) };
+  const holdout = parseHoldout(values.holdout);
+  const seed = values.seed !== undefined ? parseNumber('--seed', values.seed) : 0;
+  const boot = resolveBootstrapFlags(values);
+  const group = designGroupColumn(values);
+  const design = compareDesign(boot, group);
   const threads = values.threads !== undefined ? parsePositiveInt('--threads', values.threads) : undefined;
-  const results = await compareLaws(laws, table, spec, parseHoldout(values.holdout), { engine: poolEngine(threads !== undefined ? { threads } : {}) });
+  const engineName = values.engine ?? 'cpu';
+  if (engineName !== 'cpu' && engineName !== 'webgpu') throw new LawfitError('bad-option', `--engine: expected cpu or webgpu, got '${engineName}'`);
 
-  const heldRows = results.find((r) => r.heldOut.length > 0)?.heldOut.map((h) => h.row) ?? [];
-  io.out(`${table.source}: ${laws.length} laws, fitted on the kept runs, judged on ${heldRows.length} held-out run${heldRows.length === 1 ? '' : 's'} (rows ${heldRows.join(', ')})\n\n`);
-  const w = Math.max(...results.map((r) => r.law.length));
-  io.out(`  rank  ${'law'.padEnd(w)}  mean |rel. error|  per held-out run                 AIC        BIC       best-fit status\n`);
-  results.forEach((r, i) => {
-    if (r.error !== undefined) {
-      io.out(`  ${String(i + 1).padStart(4)}  ${r.law.padEnd(w)}  not fitted: ${r.error.split('\n')[0]}\n`);
+  const file = positionals[0]!;
+  const bytes = await readFileBytes(file);
+  const table = readTable(bytes, file, (values.format ?? 'auto') as FormatChoice);
+  const spec: DataSpec = { inputs, target: values.y, ...(values.where !== undefined ? { where: values.where } : {}) };
+
+  const cpu = poolEngine(threads !== undefined ? { threads } : {});
+  const engine = engineName === 'webgpu' ? webgpuEngine({ sources: nodeShaderSources(), fallback: cpu, warn: (m) => io.err(`${m}\n`) }) : cpu;
+  let comparison: Comparison;
+  try {
+    comparison = await compareLaws(laws, table, spec, holdout, {
+      engine,
+      ...(boot !== undefined ? { bootstrap: { replicates: boot.replicates, seed, level: boot.level, design, replicateStarts: boot.replicateStarts } } : {}),
+    });
+  } finally {
+    if (engineName === 'webgpu') await releaseGpu();
+  }
+  io.out(renderComparison(comparison));
+
+  if (values.out !== undefined) {
+    const artifact = {
+      format: COMPARISON_FORMAT,
+      formatVersion: 1,
+      lawfitVersion: LAWFIT_VERSION,
+      createdAt: new Date().toISOString(),
+      command: ['lawfit', 'compare', ...argv],
+      seed,
+      engine: engine.describe(),
+      data: { source: file, digest: await sha256Hex(bytes), inputs, target: values.y, ...(values.where !== undefined ? { where: values.where } : {}) },
+      comparison,
+    };
+    // Atomic, as fit artifacts are: an interrupted run never leaves a half-written file.
+    const tmp = `${values.out}.${process.pid}.tmp`;
+    try {
+      await writeFile(tmp, JSON.stringify(artifact, null, 2) + '\n', 'utf8');
+      await rename(tmp, values.out);
+    } catch (e) {
+      await unlink(tmp).catch(() => undefined);
+      throw new LawfitError('artifact', `${values.out}: cannot write the comparison (${e instanceof Error ? e.message : String(e)})`);
+    }
+    io.out(`wrote ${values.out}\n`);
+  }
+  return 0;
+}
+
+const pct = (v: number): string => (Number.isFinite(v) ? `${(100 * v).toFixed(4)} %` : '-');
+
+function describeScheme(c: Comparison): string {
+  const h = c.holdout;
+  const n = c.folds.length;
+  switch (h.kind) {
+    case 'filter':
+      return `held out: the runs where ${h.expression.trim()}`;
+    case 'top':
+      return `held out: the ${h.k} runs with the largest ${h.expression.trim()}`;
+    case 'rolling':
+      return `rolling cut-offs over ${h.expression.trim()}: ${n} folds, each fitted below its cut-off and predicting every run at and beyond it`;
+    case 'group':
+      return `leave one group out over ${h.column}: ${n} folds, each fitted on the other groups`;
+  }
+}
+
+/** The comparison as text: the ranking, the folds, every held-out run, and what was skipped or failed. */
+export function renderComparison(c: Comparison): string {
+  const lines: string[] = [];
+  lines.push(`${c.source}: ${c.laws.length} law${c.laws.length === 1 ? '' : 's'} on ${c.runs} runs; ${describeScheme(c)}`);
+  lines.push('error: mean over folds of the mean |relative error| on the fold\'s held-out runs');
+  const b = c.bootstrap;
+  if (b !== undefined) {
+    const design = b.design.kind === 'clusters' ? `clusters:${b.design.column}` : b.design.kind;
+    lines.push(
+      `interval: ${formatNumber(100 * b.level, 4)} % percentile over ${b.replicates} bootstrap replicates of each fold's fitting runs (design ${design}, seed ${b.seed}); the held-out runs are fixed`,
+    );
+  }
+  lines.push(`AIC, BIC: each law fitted on all ${c.runs} runs, residuals in the target's units`);
+  if (new Set(c.laws.map((l) => l.scoredFolds)).size > 1) lines.push('note: the laws were scored on different numbers of folds; their errors are not directly comparable');
+  lines.push('');
+
+  const w = Math.max(3, ...c.laws.map((l) => l.law.length));
+  const iw = b !== undefined ? 23 : 0;
+  lines.push(
+    `  rank  ${'law'.padEnd(w)}  ${'|rel. error|'.padStart(12)}${b !== undefined ? `  ${`${formatNumber(100 * b.level, 4)} % interval`.padEnd(iw)}` : ''}  folds  ${'AIC'.padStart(10)} ${'BIC'.padStart(10)}  status (all runs)${b !== undefined ? '  replicates' : ''}`,
+  );
+  c.laws.forEach((l, i) => {
+    const head = `  ${String(i + 1).padStart(4)}  ${l.law.padEnd(w)}`;
+    if (l.error !== undefined) {
+      lines.push(`${head}  not scored: ${l.error}`);
       return;
     }
-    const per = r.heldOut.map((h) => `${(100 * h.absRelError).toFixed(4)} %`).join(', ');
-    io.out(
-      `  ${String(i + 1).padStart(4)}  ${r.law.padEnd(w)}  ${`${(100 * r.meanAbsRelError).toFixed(4)} %`.padStart(16)}  ${per.padEnd(32)} ${formatNumber(r.aic, 5).padStart(10)} ${formatNumber(r.bic, 5).padStart(10)}   ${r.fit!.status.name}\n`,
+    const interval = b !== undefined ? `  ${(l.interval !== undefined ? `${pct(l.interval[0])} – ${pct(l.interval[1])}` : '-').padEnd(iw)}` : '';
+    const status = 'error' in l.allRuns ? `not fitted: ${l.allRuns.error}` : l.allRuns.status;
+    const reps = l.bootstrap !== undefined ? `  ${l.bootstrap.succeeded}/${l.bootstrap.replicates}${l.bootstrap.failed.length > 0 ? ` (${l.bootstrap.failed.length} failed)` : ''}` : '';
+    lines.push(
+      `${head}  ${pct(l.meanAbsRelError).padStart(12)}${interval}  ${`${l.scoredFolds}/${c.folds.length}`.padStart(5)}  ${formatNumber(l.aic, 5).padStart(10)} ${formatNumber(l.bic, 5).padStart(10)}  ${status.padEnd(17)}${reps}`,
     );
   });
-  return 0;
+
+  // Per fold, then per held-out run: one column per law, in rank order.
+  const cw = c.laws.map((l) => Math.max(l.law.length, 10));
+  const lawHeads = c.laws.map((l, j) => l.law.padStart(cw[j]!)).join('  ');
+  const fw = Math.max(8, ...c.folds.map((f) => f.label.length));
+  lines.push('', 'per fold (mean |rel. error| on its held-out runs):');
+  lines.push(`  fold  ${'held out'.padEnd(fw)}   fit  held  ${lawHeads}`);
+  c.folds.forEach((f, k) => {
+    const cells = c.laws.map((l, j) => {
+      const s = l.folds[k]!;
+      return (s.outcome === 'scored' ? pct(s.meanAbsRelError) : s.outcome).padStart(cw[j]!);
+    });
+    lines.push(`  ${String(k + 1).padStart(4)}  ${f.label.padEnd(fw)}  ${String(f.fitRows.length).padStart(4)}  ${String(f.heldOutRows.length).padStart(4)}  ${cells.join('  ')}`);
+  });
+
+  lines.push('', 'per held-out run (|rel. error|):');
+  lines.push(`  fold    row  ${'actual'.padStart(12)}  ${lawHeads}`);
+  c.folds.forEach((f, k) => {
+    f.heldOutRows.forEach((row) => {
+      const actual = c.laws.flatMap((l) => l.folds[k]!.heldOut.filter((h) => h.row === row).map((h) => h.actual))[0];
+      const cells = c.laws.map((l, j) => {
+        const h = l.folds[k]!.heldOut.find((e) => e.row === row);
+        return (h !== undefined && Number.isFinite(h.predicted) ? pct(h.absRelError) : '-').padStart(cw[j]!);
+      });
+      lines.push(`  ${String(k + 1).padStart(4)}  ${String(row).padStart(5)}  ${formatNumber(actual, 6).padStart(12)}  ${cells.join('  ')}`);
+    });
+  });
+
+  const notes = c.laws.flatMap((l) =>
+    l.folds.flatMap((s) => (s.outcome === 'scored' ? [] : [`  ${l.law}, fold ${s.fold + 1} (${c.folds[s.fold]!.label}): ${s.outcome}: ${s.note ?? ''}`])),
+  );
+  for (const l of c.laws) {
+    if (l.bootstrap !== undefined && l.bootstrap.failed.length > 0) {
+      const shown = l.bootstrap.failed.slice(0, 10).join(', ');
+      notes.push(`  ${l.law}: ${l.bootstrap.failed.length} of ${l.bootstrap.replicates} replicates failed (${shown}${l.bootstrap.failed.length > 10 ? ', ...' : ''}); the interval is over the others`);
+    }
+  }
+  if (notes.length > 0) lines.push('', 'notes:', ...notes);
+  return lines.join('\n') + '\n';
 }
