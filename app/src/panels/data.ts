@@ -80,6 +80,7 @@ export class DataPanel {
       this.columns = [];
       showFieldError(this.fileError, result.error.message, byId('drop-zone'));
       byId('file-info').textContent = '';
+      byId('file-warnings').textContent = '';
       byId('preview').hidden = true;
       byId<HTMLFieldSetElement>('mapping').disabled = true;
       this.onChange();
@@ -89,6 +90,8 @@ export class DataPanel {
     this.file = file;
     this.columns = result.columns.map((c) => c.name);
     byId('file-info').textContent = `${file.name}: ${result.rowCount} rows, ${result.columns.length} columns (${result.format})${note !== undefined ? ` — ${note}` : ''}`;
+    const problems = result.columns.flatMap((c) => (c.problem !== undefined ? [c.problem.message] : []));
+    byId('file-warnings').textContent = problems.length > 0 ? `Note: ${problems.join('; ')}` : '';
     this.renderPreview(result);
     byId('column-list').replaceChildren(...this.columns.map((c) => h('option', { value: c })));
     byId<HTMLFieldSetElement>('mapping').disabled = false;
@@ -145,7 +148,7 @@ export class DataPanel {
         this.onChange();
       });
       const what = [i.description, i.unit !== undefined ? `in ${i.unit}` : undefined].filter((s) => s !== undefined).join(', ');
-      return h('label', { class: 'row' }, h('span', {}, h('code', {}, i.name), what !== '' ? h('span', { class: 'unit' }, ` ${what}`) : null), input);
+      return h('label', { class: 'row' }, h('span', { title: what }, 'Law input ', h('code', {}, i.name), what !== '' ? h('span', { class: 'unit' }, what) : null), input);
     });
     byId('input-rows').replaceChildren(...rows);
   }

@@ -55,7 +55,7 @@ export class LawsPanel {
         box,
         h('span', {}, h('strong', {}, law.name), ` (${inputs})`),
         h('span', { class: 'formula' }, law.display ?? law.formula),
-        law.citation !== undefined ? h('span', { class: 'cite' }, law.citation) : null,
+        law.citation !== undefined ? h('span', { class: 'cite', title: law.citation }, law.citation) : null,
       );
     });
     byId('law-list').replaceChildren(...items);

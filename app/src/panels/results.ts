@@ -25,15 +25,15 @@ export class ResultsPanel {
     byId('results-empty').hidden = true;
     this.root.hidden = false;
     byId('export-bar').hidden = false;
-    const held = result.data.heldOutRows;
-    const basis =
-      held !== undefined
-        ? `Ranked by mean absolute relative error on the ${held.length} held-out runs (each law fitted on the others); AIC and BIC are in-sample.`
-        : 'Ranked by AIC (no held-out runs were given in step 1; give some to rank by extrapolation error).';
+    const heldOut = result.ranking.some((r) => r.basis === 'held-out error');
+    const basis = heldOut
+      ? 'Ranked by mean absolute relative error on the held-out runs (each law fitted on the others); AIC and BIC from fits on all runs.'
+      : 'Ranked by AIC, which compares laws only when they share a residual space and loss. Give held-out runs in step 1 to rank by extrapolation error.';
     this.root.replaceChildren(
       h('p', { class: 'hint' }, `${result.data.source}: ${result.data.rows} rows. ${basis}`),
-      rankingTable(result.ranking, held !== undefined),
+      rankingTable(result.ranking, heldOut),
     );
+    if (result.rankingCommand !== undefined) this.root.append(h('p', { class: 'hint' }, 'Same ranking on the command line: ', h('code', {}, result.rankingCommand.join(' '))));
     const details = result.laws.map((law) => lawDetail(law));
     this.root.append(...details.map((d) => d.element));
     for (const d of details) await d.drawPlots();
@@ -48,10 +48,10 @@ function rankingTable(ranking: RankingEntry[], heldOut: boolean): HTMLElement {
       { class: r.error !== undefined ? 'failed' : r.rank === 1 ? 'best' : undefined, 'data-law': r.label, 'data-aic': String(r.aic), 'data-bic': String(r.bic), 'data-held-out-error': String(r.meanAbsRelError) },
       h('td', {}, String(r.rank)),
       h('td', {}, h('a', { href: `#law-${slug(r.label)}` }, r.label)),
-      heldOut ? h('td', {}, formatPercent(r.meanAbsRelError)) : null,
+      heldOut ? h('td', {}, formatPercent(r.meanAbsRelError), r.interval !== undefined ? ` (${formatPercent(r.interval[0])} to ${formatPercent(r.interval[1])})` : '') : null,
       h('td', {}, formatNumber(r.aic, 6)),
       h('td', {}, formatNumber(r.bic, 6)),
-      h('td', {}, r.error !== undefined ? r.error.message : `${r.status ?? ''}${r.usable === false ? ' (not usable)' : ''}`),
+      h('td', {}, r.error ?? `${r.status ?? ''}${r.usable === false ? ' (not usable)' : ''}`),
     ),
   );
   return h('table', { class: 'ranking' }, h('thead', {}, head), h('tbody', {}, ...rows));
