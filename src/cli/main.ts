@@ -15,6 +15,7 @@ import { reportCommand } from './commands/report.js';
 import { predictCommand } from './commands/predict.js';
 import { optimalCommand } from './commands/optimal.js';
 import { compareCommand } from './commands/compare.js';
+import { chainCommand } from './commands/chain.js';
 import { EXIT, processIo, type Io } from './io.js';
 
 export const USAGE = `lawfit ${LAWFIT_VERSION}: fit neural scaling laws, verified in float64
@@ -29,6 +30,7 @@ commands
   optimal RESULT.json   compute-optimal model size and tokens for a budget (Chinchilla-type laws)
   predict RESULT.json   the fitted law at new inputs, with confidence and prediction bands
   compare FILE ...      rank laws by their error on held-out runs (lawfit compare --help)
+  chain FILE ...        a loss law feeding a downstream law, stage 1's uncertainty carried (lawfit chain --help)
 
   lawfit <command> --help   for a command's options
 `;
@@ -43,6 +45,7 @@ const COMMANDS: Record<string, Command> = {
   predict: predictCommand,
   optimal: optimalCommand,
   compare: compareCommand,
+  chain: chainCommand,
 };
 
 /** Run the CLI in-process (tests call this); returns the exit code. */

@@ -1,0 +1,306 @@
+/**
+ * `lawfit chain FILE --law A --x ... --y COL --then B --then-x IN=@ --then-y COL --at ...`: a loss
+ * law feeding a downstream law over one table of runs (src/stats/chain.ts), with one joint
+ * bootstrap carrying the first stage's uncertainty into the second. Prints both fits briefly,
+ * then per --at point each stage's prediction and bands; --out writes the chain's JSON artifact.
+ */
+import { parseArgs } from 'node:util';
+import { LawfitError } from '../../errors.js';
+import { parseColumnMap, readFileBytes, readTable, sha256Hex, type DataSpec } from '../../data/index.js';
+import type { FormatChoice } from '../../data/read-table.js';
+import { poolEngine } from '../../fit/cpu/pool.js';
+import type { LmOptions } from '../../fit/options.js';
+import { writeTextFileAtomically } from '../../report/artifact-file.js';
+import { formatNumber } from '../../report/text.js';
+import { DEFAULT_BASINS } from '../../stats/bootstrap.js';
+import { fitChain, predictChain, summarizeChain, PREVIOUS_STAGE, type ChainDesign, type ChainFit, type ChainPrediction, type ChainStage, type ChainSummary } from '../../stats/chain.js';
+import { LAWFIT_VERSION } from '../../version.js';
+import { parseAssignments, parseLossFlag, parseNumber, parsePositiveInt } from '../args.js';
+import { BOOTSTRAP_PARSE_OPTIONS, resolveBootstrapFlags, type ResolvedBootstrap } from '../bootstrap-flags.js';
+import type { Io } from '../io.js';
+import { compileFromFlags } from '../law-flags.js';
+
+export const CHAIN_USAGE = `usage: lawfit chain FILE --law A --x IN=COL,... --y COL [--where EXPR]
+                  --then B --then-x IN=${PREVIOUS_STAGE}[,IN=COL...] --then-y COL [--then-where EXPR]
+                  --at IN=VALUE,... [--at ...] [options]
+
+A two-stage chain over one table of runs: stage 1 (e.g. the loss) is fitted on its runs, stage 2
+(e.g. downstream error as a function of loss) on its own, and at each --at point stage 2 is
+evaluated at stage 1's prediction. In --then-x, '${PREVIOUS_STAGE}' stands for stage 1's quantity: its
+observed --y on the runs stage 2 is fitted on, its prediction at the --at points. Example
+(Gadre et al. 2024):
+
+  lawfit chain gadre_104_models.csv --law overtrain --x N=N_params,M=D_tokens/N_params \\
+      --y loss_c4_val --where '...' --then downstream-exp --then-x L=${PREVIOUS_STAGE} --then-y err_avg_17 \\
+      --then-where '...' --at N=6.9e9,M=20 --bootstrap 2000 --design bayes
+
+stage 1
+  --law NAME | --formula TEXT   the law (a built-in, or your own formula over the --x names)
+  --x IN=COL,...                its inputs, from columns or expressions
+  --y COL                       its target
+  --where EXPR                  the runs it is fitted on
+  --positive A,B  --fix P=V  --space S  --loss L   as for 'lawfit fit'
+stage 2
+  --then NAME | --then-formula TEXT
+  --then-x IN=${PREVIOUS_STAGE},...           its inputs; exactly one is '${PREVIOUS_STAGE}'
+  --then-y COL  --then-where EXPR  --then-positive  --then-fix  --then-space  --then-loss
+prediction
+  --at IN=VALUE,...             a point (repeatable): every input of either stage except '${PREVIOUS_STAGE}'
+joint bootstrap (the chain's bands)
+  --bootstrap N                 N replicates; each draws one weight per run of the table (the runs
+                                either stage uses) and refits BOTH stages under those weights, so a
+                                run feeding both moves both fits; the prediction goes through each
+                                replicate's stage 1 into its stage 2
+  --design D                    rows (default), clusters:COL or bayes. Replicates whose runs leave
+                                a stage's parameters undetermined (e.g. a 4-parameter law on 5
+                                runs, 2 of them not drawn), or whose fit fails, are counted and
+                                reported and left out of the bands. On tiny ladders use bayes: the
+                                Bayesian bootstrap (Rubin 1981) gives every run a positive
+                                Dirichlet weight, so every replicate keeps every run and none fails
+                                for want of data, where rows resampling drops a third or more
+  --ci P                        band level in percent (default 95)
+  --replicate-starts S          basins:K (the K best distinct end points of each stage's full fit,
+                                default basins:${DEFAULT_BASINS}) or law (each law's full grid)
+  --seed S                      the resampling seed (default 0; the generator of 'fit --bootstrap')
+output
+  Per --at point: stage 1's prediction and band; the final prediction with the chain band (both
+  stages resampled), the band with stage 1 taken as exact (stage 2 alone), and the prediction band
+  (every stage's residual scatter added); warnings in decades outside each stage's fitted range.
+  --out FILE                    write the chain's JSON artifact (both fits, every draw, seed, options, data digest)
+  --format F  --threads N  --quiet
+`;
+
+export const CHAIN_ARTIFACT_FORMAT = 'lawfit-chain';
+export const CHAIN_ARTIFACT_FORMAT_VERSION = 1;
+
+export interface ChainArtifact {
+  format: typeof CHAIN_ARTIFACT_FORMAT;
+  formatVersion: number;
+  lawfitVersion: string;
+  createdAt: string;
+  command: string[];
+  seed: number;
+  options: { bootstrap?: { replicates: number; design: string; level: number; replicateStarts: ResolvedBootstrap['replicateStarts'] } };
+  summary: ChainSummary;
+}
+
+const stageOption = { type: 'string' } as const;
+/** A fresh config per flag: parseArgs hands the default array itself to the caller. */
+const repeatable = () => ({ type: 'string', multiple: true, default: [] as string[] }) as const;
+
+function designOf(r: ResolvedBootstrap): ChainDesign {
+  if (r.designText.startsWith('clusters:')) return { kind: 'clusters', column: r.designText.slice('clusters:'.length) };
+  return r.designText === 'bayes' ? { kind: 'bayes' } : { kind: 'rows' };
+}
+
+interface StageValues {
+  law?: string | undefined;
+  formula?: string | undefined;
+  x?: string | undefined;
+  y?: string | undefined;
+  where?: string | undefined;
+  positive: string[];
+  fix: string[];
+  space?: string | undefined;
+  loss?: string | undefined;
+}
+
+/** One stage from its flags; `prefix` is '' for stage 1 and 'then-' for stage 2 (named in messages). */
+function stageFromFlags(v: StageValues, prefix: string): ChainStage {
+  const lawFlag = prefix === '' ? '--law' : '--then';
+  if (v.x === undefined) throw new LawfitError('bad-option', `--${prefix}x is required: map the law's inputs, e.g. --${prefix}x ${prefix === '' ? 'N=N_params,D=D_tokens' : `L=${PREVIOUS_STAGE}`}`);
+  if (v.y === undefined) throw new LawfitError('bad-option', `--${prefix}y is required: the target column`);
+  if ((v.law === undefined) === (v.formula === undefined)) throw new LawfitError('bad-option', `give exactly one of ${lawFlag} NAME or --${prefix}formula TEXT`);
+  const inputs = parseColumnMap(v.x, `--${prefix}x`);
+  const law = compileFromFlags(
+    {
+      ...(v.law !== undefined ? { law: v.law } : {}),
+      ...(v.formula !== undefined ? { formula: v.formula } : {}),
+      fix: v.fix,
+      free: [],
+      transform: [],
+      positive: v.positive,
+      range: [],
+      ...(v.space !== undefined ? { space: v.space } : {}),
+    },
+    Object.keys(inputs),
+  );
+  const spec: DataSpec = { inputs, target: v.y, ...(v.where !== undefined ? { where: v.where } : {}) };
+  const lm: Partial<LmOptions> = v.loss !== undefined ? { loss: parseLossFlag(v.loss) } : {};
+  return { law, spec, lm };
+}
+
+function band(b: [number, number] | undefined): string {
+  return b === undefined ? 'n/a' : `[${formatNumber(b[0], 5)}, ${formatNumber(b[1], 5)}]`;
+}
+
+function width(b: [number, number] | undefined): string {
+  return b === undefined ? '' : formatNumber(b[1] - b[0], 4);
+}
+
+function renderFits(chain: ChainFit): string {
+  const lines: string[] = [];
+  lines.push(`lawfit chain: ${chain.stages.length} stages over ${chain.source} (${chain.runs.n} runs in all)`);
+  chain.stages.forEach((st, k) => {
+    const s = st.summary;
+    const d = s.law.declaration;
+    lines.push('');
+    lines.push(`stage ${k + 1}: ${d.name}   ${d.display ?? d.formula.replace(/\s*\n\s*/g, '; ')}`);
+    const inputs = Object.entries(s.data.inputs)
+      .map(([name, expr]) => (name === st.chainedInput ? `${name} = ${expr} (observed; stage ${k}'s prediction at new points)` : name === expr ? name : `${name} = ${expr}`))
+      .join(', ');
+    lines.push(`  ${s.data.n} runs${s.data.where !== undefined ? ` where ${s.data.where}` : ''}; inputs ${inputs}; target ${s.data.target}; loss ${s.loss}`);
+    const dof = s.statistics.dof;
+    lines.push(
+      `  best fit ${s.status.name}${s.status.usable ? '' : ' ** NOT CONVERGED **'}; ${s.starts.reachedBest} of ${s.starts.count} starts reached it; residual sd ${Number.isFinite(st.residualScale) ? `${formatNumber(st.residualScale, 4)} (${d.space}, ${dof} degree${dof === 1 ? '' : 's'} of freedom)` : 'n/a (no degrees of freedom)'}`,
+    );
+    const bs = s.bootstrap;
+    for (const q of s.params) {
+      if (q.fixed) {
+        lines.push(`    ${q.name.padEnd(8)} ${formatNumber(q.value, 7).padStart(13)}  (fixed)`);
+        continue;
+      }
+      const b = bs?.parameters.find((x) => x.name === q.name);
+      const spread = b !== undefined ? `bootstrap sd ${formatNumber(b.sd, 4)}, ${Math.round(100 * bs!.level)} % ${band(b.percentile)}` : `+/- ${formatNumber(q.stdError, 4)} (asymptotic)`;
+      lines.push(`    ${q.name.padEnd(8)} ${formatNumber(q.value, 7).padStart(13)}  ${spread}`);
+    }
+  });
+  const boot = chain.bootstrap;
+  if (boot !== undefined) {
+    lines.push('');
+    const design = boot.design.kind === 'clusters' ? `clusters of ${boot.design.column}` : boot.design.kind;
+    lines.push(`joint bootstrap: ${boot.replicates} replicates over the ${chain.runs.n} runs (${design}, seed ${boot.seed}): ${boot.succeeded} usable, ${boot.failed.length} failed`);
+    if (boot.failed.length > 0) {
+      const counts = new Map<string, number>();
+      for (const f of boot.failures) {
+        const key = `stage ${f.stage + 1}: ${f.reason === 'not-identified' ? 'parameters not identified by the runs drawn' : `fit failed (${f.detail})`}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+      lines.push(`  left out of the bands: ${[...counts].map(([k, v]) => `${v} ${k}`).join('; ')}`);
+      lines.push(`  failed replicates: ${boot.failed.slice(0, 12).join(', ')}${boot.failed.length > 12 ? ', ...' : ''}${boot.design.kind === 'rows' ? "  (--design bayes keeps every run in every replicate)" : ''}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+function renderPrediction(chain: ChainFit, p: ChainPrediction): string {
+  const lines: string[] = [];
+  const where = Object.entries(p.at)
+    .map(([k, v]) => `${k} = ${formatNumber(v, 4)}`)
+    .join(', ');
+  const pctLevel = `${Math.round(100 * p.level)} %`;
+  lines.push(`at ${where}${p.draws !== undefined ? ` (${pctLevel} bands from ${p.draws} replicates)` : ' (no bootstrap: estimates only; add --bootstrap N for bands)'}`);
+  const names = p.stages.map((s, k) => `stage ${k + 1} ${s.target}`);
+  const w = Math.max(...names.map((n) => n.length));
+  lines.push(`  ${''.padEnd(w)}  ${'estimate'.padStart(12)}   ${'confidence'.padEnd(24)} ${'width'.padEnd(10)} prediction`);
+  const K = p.stages.length;
+  p.stages.forEach((s, k) => {
+    const label = k === K - 1 && K > 1 ? '   chain: every stage resampled' : '';
+    lines.push(`  ${names[k]!.padEnd(w)}  ${formatNumber(s.estimate, 7).padStart(12)}   ${band(s.confidence).padEnd(24)} ${width(s.confidence).padEnd(10)} ${band(s.prediction)}${label}`);
+  });
+  if (p.lastStageOnly !== undefined) {
+    lines.push(`  ${''.padEnd(w)}  ${''.padStart(12)}   ${band(p.lastStageOnly).padEnd(24)} ${width(p.lastStageOnly).padEnd(10)} ${''.padEnd(band(p.stages[K - 1]!.prediction).length)}   stage ${K} alone: stage ${K - 1}'s prediction taken as exact`);
+  }
+  const warnings = p.stages.flatMap((s, k) => {
+    const out = Object.entries(s.outside);
+    return out.length === 0 ? [] : [`stage ${k + 1} by ${out.map(([name, d]) => `${Math.abs(d).toFixed(2)} decades of ${name} (${d > 0 ? 'above' : 'below'})`).join(', ')}`];
+  });
+  if (warnings.length > 0) lines.push(`  warning: outside the fitted range: ${warnings.join('; ')}`);
+  if (p.stages.some((s) => s.prediction === undefined) && p.draws !== undefined) {
+    const none = chain.stages.findIndex((st) => !Number.isFinite(st.residualScale));
+    if (none >= 0) lines.push(`  (no prediction band: stage ${none + 1} has no residual degrees of freedom, so its scatter cannot be estimated)`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export async function chainCommand(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      law: stageOption,
+      formula: stageOption,
+      x: stageOption,
+      y: stageOption,
+      where: stageOption,
+      positive: repeatable(),
+      fix: repeatable(),
+      space: stageOption,
+      loss: stageOption,
+      then: stageOption,
+      'then-formula': stageOption,
+      'then-x': stageOption,
+      'then-y': stageOption,
+      'then-where': stageOption,
+      'then-positive': repeatable(),
+      'then-fix': repeatable(),
+      'then-space': stageOption,
+      'then-loss': stageOption,
+      at: repeatable(),
+      ...BOOTSTRAP_PARSE_OPTIONS,
+      seed: stageOption,
+      format: stageOption,
+      threads: stageOption,
+      out: stageOption,
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    io.out(CHAIN_USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new LawfitError('bad-option', `chain takes one data file, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}\n\n${CHAIN_USAGE}`);
+  const file = positionals[0]!;
+  const first = stageFromFlags(values, '');
+  const second = stageFromFlags(
+    {
+      law: values.then,
+      formula: values['then-formula'],
+      x: values['then-x'],
+      y: values['then-y'],
+      where: values['then-where'],
+      positive: values['then-positive'],
+      fix: values['then-fix'],
+      space: values['then-space'],
+      loss: values['then-loss'],
+    },
+    'then-',
+  );
+  if (values.at.length === 0) throw new LawfitError('bad-option', '--at is required: the point to predict, e.g. --at N=6.9e9,M=20');
+  const points = values.at.map((text) => Object.fromEntries(Object.entries(parseAssignments('--at', [text])).map(([k, v]) => [k, parseNumber('--at', v)])));
+  const boot = resolveBootstrapFlags(values);
+  const seed = values.seed !== undefined ? parseNumber('--seed', values.seed) : 0;
+  const threads = values.threads !== undefined ? parsePositiveInt('--threads', values.threads) : undefined;
+  const format = (values.format ?? 'auto') as FormatChoice;
+  if (!['auto', 'csv', 'tsv', 'json', 'jsonl'].includes(format)) throw new LawfitError('bad-option', `--format: expected csv, tsv, json or jsonl, got '${format}'`);
+
+  const bytes = await readFileBytes(file);
+  const table = readTable(bytes, file, format);
+  const chain = await fitChain(table, [first, second], {
+    engine: poolEngine(threads !== undefined ? { threads } : {}),
+    ...(boot !== undefined ? { bootstrap: { replicates: boot.replicates, seed, design: designOf(boot), level: boot.level, replicateStarts: boot.replicateStarts } } : {}),
+  });
+  // Every point is checked before anything is printed.
+  const predictions = points.map((at) => predictChain(chain, at, seed));
+  if (!values.quiet) {
+    io.out(renderFits(chain));
+    for (const p of predictions) io.out(`\n${renderPrediction(chain, p)}`);
+  }
+  if (values.out !== undefined) {
+    const artifact: ChainArtifact = {
+      format: CHAIN_ARTIFACT_FORMAT,
+      formatVersion: CHAIN_ARTIFACT_FORMAT_VERSION,
+      lawfitVersion: LAWFIT_VERSION,
+      createdAt: new Date().toISOString(),
+      command: ['lawfit', 'chain', ...argv],
+      seed,
+      options: boot !== undefined ? { bootstrap: { replicates: boot.replicates, design: boot.designText, level: boot.level, replicateStarts: boot.replicateStarts } } : {},
+      summary: summarizeChain(chain, predictions, await sha256Hex(bytes)),
+    };
+    await writeTextFileAtomically(values.out, JSON.stringify(artifact, null, 2) + '\n');
+    if (!values.quiet) io.out(`wrote ${values.out}\n`);
+  }
+  return 0;
+}

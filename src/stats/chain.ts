@@ -1,0 +1,434 @@
+/**
+ * Downstream chains: a loss law feeding a downstream law (Gadre et al. 2024: the over-training law
+ * L(N, M) fitted on small runs, then Err(L) = ε − k·exp(−γ·L) on (loss, error) pairs, and a big
+ * run's error predicted from its *predicted* loss), with the first stage's uncertainty carried
+ * into the second. Two or more stages, all over ONE table of runs.
+ *
+ * Stages. Each stage is a law, a mapping of the table onto it (inputs, target, an optional filter
+ * choosing the runs it is fitted on) and, for every stage but the first, exactly one input mapped
+ * to PREVIOUS_STAGE ('@'): the previous stage's quantity. On the runs a stage is fitted on, '@' is
+ * the previous stage's *observed* target (Gadre et al. fit Err(L) on measured losses); at a new
+ * point it is the previous stage's *prediction*. Other inputs of later stages come from the same
+ * point (`at`) as the first stage's.
+ *
+ * Uncertainty, carried by one joint bootstrap (Efron & Tibshirani 1993, ch. 6 and 13, for
+ * bootstrapping a statistic computed in several steps from the same sample). The runs are the
+ * union of the stages' rows; replicate r draws one weight per run (resample.ts: rows, clusters of
+ * a column, or Bayesian Dirichlet weights; the generator and seed of `fit --bootstrap`) and every
+ * stage is refitted on its own runs under those weights, so a run that feeds both stages moves
+ * both fits at once. The prediction is pushed through the replicate's stages,
+ * v1_r = f1(θ1_r; x), v2_r = f2(θ2_r; v1_r, x), ..., and summarised by percentile bands:
+ * - chain: the spread of v_K,r, every stage resampled;
+ * - last stage alone: f_K(θK_r; v̂_(K−1), x) with the earlier stages held at their full-data point
+ *   prediction, i.e. the band one gets by taking the previous prediction as exact. The gap between
+ *   the two bands is what the earlier stages contribute.
+ * - prediction: the chain with every stage's residual scatter added where it enters,
+ *   v1' = v1_r + e1, v2' = f2(θ2_r; v1', x) + e2 (each e drawn normal in its law's residual
+ *   space), because the downstream law maps a run's *observed* loss, not its expected loss, to its
+ *   error. The scale is sqrt(SSR / (n − p)): with Gadre's 5 runs and 4 parameters the RMS residual
+ *   would understate it by sqrt(5/1) ≈ 2.2. A stage with no residual degrees of freedom has no
+ *   prediction band.
+ *
+ * Failed replicates are counted and reported, never silently dropped: a replicate fails when any
+ * stage's best fit is unusable (status.ts) or when the runs it drew do not identify a stage's
+ * parameters: J'WJ over the runs with positive weight is singular (the same test as the
+ * covariance, fit/linalg.ts invertSpd), e.g. the over-training law's a and c when no run off
+ * M = 20 was drawn. Rows resampling of a 5-run ladder with 4 parameters fails that way often; the
+ * Bayesian bootstrap keeps every run at positive weight and never does.
+ */
+import { LawfitError } from '../errors.js';
+import type { Dataset } from '../data/dataset.js';
+import { datasetFromTable } from '../data/map-table.js';
+import type { DataSpec } from '../data/spec.js';
+import type { Table } from '../data/table.js';
+import { internalFromNatural, type CompiledLaw } from '../law/compile.js';
+import { throwIfCancelled, type RunControl } from '../fit/control.js';
+import type { Engine } from '../fit/engine.js';
+import { fitBatch, fitLaw, type FitResult } from '../fit/fit.js';
+import { invertSpd } from '../fit/linalg.js';
+import type { LmOptions } from '../fit/options.js';
+import { prepareData, type PreparedData } from '../fit/problem.js';
+import type { StartSpec } from '../fit/starts.js';
+import { isUsable, statusInfo } from '../fit/status.js';
+import { summarizeFit, type FitSummary } from '../report/summary.js';
+import { createRng, nextNormal } from '../util/rng.js';
+import { DEFAULT_BASINS, distinctBasins, type ReplicateStarts } from './bootstrap.js';
+import { percentileInterval, sd } from './intervals.js';
+import { outsideFittedRange, withResidualNoise } from './predict.js';
+import { resampleWeights, type BootstrapDesign } from './resample.js';
+
+/** In a later stage's input mapping: the previous stage's quantity (observed when fitting, predicted at new points). */
+export const PREVIOUS_STAGE = '@';
+
+export interface ChainStage {
+  law: CompiledLaw;
+  /** Inputs (one of them PREVIOUS_STAGE in every stage but the first), target, optional weights and filter. */
+  spec: DataSpec;
+  /** Starts of the full-data fit. Default: the law's grid. */
+  starts?: StartSpec;
+  lm?: Partial<LmOptions>;
+}
+
+/** How a replicate weighs the chain's runs (resample.ts); clusters name the column that groups them. */
+export type ChainDesign = { kind: 'rows' } | { kind: 'bayes' } | { kind: 'clusters'; column: string };
+
+export interface ChainBootstrapOptions {
+  replicates: number;
+  seed: number;
+  /** Default rows. */
+  design?: ChainDesign;
+  /** Band level. Default 0.95. */
+  level?: number;
+  /** Starts of every replicate's fit of every stage. Default: the best 4 distinct basins of the stage's full-data fit. */
+  replicateStarts?: ReplicateStarts;
+}
+
+export interface ChainOptions {
+  /** Default: the single-thread float64 engine. */
+  engine?: Engine;
+  /** The joint bootstrap; without it the chain gives point predictions only. */
+  bootstrap?: ChainBootstrapOptions;
+  /** Progress (fits finished) and cancellation, checked between phases. */
+  control?: RunControl;
+}
+
+export interface FittedStage {
+  law: CompiledLaw;
+  /** The stage's runs as fitted (the PREVIOUS_STAGE input holds the previous stage's observed target). */
+  dataset: Dataset;
+  fit: FitResult;
+  /** The fit as plain data; with a bootstrap, its `bootstrap` section holds this stage's draws. */
+  summary: FitSummary;
+  /** The input fed by the previous stage; undefined for the first stage. */
+  chainedInput?: string;
+  /** For each of the stage's rows, its index among the chain's runs. */
+  runIndex: Int32Array;
+  /** Residual standard deviation in residual space, sqrt(SSR / (n − p)); NaN without degrees of freedom. */
+  residualScale: number;
+  /** Bootstrap: natural values of the free parameters per replicate (replicates × p), NaN where this stage failed. */
+  draws?: Float64Array;
+}
+
+export interface ReplicateFailure {
+  replicate: number;
+  /** 0-based stage index. */
+  stage: number;
+  reason: 'not-identified' | 'fit-failed';
+  detail: string;
+}
+
+export interface ChainBootstrap {
+  replicates: number;
+  seed: number;
+  design: ChainDesign;
+  level: number;
+  /** Replicates every stage of which fitted usably and identified its parameters. */
+  succeeded: number;
+  /** Indices of the replicates that failed in some stage (ascending). */
+  failed: number[];
+  /** Every stage failure of every failed replicate. */
+  failures: ReplicateFailure[];
+}
+
+export interface ChainFit {
+  source: string;
+  stages: FittedStage[];
+  /** The runs: the union of the stages' rows, by the table's row numbers (ascending). */
+  runs: { n: number; rowNumbers: Int32Array; groups?: readonly string[] };
+  bootstrap?: ChainBootstrap;
+}
+
+/** Text of a design, as the CLI's --design flag writes it. */
+export function describeDesign(d: ChainDesign): string {
+  return d.kind === 'clusters' ? `clusters:${d.column}` : d.kind;
+}
+
+const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Which input of a stage is chained, checking that the first stage has none and every later stage exactly one. */
+function chainedInputOf(stage: ChainStage, k: number): string | undefined {
+  const chained = stage.law.inputNames.filter((n) => stage.spec.inputs[n]?.trim() === PREVIOUS_STAGE);
+  const where = `stage ${k + 1} (law '${stage.law.name}')`;
+  if (k === 0 && chained.length > 0) throw new LawfitError('bad-option', `${where}: the first stage has no previous stage, so no input can be '${PREVIOUS_STAGE}' (${chained.join(', ')})`);
+  if (k > 0 && chained.length !== 1) {
+    throw new LawfitError(
+      'bad-option',
+      `${where}: map exactly one input to '${PREVIOUS_STAGE}' (the previous stage's prediction), e.g. ${stage.law.inputNames[0] ?? 'L'}=${PREVIOUS_STAGE}; ${chained.length === 0 ? 'none is' : `${chained.join(', ')} are`}`,
+    );
+  }
+  return chained[0];
+}
+
+/** Fit every stage on its runs and, with `bootstrap`, refit them all under each replicate's run weights. */
+export async function fitChain(table: Table, stages: readonly ChainStage[], o: ChainOptions = {}): Promise<ChainFit> {
+  if (stages.length < 2) throw new LawfitError('bad-option', `a chain needs at least 2 stages, got ${stages.length}`);
+  const design = o.bootstrap?.design ?? { kind: 'rows' };
+  const group = o.bootstrap !== undefined && design.kind === 'clusters' ? design.column : undefined;
+
+  // Each stage's runs; a chained input reads the previous stage's observed target.
+  const datasets = stages.map((s, k) => {
+    const chainedInput = chainedInputOf(s, k);
+    const inputs = { ...s.spec.inputs };
+    if (chainedInput !== undefined) {
+      const prev = stages[k - 1]!.spec.target.trim();
+      inputs[chainedInput] = PLAIN_NAME.test(prev) ? prev : `(${prev})`;
+    }
+    const spec: DataSpec = { ...s.spec, inputs, ...(group !== undefined ? { group } : {}) };
+    return { chainedInput, dataset: datasetFromTable(table, spec, s.law.inputNames) };
+  });
+
+  const rowNumbers = Int32Array.from(new Set(datasets.flatMap((d) => Array.from(d.dataset.rowNumbers)))).sort();
+  const runOf = new Map(Array.from(rowNumbers, (row, i) => [row, i]));
+  const runIndex = datasets.map((d) => Int32Array.from(d.dataset.rowNumbers, (row) => runOf.get(row)!));
+  const U = rowNumbers.length;
+  let groups: string[] | undefined;
+  if (group !== undefined) {
+    groups = new Array<string>(U);
+    datasets.forEach((d, k) => d.dataset.groups!.forEach((g, i) => (groups![runIndex[k]![i]!] = g)));
+  }
+
+  const control = o.control;
+  const engine = o.engine;
+  const boot = o.bootstrap;
+  const R = boot?.replicates ?? 0;
+  let done = 0;
+  let total = 0;
+  const progress = (phase: string, fits: number): void => {
+    done += fits;
+    control?.onProgress?.({ phase, done, total: Math.max(total, done) });
+  };
+
+  const fitted: FittedStage[] = [];
+  for (const [k, s] of stages.entries()) {
+    throwIfCancelled(control);
+    const ds = datasets[k]!.dataset;
+    const fit = await fitLaw(s.law, ds, {
+      ...(s.starts !== undefined ? { starts: s.starts } : {}),
+      ...(s.lm !== undefined ? { lm: s.lm } : {}),
+      ...(engine !== undefined ? { engine } : {}),
+      keepStarts: boot !== undefined,
+    });
+    total += fit.starts.count;
+    progress(`stage ${k + 1} (${s.law.name}): fit`, fit.starts.count);
+    const dof = fit.statistics.dof;
+    const stage: FittedStage = { law: s.law, dataset: ds, fit, summary: summarizeFit(fit), runIndex: runIndex[k]!, residualScale: dof > 0 ? Math.sqrt(fit.statistics.ssr / dof) : NaN };
+    const chainedInput = datasets[k]!.chainedInput;
+    if (chainedInput !== undefined) stage.chainedInput = chainedInput;
+    fitted.push(stage);
+  }
+
+  const chain: ChainFit = { source: table.source, stages: fitted, runs: { n: U, rowNumbers, ...(groups !== undefined ? { groups } : {}) } };
+  if (boot === undefined) return chain;
+
+  const level = boot.level ?? 0.95;
+  const resampling: BootstrapDesign = design.kind === 'clusters' ? { kind: 'clusters', groups: groups! } : design;
+  const W = resampleWeights(U, { replicates: R, seed: boot.seed, design: resampling });
+  const rs = boot.replicateStarts ?? { kind: 'basins', k: DEFAULT_BASINS };
+  const failures: ReplicateFailure[] = [];
+  const starts = fitted.map((st) => (rs.kind === 'basins' ? ({ kind: 'points', points: distinctBasins(st.law, st.fit, rs.k) } as const) : rs));
+  total += starts.reduce((sum, st, k) => sum + R * (st.kind === 'points' ? st.points.length : fitted[k]!.fit.starts.count), 0);
+
+  for (const [k, st] of fitted.entries()) {
+    throwIfCancelled(control);
+    const n = st.dataset.n;
+    const data = prepareData(st.law, st.dataset);
+    const weights = new Float64Array(R * n);
+    for (let r = 0; r < R; r++) for (let i = 0; i < n; i++) weights[r * n + i] = W[r * U + st.runIndex[i]!]! * data.baseWeights[i]!;
+    const batch = await fitBatch(st.law, st.dataset, { starts: starts[k]!, weightSets: weights, ...(stages[k]!.lm !== undefined ? { lm: stages[k]!.lm } : {}), ...(engine !== undefined ? { engine } : {}) });
+    progress(`stage ${k + 1} (${st.law.name}): bootstrap replicates`, R * batch.nStarts);
+    const p = st.law.free.length;
+    const draws = new Float64Array(R * p).fill(NaN);
+    for (let r = 0; r < R; r++) {
+      const b = batch.best[r]!;
+      if (b < 0 || !isUsable(batch.status[b]!)) {
+        failures.push({ replicate: r, stage: k, reason: 'fit-failed', detail: b < 0 ? 'no start could be evaluated' : statusInfo(batch.status[b]!).name });
+        continue;
+      }
+      const natural = batch.params.subarray(b * p, b * p + p);
+      if (!identified(st.law, data, weights.subarray(r * n, r * n + n), internalFromNatural(st.law, natural))) {
+        const used = weights.subarray(r * n, r * n + n).reduce((c, w) => c + (w > 0 ? 1 : 0), 0);
+        failures.push({ replicate: r, stage: k, reason: 'not-identified', detail: `${used} of ${n} runs drawn for ${p} parameters` });
+        continue;
+      }
+      draws.set(natural, r * p);
+    }
+    st.draws = draws;
+    st.summary.bootstrap = stageBootstrapSummary(st, boot, design, level, batch.nStarts);
+  }
+
+  const failed = [...new Set(failures.map((f) => f.replicate))].sort((a, b) => a - b);
+  chain.bootstrap = { replicates: R, seed: boot.seed, design, level, succeeded: R - failed.length, failed, failures };
+  return chain;
+}
+
+/**
+ * Do the runs with positive weight pin down every parameter at u? J'WJ (internal coordinates)
+ * must be positive definite after scaling to unit diagonal; a pivot below 1e-7 counts as singular.
+ */
+function identified(law: CompiledLaw, data: PreparedData, weights: Float64Array, u: ArrayLike<number>): boolean {
+  const p = law.free.length;
+  const nF = law.js.nFeatures;
+  const A = new Float64Array(p * p);
+  const g = new Float64Array(p);
+  for (let i = 0; i < data.n; i++) {
+    const w = weights[i]!;
+    if (!(w > 0)) continue;
+    law.js.valueGrad(u, data.X, i * nF, g);
+    for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) A[a * p + b] = A[a * p + b]! + w * g[a]! * g[b]!;
+  }
+  return invertSpd(A, p) !== undefined;
+}
+
+/** A stage's share of the joint bootstrap, in the FitSummary shape (so its draws serialise like a fit's). */
+function stageBootstrapSummary(st: FittedStage, boot: ChainBootstrapOptions, design: ChainDesign, level: number, startsPerReplicate: number): NonNullable<FitSummary['bootstrap']> {
+  const p = st.law.free.length;
+  const R = boot.replicates;
+  const draws = st.draws!;
+  const ok = Array.from({ length: R }, (_, r) => r).filter((r) => !Number.isNaN(draws[r * p]!));
+  const succeeded = new Set(ok);
+  const free = st.fit.params.filter((q) => !q.fixed);
+  return {
+    replicates: R,
+    succeeded: ok.length,
+    failed: Array.from({ length: R }, (_, r) => r).filter((r) => !succeeded.has(r)),
+    seed: boot.seed,
+    design: describeDesign(design),
+    level,
+    startsPerReplicate,
+    parameters: free.map((q, j) => {
+      const col = Float64Array.from(ok, (r) => draws[r * p + j]!);
+      return { name: q.name, estimate: q.value, sd: sd(col), percentile: percentileInterval(col, level) };
+    }),
+    draws: Array.from({ length: R }, (_, r) => (succeeded.has(r) ? Array.from(draws.subarray(r * p, r * p + p)) : null)),
+  };
+}
+
+export interface StagePrediction {
+  law: string;
+  target: string;
+  /** The stage's inputs at this point (the chained one is the previous stage's point prediction). */
+  inputs: Record<string, number>;
+  estimate: number;
+  /** Decades outside the stage's fitted range per input (only inputs outside it). */
+  outside: Record<string, number>;
+  /** Percentile band of the stage's value over the replicates, every earlier stage resampled too. */
+  confidence?: [number, number];
+  /** The same with every stage's residual scatter added (absent when some stage has no residual degrees of freedom). */
+  prediction?: [number, number];
+}
+
+export interface ChainPrediction {
+  at: Record<string, number>;
+  level: number;
+  /** One per stage; the last is the chain's final target, and its `confidence` is the chain band. */
+  stages: StagePrediction[];
+  /** The final target's band with the earlier stages held at their point prediction (the last stage's uncertainty alone). */
+  lastStageOnly?: [number, number];
+  /** Successful replicates behind the bands whose chain value is finite. */
+  draws?: number;
+  /** Per replicate (NaN for failed ones): each stage's value, and the final value with the earlier stages held fixed. */
+  replicateValues?: { stages: Float64Array[]; lastStageOnly: Float64Array };
+}
+
+/** Every input name the chain needs at a point: the non-chained inputs of all stages. */
+export function chainInputNames(chain: ChainFit): string[] {
+  return [...new Set(chain.stages.flatMap((s) => s.law.inputNames.filter((n) => n !== s.chainedInput)))];
+}
+
+function evaluate(law: CompiledLaw, internal: ArrayLike<number>, inputs: readonly number[]): number {
+  return law.js.prediction(internal, law.js.features(Float64Array.from(inputs), inputs.length, 1), 0);
+}
+
+/**
+ * The chain at a point: each stage's point prediction (the previous one feeding the chained
+ * input), and with a bootstrap the chain, last-stage-alone and prediction bands. `seed` drives the
+ * residual noise of the prediction band only.
+ */
+export function predictChain(chain: ChainFit, at: Record<string, number>, seed = 0): ChainPrediction {
+  const needed = chainInputNames(chain);
+  for (const k of Object.keys(at)) if (!needed.includes(k)) throw new LawfitError('bad-option', `--at: the chain has no input '${k}' (inputs: ${needed.join(', ')})`);
+  for (const k of needed) if (at[k] === undefined || !Number.isFinite(at[k])) throw new LawfitError('bad-option', `--at: give a value for input '${k}' (inputs: ${needed.join(', ')})`);
+  const inputsOf = (st: FittedStage, previous: number): number[] => st.law.inputNames.map((n) => (n === st.chainedInput ? previous : at[n]!));
+
+  const stages: StagePrediction[] = [];
+  let previous = NaN;
+  for (const st of chain.stages) {
+    const x = inputsOf(st, previous);
+    const estimate = evaluate(st.law, st.fit.bestInternal, x);
+    const inputs = Object.fromEntries(st.law.inputNames.map((n, j) => [n, x[j]!]));
+    stages.push({ law: st.law.name, target: st.dataset.targetExpression, inputs, estimate, outside: outsideFittedRange(st.summary, inputs) });
+    previous = estimate;
+  }
+  const boot = chain.bootstrap;
+  const result: ChainPrediction = { at: { ...at }, level: boot?.level ?? 0.95, stages };
+  if (boot === undefined) return result;
+
+  const R = boot.replicates;
+  const K = chain.stages.length;
+  const failed = new Set(boot.failed);
+  const values = chain.stages.map(() => new Float64Array(R).fill(NaN));
+  const noisy = chain.stages.map(() => new Float64Array(R).fill(NaN));
+  const lastOnly = new Float64Array(R).fill(NaN);
+  const rng = createRng(seed);
+  const held = stages[K - 2]!.estimate;
+  for (let r = 0; r < R; r++) {
+    if (failed.has(r)) continue;
+    let clean = NaN;
+    let scattered = NaN;
+    chain.stages.forEach((st, k) => {
+      const p = st.law.free.length;
+      const u = internalFromNatural(st.law, st.draws!.subarray(r * p, r * p + p));
+      clean = evaluate(st.law, u, inputsOf(st, clean));
+      scattered = withResidualNoise(st.law.declaration.space, evaluate(st.law, u, inputsOf(st, scattered)), st.residualScale * nextNormal(rng));
+      values[k]![r] = clean;
+      noisy[k]![r] = scattered;
+      if (k === K - 1) lastOnly[r] = evaluate(st.law, u, inputsOf(st, held));
+    });
+  }
+  const band = (v: Float64Array): [number, number] | undefined => {
+    const finite = v.filter((x) => Number.isFinite(x));
+    return finite.length >= 2 ? percentileInterval(finite, result.level) : undefined;
+  };
+  stages.forEach((s, k) => {
+    const c = band(values[k]!);
+    if (c !== undefined) s.confidence = c;
+    // NaN residual scale (no degrees of freedom) makes every noisy value NaN from that stage on: no band.
+    const pb = band(noisy[k]!);
+    if (pb !== undefined) s.prediction = pb;
+  });
+  const lb = band(lastOnly);
+  if (lb !== undefined) result.lastStageOnly = lb;
+  result.draws = values[K - 1]!.filter((x) => Number.isFinite(x)).length;
+  result.replicateValues = { stages: values, lastStageOnly: lastOnly };
+  return result;
+}
+
+/** The chain as plain serialisable data: runs, every stage's FitSummary (draws included), the bootstrap's bookkeeping and the predictions with their per-replicate values. */
+export interface ChainSummary {
+  source: string;
+  digest?: string;
+  runs: { n: number; rowNumbers: number[] };
+  stages: Array<{ summary: FitSummary; chainedInput?: string; residualScale: number | null }>;
+  bootstrap?: Omit<ChainBootstrap, 'design'> & { design: string };
+  predictions: Array<Omit<ChainPrediction, 'replicateValues'> & { replicateValues?: { stages: Array<Array<number | null>>; lastStageOnly: Array<number | null> } }>;
+}
+
+export function summarizeChain(chain: ChainFit, predictions: readonly ChainPrediction[], digest?: string): ChainSummary {
+  const plain = (v: Float64Array): Array<number | null> => Array.from(v, (x) => (Number.isFinite(x) ? x : null));
+  const out: ChainSummary = {
+    source: chain.source,
+    ...(digest !== undefined ? { digest } : {}),
+    runs: { n: chain.runs.n, rowNumbers: Array.from(chain.runs.rowNumbers) },
+    stages: chain.stages.map((s) => ({
+      summary: s.summary,
+      ...(s.chainedInput !== undefined ? { chainedInput: s.chainedInput } : {}),
+      residualScale: Number.isFinite(s.residualScale) ? s.residualScale : null,
+    })),
+    predictions: predictions.map(({ replicateValues, ...p }) => ({
+      ...p,
+      ...(replicateValues !== undefined ? { replicateValues: { stages: replicateValues.stages.map(plain), lastStageOnly: plain(replicateValues.lastStageOnly) } } : {}),
+    })),
+  };
+  if (chain.bootstrap !== undefined) out.bootstrap = { ...chain.bootstrap, design: describeDesign(chain.bootstrap.design) };
+  return out;
+}
