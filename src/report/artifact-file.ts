@@ -6,8 +6,13 @@ import { writeFileAtomic } from './write-atomic.js';
 
 /** Write the artifact whole or not at all (write-atomic.ts): an interrupted run never leaves half a file. */
 export async function writeArtifactFile(path: string, a: FitArtifact): Promise<void> {
+  await writeTextFileAtomically(path, serializeArtifact(a));
+}
+
+/** Write an artifact of another shape (the chain's) the same way, with the same one-line error. */
+export async function writeTextFileAtomically(path: string, text: string): Promise<void> {
   try {
-    await writeFileAtomic(path, serializeArtifact(a));
+    await writeFileAtomic(path, text);
   } catch (e) {
     // The error's code (ENOENT, EACCES...) rather than its message, which names the temporary file.
     throw new LawfitError('artifact', `${path}: cannot write the artifact (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
