@@ -35,8 +35,9 @@ import type { Table } from '../data/table.js';
 import { datasetFromTable } from '../data/map-table.js';
 import { internalFromNatural, type CompiledLaw } from '../law/compile.js';
 import type { Engine } from '../fit/engine.js';
-import { isCancelled } from '../fit/control.js';
+import { isCancelled, PhasedProgress, throwIfCancelled, type RunControl } from '../fit/control.js';
 import { fitLaw, type FitResult } from '../fit/fit.js';
+import { makeStarts } from '../fit/starts.js';
 import { bootstrapFit, DEFAULT_BASINS, type ReplicateStarts } from './bootstrap.js';
 import { holdoutFolds, type Fold, type FoldPlan, type Holdout } from './holdout.js';
 import { mean, percentileInterval } from './intervals.js';
@@ -59,6 +60,11 @@ export interface CompareBootstrapOptions {
 export interface CompareOptions {
   engine?: Engine;
   bootstrap?: CompareBootstrapOptions;
+  /**
+   * Progress and cancellation (control.ts): one count over every fit of every law, with phases
+   * named "LAW, fold F" and "LAW, all runs"; a cancelled run rejects, never reports half a ranking.
+   */
+  control?: RunControl;
 }
 
 export interface HeldOutError {
@@ -140,8 +146,19 @@ export async function compareLaws(laws: readonly CompiledLaw[], table: Table, sp
   const b = opts.bootstrap;
   const boot: Required<CompareBootstrapOptions> | undefined =
     b === undefined ? undefined : { level: 0.95, design: { kind: 'rows' }, replicateStarts: { kind: 'basins', k: DEFAULT_BASINS }, ...b };
+  // Progress: per law, one phase per fold and one for the fit on all runs, each sized at first by
+  // the law's start count (plus its replicates' starts) until the fit reports its own total.
+  const phases = plans.length + 1;
+  const prog = new PhasedProgress(
+    opts.control,
+    laws.flatMap((law) => {
+      const starts = makeStarts(law, { kind: 'default' }).count;
+      const replicates = boot === undefined ? 0 : boot.replicates * (boot.replicateStarts.kind === 'basins' ? boot.replicateStarts.k : makeStarts(law, boot.replicateStarts).count);
+      return [...plans.map(() => starts + replicates), starts];
+    }),
+  );
   const out: LawComparison[] = [];
-  for (const law of laws) {
+  for (const [j, law] of laws.entries()) {
     // Each law reads only its own inputs; the group column rides along for a cluster design.
     const lawSpec: DataSpec = {
       ...spec,
@@ -149,14 +166,33 @@ export async function compareLaws(laws: readonly CompiledLaw[], table: Table, sp
       ...(boot?.design?.kind === 'clusters' ? { group: boot.design.column } : {}),
     };
     const folds: FoldScore[] = [];
-    for (let f = 0; f < plans.length; f++) folds.push(await scoreFold(law, table, lawSpec, plans[f]!, f, opts.engine, boot));
-    const allRuns = await fitAllRuns(law, subTable(table, [...kept].sort((a, b) => a - b)), lawSpec, opts.engine);
+    for (let f = 0; f < plans.length; f++) {
+      throwIfCancelled(opts.control);
+      const label = `${law.name}, fold ${f + 1}`;
+      folds.push(await scoreFold(law, table, lawSpec, plans[f]!, f, { engine: opts.engine, control: prog.phase(j * phases + f, label) }, boot));
+      prog.complete(j * phases + f, label);
+    }
+    const label = `${law.name}, all runs`;
+    const allRuns = await fitAllRuns(law, subTable(table, [...kept].sort((a, b) => a - b)), lawSpec, { engine: opts.engine, control: prog.phase(j * phases + plans.length, label) });
+    prog.complete(j * phases + plans.length, label);
     out.push(summarizeLaw(law, folds, allRuns, boot));
   }
   out.sort((a, b) => (Number.isNaN(a.meanAbsRelError) ? 1 : Number.isNaN(b.meanAbsRelError) ? -1 : a.meanAbsRelError - b.meanAbsRelError));
   const result: Comparison = { source: table.source, runs: kept.size, holdout, folds: plans.map((p) => p.fold), laws: out };
   if (boot !== undefined) result.bootstrap = boot;
+  prog.finish();
   return result;
+}
+
+/** What every fit of a comparison runs on: the engine and this fit's share of the progress. */
+interface FitRun {
+  engine: Engine | undefined;
+  control: RunControl | undefined;
+}
+
+/** The run as fit options (exactOptionalPropertyTypes: absent options, not undefined ones). */
+function fitRunOptions(run: FitRun): { engine?: Engine; control?: RunControl } {
+  return { ...(run.engine !== undefined ? { engine: run.engine } : {}), ...(run.control !== undefined ? { control: run.control } : {}) };
 }
 
 function subTable(table: Table, index: readonly number[]): Table {
@@ -184,7 +220,7 @@ async function scoreFold(
   spec: DataSpec,
   plan: FoldPlan,
   fold: number,
-  engine: Engine | undefined,
+  run: FitRun,
   boot: Required<CompareBootstrapOptions> | undefined,
 ): Promise<FoldScore> {
   const p = law.free.length;
@@ -197,7 +233,7 @@ async function scoreFold(
     let fit: FitResult;
     let replicateErrors: Array<number | null> | undefined;
     if (boot === undefined) {
-      fit = await fitLaw(law, fitData, engine !== undefined ? { engine } : {});
+      fit = await fitLaw(law, fitData, fitRunOptions(run));
     } else {
       const b = await bootstrapFit(law, fitData, {
         replicates: boot.replicates,
@@ -205,7 +241,7 @@ async function scoreFold(
         design: resampleDesign(boot.design, fitData),
         level: boot.level,
         replicateStarts: boot.replicateStarts,
-        ...(engine !== undefined ? { engine } : {}),
+        ...fitRunOptions(run),
         bca: false,
       });
       fit = b.fit;
@@ -244,11 +280,11 @@ interface AllRunsFit {
   error?: string;
 }
 
-async function fitAllRuns(law: CompiledLaw, table: Table, spec: DataSpec, engine: Engine | undefined): Promise<AllRunsFit> {
+async function fitAllRuns(law: CompiledLaw, table: Table, spec: DataSpec, run: FitRun): Promise<AllRunsFit> {
   if (table.rows.length < law.free.length) return { error: `${table.rows.length} runs, fewer than the law's ${law.free.length} free parameters` };
   try {
     const dataset = datasetFromTable(table, spec, law.inputNames);
-    return { fit: await fitLaw(law, dataset, engine !== undefined ? { engine } : {}), dataset };
+    return { fit: await fitLaw(law, dataset, fitRunOptions(run)), dataset };
   } catch (e) {
     if (isCancelled(e)) throw e;
     return { error: message(e) };

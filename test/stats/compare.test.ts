@@ -6,6 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { readTable, type Table } from '../../src/data/index.js';
 import { compileLaw } from '../../src/law/compile.js';
 import { findLaw } from '../../src/laws/index.js';
+import { isCancelled, type Progress } from '../../src/fit/control.js';
 import { compareLaws } from '../../src/stats/compare.js';
 import { holdoutFolds } from '../../src/stats/holdout.js';
 
@@ -124,4 +125,18 @@ describe('compareLaws', () => {
     // The point estimate does not depend on the bootstrap.
     expect(other.laws[0]!.meanAbsRelError).toBe(l.meanAbsRelError);
   }, 120_000);
+
+  test('run control: one monotone count over every fit of every law, ending done === total; abort rejects', async () => {
+    const seen: Progress[] = [];
+    await compareLaws([power, noOffset], table, spec, { kind: 'group', column: 'size' }, { control: { onProgress: (p) => seen.push(p) } });
+    expect(seen.length).toBeGreaterThan(0);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!.done).toBeGreaterThanOrEqual(seen[i - 1]!.done);
+    const last = seen[seen.length - 1]!;
+    expect(last.done).toBe(last.total);
+    expect(new Set(seen.map((p) => p.phase))).toContain('power-no-offset, all runs');
+    const ac = new AbortController();
+    ac.abort();
+    const stopped = await compareLaws([power], table, spec, { kind: 'group', column: 'size' }, { control: { signal: ac.signal } }).catch((e: unknown) => e);
+    expect(isCancelled(stopped)).toBe(true);
+  }, 60_000);
 });

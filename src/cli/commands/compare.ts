@@ -3,7 +3,6 @@
  * to held-out runs (src/stats/compare.ts, folds from src/stats/holdout.ts), with bootstrap
  * intervals on each law's error and a JSON file of the whole comparison for plots and the app.
  */
-import { rename, unlink, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { LawfitError } from '../../errors.js';
 import { parseColumnMap, readFileBytes, readTable, sha256Hex, type DataSpec } from '../../data/index.js';
@@ -15,6 +14,7 @@ import { nodeShaderSources } from '../../gpu/shaders-node.js';
 import { compileLaw } from '../../law/compile.js';
 import { findLaw } from '../../laws/index.js';
 import { formatNumber } from '../../report/text.js';
+import { writeFileAtomic } from '../../report/write-atomic.js';
 import { compareLaws, type Comparison } from '../../stats/compare.js';
 import { LAWFIT_VERSION } from '../../version.js';
 import { parseNumber, parsePositiveInt } from '../args.js';
@@ -123,14 +123,10 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
       data: { source: file, digest: await sha256Hex(bytes), inputs, target: values.y, ...(values.where !== undefined ? { where: values.where } : {}) },
       comparison,
     };
-    // Atomic, as fit artifacts are: an interrupted run never leaves a half-written file.
-    const tmp = `${values.out}.${process.pid}.tmp`;
     try {
-      await writeFile(tmp, JSON.stringify(artifact, null, 2) + '\n', 'utf8');
-      await rename(tmp, values.out);
+      await writeFileAtomic(values.out, JSON.stringify(artifact, null, 2) + '\n');
     } catch (e) {
-      await unlink(tmp).catch(() => undefined);
-      throw new LawfitError('artifact', `${values.out}: cannot write the comparison (${e instanceof Error ? e.message : String(e)})`);
+      throw new LawfitError('artifact', `${values.out}: cannot write the comparison (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
     }
     io.out(`wrote ${values.out}\n`);
   }
