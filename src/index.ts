@@ -17,6 +17,8 @@ export { DEFAULT_LM_OPTIONS, LM_OPTION_DOCS, resolveLmOptions, type LmOptions, t
 export { LOSSES, parseLoss, formatLoss, type LossSpec, type LossKind } from './fit/losses.js';
 export { makeStarts, sobolPoints, type StartSpec, type StartSet } from './fit/starts.js';
 export { uncertaintyAt, type Uncertainty } from './fit/covariance.js';
+export { compareLaws, type Comparison, type LawComparison, type FoldScore, type HeldOutError, type CompareOptions, type CompareBootstrapOptions, type CompareDesign } from './stats/compare.js';
+export { holdoutFolds, DEFAULT_ROLLING_CUTOFFS, type Holdout, type Fold, type FoldPlan } from './stats/holdout.js';
 export { summarizeFit, type FitSummary } from './report/summary.js';
 export { renderTextReport } from './report/text.js';
 export { makeArtifact, parseArtifact, serializeArtifact, type FitArtifact } from './report/artifact.js';
