@@ -1,0 +1,118 @@
+/**
+ * `lawfit plot RESULT.json --out DIR`: draw a saved fit's plots again without refitting, and the
+ * `--plots DIR` option that `fit` and `demo` share. A summary does not keep the rows, so the data
+ * are read again from the file the artifact names, and refused if its SHA-256 digest is not the
+ * one recorded (plots of other data against this fit would mislead); the demo's synthetic ladder
+ * is regenerated from its seed and noise and checked against its recorded label.
+ */
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { datasetFromText, readFileBytes, sha256Hex, type Dataset, type DataSpec } from '../../data/index.js';
+import type { FormatChoice } from '../../data/read-table.js';
+import { LawfitError } from '../../errors.js';
+import { chinchillaLadder } from '../../examples/chinchilla-ladder.js';
+import { plotInputsFromSummary, type PlotInputs } from '../../plots/inputs.js';
+import { fitPlots } from '../../plots/plot-set.js';
+import { writePlots } from '../../plots/write-plots.js';
+import type { FitArtifact } from '../../report/artifact.js';
+import { readArtifactFile } from '../../report/artifact-file.js';
+import type { FitSummary } from '../../report/summary.js';
+import { parseNumber } from '../args.js';
+import type { Io } from '../io.js';
+
+export const PLOTS_USAGE = `  --plots DIR             write the plots as SVG files into DIR (created if needed): fit.svg,
+                          residuals.svg, and with --bootstrap bootstrap-histograms.svg and
+                          bootstrap-pairs.svg; frontier.svg for Chinchilla-type laws
+`;
+
+export const PLOT_USAGE = `usage: lawfit plot RESULT.json --out DIR
+
+Draw the plots of a saved fit again, without refitting, as SVG files in DIR:
+  fit.svg                   the runs with the fitted law and its bootstrap bands
+  residuals.svg             residuals against the fitted value and each input
+  bootstrap-histograms.svg  each parameter's bootstrap distribution (fits with --bootstrap)
+  bootstrap-pairs.svg       the draws of each pair of parameters (fits with --bootstrap)
+  frontier.svg              compute-optimal N_opt(C) and D_opt(C) (Chinchilla-type laws)
+The data are read again from the file the artifact names (relative paths from the current
+directory, then from the artifact's); if its SHA-256 digest differs from the recorded one, lawfit
+refuses rather than draw other data against this fit.
+`;
+
+/** Write a fit's plots into `dir` and say which files were written. */
+export async function writeFitPlots(dir: string, inputs: PlotInputs, io: Io): Promise<void> {
+  const written = await writePlots(dir, fitPlots(inputs));
+  io.out(`wrote ${written.length} plots to ${dir}: ${written.map((p) => p.slice(p.lastIndexOf('/') + 1)).join(', ')}\n`);
+}
+
+/** `--plots DIR` of fit and demo (nothing when not given): the fitted values from the summary's parameters. */
+export async function plotsOption(dir: string | undefined, summary: FitSummary, dataset: Dataset, io: Io): Promise<void> {
+  if (dir !== undefined) await writeFitPlots(dir, plotInputsFromSummary(summary, dataset), io);
+}
+
+/** A flag's value in a recorded command line (`--flag V` or `--flag=V`). */
+function recordedFlag(command: readonly string[] | undefined, flag: string): string | undefined {
+  if (command === undefined) return undefined;
+  for (let i = 0; i < command.length; i++) {
+    const a = command[i]!;
+    if (a === flag) return command[i + 1];
+    if (a.startsWith(`${flag}=`)) return a.slice(flag.length + 1);
+  }
+  return undefined;
+}
+
+const LADDER_SOURCE = 'synthetic:chinchilla-ladder';
+
+/** The demo's ladder, regenerated from the seed and noise its artifact recorded. */
+function regenerateLadder(art: FitArtifact, name: string): Dataset {
+  const noiseText = recordedFlag(art.command, '--noise');
+  const ladder = chinchillaLadder({
+    ...(art.seed !== undefined ? { seed: art.seed } : {}),
+    ...(noiseText !== undefined ? { noise: parseNumber('--noise', noiseText) } : {}),
+  });
+  if (ladder.source !== art.summary.data.source) {
+    throw new LawfitError('artifact', `${name}: cannot regenerate its synthetic data ('${art.summary.data.source}'; this lawfit draws '${ladder.source}')`);
+  }
+  return ladder;
+}
+
+/** The fitted data, read again and checked against the artifact's digest. */
+export async function reloadFitData(art: FitArtifact, artifactPath: string): Promise<Dataset> {
+  const d = art.summary.data;
+  if (d.source.startsWith(LADDER_SOURCE)) return regenerateLadder(art, artifactPath);
+  if (d.digest === undefined) throw new LawfitError('artifact', `${artifactPath}: records no digest of its data ('${d.source}'), so the data cannot be checked; refit with --plots DIR`);
+  const candidates = [d.source, resolve(dirname(artifactPath), d.source)];
+  let path = candidates[0]!;
+  let bytes: Uint8Array | undefined;
+  for (const c of candidates) {
+    try {
+      bytes = await readFileBytes(c);
+      path = c;
+      break;
+    } catch {
+      // Try the next place; the error below names the recorded path.
+    }
+  }
+  if (bytes === undefined) throw new LawfitError('data-file', `${d.source}: the data ${artifactPath} was fitted on cannot be read (no such file, here or beside the artifact); restore it to plot this fit`);
+  const digest = await sha256Hex(bytes);
+  if (digest !== d.digest) {
+    throw new LawfitError('data-file', `${path}: the file changed since ${artifactPath} was fitted on it (SHA-256 ${digest.slice(0, 12)}… now, ${d.digest.slice(0, 12)}… recorded); refit it, or restore the original, to plot`);
+  }
+  const spec: DataSpec = { inputs: d.inputs, target: d.target, ...(d.weights !== undefined ? { weights: d.weights } : {}), ...(d.where !== undefined ? { where: d.where } : {}) };
+  const format = (recordedFlag(art.command, '--format') ?? 'auto') as FormatChoice;
+  return datasetFromText(bytes, path, format, spec, Object.keys(d.inputs));
+}
+
+export async function plotCommand(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } } });
+  if (values.help) {
+    io.out(PLOT_USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new LawfitError('bad-option', `plot takes one artifact file\n\n${PLOT_USAGE}`);
+  if (values.out === undefined) throw new LawfitError('bad-option', `--out DIR is required: the directory to write the plots into`);
+  const artifactPath = positionals[0]!;
+  const art = await readArtifactFile(artifactPath);
+  const dataset = await reloadFitData(art, artifactPath);
+  await writeFitPlots(values.out, plotInputsFromSummary(art.summary, dataset), io);
+  return 0;
+}

@@ -1,0 +1,142 @@
+/**
+ * The data with the fitted law and its bands (fit.svg). The runs are points; the law is drawn as
+ * curves along the view chosen in view.ts; with bootstrap draws, each curve carries its confidence
+ * band (the spread of the law over the draws) and, when there is one curve, the wider prediction
+ * band (plus the fit's residual scatter), both from stats/predict.ts. Without draws the law is
+ * drawn alone and the subtitle says so.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { predictAt } from '../stats/predict.js';
+import type { PlotInputs } from './inputs.js';
+import { allPositive, axisFor, LOG_AXIS, logTicks, COLOR, PANEL, percent, SERIES_SCHEME, sourceLabel, successfulDraws, TOOLTIP_FORMAT, topLevel } from './style.js';
+import { chooseView, median, seriesGroups, type FitView } from './view.js';
+
+/** Points per curve. */
+export const CURVE_POINTS = 40;
+/** Each curve extends this factor beyond its runs' range of the swept input (log axes). */
+const CURVE_MARGIN = 1.25;
+
+export interface CurvePoint {
+  /** Which curve (its series value, or 0 for a one-input law). */
+  series: number;
+  x: number;
+  estimate: number;
+  /** Confidence band over the bootstrap draws, when the fit has them. */
+  lo?: number;
+  hi?: number;
+  /** Prediction band (confidence plus residual scatter), when the fit has draws. */
+  predLo?: number;
+  predHi?: number;
+}
+
+function sweep(lo: number, hi: number, log: boolean): number[] {
+  if (log) {
+    const a = Math.log(lo / CURVE_MARGIN);
+    const b = Math.log(hi * CURVE_MARGIN);
+    return Array.from({ length: CURVE_POINTS }, (_, i) => Math.exp(a + ((b - a) * i) / (CURVE_POINTS - 1)));
+  }
+  const pad = 0.1 * (hi - lo || Math.abs(hi) || 1);
+  return Array.from({ length: CURVE_POINTS }, (_, i) => lo - pad + ((hi - lo + 2 * pad) * i) / (CURVE_POINTS - 1));
+}
+
+/** The law along the view's curves, with bands from the summary's bootstrap draws when it has them. */
+export function fitCurves(inputs: PlotInputs, view: FitView = viewOf(inputs)): CurvePoint[] {
+  const { summary, points } = inputs;
+  const held = Object.fromEntries(view.held.map((name) => [name, median(points.map((p) => p.inputs[name]!))]));
+  const groups = view.series !== undefined ? seriesGroups(points, view.series) : [{ value: 0, members: points }];
+  const alongLog = allPositive(points.map((p) => p.inputs[view.along]!));
+  const out: CurvePoint[] = [];
+  for (const g of groups) {
+    const along = g.members.map((p) => p.inputs[view.along]!);
+    for (const a of sweep(Math.min(...along), Math.max(...along), alongLog)) {
+      const at: Record<string, number> = { ...held, [view.along]: a };
+      if (view.series !== undefined) at[view.series] = g.value;
+      const p = predictAt(summary, at);
+      if (!Number.isFinite(p.estimate)) continue;
+      out.push({
+        series: g.value,
+        x: view.x.of(at),
+        estimate: p.estimate,
+        ...(p.confidence !== undefined ? { lo: p.confidence[0], hi: p.confidence[1] } : {}),
+        ...(p.prediction !== undefined ? { predLo: p.prediction[0], predHi: p.prediction[1] } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+export function viewOf(inputs: PlotInputs): FitView {
+  return chooseView(Object.keys(inputs.summary.data.inputs), inputs.summary.data.inputs, inputs.points);
+}
+
+export function fitPlotSpec(inputs: PlotInputs): TopLevelSpec {
+  const { summary, points } = inputs;
+  const view = viewOf(inputs);
+  const curves = fitCurves(inputs, view);
+  const nDraws = successfulDraws(summary).length;
+  const banded = curves.some((c) => c.lo !== undefined);
+  const nCurves = new Set(curves.map((c) => c.series)).size;
+  const target = summary.data.target;
+  const yValues = [...points.map((p) => p.observed), ...curves.map((c) => c.estimate)];
+  const yLog = summary.law.declaration.space !== 'linear' && allPositive(yValues);
+  const series = view.series;
+  const inputNames = Object.keys(summary.data.inputs);
+
+  const pointRows = points.map((p) => ({ ...p.inputs, x: view.x.of(p.inputs), observed: p.observed, fitted: p.fitted, residual: p.residual, row: p.row, series: series !== undefined ? p.inputs[series]! : 0 }));
+  const x = { field: 'x', type: 'quantitative' as const, title: view.x.title, scale: { type: view.x.log ? ('log' as const) : ('linear' as const), nice: false }, axis: { ...axisFor(view.x.log), ...logTicks(pointRows.map((r) => r.x).concat(curves.map((c) => c.x)), view.x.log) } };
+  const y = { type: 'quantitative' as const, title: `${target} (points: runs; lines: fitted law)`, scale: yLog ? { type: 'log' as const, nice: false } : { zero: false, nice: false }, axis: axisFor(false) };
+  const seriesLog = series !== undefined && allPositive(pointRows.map((r) => r.series));
+  const color =
+    series !== undefined
+      ? { color: { field: 'series', type: 'quantitative' as const, title: seriesTitle(series, summary.data.inputs[series]), scale: { type: seriesLog ? ('log' as const) : ('linear' as const), scheme: SERIES_SCHEME }, legend: { ...LOG_AXIS, titleLimit: 300, gradientLength: 200 } } }
+      : {};
+  // Curves and bands share the points' colour scale but not their legend: a legend fed by both
+  // fill (points, bands) and stroke (lines) becomes a list of symbols instead of one gradient.
+  const curveColor = 'color' in color ? { color: { ...color.color, legend: null } } : {};
+  const fixedColor = (c: string) => (series !== undefined ? {} : { color: c });
+
+  const layers: object[] = [];
+  if (banded && nCurves === 1) {
+    layers.push({ data: { values: curves }, mark: { type: 'area', opacity: 0.12, color: COLOR.band }, encoding: { x, y: { ...y, field: 'predLo' }, y2: { field: 'predHi' }, detail: { field: 'series' } } });
+  }
+  if (banded) {
+    layers.push({ data: { values: curves }, mark: { type: 'area', opacity: nCurves === 1 ? 0.3 : 0.22, ...fixedColor(COLOR.band) }, encoding: { x, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, detail: { field: 'series' }, ...curveColor } });
+  }
+  layers.push({ data: { values: curves }, mark: { type: 'line', strokeWidth: 1.6, ...fixedColor(COLOR.estimate) }, encoding: { x, y: { ...y, field: 'estimate' }, detail: { field: 'series' }, ...curveColor } });
+  layers.push({
+    data: { values: pointRows },
+    mark: { type: 'point', filled: true, size: 28, opacity: 0.85, stroke: 'white', strokeWidth: 0.4, ...fixedColor(COLOR.data) },
+    encoding: {
+      x,
+      y: { ...y, field: 'observed' },
+      ...color,
+      tooltip: [
+        { field: 'row', type: 'quantitative', title: 'row' },
+        ...inputNames.map((n) => ({ field: n, type: 'quantitative', format: TOOLTIP_FORMAT })),
+        { field: 'observed', type: 'quantitative', format: TOOLTIP_FORMAT },
+        { field: 'fitted', type: 'quantitative', format: TOOLTIP_FORMAT },
+        { field: 'residual', type: 'quantitative', format: TOOLTIP_FORMAT },
+      ],
+    },
+  });
+
+  const lines = [`${summary.data.n} runs from ${sourceLabel(summary)}; law '${summary.law.name}' at the best fit`];
+  if (series !== undefined) lines.push(`one curve per ${nCurves === new Set(pointRows.map((r) => r.series)).size ? '' : 'band of '}${series} (${nCurves} curves; colour: ${series})${view.held.length > 0 ? `; ${view.held.join(', ')} held at the median of the runs` : ''}`);
+  lines.push(
+    banded
+      ? `shaded: ${percent(summary.bootstrap!.level)} confidence band over ${nDraws} bootstrap draws${nCurves === 1 ? ' (darker) and prediction band (lighter)' : ''}`
+      : 'no bootstrap draws in this fit: the law alone, no band (refit with --bootstrap N for one)',
+  );
+  return {
+    ...topLevel(`${target} against ${view.x.title.split(' (')[0]}: data and fitted law`, lines),
+    ...PANEL,
+    layer: layers,
+    // Each layer keeps its own legend, so the nulls on the curves do not silence the points'.
+    resolve: { legend: { color: 'independent' } },
+  } as TopLevelSpec;
+}
+
+function seriesTitle(name: string, expression: string | undefined): string {
+  if (name === 'N') return 'model size N (parameters)';
+  return expression !== undefined && expression !== name ? `${name} = ${expression}` : name;
+}
