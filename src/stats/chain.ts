@@ -42,7 +42,7 @@ import { datasetFromTable } from '../data/map-table.js';
 import type { DataSpec } from '../data/spec.js';
 import type { Table } from '../data/table.js';
 import { internalFromNatural, type CompiledLaw } from '../law/compile.js';
-import { throwIfCancelled, type RunControl } from '../fit/control.js';
+import { PhasedProgress, type RunControl } from '../fit/control.js';
 import type { Engine } from '../fit/engine.js';
 import { fitBatch, fitLaw, type FitResult } from '../fit/fit.js';
 import { invertSpd } from '../fit/linalg.js';
@@ -88,7 +88,7 @@ export interface ChainOptions {
   engine?: Engine;
   /** The joint bootstrap; without it the chain gives point predictions only. */
   bootstrap?: ChainBootstrapOptions;
-  /** Progress (fits finished) and cancellation, checked between phases. */
+  /** Progress (fits finished, phases per stage) and cancellation, passed through to every fit. */
   control?: RunControl;
 }
 
@@ -187,29 +187,28 @@ export async function fitChain(table: Table, stages: readonly ChainStage[], o: C
     datasets.forEach((d, k) => d.dataset.groups!.forEach((g, i) => (groups![runIndex[k]![i]!] = g)));
   }
 
-  const control = o.control;
   const engine = o.engine;
   const boot = o.bootstrap;
   const R = boot?.replicates ?? 0;
-  let done = 0;
-  let total = 0;
-  const progress = (phase: string, fits: number): void => {
-    done += fits;
-    control?.onProgress?.({ phase, done, total: Math.max(total, done) });
-  };
+  const rs = boot?.replicateStarts ?? { kind: 'basins', k: DEFAULT_BASINS };
+  // Phases: each stage's full fit, then each stage's replicates (sizes are estimates until each
+  // sub-run reports its own total).
+  const K = stages.length;
+  const prog = new PhasedProgress(o.control, [...stages.map(() => 0), ...stages.map(() => (boot === undefined ? 0 : R * (rs.kind === 'basins' ? rs.k : 1)))]);
 
   const fitted: FittedStage[] = [];
   for (const [k, s] of stages.entries()) {
-    throwIfCancelled(control);
     const ds = datasets[k]!.dataset;
+    const phase = `stage ${k + 1} (${s.law.name}): fit`;
+    const control = prog.phase(k, phase);
     const fit = await fitLaw(s.law, ds, {
       ...(s.starts !== undefined ? { starts: s.starts } : {}),
       ...(s.lm !== undefined ? { lm: s.lm } : {}),
       ...(engine !== undefined ? { engine } : {}),
+      ...(control !== undefined ? { control } : {}),
       keepStarts: boot !== undefined,
     });
-    total += fit.starts.count;
-    progress(`stage ${k + 1} (${s.law.name}): fit`, fit.starts.count);
+    prog.complete(k, phase);
     const dof = fit.statistics.dof;
     const stage: FittedStage = { law: s.law, dataset: ds, fit, summary: summarizeFit(fit), runIndex: runIndex[k]!, residualScale: dof > 0 ? Math.sqrt(fit.statistics.ssr / dof) : NaN };
     const chainedInput = datasets[k]!.chainedInput;
@@ -218,24 +217,32 @@ export async function fitChain(table: Table, stages: readonly ChainStage[], o: C
   }
 
   const chain: ChainFit = { source: table.source, stages: fitted, runs: { n: U, rowNumbers, ...(groups !== undefined ? { groups } : {}) } };
-  if (boot === undefined) return chain;
+  if (boot === undefined) {
+    prog.finish();
+    return chain;
+  }
 
   const level = boot.level ?? 0.95;
   const resampling: BootstrapDesign = design.kind === 'clusters' ? { kind: 'clusters', groups: groups! } : design;
   const W = resampleWeights(U, { replicates: R, seed: boot.seed, design: resampling });
-  const rs = boot.replicateStarts ?? { kind: 'basins', k: DEFAULT_BASINS };
   const failures: ReplicateFailure[] = [];
   const starts = fitted.map((st) => (rs.kind === 'basins' ? ({ kind: 'points', points: distinctBasins(st.law, st.fit, rs.k) } as const) : rs));
-  total += starts.reduce((sum, st, k) => sum + R * (st.kind === 'points' ? st.points.length : fitted[k]!.fit.starts.count), 0);
 
   for (const [k, st] of fitted.entries()) {
-    throwIfCancelled(control);
+    const phase = `stage ${k + 1} (${st.law.name}): bootstrap replicates`;
+    const control = prog.phase(K + k, phase);
     const n = st.dataset.n;
     const data = prepareData(st.law, st.dataset);
     const weights = new Float64Array(R * n);
     for (let r = 0; r < R; r++) for (let i = 0; i < n; i++) weights[r * n + i] = W[r * U + st.runIndex[i]!]! * data.baseWeights[i]!;
-    const batch = await fitBatch(st.law, st.dataset, { starts: starts[k]!, weightSets: weights, ...(stages[k]!.lm !== undefined ? { lm: stages[k]!.lm } : {}), ...(engine !== undefined ? { engine } : {}) });
-    progress(`stage ${k + 1} (${st.law.name}): bootstrap replicates`, R * batch.nStarts);
+    const batch = await fitBatch(st.law, st.dataset, {
+      starts: starts[k]!,
+      weightSets: weights,
+      ...(stages[k]!.lm !== undefined ? { lm: stages[k]!.lm } : {}),
+      ...(engine !== undefined ? { engine } : {}),
+      ...(control !== undefined ? { control } : {}),
+    });
+    prog.complete(K + k, phase);
     const p = st.law.free.length;
     const draws = new Float64Array(R * p).fill(NaN);
     for (let r = 0; r < R; r++) {
@@ -256,6 +263,7 @@ export async function fitChain(table: Table, stages: readonly ChainStage[], o: C
     st.summary.bootstrap = stageBootstrapSummary(st, boot, design, level, batch.nStarts);
   }
 
+  prog.finish();
   const failed = [...new Set(failures.map((f) => f.replicate))].sort((a, b) => a - b);
   chain.bootstrap = { replicates: R, seed: boot.seed, design, level, succeeded: R - failed.length, failed, failures };
   return chain;
@@ -330,9 +338,9 @@ export interface ChainPrediction {
   replicateValues?: { stages: Float64Array[]; lastStageOnly: Float64Array };
 }
 
-/** Every input name the chain needs at a point: the non-chained inputs of all stages. */
-export function chainInputNames(chain: ChainFit): string[] {
-  return [...new Set(chain.stages.flatMap((s) => s.law.inputNames.filter((n) => n !== s.chainedInput)))];
+/** The inputs a point must give: every stage's inputs except the chained ones (checks the stages' '@' mappings). */
+export function pointInputs(stages: readonly ChainStage[]): string[] {
+  return [...new Set(stages.flatMap((s, k) => s.law.inputNames.filter((n) => n !== chainedInputOf(s, k))))];
 }
 
 function evaluate(law: CompiledLaw, internal: ArrayLike<number>, inputs: readonly number[]): number {
@@ -345,7 +353,7 @@ function evaluate(law: CompiledLaw, internal: ArrayLike<number>, inputs: readonl
  * residual noise of the prediction band only.
  */
 export function predictChain(chain: ChainFit, at: Record<string, number>, seed = 0): ChainPrediction {
-  const needed = chainInputNames(chain);
+  const needed = [...new Set(chain.stages.flatMap((s) => s.law.inputNames.filter((n) => n !== s.chainedInput)))];
   for (const k of Object.keys(at)) if (!needed.includes(k)) throw new LawfitError('bad-option', `--at: the chain has no input '${k}' (inputs: ${needed.join(', ')})`);
   for (const k of needed) if (at[k] === undefined || !Number.isFinite(at[k])) throw new LawfitError('bad-option', `--at: give a value for input '${k}' (inputs: ${needed.join(', ')})`);
   const inputsOf = (st: FittedStage, previous: number): number[] => st.law.inputNames.map((n) => (n === st.chainedInput ? previous : at[n]!));

@@ -8,6 +8,7 @@
 import { describe, expect, test } from 'vitest';
 import { readTable } from '../../src/data/index.js';
 import { chinchillaLadder, HOFFMANN_TRUTH as H } from '../../src/examples/chinchilla-ladder.js';
+import type { Progress } from '../../src/fit/control.js';
 import { compileLaw } from '../../src/law/compile.js';
 import type { LawDeclaration } from '../../src/law/declaration.js';
 import { findLaw } from '../../src/laws/index.js';
@@ -106,10 +107,12 @@ describe('the joint bootstrap', () => {
   });
 
   test('progress is reported in fits and never goes backwards; an aborted signal stops the run', async () => {
-    const seen: number[] = [];
-    await fitChain(tiny, tinyStages, { bootstrap: { replicates: 10, seed: 0, design: { kind: 'bayes' } }, control: { onProgress: (q) => seen.push(q.done) } });
-    expect(seen.length).toBe(4);
-    expect(seen.every((v, i) => i === 0 || v >= seen[i - 1]!)).toBe(true);
+    const seen: Progress[] = [];
+    await fitChain(tiny, tinyStages, { bootstrap: { replicates: 10, seed: 0, design: { kind: 'bayes' } }, control: { onProgress: (q) => seen.push(q) } });
+    expect(seen.every((q, i) => i === 0 || q.done >= seen[i - 1]!.done)).toBe(true);
+    // Every phase reports, and the last report has every fit done.
+    expect(new Set(seen.map((q) => q.phase))).toEqual(new Set(['stage 1 (line): fit', 'stage 2 (scale): fit', 'stage 1 (line): bootstrap replicates', 'stage 2 (scale): bootstrap replicates']));
+    expect(seen.at(-1)!.done).toBe(seen.at(-1)!.total);
     const ac = new AbortController();
     ac.abort();
     await expect(fitChain(tiny, tinyStages, { control: { signal: ac.signal } })).rejects.toMatchObject({ code: 'cancelled' });

@@ -10,12 +10,13 @@ import { parseColumnMap, readFileBytes, readTable, sha256Hex, type DataSpec } fr
 import type { FormatChoice } from '../../data/read-table.js';
 import { poolEngine } from '../../fit/cpu/pool.js';
 import type { LmOptions } from '../../fit/options.js';
-import { writeTextFileAtomically } from '../../report/artifact-file.js';
+import { writeFileAtomic } from '../../report/write-atomic.js';
 import { formatNumber } from '../../report/text.js';
 import { DEFAULT_BASINS } from '../../stats/bootstrap.js';
-import { fitChain, predictChain, summarizeChain, PREVIOUS_STAGE, type ChainDesign, type ChainFit, type ChainPrediction, type ChainStage, type ChainSummary } from '../../stats/chain.js';
+import { fitChain, pointInputs, predictChain, summarizeChain, PREVIOUS_STAGE, type ChainDesign, type ChainFit, type ChainPrediction, type ChainStage, type ChainSummary } from '../../stats/chain.js';
 import { LAWFIT_VERSION } from '../../version.js';
-import { parseAssignments, parseLossFlag, parseNumber, parsePositiveInt } from '../args.js';
+import { parseLossFlag, parseNumber, parsePositiveInt } from '../args.js';
+import { parseAtFlag } from '../at-flag.js';
 import { BOOTSTRAP_PARSE_OPTIONS, resolveBootstrapFlags, type ResolvedBootstrap } from '../bootstrap-flags.js';
 import type { Io } from '../io.js';
 import { compileFromFlags } from '../law-flags.js';
@@ -269,7 +270,8 @@ export async function chainCommand(argv: string[], io: Io): Promise<number> {
     'then-',
   );
   if (values.at.length === 0) throw new LawfitError('bad-option', '--at is required: the point to predict, e.g. --at N=6.9e9,M=20');
-  const points = values.at.map((text) => Object.fromEntries(Object.entries(parseAssignments('--at', [text])).map(([k, v]) => [k, parseNumber('--at', v)])));
+  const needed = pointInputs([first, second]);
+  const points = values.at.map((text) => parseAtFlag(text, needed, `${first.law.name} → ${second.law.name}`));
   const boot = resolveBootstrapFlags(values);
   const seed = values.seed !== undefined ? parseNumber('--seed', values.seed) : 0;
   const threads = values.threads !== undefined ? parsePositiveInt('--threads', values.threads) : undefined;
@@ -282,7 +284,6 @@ export async function chainCommand(argv: string[], io: Io): Promise<number> {
     engine: poolEngine(threads !== undefined ? { threads } : {}),
     ...(boot !== undefined ? { bootstrap: { replicates: boot.replicates, seed, design: designOf(boot), level: boot.level, replicateStarts: boot.replicateStarts } } : {}),
   });
-  // Every point is checked before anything is printed.
   const predictions = points.map((at) => predictChain(chain, at, seed));
   if (!values.quiet) {
     io.out(renderFits(chain));
@@ -299,7 +300,11 @@ export async function chainCommand(argv: string[], io: Io): Promise<number> {
       options: boot !== undefined ? { bootstrap: { replicates: boot.replicates, design: boot.designText, level: boot.level, replicateStarts: boot.replicateStarts } } : {},
       summary: summarizeChain(chain, predictions, await sha256Hex(bytes)),
     };
-    await writeTextFileAtomically(values.out, JSON.stringify(artifact, null, 2) + '\n');
+    try {
+      await writeFileAtomic(values.out, JSON.stringify(artifact, null, 2) + '\n');
+    } catch (e) {
+      throw new LawfitError('artifact', `${values.out}: cannot write the artifact (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    }
     if (!values.quiet) io.out(`wrote ${values.out}\n`);
   }
   return 0;
