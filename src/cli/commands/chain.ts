@@ -193,14 +193,18 @@ function renderPrediction(chain: ChainFit, p: ChainPrediction): string {
   lines.push(`at ${where}${p.draws !== undefined ? ` (${pctLevel} bands from ${p.draws} replicates)` : ' (no bootstrap: estimates only; add --bootstrap N for bands)'}`);
   const names = p.stages.map((s, k) => `stage ${k + 1} ${s.target}`);
   const w = Math.max(...names.map((n) => n.length));
-  lines.push(`  ${''.padEnd(w)}  ${'estimate'.padStart(12)}   ${'confidence'.padEnd(24)} ${'width'.padEnd(10)} prediction`);
   const K = p.stages.length;
-  p.stages.forEach((s, k) => {
-    const label = k === K - 1 && K > 1 ? '   chain: every stage resampled' : '';
-    lines.push(`  ${names[k]!.padEnd(w)}  ${formatNumber(s.estimate, 7).padStart(12)}   ${band(s.confidence).padEnd(24)} ${width(s.confidence).padEnd(10)} ${band(s.prediction)}${label}`);
-  });
-  if (p.lastStageOnly !== undefined) {
-    lines.push(`  ${''.padEnd(w)}  ${''.padStart(12)}   ${band(p.lastStageOnly).padEnd(24)} ${width(p.lastStageOnly).padEnd(10)} ${''.padEnd(band(p.stages[K - 1]!.prediction).length)}   stage ${K} alone: stage ${K - 1}'s prediction taken as exact`);
+  const row = (name: string, estimate: string, rest = ''): string => `  ${name.padEnd(w)}  ${estimate.padStart(12)}${rest}`;
+  if (p.draws === undefined) {
+    p.stages.forEach((s, k) => lines.push(row(names[k]!, formatNumber(s.estimate, 7))));
+  } else {
+    lines.push(row('', 'estimate', `   ${'confidence'.padEnd(24)} ${'width'.padEnd(10)} prediction`));
+    p.stages.forEach((s, k) => {
+      const label = k === K - 1 ? '   chain: every stage resampled' : '';
+      lines.push(row(names[k]!, formatNumber(s.estimate, 7), `   ${band(s.confidence).padEnd(24)} ${width(s.confidence).padEnd(10)} ${band(s.prediction)}${label}`));
+    });
+    const finalPrediction = band(p.stages[K - 1]!.prediction);
+    lines.push(row('', '', `   ${band(p.lastStageOnly).padEnd(24)} ${width(p.lastStageOnly).padEnd(10)} ${''.padEnd(finalPrediction.length)}   stage ${K} alone: stage ${K - 1}'s prediction taken as exact`));
   }
   const warnings = p.stages.flatMap((s, k) => {
     const out = Object.entries(s.outside);
