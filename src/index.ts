@@ -23,6 +23,23 @@ export { summarizeFit, type FitSummary } from './report/summary.js';
 export { renderTextReport } from './report/text.js';
 export { makeArtifact, parseArtifact, serializeArtifact, type FitArtifact } from './report/artifact.js';
 export { readArtifactFile, writeArtifactFile } from './report/artifact-file.js';
+export {
+  fitChain,
+  predictChain,
+  pointInputs,
+  summarizeChain,
+  PREVIOUS_STAGE,
+  type ChainStage,
+  type ChainOptions,
+  type ChainBootstrapOptions,
+  type ChainDesign,
+  type ChainFit,
+  type ChainPrediction,
+  type ChainSummary,
+  type FittedStage,
+  type StagePrediction,
+  type ReplicateFailure,
+} from './stats/chain.js';
 export { chinchillaLadder, HOFFMANN_TRUTH } from './examples/chinchilla-ladder.js';
 export { LawfitError, FormulaError, DataError, isLawfitError, type LawfitErrorCode } from './errors.js';
 export { LAWFIT_VERSION } from './version.js';
