@@ -19,27 +19,11 @@ export { makeStarts, sobolPoints, type StartSpec, type StartSet } from './fit/st
 export { uncertaintyAt, type Uncertainty } from './fit/covariance.js';
 export { compareLaws, type Comparison, type LawComparison, type FoldScore, type HeldOutError, type CompareOptions, type CompareBootstrapOptions, type CompareDesign } from './stats/compare.js';
 export { holdoutFolds, DEFAULT_ROLLING_CUTOFFS, type Holdout, type Fold, type FoldPlan } from './stats/holdout.js';
+export { fitChain, predictChain, pointInputs, summarizeChain, PREVIOUS_STAGE, type ChainStage, type ChainOptions, type ChainBootstrapOptions, type ChainDesign, type ChainFit, type FittedStage, type ChainBootstrap, type ReplicateFailure, type ChainPrediction, type StagePrediction, type ChainSummary } from './stats/chain.js';
 export { summarizeFit, type FitSummary } from './report/summary.js';
 export { renderTextReport } from './report/text.js';
 export { makeArtifact, parseArtifact, serializeArtifact, type FitArtifact } from './report/artifact.js';
 export { readArtifactFile, writeArtifactFile } from './report/artifact-file.js';
-export {
-  fitChain,
-  predictChain,
-  pointInputs,
-  summarizeChain,
-  PREVIOUS_STAGE,
-  type ChainStage,
-  type ChainOptions,
-  type ChainBootstrapOptions,
-  type ChainDesign,
-  type ChainFit,
-  type ChainPrediction,
-  type ChainSummary,
-  type FittedStage,
-  type StagePrediction,
-  type ReplicateFailure,
-} from './stats/chain.js';
 export { chinchillaLadder, HOFFMANN_TRUTH } from './examples/chinchilla-ladder.js';
 export { LawfitError, FormulaError, DataError, isLawfitError, type LawfitErrorCode } from './errors.js';
 export { LAWFIT_VERSION } from './version.js';
