@@ -3,12 +3,13 @@
  * exactly from one law, folds a law cannot be fitted on, and the bootstrap interval on the error.
  */
 import { describe, expect, test } from 'vitest';
-import { readTable, type Table } from '../../src/data/index.js';
+import { readTable, readTableFile, type Table } from '../../src/data/index.js';
 import { compileLaw } from '../../src/law/compile.js';
 import { findLaw } from '../../src/laws/index.js';
 import { isCancelled, type Progress } from '../../src/fit/control.js';
 import { compareLaws } from '../../src/stats/compare.js';
 import { holdoutFolds } from '../../src/stats/holdout.js';
+import { sharedFile } from '../support/shared-data.js';
 
 // L = 2 + 5 x^-0.3, exactly: the `power` law with E = 2, A = 5, alpha = 0.3. Two runs share x = 64
 // (one rolling step); `size` groups the runs; `noisy` is the law times a fixed +-1 % pattern.
@@ -139,4 +140,25 @@ describe('compareLaws', () => {
     const stopped = await compareLaws([power], table, spec, { kind: 'group', column: 'size' }, { control: { signal: ac.signal } }).catch((e: unknown) => e);
     expect(isCancelled(stopped)).toBe(true);
   }, 60_000);
+
+  test("leave one model size out on Gadre et al.'s 35 RedPajama runs: Chinchilla (tied) extrapolates best, the over-training law worst", async () => {
+    const gadre = await readTableFile(sharedFile('gadre-overtraining/gadre_104_models.csv'));
+    const laws = ['overtrain', 'chinchilla-tied'].map((n) => compileLaw(findLaw(n)));
+    const c = await compareLaws(laws, gadre, { inputs: { N: 'N_params', M: 'D_tokens/N_params', D: 'D_tokens' }, target: 'loss_c4_val', where: "train_dataset == 'rpj'" }, { kind: 'group', column: 'model_config' });
+    expect(c.runs).toBe(35);
+    expect(c.folds.map((f) => [f.group, f.fitRows.length, f.heldOutRows.length])).toEqual([
+      ['d=96_l=8_h=4', 27, 8],
+      ['d=512_l=8_h=4', 27, 8],
+      ['d=576_l=24_h=8', 27, 8],
+      ['d=1024_l=24_h=8', 27, 8],
+      ['open_lm_1b', 33, 2],
+      ['open_lm_7b', 34, 1],
+    ]);
+    expect(c.laws.map((l) => [l.law, (100 * l.meanAbsRelError).toFixed(2), l.scoredFolds])).toEqual([
+      ['chinchilla-tied', '1.66', 6],
+      ['overtrain', '5.34', 6],
+    ]);
+    // In-sample, the order is the other way round.
+    expect(c.laws[1]!.aic).toBeLessThan(c.laws[0]!.aic);
+  }, 120_000);
 });
