@@ -2,11 +2,13 @@
 /**
  * The `lawfit` command. Dispatches to one module per subcommand; turns errors into one clear line
  * and an exit code: 0 success, 2 bad input (anything the user supplied: files, flags, formulas),
- * 1 internal error (a bug: the message asks for a report).
+ * 130 cancelled by Ctrl-C, 1 internal error (a bug: the message asks for a report).
  */
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { isLawfitError } from '../errors.js';
+import { isCancelled } from '../fit/control.js';
+import { EXIT_CANCELLED } from './run-control.js';
 import { LAWFIT_VERSION } from '../version.js';
 import { demoCommand, DEMO_USAGE } from './commands/demo.js';
 import { fitCommand, FIT_USAGE } from './commands/fit.js';
@@ -67,6 +69,11 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
   try {
     return await command(rest, io);
   } catch (e) {
+    // Ctrl-C (run-control.ts): the error's message is the one line to print; not a failure.
+    if (isCancelled(e)) {
+      io.err(`lawfit ${name}: ${(e as Error).message}\n`);
+      return EXIT_CANCELLED;
+    }
     if (isLawfitError(e) && e.badInput !== false) {
       io.err(`lawfit ${name}: error: ${e.message}\n`);
       return EXIT.BAD_INPUT;

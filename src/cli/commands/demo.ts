@@ -17,6 +17,7 @@ import { renderTextReport } from '../../report/text.js';
 import { parseNumber, parsePositiveInt } from '../args.js';
 import { BOOTSTRAP_PARSE_OPTIONS, resolveBootstrapFlags, runBootstrap, summarizeBootstrap } from '../bootstrap-flags.js';
 import type { Io } from '../io.js';
+import { PROGRESS_PARSE_OPTIONS, PROGRESS_USAGE, runWithControl } from '../run-control.js';
 
 export const DEMO_USAGE = `usage: lawfit demo [--seed S] [--noise SIGMA] [--threads N] [--out FILE] [--write-data FILE]
 
@@ -29,7 +30,7 @@ ratios) drawn from Hoffmann et al.'s published law with seeded log-normal noise,
   --bootstrap N       also refit N resampled replicates and show whether the 95 % intervals cover the truth
   --out FILE          write the JSON artifact
   --write-data FILE   also write the ladder as CSV (N,D,loss) for 'lawfit fit'
-`;
+${PROGRESS_USAGE}`;
 
 export async function demoCommand(argv: string[], io: Io): Promise<number> {
   const { values } = parseArgs({
@@ -42,6 +43,7 @@ export async function demoCommand(argv: string[], io: Io): Promise<number> {
       out: { type: 'string' },
       'write-data': { type: 'string' },
       ...BOOTSTRAP_PARSE_OPTIONS,
+      ...PROGRESS_PARSE_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -57,14 +59,13 @@ export async function demoCommand(argv: string[], io: Io): Promise<number> {
   io.out(`lawfit demo: fitting '${law.name}' to ${data.source}\n\n`);
   const engine = poolEngine(threads !== undefined ? { threads } : {});
   const boot = resolveBootstrapFlags(values);
-  let summary;
-  if (boot !== undefined) {
-    const b = await runBootstrap(law, data, boot, seed, { starts: { kind: 'default' }, lm: {}, engine });
-    summary = summarizeFit(b.fit, { ...HOFFMANN_TRUTH });
-    summary.bootstrap = summarizeBootstrap(b, boot, seed);
-  } else {
-    summary = summarizeFit(await fitLaw(law, data, { engine }), { ...HOFFMANN_TRUTH });
-  }
+  const summary = await runWithControl('demo', values, io, async (control) => {
+    if (boot === undefined) return summarizeFit(await fitLaw(law, data, { engine, control }), { ...HOFFMANN_TRUTH });
+    const b = await runBootstrap(law, data, boot, seed, { starts: { kind: 'default' }, lm: {}, engine, control });
+    const s = summarizeFit(b.fit, { ...HOFFMANN_TRUTH });
+    s.bootstrap = summarizeBootstrap(b, boot, seed);
+    return s;
+  });
   io.out(renderTextReport(summary));
   if (values['write-data'] !== undefined) {
     await writeFile(values['write-data'], ladderCsv(data), 'utf8');

@@ -16,6 +16,7 @@ import { renderTextReport } from '../../report/text.js';
 import { parsePositiveInt } from '../args.js';
 import type { Io } from '../io.js';
 import { compileFromFlags } from '../law-flags.js';
+import { PROGRESS_PARSE_OPTIONS, PROGRESS_USAGE, runWithControl } from '../run-control.js';
 import { BOOTSTRAP_PARSE_OPTIONS, BOOTSTRAP_USAGE, designGroupColumn, resolveBootstrapFlags } from '../bootstrap-flags.js';
 import { fitSummary, resolveFitFlags } from '../fit-flags.js';
 
@@ -52,8 +53,8 @@ fitting
   --threads N             CPU threads (default: all cores)
 ${BOOTSTRAP_USAGE}output
   --out FILE              write the JSON artifact (reprint it with 'lawfit report FILE')
-  --quiet                 do not print the report
-`;
+  --quiet                 do not print the report (nor the progress bar)
+${PROGRESS_USAGE}`;
 
 export async function fitCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -90,6 +91,7 @@ export async function fitCommand(argv: string[], io: Io): Promise<number> {
       ...BOOTSTRAP_PARSE_OPTIONS,
       out: { type: 'string' },
       quiet: { type: 'boolean', default: false },
+      ...PROGRESS_PARSE_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -140,7 +142,7 @@ export async function fitCommand(argv: string[], io: Io): Promise<number> {
   let summary;
   try {
     const audit = boot === undefined && values.audit !== undefined ? parsePositiveInt('--audit', values.audit) : undefined;
-    summary = await fitSummary(law, dataset, plan, boot, engine, audit);
+    summary = await runWithControl('fit', values, io, (control) => fitSummary(law, dataset, plan, boot, engine, audit, control));
   } finally {
     if (engineName === 'webgpu') await releaseGpu();
   }
