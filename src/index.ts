@@ -11,6 +11,7 @@ export { loadDataset, datasetFromText, datasetFromTable, readTable, parseColumnM
 export { fitLaw, fitBatch, pickBest, type BatchFit, type BatchFitOptions, DEFAULT_REACH_TOLERANCE, F32_REACH_TOLERANCE, defaultReachTolerance, type FitOptions, type FitResult, type ParamEstimate, type FitStatistics, type StartSummary } from './fit/fit.js';
 export { poolEngine, solveBatchParallel } from './fit/cpu/pool.js';
 export { singleThreadEngine, type Engine } from './fit/engine.js';
+export { isCancelled, type RunControl, type Progress } from './fit/control.js';
 export { prepareData, type BatchProblem, type BatchResult, type PreparedData } from './fit/problem.js';
 export { STATUS, STATUS_TABLE, statusInfo, isUsable, type StatusInfo } from './fit/status.js';
 export { DEFAULT_LM_OPTIONS, LM_OPTION_DOCS, resolveLmOptions, type LmOptions, type DampingMode } from './fit/options.js';
