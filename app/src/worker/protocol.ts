@@ -25,10 +25,12 @@ import type { ResidualSpace } from '../../../src/law/declaration.js';
 import type { Progress } from '../../../src/fit/control.js';
 import type { FitSummary } from '../../../src/report/summary.js';
 import type { Prediction } from '../../../src/stats/predict.js';
+import type { Comparison } from '../../../src/stats/compare.js';
 
 export type { Progress } from '../../../src/fit/control.js';
 export type { FitSummary } from '../../../src/report/summary.js';
 export type { Prediction } from '../../../src/stats/predict.js';
+export type { Comparison, LawComparison } from '../../../src/stats/compare.js';
 
 // ---- errors -----------------------------------------------------------------------------------
 
@@ -125,8 +127,8 @@ export interface ParameterInfo {
   transform: string;
   /** Natural value when held fixed. */
   fixed?: number;
-  /** Range used for Sobol/random starts (natural units), editable in the page. */
-  range: [number, number];
+  /** Range used for Sobol/random starts (natural units), editable in the page; absent when fixed. */
+  range?: [number, number];
   /** The default start axis (natural units); empty when the law declares none. */
   start: number[];
   description?: string;
@@ -268,29 +270,30 @@ export interface EngineReport {
   warnings: string[];
 }
 
-export interface HeldOutRow {
-  /** The file's own row number. */
-  row: number;
-  actual: number;
-  predicted: number;
-  absRelError: number;
-}
-
 export interface RankingEntry {
-  /** 1-based; laws that could not be fitted come last. */
+  /** 1-based; laws that could not be scored or fitted come last. */
   rank: number;
   label: string;
-  /** Mean |prediction - actual| / actual on the held-out runs (with a holdout). */
+  /**
+   * What the order is by: with a holdout, the held-out error (lawfit compare's ranking; AIC and
+   * BIC are then from a fit on all runs with residuals in the target's units, comparable across
+   * laws); without one, each full fit's AIC, which is in the law's own residual space and loss, so
+   * it compares only laws that share them.
+   */
+  basis: 'held-out error' | 'aic';
+  /** Mean over folds of the mean |prediction - actual| / |actual| on each fold's held-out runs. */
   meanAbsRelError?: number;
-  heldOut?: HeldOutRow[];
-  /** In-sample AIC and BIC (of the held-out fit with a holdout, else of the full fit). */
+  /** Bootstrap percentile interval of meanAbsRelError (with a holdout and a bootstrap). */
+  interval?: [number, number];
+  /** Folds the law was scored on. */
+  scoredFolds?: number;
   aic?: number;
   bic?: number;
   /** The best fit's status name ('converged-ftol', ...) and whether its parameters are usable. */
   status?: string;
   usable?: boolean;
   /** Why this law has no numbers. */
-  error?: ProblemReport;
+  error?: string;
 }
 
 export type LawResult =
@@ -311,9 +314,16 @@ export type LawResult =
 
 export interface RunResult {
   engine: EngineReport;
-  /** The data as read: file name, rows in the file, and the --holdout selection when given. */
-  data: { source: string; rows: number; heldOutRows?: number[] };
+  /** The data as read: file name, rows in the file, SHA-256 of the content as given. */
+  data: { source: string; rows: number; digest: string };
   ranking: RankingEntry[];
+  /**
+   * With a holdout: the whole comparison as `lawfit compare --out` writes it (folds, per-run
+   * errors, intervals, bootstrap draws); the comparison chart of src/plots reads it.
+   */
+  comparison?: Comparison;
+  /** The equivalent `lawfit compare` command, when the CLI can express the run's ranking. */
+  rankingCommand?: string[];
   /** One per chosen law, in the order of the request. One law failing never fails the run. */
   laws: LawResult[];
   elapsedMs: number;

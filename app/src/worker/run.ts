@@ -1,0 +1,235 @@
+/**
+ * A run in the app: every chosen law fitted to the user's file exactly as `lawfit fit` fits it
+ * (same flag parsers, same fitSummary path, so the same numbers for the same seed), then the laws
+ * ranked as `lawfit compare` ranks them when a holdout is given. The result is plain data for the
+ * page: per law the FitSummary, the CLI's text report, the artifact text and the equivalent
+ * command line; the comparison; and which engine ran and why.
+ *
+ * Failure is per law: a formula that does not compile, an input the mapping lacks, a bad cell in a
+ * column only one law reads, or a fit with no usable result is reported for that law and the run
+ * goes on. Problems with the run as a whole (an unreadable file, a malformed --x, --holdout or
+ * bootstrap option, or every law failing for the same reason, e.g. an unknown target column)
+ * reject, with the CLI's message, so the page can show it next to the field concerned.
+ */
+import { LawfitError } from '../../../src/errors.js';
+import { datasetFromTable, parseColumnMap, readTable, sha256Hex, type DataSpec, type Table } from '../../../src/data/index.js';
+import { PhasedProgress, isCancelled, throwIfCancelled, type RunControl } from '../../../src/fit/control.js';
+import { makeStarts } from '../../../src/fit/starts.js';
+import { designGroupColumn, resolveBootstrapFlags, type BootstrapFlags, type ResolvedBootstrap } from '../../../src/cli/bootstrap-flags.js';
+import { fitSummary, resolveFitFlags, type FitPlan } from '../../../src/cli/fit-flags.js';
+import { compareDesign, parseHoldout } from '../../../src/cli/holdout-flag.js';
+import { makeArtifact, serializeArtifact } from '../../../src/report/artifact.js';
+import { renderTextReport } from '../../../src/report/text.js';
+import { compareLaws, type Comparison } from '../../../src/stats/compare.js';
+import { compareCommandLine, fitCommandLine } from './command-line.js';
+import { chooseEngine, type EngineChoice } from './engines.js';
+import { choiceLabels, compileChoice, effectiveChoice, type CompiledChoice } from './laws.js';
+import { problemReport } from './problems.js';
+import type { GpuContext, GpuUnavailable } from '../../../src/gpu/device.js';
+import type { LawChoice, LawResult, RankingEntry, RunProgress, RunRequest, RunResult } from './protocol.js';
+
+export interface RunEnvironment {
+  signal?: AbortSignal;
+  onProgress?: (p: RunProgress) => void;
+  /** How to find a GPU (tests); default the worker-wide device. */
+  acquireGpu?: () => Promise<GpuContext | GpuUnavailable>;
+}
+
+/** The bootstrap choice as the CLI's flag text (parsed by the CLI's own resolver). */
+function bootstrapFlags(b: RunRequest['bootstrap']): BootstrapFlags {
+  if (b === undefined) return {};
+  return {
+    bootstrap: String(b.replicates),
+    ...(b.design !== undefined ? { design: b.design } : {}),
+    ...(b.ci !== undefined ? { ci: String(b.ci) } : {}),
+    ...(b.replicateStarts !== undefined ? { 'replicate-starts': b.replicateStarts } : {}),
+  };
+}
+
+/** A law's fitting flags as the CLI's flag text. */
+function fitPlanOf(choice: LawChoice, seed: number | undefined): FitPlan {
+  return resolveFitFlags({
+    ...(seed !== undefined ? { seed: String(seed) } : {}),
+    ...(choice.starts !== undefined ? { starts: choice.starts } : {}),
+    grid: choice.grid ?? [],
+    ...(choice.loss !== undefined ? { loss: choice.loss } : {}),
+    ...(choice.screen !== undefined ? { screen: String(choice.screen) } : {}),
+  });
+}
+
+/** Starts each bootstrap replicate runs from (for the progress estimate). */
+function replicateStartCount(c: CompiledChoice, boot: ResolvedBootstrap): number {
+  const rs = boot.replicateStarts;
+  return rs.kind === 'basins' ? rs.k : makeStarts(c.law, rs).count;
+}
+
+/** A chosen law ready to fit (compiled, its fitting flags parsed), or why it is not. */
+type Prepared = { ok: true; c: CompiledChoice; choice: LawChoice; plan: FitPlan } | { ok: false; label: string; choice: LawChoice; error: unknown };
+
+function prepare(raw: LawChoice, label: string, mapped: readonly string[], seed: number | undefined): Prepared {
+  const choice = effectiveChoice(raw);
+  try {
+    return { ok: true, c: compileChoice(choice, label, mapped), choice, plan: fitPlanOf(choice, seed) };
+  } catch (e) {
+    return { ok: false, label, choice, error: e };
+  }
+}
+
+export async function runLaws(req: RunRequest, env: RunEnvironment = {}): Promise<RunResult> {
+  const t0 = performance.now();
+  const signal = env.signal;
+  if (req.laws.length === 0) throw new LawfitError('bad-option', 'choose at least one law to fit');
+  const table: Table = readTable(req.file.content, req.file.name, req.file.format ?? 'auto');
+  const digest = await sha256Hex(req.file.content);
+  const mapping = parseColumnMap(req.x, '--x');
+  const mapped = Object.keys(mapping);
+  if (req.y.trim() === '') throw new LawfitError('bad-option', '--y is required: the target column, e.g. loss');
+  const bFlags = bootstrapFlags(req.bootstrap);
+  const boot = resolveBootstrapFlags(bFlags);
+  const group = designGroupColumn(bFlags);
+  const holdout = req.holdout !== undefined && req.holdout.trim() !== '' ? parseHoldout(req.holdout) : undefined;
+
+  const labels = choiceLabels(req.laws);
+  const compiled = req.laws.map((raw, i) => prepare(raw, labels[i]!, mapped, req.seed));
+
+  const chosen: EngineChoice = await chooseEngine(req.engine ?? 'auto', env.acquireGpu);
+  const { engine } = chosen;
+
+  // Progress: one count over the steps (each law's fit, then the comparison), each step's size
+  // estimated from its start set until it reports its own total.
+  const fitSteps = compiled.length;
+  const steps = fitSteps + (holdout !== undefined ? 1 : 0);
+  let current = { law: '', step: 1 };
+  const top: RunControl = {
+    ...(signal !== undefined ? { signal } : {}),
+    onProgress: (p) => env.onProgress?.({ ...p, law: current.law, step: current.step, steps }),
+  };
+  const sizes = compiled.map((k) => (k.ok ? makeStarts(k.c.law, k.plan.startSpec).count + (boot !== undefined ? boot.replicates * replicateStartCount(k.c, boot) : 0) : 0));
+  if (holdout !== undefined) sizes.push(sizes.reduce((a, b) => a + b, 0));
+  const prog = new PhasedProgress(top, sizes);
+  const stepControl = (i: number, law: string): RunControl => ({
+    ...(signal !== undefined ? { signal } : {}),
+    onProgress: (p) => {
+      current = { law, step: i + 1 };
+      prog.resize(i, p.total);
+      prog.advance(i, p.phase, p.done);
+    },
+  });
+
+  const laws: LawResult[] = [];
+  const failures: unknown[] = [];
+  for (const [i, k] of compiled.entries()) {
+    throwIfCancelled(top);
+    const label = k.ok ? k.c.label : k.label;
+    current = { law: label, step: i + 1 };
+    prog.advance(i, 'fits', 0);
+    try {
+      if (!k.ok) throw k.error;
+      const { law, inputs } = k.c;
+      // An input --x does not map is left out, so the data layer says so in the CLI's words.
+      const spec: DataSpec = {
+        inputs: Object.fromEntries(inputs.flatMap((n) => (mapping[n] !== undefined ? [[n, mapping[n]]] : []))),
+        target: req.y,
+        ...(req.weights !== undefined ? { weights: req.weights } : {}),
+        ...(req.where !== undefined ? { where: req.where } : {}),
+        ...(group !== undefined ? { group } : {}),
+      };
+      const dataset = datasetFromTable(table, spec, law.inputNames);
+      dataset.digest = digest;
+      const fitPlan = k.plan;
+      const summary = await fitSummary(law, dataset, fitPlan, boot, engine, undefined, stepControl(i, label));
+      const command = fitCommandLine(req, k.choice, mapping, inputs, chosen.report.used);
+      const artifact = makeArtifact(summary, fitPlan.startSpec, { command, seed: fitPlan.seed, ...(fitPlan.screen !== undefined ? { screen: fitPlan.screen } : {}) });
+      laws.push({ ok: true, label, choice: k.choice, summary, report: renderTextReport(summary), artifact: serializeArtifact(artifact), command });
+    } catch (e) {
+      if (isCancelled(e)) throw e;
+      failures.push(e);
+      laws.push({ ok: false, label, choice: k.choice, error: problemReport(e) });
+    }
+    prog.complete(i, 'fits');
+  }
+  // Every law failing with one message is a problem with the run (a target column that does not
+  // exist, a filter that keeps no rows): reject with it, as the CLI would.
+  if (failures.length === laws.length && new Set(laws.map((l) => (l.ok ? '' : l.error.message))).size === 1) throw failures[0];
+
+  let comparison: Comparison | undefined;
+  if (holdout !== undefined) {
+    throwIfCancelled(top);
+    current = { law: 'comparison', step: steps };
+    prog.advance(steps - 1, 'held-out fits', 0);
+    // Laws that could not be fitted at all (an unmapped input, a bad cell they need) are ranked
+    // last with their error, not compared.
+    const fitted = compiled.flatMap((k, i) => (k.ok && laws[i]!.ok ? [k.c.law] : []));
+    if (fitted.length > 0) {
+      const spec: DataSpec = { inputs: mapping, target: req.y, ...(req.where !== undefined ? { where: req.where } : {}) };
+      comparison = await compareLaws(fitted, table, spec, holdout, {
+        engine,
+        control: stepControl(steps - 1, 'comparison'),
+        ...(boot !== undefined ? { bootstrap: { replicates: boot.replicates, seed: req.seed ?? 0, level: boot.level, design: compareDesign(boot, group), replicateStarts: boot.replicateStarts } } : {}),
+      });
+    }
+    prog.complete(steps - 1, 'held-out fits');
+  }
+  prog.finish();
+  throwIfCancelled(top);
+
+  const rankingCommand = compareCommandLine(
+    req,
+    compiled.map((k) => k.choice),
+    labels,
+    mapped,
+    compiled.map((k) => (k.ok ? k.c.inputs : [])),
+  );
+  return {
+    engine: chosen.report,
+    data: { source: table.source, rows: table.rows.length, digest },
+    ranking: rankLaws(laws, comparison),
+    ...(comparison !== undefined ? { comparison } : {}),
+    ...(rankingCommand !== undefined ? { rankingCommand } : {}),
+    laws,
+    elapsedMs: performance.now() - t0,
+  };
+}
+
+const finite = (v: number): number | undefined => (Number.isFinite(v) ? v : undefined);
+
+/**
+ * The ranking: by held-out error when there is a comparison (its own order, laws it could not
+ * score last), else by each full fit's AIC; laws with no fit at all come last, with their error.
+ */
+export function rankLaws(laws: readonly LawResult[], comparison: Comparison | undefined): RankingEntry[] {
+  const failed = laws.filter((l) => !l.ok);
+  const entries: Omit<RankingEntry, 'rank'>[] = [];
+  if (comparison !== undefined) {
+    for (const c of comparison.laws) {
+      const e: Omit<RankingEntry, 'rank'> = { label: c.law, basis: 'held-out error' };
+      const m = finite(c.meanAbsRelError);
+      if (m !== undefined) e.meanAbsRelError = m;
+      if (c.interval !== undefined) e.interval = c.interval;
+      const aic = finite(c.aic);
+      const bic = finite(c.bic);
+      if (aic !== undefined) e.aic = aic;
+      if (bic !== undefined) e.bic = bic;
+      if ('status' in c.allRuns) {
+        e.status = c.allRuns.status;
+        e.usable = c.allRuns.usable;
+      }
+      if (c.error !== undefined) e.error = c.error;
+      e.scoredFolds = c.scoredFolds;
+      entries.push(e);
+    }
+  } else {
+    const ok = laws.flatMap((l) => (l.ok ? [l] : []));
+    const aicOf = (l: (typeof ok)[number]): number => (l.summary.status.usable ? l.summary.statistics.aic : Infinity);
+    for (const l of [...ok].sort((a, b) => aicOf(a) - aicOf(b))) {
+      const e: Omit<RankingEntry, 'rank'> = { label: l.label, basis: 'aic', status: l.summary.status.name, usable: l.summary.status.usable };
+      const aic = finite(l.summary.statistics.aic);
+      const bic = finite(l.summary.statistics.bic);
+      if (aic !== undefined) e.aic = aic;
+      if (bic !== undefined) e.bic = bic;
+      entries.push(e);
+    }
+  }
+  for (const l of failed) if (!l.ok && !entries.some((e) => e.label === l.label)) entries.push({ label: l.label, basis: comparison !== undefined ? 'held-out error' : 'aic', error: l.error.message });
+  return entries.map((e, k) => ({ rank: k + 1, ...e }));
+}
