@@ -10,12 +10,13 @@ import { findLaw } from '../../src/laws/index.js';
 import { chinchillaLadder } from '../../src/examples/chinchilla-ladder.js';
 import { fitBatch, fitLaw } from '../../src/fit/fit.js';
 import { bootstrapFit } from '../../src/stats/bootstrap.js';
-import { isCancelled, type Progress, type RunControl } from '../../src/fit/control.js';
+import { isCancelled } from '../../src/fit/control.js';
 import { webgpuEngine } from '../../src/gpu/engine.js';
 import { nodeShaderSources } from '../../src/gpu/shaders-node.js';
 import { createGpuContext, isGpuContext, releaseGpu } from '../../src/gpu/device.js';
 import { singleThreadEngine } from '../../src/fit/engine.js';
 import { gpuOrSkip } from '../support/gpu.js';
+import { expectFinished, phasesOf, recordProgress } from '../support/progress.js';
 
 const gpu = await gpuOrSkip();
 const suite = gpu.ctx === undefined ? describe.skip : describe;
@@ -25,32 +26,12 @@ const law = compileLaw(findLaw('chinchilla'));
 const ds = chinchillaLadder();
 const starts = { kind: 'sobol', count: 512 } as const;
 
-function recorder(signal?: AbortSignal): { control: RunControl; seen: Progress[] } {
-  const seen: Progress[] = [];
-  const control: RunControl = {
-    onProgress: (p) => {
-      expect(p.done).toBeGreaterThanOrEqual(seen.at(-1)?.done ?? 0);
-      expect(p.done).toBeLessThanOrEqual(p.total);
-      seen.push({ ...p });
-    },
-  };
-  if (signal !== undefined) control.signal = signal;
-  return { control, seen };
-}
-
-function expectFinished(seen: Progress[], total: number): void {
-  expect(seen.length).toBeGreaterThan(1);
-  expect(seen.at(-1)).toMatchObject({ done: total, total });
-}
-
-const phasesOf = (seen: Progress[]): string[] => [...new Set(seen.map((p) => p.phase))];
-
 suite('run control on the WebGPU engine', () => {
   // Small chunks and short rounds, so a batch spans many rounds and an abort lands mid-batch.
   const engine = webgpuEngine({ sources: nodeShaderSources(), context: gpu.ctx!, maxProblemsPerChunk: 256, stepsPerDispatch: 2, dispatchesPerRound: 1 });
 
   test('fitLaw: fits, then the float64 audit and polish, in one count that ends at done === total', async () => {
-    const { control, seen } = recorder(new AbortController().signal);
+    const { control, seen } = recordProgress({ signal: true });
     const fit = await fitLaw(law, ds, { starts, engine, audit: 8, control });
     expect(phasesOf(seen)).toEqual(['fits', 'float64 audit', 'float64 polish']);
     expectFinished(seen, 512 + 8 + 2);
@@ -60,7 +41,7 @@ suite('run control on the WebGPU engine', () => {
   }, 120_000);
 
   test('fitBatch: every problem, then each weight vector polished', async () => {
-    const { control, seen } = recorder();
+    const { control, seen } = recordProgress();
     const w = new Float64Array(ds.n * 3).fill(1);
     await fitBatch(law, ds, { starts: { kind: 'sobol', count: 64 }, weightSets: w, engine, control });
     expect(phasesOf(seen)).toEqual(['fits', 'float64 polish']);
@@ -68,7 +49,7 @@ suite('run control on the WebGPU engine', () => {
   }, 120_000);
 
   test('bootstrapFit: full fit, replicates, jackknife', async () => {
-    const { control, seen } = recorder();
+    const { control, seen } = recordProgress();
     const r = await bootstrapFit(law, ds, { replicates: 20, seed: 5, starts: { kind: 'sobol', count: 128 }, engine, control });
     expect(phasesOf(seen)).toEqual(['full fit', 'bootstrap replicates', 'jackknife']);
     // Each phase's fits plus its float64 polish (2 candidates per weight vector, 1 for the jackknife's single start).
@@ -78,12 +59,7 @@ suite('run control on the WebGPU engine', () => {
 
   test('an abort between rounds rejects; the same device then gives the same answer as before', async () => {
     const before = await fitLaw(law, ds, { starts, engine });
-    const ac = new AbortController();
-    const { control, seen } = recorder(ac.signal);
-    control.onProgress = ((inner) => (p: Progress) => {
-      inner(p);
-      if (p.done > 0) ac.abort();
-    })(control.onProgress!);
+    const { control, seen } = recordProgress({ abortWhen: (p) => p.done > 0 });
     const err = await fitBatch(law, ds, { starts: { kind: 'sobol', count: 4096 }, engine, control }).then(
       () => undefined,
       (e: unknown) => e,
@@ -109,7 +85,7 @@ suite('run control on the WebGPU engine', () => {
       dispatchesPerRound: 1,
       onProgress: () => own.device.destroy(),
     });
-    const { control, seen } = recorder(new AbortController().signal);
+    const { control, seen } = recordProgress({ signal: true });
     const w = new Float64Array(ds.n * 2).fill(1);
     await fitBatch(law, ds, { starts: { kind: 'sobol', count: 128 }, weightSets: w, engine: lost, control });
     expectFinished(seen, 2 * 128 + 2 * 2);
