@@ -10,7 +10,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { LawfitError } from '../errors.js';
 import type { FitSummary } from '../report/summary.js';
 import { covariance } from '../stats/intervals.js';
-import { COLOR, EXPONENT_LABEL, percent, sourceLabel, successfulDraws, topLevel } from './style.js';
+import { allPositive, COLOR, EXPONENT_LABEL, percent, sourceLabel, successfulDraws, topLevel } from './style.js';
 
 const HIST_PANEL = { width: 190, height: 130 } as const;
 const PAIR_PANEL = { width: 120, height: 120 } as const;
@@ -30,21 +30,52 @@ function describeBootstrap(summary: FitSummary, nDraws: number): string {
   return `${nDraws} bootstrap draws (${b.succeeded} of ${b.replicates} replicates succeeded; design ${b.design}, seed ${b.seed}) of the fit of '${summary.law.name}' to ${summary.data.n} runs from ${sourceLabel(summary)}`;
 }
 
-/** Rows of named draws: one record per successful replicate. */
-function drawRecords(draws: readonly number[][], names: readonly string[]): Array<Record<string, number>> {
-  return draws.map((d) => Object.fromEntries(names.map((n, j) => [n, d[j]!])));
+/** Parameters whose draws spread over this factor or more (A and B of a Chinchilla fit) are shown on log axes. */
+const WIDE_RATIO = 4;
+
+/** How a parameter is shown: its own values, or for widely spread ones their log10 (binned evenly in log). */
+interface ParamScale {
+  name: string;
+  log: boolean;
+  /** The field histograms bin: the name, or `log10_NAME`. */
+  binField: string;
+  /** A value in the binned field's units. */
+  toBinned(v: number): number;
+  binAxis: object;
+}
+
+function paramScales(draws: readonly number[][], names: readonly string[]): ParamScale[] {
+  return names.map((name, j) => {
+    const v = draws.map((d) => d[j]!);
+    const log = allPositive(v) && Math.max(...v) / Math.min(...v) >= WIDE_RATIO;
+    return log
+      ? { name, log, binField: `log10_${name}`, toBinned: Math.log10, binAxis: { ...PARAM_AXIS, format: undefined, labelExpr: `replace(format(pow(10, datum.value), '.2~g'), 'e+', 'e')` } }
+      : { name, log, binField: name, toBinned: (x: number) => x, binAxis: PARAM_AXIS };
+  });
+}
+
+function binTitle(p: ParamScale): string {
+  return p.log ? `${p.name} (log scale)` : p.name;
+}
+
+/** Rows of named draws, one record per successful replicate, with log10 fields for log-scaled parameters. */
+function drawRecords(draws: readonly number[][], scales: readonly ParamScale[]): Array<Record<string, number>> {
+  return draws.map((d) => Object.fromEntries(scales.flatMap((p, j) => (p.log ? [[p.name, d[j]!], [p.binField, Math.log10(d[j]!)]] : [[p.name, d[j]!]]))));
 }
 
 export function bootstrapHistogramsSpec(summary: FitSummary): TopLevelSpec {
   const { draws, names, boot } = requireDraws(summary);
+  const scales = paramScales(draws, names);
   const level = percent(boot.level);
   const kinds = ['estimate', `${level} percentile interval`, ...(summary.truth !== undefined ? ['true value'] : [])];
   const color = { field: 'kind', type: 'nominal', title: null, scale: { domain: kinds, range: [COLOR.estimate, COLOR.interval, COLOR.truth] }, legend: { orient: 'top', direction: 'horizontal', labelLimit: 400 } };
-  const panels = names.map((name) => {
+  const panels = scales.map((scale) => {
+    const name = scale.name;
     const q = boot.parameters.find((p) => p.name === name);
+    const at = scale.toBinned;
     const markers = [
-      ...(q !== undefined ? [{ kind: kinds[0], value: q.estimate }, { kind: kinds[1], value: q.percentile[0] }, { kind: kinds[1], value: q.percentile[1] }] : []),
-      ...(summary.truth?.[name] !== undefined ? [{ kind: 'true value', value: summary.truth[name] }] : []),
+      ...(q !== undefined ? [{ kind: kinds[0], value: at(q.estimate) }, { kind: kinds[1], value: at(q.percentile[0]) }, { kind: kinds[1], value: at(q.percentile[1]) }] : []),
+      ...(summary.truth?.[name] !== undefined ? [{ kind: 'true value', value: at(summary.truth[name]) }] : []),
     ];
     return {
       ...HIST_PANEL,
@@ -52,7 +83,7 @@ export function bootstrapHistogramsSpec(summary: FitSummary): TopLevelSpec {
         {
           mark: { type: 'bar', color: COLOR.band, opacity: 0.75 },
           encoding: {
-            x: { field: name, type: 'quantitative', bin: { maxbins: 30 }, title: name, axis: PARAM_AXIS },
+            x: { field: scale.binField, type: 'quantitative', bin: { maxbins: 30 }, title: binTitle(scale), axis: scale.binAxis },
             y: { aggregate: 'count', type: 'quantitative', title: 'draws' },
           },
         },
@@ -66,7 +97,7 @@ export function bootstrapHistogramsSpec(summary: FitSummary): TopLevelSpec {
   });
   return {
     ...topLevel(`Bootstrap distributions of the parameters of '${summary.law.name}'`, describeBootstrap(summary, draws.length)),
-    data: { values: drawRecords(draws, names) },
+    data: { values: drawRecords(draws, scales) },
     concat: panels,
     columns: Math.min(3, names.length),
   } as TopLevelSpec;
@@ -78,8 +109,13 @@ export function drawCorrelations(draws: readonly number[][], p: number): number[
   return Array.from({ length: p }, (_, i) => Array.from({ length: p }, (_, j) => cov[i * p + j]! / Math.sqrt(cov[i * p + i]! * cov[j * p + j]!)));
 }
 
+function scaleOf(p: ParamScale): object {
+  return p.log ? { type: 'log', nice: false } : { zero: false };
+}
+
 export function bootstrapPairsSpec(summary: FitSummary): TopLevelSpec {
   const { draws, names } = requireDraws(summary);
+  const scales = paramScales(draws, names);
   const p = names.length;
   const r = drawCorrelations(draws, p);
   const estimate = Object.fromEntries(names.map((n) => [n, summary.params.find((q) => q.name === n)?.value ?? NaN]));
@@ -91,21 +127,23 @@ export function bootstrapPairsSpec(summary: FitSummary): TopLevelSpec {
     for (let j = 0; j < p; j++) {
       const xi = names[j]!;
       const yi = names[i]!;
+      const xs = scales[j]!;
+      const ys = scales[i]!;
       const bottom = i === p - 1;
       const left = j === 0;
       if (i === j) {
         panels.push({
           ...PAIR_PANEL,
           mark: { type: 'bar', color: COLOR.band, opacity: 0.75 },
-          encoding: { x: { field: xi, type: 'quantitative', bin: { maxbins: 20 }, axis: axis(xi, bottom), title: bottom ? xi : null }, y: { aggregate: 'count', type: 'quantitative', axis: axis('draws', left), title: left ? 'draws' : null } },
+          encoding: { x: { field: xs.binField, type: 'quantitative', bin: { maxbins: 20 }, axis: bottom ? { ...xs.binAxis, title: xi } : axis(xi, false) }, y: { aggregate: 'count', type: 'quantitative', axis: axis('draws', left), title: left ? 'draws' : null } },
         });
       } else if (i > j) {
-        const marks: object[] = [{ mark: { type: 'point', filled: true, size: pointSize, opacity: 0.3, color: COLOR.data }, encoding: { x: { field: xi, type: 'quantitative', scale: { zero: false }, axis: axis(xi, bottom) }, y: { field: yi, type: 'quantitative', scale: { zero: false }, axis: axis(yi, left) } } }];
+        const marks: object[] = [{ mark: { type: 'point', filled: true, size: pointSize, opacity: 0.3, color: COLOR.data }, encoding: { x: { field: xi, type: 'quantitative', scale: scaleOf(xs), axis: axis(xi, bottom) }, y: { field: yi, type: 'quantitative', scale: scaleOf(ys), axis: axis(yi, left) } } }];
         const spots = [{ kind: 'estimate', x: estimate[xi], y: estimate[yi] }, ...(truth?.[xi] !== undefined && truth[yi] !== undefined ? [{ kind: 'true value', x: truth[xi], y: truth[yi] }] : [])];
         marks.push({
           data: { values: spots },
           mark: { type: 'point', shape: 'cross', filled: true, size: 90, strokeWidth: 0 },
-          encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' }, color: { field: 'kind', type: 'nominal', title: null, scale: { domain: ['estimate', 'true value'], range: [COLOR.interval, COLOR.truth] }, legend: { orient: 'top', direction: 'horizontal' } } },
+          encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' }, color: { field: 'kind', type: 'nominal', title: null, scale: { domain: truth !== undefined ? ['estimate', 'true value'] : ['estimate'], range: [COLOR.interval, COLOR.truth] }, legend: { orient: 'top', direction: 'horizontal' } } },
         });
         panels.push({ ...PAIR_PANEL, layer: marks });
       } else {
@@ -124,7 +162,7 @@ export function bootstrapPairsSpec(summary: FitSummary): TopLevelSpec {
       describeBootstrap(summary, draws.length),
       'below the diagonal: each pair of parameters (cross: the estimate' + (truth !== undefined ? '; green cross: the true value' : '') + '); on it: histograms; above it: correlation of the draws',
     ]),
-    data: { values: drawRecords(draws, names) },
+    data: { values: drawRecords(draws, scales) },
     concat: panels,
     columns: p,
     spacing: 6,

@@ -83,8 +83,8 @@ export function fitPlotSpec(inputs: PlotInputs): TopLevelSpec {
   const inputNames = Object.keys(summary.data.inputs);
 
   const pointRows = points.map((p) => ({ ...p.inputs, x: view.x.of(p.inputs), observed: p.observed, fitted: p.fitted, residual: p.residual, row: p.row, series: series !== undefined ? p.inputs[series]! : 0 }));
-  const x = { field: 'x', type: 'quantitative' as const, title: view.x.title, scale: { type: view.x.log ? ('log' as const) : ('linear' as const), nice: false }, axis: { ...axisFor(view.x.log), ...logTicks(pointRows.map((r) => r.x).concat(curves.map((c) => c.x)), view.x.log) } };
-  const y = { type: 'quantitative' as const, title: `${target} (points: runs; lines: fitted law)`, scale: yLog ? { type: 'log' as const, nice: false } : { zero: false, nice: false }, axis: axisFor(false) };
+  const x = { field: 'x', type: 'quantitative' as const, title: view.x.title, scale: { type: view.x.log ? ('log' as const) : ('linear' as const), nice: false, padding: 6 }, axis: { ...axisFor(view.x.log), ...logTicks(pointRows.map((r) => r.x).concat(curves.map((c) => c.x)), view.x.log) } };
+  const y = { type: 'quantitative' as const, title: `${target} (points: runs; lines: fitted law)`, scale: yLog ? { type: 'log' as const, nice: false, padding: 6 } : { zero: false, nice: false, padding: 6 }, axis: axisFor(false) };
   const seriesLog = series !== undefined && allPositive(pointRows.map((r) => r.series));
   const color =
     series !== undefined

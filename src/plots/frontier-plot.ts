@@ -98,7 +98,7 @@ export function frontierSpec(inputs: PlotInputs): TopLevelSpec {
     ...topLevel(`Compute-optimal model size and tokens from '${summary.law.name}'`, [
       `line: N_opt(C) and D_opt(C) at the best fit; ${banded ? `shaded: ${percent(level)} interval over ${draws.length} bootstrap draws` : 'no bootstrap draws in this fit, so no band (refit with --bootstrap N)'}`,
       `grey points: the ${runs.length} runs fitted (${sourceLabel(summary)}), at their own N and D; dashed line: the largest run's compute, beyond it the frontier is extrapolated`,
-      `N_opt ∝ C^a, D_opt ∝ C^b with ${exponent('a', ab.a, (p) => optimalExponents(p).a)}, ${exponent('b', ab.b, (p) => optimalExponents(p).b)}`,
+      `N_opt grows as C^a and D_opt as C^b, with ${exponent('a', ab.a, (p) => optimalExponents(p).a)}, ${exponent('b', ab.b, (p) => optimalExponents(p).b)}`,
     ]),
     hconcat: [panel('N_opt', 'model size N_opt (parameters)'), panel('D_opt', 'training tokens D_opt')],
   } as TopLevelSpec;
