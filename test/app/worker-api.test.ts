@@ -178,6 +178,11 @@ describe('a run', () => {
     expectSameNumbers(law.summary, fromCli, 1e-9);
     expect(law.summary.data.digest).toBe(fromCli.data.digest);
     expect(law.command).toEqual(['lawfit', 'fit', EPOCH, ...flags]);
+    // Plot inputs: one fitted point per kept row, in the law's residual space.
+    expect(law.plots.summary).toBe(law.summary);
+    expect(law.plots.points).toHaveLength(240);
+    const pt = law.plots.points[0]!;
+    expect(pt.residual).toBeCloseTo(Math.log(pt.observed) - Math.log(pt.fitted), 12);
 
     // Progress: one count that never goes backwards and ends complete.
     expect(progress.length).toBeGreaterThan(2);

@@ -26,11 +26,13 @@ import type { Progress } from '../../../src/fit/control.js';
 import type { FitSummary } from '../../../src/report/summary.js';
 import type { Prediction } from '../../../src/stats/predict.js';
 import type { Comparison } from '../../../src/stats/compare.js';
+import type { PlotInputs } from '../../../src/plots/inputs.js';
 
 export type { Progress } from '../../../src/fit/control.js';
 export type { FitSummary } from '../../../src/report/summary.js';
 export type { Prediction } from '../../../src/stats/predict.js';
 export type { Comparison, LawComparison } from '../../../src/stats/compare.js';
+export type { PlotInputs, FittedPoint } from '../../../src/plots/inputs.js';
 
 // ---- errors -----------------------------------------------------------------------------------
 
@@ -309,6 +311,11 @@ export type LawResult =
       artifact: string;
       /** The equivalent CLI command (also recorded in the artifact). */
       command: string[];
+      /**
+       * What the plots are drawn from (src/plots/inputs.ts: the summary and the fitted rows), built
+       * as `lawfit fit --plots` builds it; the page passes it to src/plots/plot-set.ts `fitPlots`.
+       */
+      plots: PlotInputs;
     }
   | { ok: false; label: string; choice: LawChoice; error: ProblemReport };
 

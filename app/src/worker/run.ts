@@ -2,8 +2,8 @@
  * A run in the app: every chosen law fitted to the user's file exactly as `lawfit fit` fits it
  * (same flag parsers, same fitSummary path, so the same numbers for the same seed), then the laws
  * ranked as `lawfit compare` ranks them when a holdout is given. The result is plain data for the
- * page: per law the FitSummary, the CLI's text report, the artifact text and the equivalent
- * command line; the comparison; and which engine ran and why.
+ * page: per law the FitSummary, the CLI's text report, the artifact text, the equivalent command
+ * line and the plot inputs; the comparison; and which engine ran and why.
  *
  * Failure is per law: a formula that does not compile, an input the mapping lacks, a bad cell in a
  * column only one law reads, or a fit with no usable result is reported for that law and the run
@@ -18,6 +18,7 @@ import { makeStarts } from '../../../src/fit/starts.js';
 import { designGroupColumn, resolveBootstrapFlags, type BootstrapFlags, type ResolvedBootstrap } from '../../../src/cli/bootstrap-flags.js';
 import { fitSummary, resolveFitFlags, type FitPlan } from '../../../src/cli/fit-flags.js';
 import { compareDesign, parseHoldout } from '../../../src/cli/holdout-flag.js';
+import { plotInputsFromSummary } from '../../../src/plots/inputs.js';
 import { makeArtifact, serializeArtifact } from '../../../src/report/artifact.js';
 import { renderTextReport } from '../../../src/report/text.js';
 import { compareLaws, type Comparison } from '../../../src/stats/compare.js';
@@ -140,7 +141,8 @@ export async function runLaws(req: RunRequest, env: RunEnvironment = {}): Promis
       const summary = await fitSummary(law, dataset, fitPlan, boot, engine, undefined, stepControl(i, label));
       const command = fitCommandLine(req, k.choice, mapping, inputs, chosen.report.used);
       const artifact = makeArtifact(summary, fitPlan.startSpec, { command, seed: fitPlan.seed, ...(fitPlan.screen !== undefined ? { screen: fitPlan.screen } : {}) });
-      laws.push({ ok: true, label, choice: k.choice, summary, report: renderTextReport(summary), artifact: serializeArtifact(artifact), command });
+      const plots = plotInputsFromSummary(summary, dataset);
+      laws.push({ ok: true, label, choice: k.choice, summary, report: renderTextReport(summary), artifact: serializeArtifact(artifact), command, plots });
     } catch (e) {
       if (isCancelled(e)) throw e;
       failures.push(e);
