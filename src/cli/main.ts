@@ -17,6 +17,7 @@ import { reportCommand } from './commands/report.js';
 import { predictCommand } from './commands/predict.js';
 import { optimalCommand } from './commands/optimal.js';
 import { compareCommand } from './commands/compare.js';
+import { plotCommand } from './commands/plot.js';
 import { chainCommand } from './commands/chain.js';
 import { EXIT, processIo, type Io } from './io.js';
 
@@ -32,6 +33,7 @@ commands
   optimal RESULT.json   compute-optimal model size and tokens for a budget (Chinchilla-type laws)
   predict RESULT.json   the fitted law at new inputs, with confidence and prediction bands
   compare FILE ...      rank laws by their error on held-out runs (lawfit compare --help)
+  plot RESULT.json      draw a saved fit's plots again as SVG files (--out DIR)
   chain FILE ...        a loss law feeding a downstream law, stage 1's uncertainty carried (lawfit chain --help)
 
   lawfit <command> --help   for a command's options
@@ -47,6 +49,7 @@ const COMMANDS: Record<string, Command> = {
   predict: predictCommand,
   optimal: optimalCommand,
   compare: compareCommand,
+  plot: plotCommand,
   chain: chainCommand,
 };
 

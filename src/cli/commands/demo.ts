@@ -17,9 +17,10 @@ import { renderTextReport } from '../../report/text.js';
 import { parseNumber, parsePositiveInt } from '../args.js';
 import { BOOTSTRAP_PARSE_OPTIONS, resolveBootstrapFlags, runBootstrap, summarizeBootstrap } from '../bootstrap-flags.js';
 import type { Io } from '../io.js';
+import { plotsOption, PLOTS_USAGE } from './plot.js';
 import { PROGRESS_PARSE_OPTIONS, PROGRESS_USAGE, runWithControl } from '../run-control.js';
 
-export const DEMO_USAGE = `usage: lawfit demo [--seed S] [--noise SIGMA] [--threads N] [--out FILE] [--write-data FILE]
+export const DEMO_USAGE = `usage: lawfit demo [--seed S] [--noise SIGMA] [--threads N] [--out FILE] [--plots DIR] [--write-data FILE]
 
 Fit the chinchilla law to a SYNTHETIC ladder of 56 runs (8 model sizes x 7 tokens-per-parameter
 ratios) drawn from Hoffmann et al.'s published law with seeded log-normal noise, from Hoffmann's
@@ -30,7 +31,7 @@ ratios) drawn from Hoffmann et al.'s published law with seeded log-normal noise,
   --bootstrap N       also refit N resampled replicates and show whether the 95 % intervals cover the truth
   --out FILE          write the JSON artifact
   --write-data FILE   also write the ladder as CSV (N,D,loss) for 'lawfit fit'
-${PROGRESS_USAGE}`;
+${PLOTS_USAGE}${PROGRESS_USAGE}`;
 
 export async function demoCommand(argv: string[], io: Io): Promise<number> {
   const { values } = parseArgs({
@@ -42,6 +43,7 @@ export async function demoCommand(argv: string[], io: Io): Promise<number> {
       threads: { type: 'string' },
       out: { type: 'string' },
       'write-data': { type: 'string' },
+      plots: { type: 'string' },
       ...BOOTSTRAP_PARSE_OPTIONS,
       ...PROGRESS_PARSE_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
@@ -75,5 +77,6 @@ export async function demoCommand(argv: string[], io: Io): Promise<number> {
     await writeArtifactFile(values.out, makeArtifact(summary, { kind: 'default' }, { command: ['lawfit', 'demo', ...argv], seed }));
     io.out(`wrote ${values.out}\n`);
   }
+  await plotsOption(values.plots, summary, data, io);
   return 0;
 }

@@ -19,6 +19,7 @@ import { compileFromFlags } from '../law-flags.js';
 import { PROGRESS_PARSE_OPTIONS, PROGRESS_USAGE, runWithControl } from '../run-control.js';
 import { BOOTSTRAP_PARSE_OPTIONS, BOOTSTRAP_USAGE, designGroupColumn, resolveBootstrapFlags } from '../bootstrap-flags.js';
 import { fitSummary, resolveFitFlags } from '../fit-flags.js';
+import { plotsOption, PLOTS_USAGE } from './plot.js';
 
 export const FIT_USAGE = `usage: lawfit fit FILE (--law NAME | --formula TEXT) --x IN=COL[,IN=EXPR...] --y COL [options]
 
@@ -53,7 +54,7 @@ fitting
   --threads N             CPU threads (default: all cores)
 ${BOOTSTRAP_USAGE}output
   --out FILE              write the JSON artifact (reprint it with 'lawfit report FILE')
-  --quiet                 do not print the report (nor the progress bar)
+${PLOTS_USAGE}  --quiet                 do not print the report (nor the progress bar)
 ${PROGRESS_USAGE}`;
 
 export async function fitCommand(argv: string[], io: Io): Promise<number> {
@@ -90,6 +91,7 @@ export async function fitCommand(argv: string[], io: Io): Promise<number> {
       audit: { type: 'string' },
       ...BOOTSTRAP_PARSE_OPTIONS,
       out: { type: 'string' },
+      plots: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       ...PROGRESS_PARSE_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
@@ -151,5 +153,6 @@ export async function fitCommand(argv: string[], io: Io): Promise<number> {
     await writeArtifactFile(values.out, makeArtifact(summary, startSpec, { command: ['lawfit', 'fit', ...argv], seed, ...(screen !== undefined ? { screen } : {}) }));
     if (!values.quiet) io.out(`wrote ${values.out}\n`);
   }
+  await plotsOption(values.plots, summary, dataset, io);
   return 0;
 }
