@@ -48,7 +48,7 @@ import { fitBatch, fitLaw, type FitResult } from '../fit/fit.js';
 import { invertSpd } from '../fit/linalg.js';
 import type { LmOptions } from '../fit/options.js';
 import { prepareData, type PreparedData } from '../fit/problem.js';
-import type { StartSpec } from '../fit/starts.js';
+import { makeStarts, type StartSpec } from '../fit/starts.js';
 import { isUsable, statusInfo } from '../fit/status.js';
 import { summarizeFit, type FitSummary } from '../report/summary.js';
 import { createRng, nextNormal } from '../util/rng.js';
@@ -191,10 +191,10 @@ export async function fitChain(table: Table, stages: readonly ChainStage[], o: C
   const boot = o.bootstrap;
   const R = boot?.replicates ?? 0;
   const rs = boot?.replicateStarts ?? { kind: 'basins', k: DEFAULT_BASINS };
-  // Phases: each stage's full fit, then each stage's replicates (sizes are estimates until each
-  // sub-run reports its own total).
+  // Phases: each stage's full fit, then each stage's replicates. Sizes start low (a replicate fits
+  // at least one start) and grow once when known, so the total never shrinks.
   const K = stages.length;
-  const prog = new PhasedProgress(o.control, [...stages.map(() => 0), ...stages.map(() => (boot === undefined ? 0 : R * (rs.kind === 'basins' ? rs.k : 1)))]);
+  const prog = new PhasedProgress(o.control, [...stages.map(() => 0), ...stages.map(() => R)]);
 
   const fitted: FittedStage[] = [];
   for (const [k, s] of stages.entries()) {
@@ -227,6 +227,7 @@ export async function fitChain(table: Table, stages: readonly ChainStage[], o: C
   const W = resampleWeights(U, { replicates: R, seed: boot.seed, design: resampling });
   const failures: ReplicateFailure[] = [];
   const starts = fitted.map((st) => (rs.kind === 'basins' ? ({ kind: 'points', points: distinctBasins(st.law, st.fit, rs.k) } as const) : rs));
+  starts.forEach((spec, k) => prog.resize(K + k, R * makeStarts(fitted[k]!.law, spec).count));
 
   for (const [k, st] of fitted.entries()) {
     const phase = `stage ${k + 1} (${st.law.name}): bootstrap replicates`;

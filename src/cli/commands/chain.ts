@@ -19,6 +19,7 @@ import { parseLossFlag, parseNumber, parsePositiveInt } from '../args.js';
 import { parseAtFlag } from '../at-flag.js';
 import { BOOTSTRAP_PARSE_OPTIONS, resolveBootstrapFlags, type ResolvedBootstrap } from '../bootstrap-flags.js';
 import type { Io } from '../io.js';
+import { PROGRESS_PARSE_OPTIONS, PROGRESS_USAGE, runWithControl } from '../run-control.js';
 import { compileFromFlags } from '../law-flags.js';
 
 export const CHAIN_USAGE = `usage: lawfit chain FILE --law A --x IN=COL,... --y COL [--where EXPR]
@@ -69,8 +70,9 @@ output
   stages resampled), the band with stage 1 taken as exact (stage 2 alone), and the prediction band
   (every stage's residual scatter added); warnings in decades outside each stage's fitted range.
   --out FILE                    write the chain's JSON artifact (both fits, every draw, seed, options, data digest)
-  --format F  --threads N  --quiet
-`;
+  --format F  --threads N
+  --quiet                       do not print the fits and tables (nor the progress bar)
+${PROGRESS_USAGE}`;
 
 export const CHAIN_ARTIFACT_FORMAT = 'lawfit-chain';
 export const CHAIN_ARTIFACT_FORMAT_VERSION = 1;
@@ -250,6 +252,7 @@ export async function chainCommand(argv: string[], io: Io): Promise<number> {
       threads: stageOption,
       out: stageOption,
       quiet: { type: 'boolean', default: false },
+      ...PROGRESS_PARSE_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -285,10 +288,13 @@ export async function chainCommand(argv: string[], io: Io): Promise<number> {
 
   const bytes = await readFileBytes(file);
   const table = readTable(bytes, file, format);
-  const chain = await fitChain(table, [first, second], {
-    engine: poolEngine(threads !== undefined ? { threads } : {}),
-    ...(boot !== undefined ? { bootstrap: { replicates: boot.replicates, seed, design: designOf(boot), level: boot.level, replicateStarts: boot.replicateStarts } } : {}),
-  });
+  const chain = await runWithControl('chain', values, io, (control) =>
+    fitChain(table, [first, second], {
+      engine: poolEngine(threads !== undefined ? { threads } : {}),
+      control,
+      ...(boot !== undefined ? { bootstrap: { replicates: boot.replicates, seed, design: designOf(boot), level: boot.level, replicateStarts: boot.replicateStarts } } : {}),
+    }),
+  );
   const predictions = points.map((at) => predictChain(chain, at, seed));
   if (!values.quiet) {
     io.out(renderFits(chain));
