@@ -17,6 +17,7 @@ import { runCli } from '../../src/cli/main.js';
 import { DataError, isLawfitError } from '../../src/errors.js';
 import { datasetFromText } from '../../src/data/index.js';
 import { isCancelled } from '../../src/fit/control.js';
+import { acquireGpu, isGpuContext, releaseGpu } from '../../src/gpu/device.js';
 import { compileLaw } from '../../src/law/compile.js';
 import { findLaw } from '../../src/laws/index.js';
 import { parseArtifact } from '../../src/report/artifact.js';
@@ -271,6 +272,31 @@ describe('a run', () => {
     expect(r.engine).toMatchObject({ requested: 'auto', used: 'cpu', fellBack: true, reason: 'no WebGPU adapter was found (test)' });
     expect(okLaw(r, 'power').summary.engine).toBe('float64 CPU, 1 thread');
   });
+
+  test('on WebGPU (Dawn in Node; shaders through the browser module): the float64 answer of the CPU run', async (ctx) => {
+    const gpu = await acquireGpu();
+    if (!isGpuContext(gpu)) {
+      if (process.env.CI === 'true') throw new Error(`CI has lavapipe, but: ${gpu.reason}`);
+      ctx.skip();
+      return;
+    }
+    try {
+      const req: RunRequest = { file: { name: EPOCH, content: EPOCH_BYTES }, ...EPOCH_MAPPING, laws: [{ law: 'chinchilla', starts: 'sobol:64' }], engine: 'webgpu' };
+      const g = await api.run(req);
+      const c = await api.run({ ...req, engine: 'cpu' });
+      expect(g.engine).toMatchObject({ requested: 'webgpu', used: 'webgpu', fellBack: false });
+      expect(g.engine.description).toMatch(/^WebGPU f32 on /);
+      const gs = okLaw(g, 'chinchilla');
+      const cs = okLaw(c, 'chinchilla');
+      expect(gs.command).toContain('webgpu');
+      expect(gs.summary.polish).toBeDefined();
+      // The f32 fits end where rounding hides progress; the float64 polish finishes the best one.
+      expect(rel(gs.summary.statistics.objective, cs.summary.statistics.objective)).toBeLessThanOrEqual(1e-6);
+      for (const [k, q] of gs.summary.params.entries()) expect(rel(q.value!, cs.summary.params[k]!.value!)).toBeLessThanOrEqual(1e-4);
+    } finally {
+      await releaseGpu();
+    }
+  }, 180_000);
 
   test('cancel() stops a CPU run mid-way; the next run works', async () => {
     let cancelAt: number | undefined;
