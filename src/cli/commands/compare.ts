@@ -21,6 +21,7 @@ import { parseNumber, parsePositiveInt } from '../args.js';
 import { compareDesign, HOLDOUT_USAGE, parseHoldout } from '../holdout-flag.js';
 import { BOOTSTRAP_PARSE_OPTIONS, BOOTSTRAP_USAGE, designGroupColumn, resolveBootstrapFlags } from '../bootstrap-flags.js';
 import type { Io } from '../io.js';
+import { PROGRESS_PARSE_OPTIONS, PROGRESS_USAGE, runWithControl } from '../run-control.js';
 import { formulaDeclaration } from '../law-flags.js';
 
 export const COMPARE_USAGE = `usage: lawfit compare FILE --laws NAME,NAME,... --x IN=COL,... --y COL --holdout H [options]
@@ -45,7 +46,7 @@ ${BOOTSTRAP_USAGE}                          For compare: each fold's fitting run
 output
   --out FILE          write the comparison as JSON (laws, folds, per-run errors, intervals,
                       bootstrap draws, options, seed, data digest, lawfit version)
-`;
+${PROGRESS_USAGE}`;
 
 export const COMPARISON_FORMAT = 'lawfit-compare';
 
@@ -67,6 +68,7 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
       seed: { type: 'string' },
       ...BOOTSTRAP_PARSE_OPTIONS,
       out: { type: 'string' },
+      ...PROGRESS_PARSE_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -102,10 +104,13 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
   const engine = engineName === 'webgpu' ? webgpuEngine({ sources: nodeShaderSources(), fallback: cpu, warn: (m) => io.err(`${m}\n`) }) : cpu;
   let comparison: Comparison;
   try {
-    comparison = await compareLaws(laws, table, spec, holdout, {
-      engine,
-      ...(boot !== undefined ? { bootstrap: { replicates: boot.replicates, seed, level: boot.level, design, replicateStarts: boot.replicateStarts } } : {}),
-    });
+    comparison = await runWithControl('compare', values, io, (control) =>
+      compareLaws(laws, table, spec, holdout, {
+        engine,
+        control,
+        ...(boot !== undefined ? { bootstrap: { replicates: boot.replicates, seed, level: boot.level, design, replicateStarts: boot.replicateStarts } } : {}),
+      }),
+    );
   } finally {
     if (engineName === 'webgpu') await releaseGpu();
   }
