@@ -229,11 +229,18 @@ export interface RunRequest {
   weights?: string;
   laws: LawChoice[];
   /**
-   * --holdout: a filter (held-out runs are those where it holds) or 'top:K:EXPR'. With it, the
-   * ranking is by mean absolute relative error on the held-out runs (lawfit compare); without
-   * it, by AIC.
+   * --holdout, as `lawfit compare` reads it: EXPR (held-out runs are those where it holds),
+   * 'top:K:EXPR', 'rolling:EXPR[:K]' or 'group:COL'. With it, the ranking is by mean absolute
+   * relative error on the held-out runs, each law fitted with its own start grid and default loss
+   * (lawfit compare); without it, by each full fit's AIC.
    */
   holdout?: string;
+  /**
+   * Refit resampled replicates of every law (intervals on the parameters, kept draws for bands
+   * and predictions), as `lawfit fit --bootstrap`; with a holdout, also the comparison's interval
+   * on each law's held-out error, as `lawfit compare --bootstrap` (that refits every law on every
+   * fold's replicates: the run's most expensive part).
+   */
   bootstrap?: BootstrapChoice;
   /** --seed: bootstrap draws and random starts. Default 0. */
   seed?: number;
