@@ -94,6 +94,33 @@ export function slicer(control: RunControl | undefined): () => Promise<void> {
 }
 
 /**
+ * `work`, or the cancellation error as soon as the signal aborts, whichever comes first: for waits
+ * that cannot be interrupted themselves (a GPU round in flight), so a cancel is not held up by
+ * them. The abandoned `work` keeps running; its eventual rejection is swallowed here, so the
+ * caller may free what it uses (destroying a buffer rejects its pending map).
+ */
+export function abortable<T>(work: Promise<T>, control: RunControl | undefined): Promise<T> {
+  const signal = control?.signal;
+  if (signal === undefined) return work;
+  work.catch(() => undefined);
+  if (signal.aborted) return Promise.reject(cancelledError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(cancelledError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+/**
  * Progress over a sequence of phases, each a number of fits (an estimate until the phase reports
  * its own total). The caller's onProgress sees one monotone count over all phases.
  *

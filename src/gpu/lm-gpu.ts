@@ -15,10 +15,11 @@
  *   10 % a round while the work collapsed, and made 10,000-fit batches 10x slower than needed.
  *
  * Progress and cancellation (control.ts): each round's running count becomes {done, total}
- * (problems of finished chunks plus those of this chunk no longer running); the signal is checked
- * after every round, once the read-back buffer is unmapped, and an abort destroys every buffer
- * this call created (as any exit does) and rejects with cancelledError(). The device, its
- * pipeline cache and later calls are untouched: nothing of this call outlives it.
+ * (problems of finished chunks plus those of this chunk no longer running). An abort ends the wait
+ * for the round in flight at once (the device finishes that round by itself; the next call's work
+ * queues behind it), destroys every buffer this call created (as any exit does) and rejects with
+ * cancelledError(). The device, its pipeline cache and later calls are untouched: nothing of this
+ * call outlives it.
  *
  * Results are f32; the caller (fit.ts) finishes reported fits with float64 iterations on the CPU.
  */
@@ -26,7 +27,7 @@ import type { BatchProblem, BatchResult } from '../fit/problem.js';
 import { allocateBatchResult } from '../fit/problem.js';
 import { lossInfo } from '../fit/losses.js';
 import { STATUS } from '../fit/status.js';
-import { isCancelled, throwIfCancelled, type RunControl } from '../fit/control.js';
+import { abortable, isCancelled, throwIfCancelled, type RunControl } from '../fit/control.js';
 import type { GpuContext } from './device.js';
 import { lmPipelines, type KernelVariant, type ShaderSources } from './kernels.js';
 import { packParams, type ParamsValues } from './layout.js';
@@ -183,8 +184,10 @@ export async function solveBatchGpu(
         }
         enc.copyBufferToBuffer(activeBuf, 0, activeRead, 0, 4);
         device.queue.submit([enc.finish()]);
-        await sleep(Math.max(0, 0.8 * roundMs * (runningNow / Math.max(1, runningBefore))));
-        await activeRead.mapAsync(GPUMapMode.READ);
+        // Both waits give way to an abort: a round over many problems can take seconds on a
+        // software device, and the device finishes it on its own after the buffers are freed.
+        await abortable(sleep(Math.max(0, 0.8 * roundMs * (runningNow / Math.max(1, runningBefore)))), control);
+        await abortable(activeRead.mapAsync(GPUMapMode.READ), control);
         const active = new Uint32Array(activeRead.getMappedRange())[0]!;
         activeRead.unmap();
         roundMs = performance.now() - t0;

@@ -12,7 +12,7 @@ import { fitBatch, fitLaw } from '../../src/fit/fit.js';
 import { singleThreadEngine, type Engine } from '../../src/fit/engine.js';
 import { poolEngine } from '../../src/fit/cpu/pool.js';
 import { bootstrapFit } from '../../src/stats/bootstrap.js';
-import { PhasedProgress, SLICE_MS, isCancelled, slicer, yieldToEventLoop } from '../../src/fit/control.js';
+import { PhasedProgress, SLICE_MS, abortable, isCancelled, slicer, yieldToEventLoop } from '../../src/fit/control.js';
 import { expectFinished, phasesOf, recordProgress } from '../support/progress.js';
 
 const law = compileLaw(findLaw('chinchilla'));
@@ -59,6 +59,19 @@ describe('PhasedProgress', () => {
     await new Promise((r) => setTimeout(r, SLICE_MS));
     await expect(pause()).rejects.toSatisfy(isCancelled);
   });
+});
+
+test('abortable: the work\'s result, or the cancellation error at once when aborted mid-wait', async () => {
+  expect(await abortable(Promise.resolve(7), undefined)).toBe(7);
+  expect(await abortable(Promise.resolve(7), { signal: new AbortController().signal })).toBe(7);
+  const ac = new AbortController();
+  let fail: (e: Error) => void = () => undefined;
+  const pending = new Promise<number>((_, reject) => (fail = reject));
+  const waiting = abortable(pending, { signal: ac.signal });
+  ac.abort();
+  await expect(waiting).rejects.toSatisfy(isCancelled);
+  fail(new Error('buffer destroyed')); // the abandoned work's own failure is swallowed, not unhandled
+  await expect(abortable(Promise.reject(new Error('real')), { signal: new AbortController().signal })).rejects.toThrow('real');
 });
 
 test('yieldToEventLoop without setImmediate (browsers, Web Workers): a task, so pending messages get through', async () => {
