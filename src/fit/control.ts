@@ -154,6 +154,7 @@ export class PhasedProgress {
 
   /** Record `done` of phase i's fits as finished, and report (phases without work report nothing). */
   advance(i: number, phase: string, done: number): void {
+    if (this.control === undefined) return; // nobody watches: sizes may not even have been worked out
     this.doneIn[i] = Math.min(Math.max(done, this.doneIn[i]!), this.sizes[i]!);
     if (this.sizes[i]! > 0) this.report(phase);
   }
@@ -165,6 +166,7 @@ export class PhasedProgress {
 
   /** Every phase is over: report done === total. */
   finish(): void {
+    if (this.control === undefined) return;
     for (let i = 0; i < this.sizes.length; i++) this.doneIn[i] = this.sizes[i]!;
     this.report(this.lastPhase);
   }

@@ -80,8 +80,12 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
   const bca = o.bca !== false;
   // Estimated sizes, in fits: the full fit's starts (fitLaw reports its exact total, screening and
   // polish included, as soon as it starts), every replicate's starts, one jackknife fit per row.
-  const perReplicate = rs.kind === 'basins' ? rs.k : makeStarts(law, rs).count;
-  const prog = new PhasedProgress(o.control, [makeStarts(law, o.starts ?? { kind: 'default' }).count, o.replicates * perReplicate, bca ? n : 0]);
+  // Only worked out when someone watches (a law's grid can have 163,840 points).
+  const sizes = (): number[] => {
+    const perReplicate = rs.kind === 'basins' ? rs.k : makeStarts(law, rs).count;
+    return [makeStarts(law, o.starts ?? { kind: 'default' }).count, o.replicates * perReplicate, bca ? n : 0];
+  };
+  const prog = new PhasedProgress(o.control, o.control !== undefined ? sizes() : []);
   const fit = await fitLaw(law, ds, {
     ...(o.starts !== undefined ? { starts: o.starts } : {}),
     ...(o.lm !== undefined ? { lm: o.lm } : {}),
