@@ -9,9 +9,10 @@
  *   last report of a call that finishes has `done === total`. `total` may change when a later
  *   phase's size becomes known (the bootstrap learns how many distinct basins its replicates start
  *   from only after the full-data fit).
- * - Cancellation is an AbortSignal. Engines check it between chunks of work (never mid-write), free
- *   what they hold (GPU buffers, worker threads), and reject with `cancelledError()`; callers that
- *   write files write nothing half-done.
+ * - Cancellation is an AbortSignal. Engines check it between chunks of work (never mid-write; the
+ *   WebGPU engine also stops waiting for a round in flight), free what they hold (GPU buffers,
+ *   worker threads), and reject with `cancelledError()`; callers that write files write nothing
+ *   half-done.
  * - Work that runs on the caller's thread (the single-thread engine, the float64 polish, screening)
  *   lets the event loop turn every SLICE_MS when a signal is given: a Web Worker receives the app's
  *   cancel message, and Node its SIGINT handler, only between tasks.
