@@ -15,7 +15,7 @@ export interface ComparisonEntry {
   law: string;
   /** Mean of |prediction - actual| / actual over the held-out runs (a fraction; NaN when not fitted). */
   meanAbsRelError: number;
-  /** An interval on meanAbsRelError (same units), e.g. from a bootstrap over the held-out runs. */
+  /** An interval on meanAbsRelError (same units): compare's bootstrap refits each law on resampled fitting runs; the held-out runs stay fixed. */
   interval?: readonly [number, number];
   aic: number;
   bic: number;
@@ -23,8 +23,6 @@ export interface ComparisonEntry {
   error?: string;
   /** A status name for the law's fit (e.g. 'converged-ftol'), shown in tooltips. */
   status?: string;
-  /** The held-out rows it was scored on (only their count is used). */
-  heldOut?: readonly unknown[];
 }
 
 export interface ComparisonPlotOptions {
@@ -34,6 +32,10 @@ export interface ComparisonPlotOptions {
   holdout?: string;
   /** The data source, for the subtitle. */
   source?: string;
+  /** How many runs were held out (over all folds), for the subtitle. */
+  heldOutRuns?: number;
+  /** How many folds the error is averaged over, for the subtitle (shown when more than one). */
+  folds?: number;
 }
 
 export function comparisonSpec(entries: readonly ComparisonEntry[], opts: ComparisonPlotOptions = {}): TopLevelSpec {
@@ -51,7 +53,6 @@ export function comparisonSpec(entries: readonly ComparisonEntry[], opts: Compar
     aic: e.aic,
     bic: e.bic,
     status: e.status ?? 'fitted',
-    heldOut: e.heldOut?.length ?? null,
   }));
   const criteria = ranked.flatMap((e) => [
     { law: e.law, criterion: 'ΔAIC', delta: e.aic - minAic, value: e.aic },
@@ -61,7 +62,8 @@ export function comparisonSpec(entries: readonly ComparisonEntry[], opts: Compar
   const y = { field: 'law', type: 'nominal', sort: order, title: null, axis: { labelFontSize: 12, labelLimit: 200 } };
   const height = Math.max(80, 34 * ranked.length);
   const hasIntervals = rows.some((r) => r.lo !== undefined);
-  const nHeld = Math.max(0, ...rows.map((r) => r.heldOut ?? 0));
+  const nHeld = opts.heldOutRuns ?? 0;
+  const folds = opts.folds !== undefined && opts.folds > 1 ? `, averaged over ${opts.folds} folds` : '';
   const tooltip = [
     { field: 'rank', type: 'quantitative' },
     { field: 'law', type: 'nominal' },
@@ -95,8 +97,8 @@ export function comparisonSpec(entries: readonly ComparisonEntry[], opts: Compar
     },
   };
   const lines = [
-    `${ranked.length} law${ranked.length === 1 ? '' : 's'} ranked by error${nHeld > 0 ? ` on ${nHeld} held-out run${nHeld === 1 ? '' : 's'}` : ' on the held-out runs'}${opts.holdout !== undefined ? ` (${opts.holdout})` : ''}${opts.source !== undefined ? ` of ${opts.source}` : ''}; lower is better`,
-    hasIntervals ? `bars: ${percent(opts.level ?? 0.95)} intervals on the error` : 'no intervals on the errors in this comparison',
+    `${ranked.length} law${ranked.length === 1 ? '' : 's'} ranked by error${nHeld > 0 ? ` on ${nHeld} held-out run${nHeld === 1 ? '' : 's'}` : ' on the held-out runs'}${opts.holdout !== undefined ? ` (${opts.holdout})` : ''}${opts.source !== undefined ? ` of ${opts.source}` : ''}${folds}; lower is better`,
+    hasIntervals ? `bars: ${percent(opts.level ?? 0.95)} bootstrap intervals on the error (laws refitted on resampled fitting runs)` : 'no intervals on the errors in this comparison',
   ];
   if (failed.length > 0) lines.push(`not fitted: ${failed.map((e) => `${e.law} (${e.error ?? 'no score'})`).join('; ')}`);
   return {

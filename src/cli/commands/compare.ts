@@ -15,6 +15,8 @@ import { compileLaw } from '../../law/compile.js';
 import { findLaw } from '../../laws/index.js';
 import { formatNumber } from '../../report/text.js';
 import { writeFileAtomic } from '../../report/write-atomic.js';
+import { comparisonPlots } from '../../plots/plot-set.js';
+import { writePlots } from '../../plots/write-plots.js';
 import { compareLaws, type Comparison } from '../../stats/compare.js';
 import { LAWFIT_VERSION } from '../../version.js';
 import { parseNumber, parsePositiveInt } from '../args.js';
@@ -46,6 +48,7 @@ ${BOOTSTRAP_USAGE}                          For compare: each fold's fitting run
 output
   --out FILE          write the comparison as JSON (laws, folds, per-run errors, intervals,
                       bootstrap draws, options, seed, data digest, lawfit version)
+  --plots DIR         draw the comparison as a chart, DIR/comparison.svg
 ${PROGRESS_USAGE}`;
 
 export const COMPARISON_FORMAT = 'lawfit-compare';
@@ -68,6 +71,7 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
       seed: { type: 'string' },
       ...BOOTSTRAP_PARSE_OPTIONS,
       out: { type: 'string' },
+      plots: { type: 'string' },
       ...PROGRESS_PARSE_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -134,6 +138,17 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
       throw new LawfitError('artifact', `${values.out}: cannot write the comparison (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
     }
     io.out(`wrote ${values.out}\n`);
+  }
+  if (values.plots !== undefined) {
+    const plots = comparisonPlots(comparison.laws, {
+      ...(comparison.bootstrap !== undefined ? { level: comparison.bootstrap.level } : {}),
+      holdout: values.holdout,
+      source: comparison.source,
+      heldOutRuns: new Set(comparison.folds.flatMap((f) => f.heldOutRows)).size,
+      folds: comparison.folds.length,
+    });
+    const written = await writePlots(values.plots, plots);
+    io.out(`wrote ${written.join(', ')}\n`);
   }
   return 0;
 }
