@@ -54,7 +54,7 @@ import { summarizeFit, type FitSummary } from '../report/summary.js';
 import { createRng, nextNormal } from '../util/rng.js';
 import { DEFAULT_BASINS, distinctBasins, type ReplicateStarts } from './bootstrap.js';
 import { percentileInterval, sd } from './intervals.js';
-import { outsideFittedRange, withResidualNoise } from './predict.js';
+import { outsideFittedRange, residualScale, withResidualNoise } from './predict.js';
 import { resampleWeights, type BootstrapDesign } from './resample.js';
 
 /** In a later stage's input mapping: the previous stage's quantity (observed when fitting, predicted at new points). */
@@ -209,8 +209,7 @@ export async function fitChain(table: Table, stages: readonly ChainStage[], o: C
       keepStarts: boot !== undefined,
     });
     prog.complete(k, phase);
-    const dof = fit.statistics.dof;
-    const stage: FittedStage = { law: s.law, dataset: ds, fit, summary: summarizeFit(fit), runIndex: runIndex[k]!, residualScale: dof > 0 ? Math.sqrt(fit.statistics.ssr / dof) : NaN };
+    const stage: FittedStage = { law: s.law, dataset: ds, fit, summary: summarizeFit(fit), runIndex: runIndex[k]!, residualScale: residualScale(fit.statistics) };
     const chainedInput = datasets[k]!.chainedInput;
     if (chainedInput !== undefined) stage.chainedInput = chainedInput;
     fitted.push(stage);

@@ -2,8 +2,10 @@
  * Predictions from a saved fit: the law at user-given inputs, with
  * - a confidence band: the spread of the prediction over the bootstrap draws (the law's own
  *   uncertainty), and
- * - a prediction band: the same plus the residual scatter of the fit, drawn as normal noise with
- *   the fit's RMS residual in residual space (so multiplicative for log-space laws),
+ * - a prediction band: the same plus the residual scatter of the fit, drawn as normal noise in
+ *   residual space (so multiplicative for log-space laws) with the residual scale s = sqrt(SSR/(n-p)),
+ *   not the RMS residual sqrt(SSR/n): on a ladder of 5 runs and 4 parameters the RMS understates
+ *   the scatter a new run would show by sqrt(5) (the usual degrees-of-freedom correction),
  * and a warning, in decades of each input, when a point lies outside the fitted range.
  */
 import { compileLaw, internalFromNatural, type CompiledLaw } from '../law/compile.js';
@@ -45,11 +47,19 @@ export function predictAt(summary: FitSummary, at: Record<string, number>, seed 
   result.confidence = percentileInterval(preds, level);
   // Residual scatter in residual space, mapped back through the space's inverse.
   const rng = createRng(seed);
-  const s = summary.statistics.rmse;
+  const s = residualScale(summary.statistics);
   const space = summary.law.declaration.space;
   const noisy = preds.map((m) => withResidualNoise(space, m, s * nextNormal(rng)));
   result.prediction = percentileInterval(noisy, level);
   return result;
+}
+
+/**
+ * The scale of a new run's residual, sqrt(SSR/(n - p)) in residual space (SSR weighted: the scale
+ * of a unit-weight point); NaN without degrees of freedom. Shared by predict and chain.
+ */
+export function residualScale(st: { ssr: number; dof: number }): number {
+  return st.dof > 0 ? Math.sqrt(st.ssr / st.dof) : NaN;
 }
 
 /** Decades outside the fitted range per input (only inputs outside it; positive above, negative below). */
