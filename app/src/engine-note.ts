@@ -26,7 +26,7 @@ export async function probeEngine(): Promise<void> {
 
 /** What the last run used (the worker's report is the authority). */
 export function showEngineUsed(e: EngineReport): void {
-  if (e.used === 'webgpu') set('webgpu', `Engine: WebGPU on ${e.description}, every reported fit finished in float64`);
+  if (e.used === 'webgpu') set('webgpu', `Engine: ${e.description}`);
   else if (e.fellBack) set('cpu', `${CPU_NOTE} (no WebGPU: ${e.reason ?? 'no adapter'})`);
   else set('cpu', `${CPU_NOTE} (chosen in step 3)`);
 }

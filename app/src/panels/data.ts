@@ -4,6 +4,7 @@
  * preview of the first rows; and the mapping of law inputs, target, filter and held-out runs to
  * columns, in the CLI's --x/--y/--where/--holdout syntax.
  */
+import { dataFunctionNames } from '../../../src/data/evaluate.js';
 import { chinchillaLadder, ladderCsv } from '../../../src/examples/chinchilla-ladder.js';
 import { byId, h, showFieldError } from '../dom.js';
 import type { Settings } from '../settings.js';
@@ -111,10 +112,14 @@ export class DataPanel {
     preview.hidden = false;
   }
 
-  /** Fill fields still empty (or naming a column this file lacks) from the column names. */
+  /**
+   * Keep each field that reads only this file's columns; fill the others from the column names
+   * (inputs, target) or clear them (filters), so a new file never runs with the last file's mapping.
+   */
   private guessMapping(r: Extract<InspectResult, { ok: true }>): void {
     const cols = this.columns;
-    const known = (v: string): boolean => v.trim() !== '' && cols.some((c) => v.includes(c));
+    const known = (v: string): boolean => v.trim() !== '' && readsOnly(v, cols);
+    for (const el of [this.where, this.holdout]) if (el.value.trim() !== '' && !known(el.value)) el.value = '';
     for (const input of this.inputs) {
       const current = this.values.get(input.name) ?? '';
       if (known(current)) continue;
@@ -178,6 +183,14 @@ export class DataPanel {
   showFileError(message: string | undefined): void {
     showFieldError(this.fileError, message, byId('drop-zone'));
   }
+}
+
+const FUNCTIONS = new Set(dataFunctionNames());
+
+/** True when every name in the expression (outside quoted text) is one of `columns` or a function. */
+function readsOnly(expression: string, columns: readonly string[]): boolean {
+  const names = expression.replace(/'[^']*'|"[^"]*"/g, '').match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [];
+  return names.every((n) => columns.includes(n) || FUNCTIONS.has(n) || /^(top|e\d*)$/.test(n));
 }
 
 /** The column a law input most likely means: the same name, or the name followed by '_' (N -> N_params). */

@@ -1,0 +1,231 @@
+/**
+ * The browser app end to end, in headless Chromium (Debian's, driven by Playwright): the app is
+ * built with Vite's build(), served from a tiny static server, and used as a person would.
+ * - The Epoch Chinchilla CSV (../shared/data), chinchilla with a bootstrap, on WebGPU: the exported
+ *   artifact's parameters and interval bounds must equal the CLI's (`lawfit fit`, CPU engine, same
+ *   options and seed) after the float64 polish, and the main thread must never block 100 ms.
+ * - A malformed file shows its error next to the file field, naming the row.
+ * - Cancel stops a run (the page says so, the progress bar stops) and a new run works after.
+ * - With WebGPU disabled, the run uses the CPU engine and the page says so.
+ * Screenshots of each state go to /tmp/app-shots. In CI the browser is required (installed by
+ * .ci/install-system.sh); elsewhere a machine without /usr/bin/chromium skips, saying why.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { build } from 'vite';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { runCli } from '../../src/cli/main.js';
+import { parseArtifact, type FitArtifact } from '../../src/report/artifact.js';
+import { sharedFile } from '../support/shared-data.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const inCi = process.env.CI === 'true' || process.env.CI === '1';
+if (!existsSync(CHROMIUM) && inCi) throw new Error(`CI requires Chromium at ${CHROMIUM} for the app test (.ci/install-system.sh installs it)`);
+const suite = existsSync(CHROMIUM) ? describe : describe.skip;
+if (!existsSync(CHROMIUM)) console.warn(`app test skipped (not in CI): no ${CHROMIUM}`);
+
+const SHOTS = '/tmp/app-shots';
+const EPOCH = 'chinchilla-epoch/chinchilla_epoch_245.csv';
+const REPLICATES = 12;
+const SEED = 7;
+const BASE_FLAGS = ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.wasm': 'application/wasm' };
+
+let server: Server | undefined;
+let origin = '';
+const contexts: BrowserContext[] = [];
+
+afterAll(async () => {
+  for (const c of contexts) await c.close();
+  server?.close();
+});
+
+async function launch(webgpu: boolean): Promise<Page> {
+  const flags = webgpu ? [...BASE_FLAGS, '--enable-unsafe-webgpu'] : [...BASE_FLAGS, '--disable-features=WebGPU', '--disable-gpu'];
+  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'lawfit-app-chromium-')), { executablePath: CHROMIUM, headless: false, args: flags, acceptDownloads: true, viewport: { width: 1200, height: 900 } });
+  contexts.push(context);
+  // Every long task from page load on, so the run's can be picked out afterwards.
+  await context.addInitScript(() => {
+    const w = window as unknown as { __longtasks: Array<{ start: number; duration: number }> };
+    w.__longtasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__longtasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  (page as Page & { __errors: string[] }).__errors = errors;
+  await page.goto(`${origin}/`);
+  await page.locator('#law-chinchilla').waitFor();
+  return page;
+}
+
+/** A full-page screenshot; the scroll reset after it keeps Playwright's later clicks on target (headless=new leaves the page offset). */
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  await page.evaluate(() => window.scrollTo(0, 0));
+}
+
+/** Click Run, wait for the end state, and return the longest main-thread task in between (ms). */
+async function runAndMeasure(page: Page, end: 'done' | 'cancelled' | 'failed', timeout = 100_000): Promise<number> {
+  const t0 = await page.evaluate(() => performance.now());
+  await page.click('#run-button');
+  await page
+    .locator(`#progress-text[data-state="${end}"]`)
+    .waitFor({ timeout })
+    .catch(async (e: unknown) => {
+      const state = await page.evaluate(() => ['progress-text', 'run-error', 'file-error', 'mapping-error'].map((id) => `#${id}: ${document.getElementById(id)?.textContent ?? ''}`).join('\n'));
+      throw new Error(`${e instanceof Error ? e.message : String(e)}\n${state}\npage errors: ${(page as Page & { __errors: string[] }).__errors.join('\n')}`);
+    });
+  if (end === 'done') await page.locator('#results .law-detail').first().waitFor();
+  await page.waitForTimeout(300);
+  return page.evaluate((start) => {
+    const tasks = (window as unknown as { __longtasks: Array<{ start: number; duration: number }> }).__longtasks.filter((t) => t.start >= start);
+    return tasks.reduce((m, t) => Math.max(m, t.duration), 0);
+  }, t0);
+}
+
+async function exportedArtifact(page: Page, law: string): Promise<FitArtifact> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(`.law-detail[data-law="${law}"] button[data-export="json"]`)]);
+  const path = await download.path();
+  return parseArtifact(readFileSync(path, 'utf8'), download.suggestedFilename());
+}
+
+async function cliArtifact(argv: string[]): Promise<FitArtifact> {
+  const out = join(mkdtempSync(join(tmpdir(), 'lawfit-app-cli-')), 'fit.json');
+  let err = '';
+  const code = await runCli([...argv, '--out', out, '--quiet'], { out: () => {}, err: (t) => void (err += t) });
+  expect(code, err).toBe(0);
+  return parseArtifact(readFileSync(out, 'utf8'), out);
+}
+
+const relDiff = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), 1e-300);
+
+suite('the browser app in headless Chromium', () => {
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    const out = mkdtempSync(join(tmpdir(), 'lawfit-app-build-'));
+    await build({ configFile: resolve(import.meta.dirname, '../../app/vite.config.ts'), logLevel: 'warn', build: { outDir: out, emptyOutDir: true } });
+    server = createServer((req, res) => {
+      const url = (req.url ?? '/').split('?')[0]!;
+      const path = join(out, url === '/' ? 'index.html' : url);
+      if (!path.startsWith(out) || !existsSync(path)) {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(readFileSync(path));
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  }, 120_000);
+
+  test('Epoch data, chinchilla with a bootstrap on WebGPU: the numbers equal the CLI’s, the page never blocks 100 ms', async () => {
+    const page = await launch(true);
+    await shot(page, '01-start');
+    await page.setInputFiles('#file-input', sharedFile(EPOCH));
+    await page.locator('#file-info', { hasText: '245 rows' }).waitFor();
+    await page.fill('#x-N', 'N_params');
+    await page.fill('#x-D', 'D_tokens');
+    await page.fill('#target', 'loss');
+    await page.fill('#where', 'excluded_outlier == 0');
+    await page.fill('#replicates', String(REPLICATES));
+    await page.fill('#seed', String(SEED));
+    await shot(page, '02-loaded');
+    const longest = await runAndMeasure(page, 'done');
+    // Long tasks are those over 50 ms; 0 means none was reported.
+    expect(await page.evaluate(() => PerformanceObserver.supportedEntryTypes.includes('longtask'))).toBe(true);
+    console.log(`longest main-thread task during the WebGPU run (0: none over the 50 ms long-task threshold): ${longest.toFixed(0)} ms`);
+    await shot(page, '03-results');
+    expect(await page.getAttribute('#engine-note', 'data-engine'), await page.textContent('#engine-note') ?? '').toBe('webgpu');
+    expect(longest).toBeLessThan(100);
+
+    const app = await exportedArtifact(page, 'chinchilla');
+    const cli = await cliArtifact([
+      'fit', sharedFile(EPOCH), '--law', 'chinchilla', '--x', 'N=N_params,D=D_tokens', '--y', 'loss', '--where', 'excluded_outlier == 0',
+      '--bootstrap', String(REPLICATES), '--seed', String(SEED), '--threads', '1',
+    ]);
+    expect(app.summary.engine).toMatch(/webgpu/i);
+    expect(app.summary.data.n).toBe(cli.summary.data.n);
+    expect(app.summary.data.digest).toBe(cli.summary.data.digest);
+    let worst = 0;
+    for (const p of cli.summary.params) {
+      const q = app.summary.params.find((x) => x.name === p.name)!;
+      worst = Math.max(worst, relDiff(q.value!, p.value!));
+    }
+    const a = app.summary.bootstrap!;
+    const c = cli.summary.bootstrap!;
+    expect(a.replicates).toBe(REPLICATES);
+    expect(a.failed).toEqual(c.failed);
+    let worstInterval = 0;
+    for (const p of c.parameters) {
+      const q = a.parameters.find((x) => x.name === p.name)!;
+      worstInterval = Math.max(worstInterval, relDiff(q.percentile[0], p.percentile[0]), relDiff(q.percentile[1], p.percentile[1]), relDiff(q.sd, p.sd));
+    }
+    console.log(`app (WebGPU) vs CLI (CPU): largest relative difference ${worst.toExponential(2)} in the parameters, ${worstInterval.toExponential(2)} in the bootstrap sd and interval bounds`);
+    expect(worst).toBeLessThan(1e-6);
+    expect(worstInterval).toBeLessThan(1e-6);
+    expect(relDiff(app.summary.statistics.objective, cli.summary.statistics.objective)).toBeLessThan(1e-9);
+
+    // The numbers shown are the numbers exported.
+    const shown = Number(await page.getAttribute('.law-detail[data-law="chinchilla"] tr[data-param="alpha"]', 'data-value'));
+    expect(shown).toBe(app.summary.params.find((p) => p.name === 'alpha')!.value);
+    expect((page as Page & { __errors: string[] }).__errors).toEqual([]);
+  }, 150_000);
+
+  test('a malformed file shows its error next to the file field, naming the row', async () => {
+    const page = contexts[0]?.pages()[0] ?? (await launch(true));
+    await page.setInputFiles('#file-input', { name: 'ragged.csv', mimeType: 'text/csv', buffer: Buffer.from('N,D,loss\n1e8,2e9,3.1\n2e8,4e9\n4e8,8e9,2.9\n') });
+    const error = page.locator('#file-error');
+    await error.waitFor({ state: 'visible' });
+    const text = (await error.textContent()) ?? '';
+    console.log(`malformed file: ${text}`);
+    expect(text).toContain('ragged.csv');
+    expect(text).toMatch(/row 3/);
+    await shot(page, '04-bad-file');
+  });
+
+  test('Cancel stops a run; the progress bar stops; a new run works after', async () => {
+    const page = contexts[0]?.pages()[0] ?? (await launch(true));
+    await page.click('#example-button');
+    await page.locator('#file-info', { hasText: '56 rows' }).waitFor();
+    await page.fill('#replicates', '4000');
+    await page.click('#run-button');
+    await page.waitForFunction(() => document.getElementById('progress-text')!.dataset['state'] === 'running' && (document.querySelector('#progress') as HTMLProgressElement).value > 0, undefined, { timeout: 60_000 });
+    await shot(page, '05-running');
+    await page.click('#cancel-button');
+    await page.locator('#progress-text[data-state="cancelled"]').waitFor({ timeout: 30_000 });
+    const stopped = await page.evaluate(() => (document.querySelector('#progress') as HTMLProgressElement).value);
+    await page.waitForTimeout(1500);
+    expect(await page.evaluate(() => (document.querySelector('#progress') as HTMLProgressElement).value)).toBe(stopped);
+    expect(await page.textContent('#progress-text')).toMatch(/cancelled/i);
+    await shot(page, '06-cancelled');
+    await page.fill('#replicates', '0');
+    await runAndMeasure(page, 'done');
+    expect(await page.locator('.law-detail[data-law="chinchilla"] tr[data-param="E"]').count()).toBe(1);
+  }, 120_000);
+
+  test('with WebGPU disabled the run uses the CPU engine and the page says so', async () => {
+    const page = await launch(false);
+    // Without --enable-unsafe-webgpu Chromium on Linux may keep navigator.gpu but offers no adapter.
+    expect(await page.evaluate(async () => (await (navigator as Navigator & { gpu?: GPU }).gpu?.requestAdapter()) ?? null)).toBeNull();
+    await page.click('#example-button');
+    await page.locator('#file-info', { hasText: '56 rows' }).waitFor();
+    await page.fill('#replicates', '20');
+    const longest = await runAndMeasure(page, 'done');
+    console.log(`longest main-thread task during the CPU run (0: none over 50 ms): ${longest.toFixed(0)} ms`);
+    await shot(page, '07-cpu-results');
+    expect(await page.getAttribute('#engine-note', 'data-engine')).toBe('cpu');
+    expect(await page.textContent('#engine-note')).toMatch(/CPU.*no WebGPU/);
+    const art = await exportedArtifact(page, 'chinchilla');
+    expect(art.summary.engine).not.toMatch(/webgpu/i);
+    expect(art.summary.bootstrap?.replicates).toBe(20);
+    expect(longest).toBeLessThan(100);
+  }, 120_000);
+});
