@@ -7,10 +7,11 @@ import type { EngineReport } from './worker/protocol.js';
 
 const CPU_NOTE = 'Engine: CPU, float64 in a background thread';
 
-function set(kind: 'webgpu' | 'cpu' | 'unknown', text: string): void {
+function set(kind: 'webgpu' | 'cpu' | 'unknown', text: string, detail?: string): void {
   const el = byId('engine-note');
   el.dataset['engine'] = kind;
   el.textContent = text;
+  el.title = detail ?? '';
 }
 
 /** What this browser offers, before any run. */
@@ -27,6 +28,7 @@ export async function probeEngine(): Promise<void> {
 /** What the last run used (the worker's report is the authority). */
 export function showEngineUsed(e: EngineReport): void {
   if (e.used === 'webgpu') set('webgpu', `Engine: ${e.description}`);
-  else if (e.fellBack) set('cpu', `${CPU_NOTE} (no WebGPU: ${e.reason ?? 'no adapter'})`);
+  // The worker's reason is written for every environment (Node included); the tooltip keeps it.
+  else if (e.fellBack) set('cpu', `${CPU_NOTE} (no WebGPU in this browser)`, e.reason);
   else set('cpu', `${CPU_NOTE} (chosen in step 3)`);
 }

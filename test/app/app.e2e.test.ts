@@ -227,5 +227,19 @@ suite('the browser app in headless Chromium', () => {
     expect(art.summary.engine).not.toMatch(/webgpu/i);
     expect(art.summary.bootstrap?.replicates).toBe(20);
     expect(longest).toBeLessThan(100);
+
+    // A share link holds the laws and options (never the data) and restores them.
+    await page.fill('#holdout', 'top:8:N*D');
+    await page.click('#share-button');
+    const url = (await page.getAttribute('#share-status', 'data-url'))!;
+    expect(url).not.toContain('25000000');
+    const other = await page.context().newPage();
+    await other.goto(url);
+    await other.locator('#law-chinchilla').waitFor();
+    await other.locator('#file-info', { hasText: 'share link' }).waitFor();
+    expect(await other.inputValue('#replicates')).toBe('20');
+    expect(await other.inputValue('#holdout')).toBe('top:8:N*D');
+    expect(await other.isChecked('#law-chinchilla')).toBe(true);
+    await shot(other, '08-shared-link');
   }, 120_000);
 });
