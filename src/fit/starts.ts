@@ -70,13 +70,18 @@ function axisOf(law: CompiledLaw, fp: FreeParam): readonly number[] {
 export function makeStarts(law: CompiledLaw, spec: StartSpec): StartSet {
   switch (spec.kind) {
     case 'default': {
-      // A law that says nothing about where to start (a formula typed on the command line) gets
-      // a Sobol design over its ranges rather than a single guessed point.
-      const silent = law.free.every((fp) => {
+      // A law that declares no start values (a formula typed on the command line or in the app,
+      // perhaps with ranges) gets a Sobol design over its ranges (declared, else the defaults)
+      // rather than the single midpoint a one-point "grid" would give.
+      const noAxes = law.free.every((fp) => {
         const d = law.declaration.params[fp.declIndex]!;
-        return (d.start === undefined || d.start.length === 0) && d.range === undefined;
+        return d.start === undefined || d.start.length === 0;
       });
-      if (silent) return spread(law, DEFAULT_SOBOL_STARTS, sobolPoints(DEFAULT_SOBOL_STARTS, law.free.length), `Sobol (${DEFAULT_SOBOL_STARTS} points over default ranges; the law declares no starts)`);
+      if (noAxes) {
+        const someRanges = law.free.some((fp) => law.declaration.params[fp.declIndex]!.range !== undefined);
+        const over = someRanges ? 'its ranges' : 'default ranges';
+        return spread(law, DEFAULT_SOBOL_STARTS, sobolPoints(DEFAULT_SOBOL_STARTS, law.free.length), `Sobol (${DEFAULT_SOBOL_STARTS} points over ${over}; the law declares no starts)`);
+      }
       const axes = law.free.map((fp) => axisOf(law, fp));
       return productGrid(law, axes, `law grid`);
     }

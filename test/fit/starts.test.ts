@@ -62,4 +62,21 @@ describe('start sets', () => {
     const b = makeStarts(law, { kind: 'random', count: 8, seed: 5 });
     expect(Array.from(a.u)).toEqual(Array.from(b.u));
   });
+
+  test('a law with ranges but no start values starts from Sobol points over its ranges, not their midpoint', () => {
+    const ranged = compileLaw({
+      name: 'ranged',
+      formula: 'E + A * x^-alpha',
+      inputs: [{ name: 'x' }],
+      params: [{ name: 'E', range: [1, 3] }, { name: 'A', transform: { kind: 'log' }, range: [10, 1000] }, { name: 'alpha', range: [0.1, 0.9] }],
+      space: 'linear',
+    });
+    const s = makeStarts(ranged, { kind: 'default' });
+    expect(s.count).toBeGreaterThan(1);
+    expect(s.description).toMatch(/^Sobol \(\d+ points over its ranges/);
+    const alphas = Array.from({ length: s.count }, (_, k) => s.u[k * 3 + 2]!);
+    expect(Math.min(...alphas)).toBeGreaterThanOrEqual(0.1);
+    expect(Math.max(...alphas)).toBeLessThanOrEqual(0.9);
+    expect(Math.max(...alphas) - Math.min(...alphas)).toBeGreaterThan(0.6);
+  });
 });
