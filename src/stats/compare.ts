@@ -37,7 +37,7 @@ import { internalFromNatural, type CompiledLaw } from '../law/compile.js';
 import type { Engine } from '../fit/engine.js';
 import { isCancelled, PhasedProgress, throwIfCancelled, type RunControl } from '../fit/control.js';
 import { fitLaw, type FitResult } from '../fit/fit.js';
-import { makeStarts } from '../fit/starts.js';
+import { makeStarts, type StartSpec } from '../fit/starts.js';
 import { bootstrapFit, DEFAULT_BASINS, type ReplicateStarts } from './bootstrap.js';
 import { holdoutFolds, type Fold, type FoldPlan, type Holdout } from './holdout.js';
 import { mean, percentileInterval } from './intervals.js';
@@ -59,6 +59,11 @@ export interface CompareBootstrapOptions {
 
 export interface CompareOptions {
   engine?: Engine;
+  /**
+   * Start sets by law name, for laws that should not start from their own default (a user's grid
+   * or edited ranges, as the app and `fit --grid/--starts` allow). Default: each law's own starts.
+   */
+  starts?: Readonly<Record<string, StartSpec>>;
   bootstrap?: CompareBootstrapOptions;
   /**
    * Progress and cancellation (control.ts): one count over every fit of every law, with phases
@@ -152,7 +157,7 @@ export async function compareLaws(laws: readonly CompiledLaw[], table: Table, sp
   const prog = new PhasedProgress(
     opts.control,
     laws.flatMap((law) => {
-      const starts = makeStarts(law, { kind: 'default' }).count;
+      const starts = makeStarts(law, opts.starts?.[law.name] ?? { kind: 'default' }).count;
       const replicates = boot === undefined ? 0 : boot.replicates * (boot.replicateStarts.kind === 'basins' ? boot.replicateStarts.k : makeStarts(law, boot.replicateStarts).count);
       return [...plans.map(() => starts + replicates), starts];
     }),
@@ -169,11 +174,11 @@ export async function compareLaws(laws: readonly CompiledLaw[], table: Table, sp
     for (let f = 0; f < plans.length; f++) {
       throwIfCancelled(opts.control);
       const label = `${law.name}, fold ${f + 1}`;
-      folds.push(await scoreFold(law, table, lawSpec, plans[f]!, f, { engine: opts.engine, control: prog.phase(j * phases + f, label) }, boot));
+      folds.push(await scoreFold(law, table, lawSpec, plans[f]!, f, { engine: opts.engine, control: prog.phase(j * phases + f, label), starts: opts.starts?.[law.name] }, boot));
       prog.complete(j * phases + f, label);
     }
     const label = `${law.name}, all runs`;
-    const allRuns = await fitAllRuns(law, subTable(table, [...kept].sort((a, b) => a - b)), lawSpec, { engine: opts.engine, control: prog.phase(j * phases + plans.length, label) });
+    const allRuns = await fitAllRuns(law, subTable(table, [...kept].sort((a, b) => a - b)), lawSpec, { engine: opts.engine, control: prog.phase(j * phases + plans.length, label), starts: opts.starts?.[law.name] });
     prog.complete(j * phases + plans.length, label);
     out.push(summarizeLaw(law, folds, allRuns, boot));
   }
@@ -188,11 +193,16 @@ export async function compareLaws(laws: readonly CompiledLaw[], table: Table, sp
 interface FitRun {
   engine: Engine | undefined;
   control: RunControl | undefined;
+  starts: StartSpec | undefined;
 }
 
 /** The run as fit options (exactOptionalPropertyTypes: absent options, not undefined ones). */
-function fitRunOptions(run: FitRun): { engine?: Engine; control?: RunControl } {
-  return { ...(run.engine !== undefined ? { engine: run.engine } : {}), ...(run.control !== undefined ? { control: run.control } : {}) };
+function fitRunOptions(run: FitRun): { engine?: Engine; control?: RunControl; starts?: StartSpec } {
+  return {
+    ...(run.engine !== undefined ? { engine: run.engine } : {}),
+    ...(run.control !== undefined ? { control: run.control } : {}),
+    ...(run.starts !== undefined ? { starts: run.starts } : {}),
+  };
 }
 
 function subTable(table: Table, index: readonly number[]): Table {
@@ -291,15 +301,20 @@ async function fitAllRuns(law: CompiledLaw, table: Table, spec: DataSpec, run: F
   }
 }
 
-/** Gaussian AIC and BIC (lmfit's definitions) from the residuals in the target's own units. */
-function informationCriteria(law: CompiledLaw, fit: FitResult, ds: Dataset): { aic: number; bic: number } {
+/**
+ * Gaussian AIC and BIC (lmfit's definitions) from the residuals in the target's own units, at the
+ * internal parameters `u`. Laws fitted in different residual spaces or with different losses (log
+ * space with Huber, linear least squares) are only comparable on this common footing; the AIC a
+ * fit report gives is in the law's own residual space.
+ */
+export function targetInformationCriteria(law: CompiledLaw, u: ArrayLike<number>, ds: Dataset): { aic: number; bic: number } {
   const X = law.js.features(ds.inputs, law.inputNames.length, ds.n);
   let ssr = 0;
   let n = 0;
   for (let i = 0; i < ds.n; i++) {
     const w = ds.weights?.[i] ?? 1;
     if (w === 0) continue;
-    const r = ds.y[i]! - law.js.prediction(fit.bestInternal, X, i * law.js.nFeatures);
+    const r = ds.y[i]! - law.js.prediction(u, X, i * law.js.nFeatures);
     ssr += w * r * r;
     n++;
   }
@@ -310,7 +325,7 @@ function informationCriteria(law: CompiledLaw, fit: FitResult, ds: Dataset): { a
 
 function summarizeLaw(law: CompiledLaw, folds: FoldScore[], all: AllRunsFit, boot: Required<CompareBootstrapOptions> | undefined): LawComparison {
   const scored = folds.filter((f) => f.outcome === 'scored');
-  const ic = all.fit !== undefined && all.dataset !== undefined ? informationCriteria(law, all.fit, all.dataset) : { aic: NaN, bic: NaN };
+  const ic = all.fit !== undefined && all.dataset !== undefined ? targetInformationCriteria(law, all.fit.bestInternal, all.dataset) : { aic: NaN, bic: NaN };
   const out: LawComparison = {
     law: law.name,
     formula: law.declaration.formula,

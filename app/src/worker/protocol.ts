@@ -323,6 +323,12 @@ export type LawResult =
        * as `lawfit fit --plots` builds it; the page passes it to src/plots/plot-set.ts `fitPlots`.
        */
       plots: PlotInputs;
+      /**
+       * AIC and BIC from the residuals in the target's own units (src/stats/compare.ts
+       * `targetInformationCriteria`), comparable across laws whatever their residual space and
+       * loss; the summary's own AIC/BIC are in the law's residual space.
+       */
+      criteria: { aic: number; bic: number };
     }
   | { ok: false; label: string; choice: LawChoice; error: ProblemReport };
 

@@ -21,7 +21,8 @@ import { compareDesign, parseHoldout } from '../../../src/cli/holdout-flag.js';
 import { plotInputsFromSummary } from '../../../src/plots/inputs.js';
 import { makeArtifact, serializeArtifact } from '../../../src/report/artifact.js';
 import { renderTextReport } from '../../../src/report/text.js';
-import { compareLaws, type Comparison } from '../../../src/stats/compare.js';
+import { compareLaws, targetInformationCriteria, type Comparison } from '../../../src/stats/compare.js';
+import { internalFromNatural } from '../../../src/law/compile.js';
 import { compareCommandLine, fitCommandLine } from './command-line.js';
 import { chooseEngine, type EngineChoice } from './engines.js';
 import { choiceLabels, compileChoice, effectiveChoice, type CompiledChoice } from './laws.js';
@@ -142,7 +143,9 @@ export async function runLaws(req: RunRequest, env: RunEnvironment = {}): Promis
       const command = fitCommandLine(req, k.choice, mapping, inputs, chosen.report.used);
       const artifact = makeArtifact(summary, fitPlan.startSpec, { command, seed: fitPlan.seed, ...(fitPlan.screen !== undefined ? { screen: fitPlan.screen } : {}) });
       const plots = plotInputsFromSummary(summary, dataset);
-      laws.push({ ok: true, label, choice: k.choice, summary, report: renderTextReport(summary), artifact: serializeArtifact(artifact), command, plots });
+      const best = summary.law.freeNames.map((n) => summary.params.find((q) => q.name === n)?.value ?? NaN);
+      const criteria = targetInformationCriteria(law, internalFromNatural(law, best), dataset);
+      laws.push({ ok: true, label, choice: k.choice, summary, report: renderTextReport(summary), artifact: serializeArtifact(artifact), command, plots, criteria });
     } catch (e) {
       if (isCancelled(e)) throw e;
       failures.push(e);
@@ -161,11 +164,15 @@ export async function runLaws(req: RunRequest, env: RunEnvironment = {}): Promis
     prog.advance(steps - 1, 'held-out fits', 0);
     // Laws that could not be fitted at all (an unmapped input, a bad cell they need) are ranked
     // last with their error, not compared.
-    const fitted = compiled.flatMap((k, i) => (k.ok && laws[i]!.ok ? [k.c.law] : []));
+    const fittable = compiled.flatMap((k, i) => (k.ok && laws[i]!.ok ? [k] : []));
+    const fitted = fittable.map((k) => k.c.law);
+    // Each law starts in the ranking as in its own fit (edited ranges, a grid), as --starts would.
+    const starts = Object.fromEntries(fittable.map((k) => [k.c.law.name, k.plan.startSpec]));
     if (fitted.length > 0) {
       const spec: DataSpec = { inputs: mapping, target: req.y, ...(req.where !== undefined ? { where: req.where } : {}) };
       comparison = await compareLaws(fitted, table, spec, holdout, {
         engine,
+        starts,
         control: stepControl(steps - 1, 'comparison'),
         ...(boot !== undefined ? { bootstrap: { replicates: boot.replicates, seed: req.seed ?? 0, level: boot.level, design: compareDesign(boot, group), replicateStarts: boot.replicateStarts } } : {}),
       });
@@ -222,11 +229,12 @@ export function rankLaws(laws: readonly LawResult[], comparison: Comparison | un
     }
   } else {
     const ok = laws.flatMap((l) => (l.ok ? [l] : []));
-    const aicOf = (l: (typeof ok)[number]): number => (l.summary.status.usable ? l.summary.statistics.aic : Infinity);
+    // AIC in the target's own units, so laws fitted in log space and in linear space compare.
+    const aicOf = (l: (typeof ok)[number]): number => (l.summary.status.usable && Number.isFinite(l.criteria.aic) ? l.criteria.aic : Infinity);
     for (const l of [...ok].sort((a, b) => aicOf(a) - aicOf(b))) {
       const e: Omit<RankingEntry, 'rank'> = { label: l.label, basis: 'aic', status: l.summary.status.name, usable: l.summary.status.usable };
-      const aic = finite(l.summary.statistics.aic);
-      const bic = finite(l.summary.statistics.bic);
+      const aic = finite(l.criteria.aic);
+      const bic = finite(l.criteria.bic);
       if (aic !== undefined) e.aic = aic;
       if (bic !== undefined) e.bic = bic;
       entries.push(e);
