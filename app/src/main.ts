@@ -11,6 +11,7 @@ import { DataPanel } from './panels/data.js';
 import { LawsPanel } from './panels/laws.js';
 import { ResultsPanel } from './panels/results.js';
 import { RunPanel } from './panels/run.js';
+import { preloadPlotting } from './plots.js';
 import { DEFAULT_SETTINGS, type Settings } from './settings.js';
 import { settingsFromHash, shareUrl } from './share.js';
 import type { RunRequest, WorkerError } from './worker/protocol.js';
@@ -102,6 +103,7 @@ async function start(): Promise<void> {
     byId('file-info').textContent = 'Settings restored from a share link. Load your copy of the data (links never carry data).';
   }
   void probeEngine();
+  setTimeout(() => void preloadPlotting(), 500);
 }
 
 void start().catch((e: unknown) => showFieldError(byId('run-error'), `The page could not start: ${e instanceof Error ? e.message : String(e)}`));

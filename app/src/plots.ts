@@ -14,13 +14,24 @@ export interface NamedSpec {
   spec: TopLevelSpec;
 }
 
+let embedModule: Promise<typeof import('vega-embed')> | undefined;
+
+/**
+ * Load vega-embed (about 0.9 MB: parsing it is a long task). The page calls this when idle after
+ * opening, so that cost is paid before a run rather than while its results are drawn.
+ */
+export function preloadPlotting(): Promise<typeof import('vega-embed')> {
+  embedModule ??= import('vega-embed');
+  return embedModule;
+}
+
 /**
  * Render each spec into `container`, one per task, so the page stays responsive while a long
  * list of plots is drawn. `prefix` names the exported files (the law's label).
  */
 export async function renderPlots(container: HTMLElement, specs: readonly NamedSpec[], prefix: string): Promise<void> {
   if (specs.length === 0) return;
-  const { default: embed } = await import('vega-embed');
+  const { default: embed } = await preloadPlotting();
   for (const s of specs) {
     await nextTask();
     const target = h('div', { class: 'plot-view' });

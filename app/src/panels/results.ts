@@ -5,6 +5,7 @@
  * artifact for download. Full-precision numbers are kept in data-* attributes (tests and
  * scripts read those, people read the rounded text).
  */
+import { fitPlots } from '../../../src/plots/plot-set.js';
 import { byId, download, h, showFieldError } from '../dom.js';
 import { formatNumber, formatPercent } from '../format.js';
 import { renderPlots, type NamedSpec } from '../plots.js';
@@ -80,13 +81,12 @@ function lawDetail(law: LawResult): { element: HTMLElement; drawPlots: () => Pro
   return { element: section, drawPlots: () => renderPlots(plots, plotSpecs(law), slug(law.label)) };
 }
 
-/*
- * PLOTS: the spec builders of src/plots (data with the law and bands, residuals, bootstrap
- * distributions, compute-optimal frontier) from the plot inputs the worker sends with each law.
- * Until the protocol carries those inputs this returns no plots.
+/**
+ * The CLI's plot set for this law (src/plots: data with the law and bands, residuals, bootstrap
+ * distributions, compute-optimal frontier), from the plot inputs the worker sends with each law.
  */
-function plotSpecs(_law: Extract<LawResult, { ok: true }>): NamedSpec[] {
-  return [];
+function plotSpecs(law: Extract<LawResult, { ok: true }>): NamedSpec[] {
+  return fitPlots(law.plots).map((p) => ({ name: p.file.replace(/\.svg$/, ''), caption: p.description, spec: p.spec }));
 }
 
 function paramsTable(s: FitSummary): HTMLElement {

@@ -46,6 +46,8 @@ export class RunPanel {
 
   private setState(state: RunState, message: string): void {
     this.text.dataset['state'] = state;
+    // When the state last changed (performance.now()), for scripts that time a run from outside.
+    this.text.dataset['since'] = String(performance.now());
     this.text.textContent = message;
     const busy = state === 'running' || state === 'cancelling';
     this.runButton.disabled = busy;
