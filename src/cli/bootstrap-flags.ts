@@ -100,6 +100,8 @@ export function summarizeBootstrap(b: BootstrapResult, r: ResolvedBootstrap, see
     design: r.designText,
     level: b.level,
     startsPerReplicate: b.startsPerReplicate,
+    ...(b.rescued.length > 0 ? { rescued: b.rescued } : {}),
+    ...(b.rescueStarts !== undefined ? { rescueStarts: b.rescueStarts } : {}),
     parameters: b.parameters.map((q) => ({ ...q })),
     draws: Array.from({ length: b.replicates }, (_, k) => (failed.has(k) ? null : Array.from(b.draws.subarray(k * p, k * p + p)))),
   };

@@ -53,6 +53,9 @@ export interface FitSummary {
     design: string;
     level: number;
     startsPerReplicate: number;
+    /** Replicates with no usable fit from the basin starts, refit from `rescueStarts` (bootstrap.ts); absent in older artifacts. */
+    rescued?: number[];
+    rescueStarts?: string;
     parameters: Array<{ name: string; estimate: number; sd: number; percentile: [number, number]; bca?: [number, number] }>;
     /** replicates x free parameters, natural units, in law.freeNames order; null for failed replicates. */
     draws: Array<number[] | null>;

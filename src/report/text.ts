@@ -114,6 +114,11 @@ export function renderTextReport(s: FitSummary, opts: TextReportOptions = {}): s
     const bs = s.bootstrap;
     const pctLevel = `${Math.round(100 * bs.level)} %`;
     lines.push(`[[Bootstrap]] (${bs.replicates.toLocaleString('en-US')} replicates, ${bs.design}, seed ${bs.seed}; ${bs.startsPerReplicate} start${bs.startsPerReplicate === 1 ? '' : 's'} each)`);
+    const rescued = bs.rescued ?? [];
+    if (rescued.length > 0) {
+      const list = `${rescued.slice(0, 10).join(', ')}${rescued.length > 10 ? ', ...' : ''}`;
+      lines.push(`    ${rescued.length} replicate${rescued.length === 1 ? '' : 's'} (${list}) had no usable fit from ${bs.startsPerReplicate === 1 ? 'the basin start' : 'the basin starts'} and ${rescued.length === 1 ? 'was' : 'were'} refit from ${bs.rescueStarts ?? 'a full start set'}: ${rescued.length - bs.failed.length} rescued`);
+    }
     if (bs.failed.length > 0) lines.push(`    ${bs.failed.length} replicate${bs.failed.length === 1 ? '' : 's'} failed (no usable fit) and ${bs.failed.length === 1 ? 'is' : 'are'} left out of the intervals: ${bs.failed.slice(0, 10).join(', ')}${bs.failed.length > 10 ? ', ...' : ''}`);
     const w = Math.max(...bs.parameters.map((q) => q.name.length)) + 1;
     for (const q of bs.parameters) {

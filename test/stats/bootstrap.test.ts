@@ -3,6 +3,11 @@ import { resampleWeights } from '../../src/stats/resample.js';
 import { bcaInterval, percentileInterval, quantileSorted, sd } from '../../src/stats/intervals.js';
 import { normalCdf, normalQuantile } from '../../src/stats/normal.js';
 import { createRng, nextNormal } from '../../src/util/rng.js';
+import { bootstrapFit } from '../../src/stats/bootstrap.js';
+import { compileLaw } from '../../src/law/compile.js';
+import { findLaw } from '../../src/laws/index.js';
+import { chinchillaLadder } from '../../src/examples/chinchilla-ladder.js';
+import { poolEngine } from '../../src/fit/cpu/pool.js';
 
 describe('resampling designs', () => {
   test('rows: multinomial counts summing to n, seeded', () => {
@@ -55,5 +60,32 @@ describe('intervals', () => {
     // A median-biased estimate (true value above most draws) moves the interval up.
     const shifted = bcaInterval(draws, 0.5, jack, 0.9);
     expect(shifted[0]).toBeGreaterThan(pct[0] + 0.3);
+  });
+});
+
+describe('replicates that fail from the basin starts are rescued, never dropped', () => {
+  // On the demo's synthetic ladder (seed 20221129), replicate 25 stops at the iteration cap from
+  // the full-data optimum (A and alpha nearly degenerate in that resample) while its cost is
+  // already minimal; a longer cap converges it.
+  const law = compileLaw(findLaw('chinchilla'));
+  const ds = chinchillaLadder();
+  const opts = { replicates: 30, seed: 20221129, bca: false } as const;
+
+  test('without the rescue it is reported failed; with it, rescued and usable, and listed', async () => {
+    const plain = await bootstrapFit(law, ds, { ...opts, rescue: false, engine: poolEngine({ threads: 2 }) });
+    expect(plain.failed).toContain(25);
+    expect(plain.rescued).toEqual([]);
+    const rescued = await bootstrapFit(law, ds, { ...opts, engine: poolEngine({ threads: 2 }) });
+    expect(rescued.rescued).toEqual(plain.failed);
+    expect(rescued.failed).toEqual([]);
+    expect(rescued.succeeded).toBe(30);
+    expect(rescued.rescueStarts).toMatch(/same starts with 10,000 iterations/);
+    // The rescued draw is a genuine optimum: within the spread of the other draws.
+    const p = law.free.length;
+    const alpha = law.free.findIndex((f) => f.name === 'alpha');
+    const draws = Array.from({ length: 30 }, (_, r) => rescued.draws[r * p + alpha]!);
+    expect(Number.isFinite(draws[25])).toBe(true);
+    expect(draws[25]!).toBeGreaterThan(Math.min(...draws.filter((_, r) => r !== 25)) - 0.05);
+    expect(draws[25]!).toBeLessThan(Math.max(...draws.filter((_, r) => r !== 25)) + 0.05);
   });
 });
