@@ -9,5 +9,5 @@ export const processIo: Io = {
   err: (t) => void process.stderr.write(t),
 };
 
-/** Exit codes: 0 success, 1 internal error, 2 bad input. */
-export const EXIT = { OK: 0, INTERNAL: 1, BAD_INPUT: 2 } as const;
+/** Exit codes: 0 success, 1 internal error, 2 bad input, 130 cancelled (Ctrl-C: 128 + SIGINT, the shell's convention). */
+export const EXIT = { OK: 0, INTERNAL: 1, BAD_INPUT: 2, CANCELLED: 130 } as const;

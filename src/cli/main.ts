@@ -8,7 +8,6 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { isLawfitError } from '../errors.js';
 import { isCancelled } from '../fit/control.js';
-import { EXIT_CANCELLED } from './run-control.js';
 import { LAWFIT_VERSION } from '../version.js';
 import { demoCommand, DEMO_USAGE } from './commands/demo.js';
 import { fitCommand, FIT_USAGE } from './commands/fit.js';
@@ -75,7 +74,7 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
     // Ctrl-C (run-control.ts): the error's message is the one line to print; not a failure.
     if (isCancelled(e)) {
       io.err(`lawfit ${name}: ${(e as Error).message}\n`);
-      return EXIT_CANCELLED;
+      return EXIT.CANCELLED;
     }
     if (isLawfitError(e) && e.badInput !== false) {
       io.err(`lawfit ${name}: error: ${e.message}\n`);

@@ -13,11 +13,9 @@
  * - A second SIGINT exits at once with 130, for a run that does not reach a chunk boundary soon.
  */
 import { cancelledError, isCancelled, type Progress, type RunControl } from '../fit/control.js';
-import type { Io } from './io.js';
+import { EXIT, type Io } from './io.js';
 import { formatCount, ProgressBar } from './progress.js';
 
-/** Exit code of a run stopped by Ctrl-C: 128 + SIGINT (2), as shells report it. */
-export const EXIT_CANCELLED = 130;
 
 /** Spread into a command's parseArgs options. */
 export const PROGRESS_PARSE_OPTIONS = {
@@ -78,7 +76,7 @@ export async function runWithControl<T>(
     }
     bar?.clear();
     io.err(`lawfit ${command}: ${cancelledMessage(last)}\n`);
-    process.exit(EXIT_CANCELLED);
+    process.exit(EXIT.CANCELLED);
   };
   process.on('SIGINT', onSigint);
   try {
