@@ -5,9 +5,12 @@
  * the lowest, so both kinds of evidence are read side by side. Laws that could not be fitted are
  * named in the subtitle with their reason.
  *
- * The input is structural so that stats/compare.ts's LawComparison objects fit it as they are.
+ * The input is structural so that stats/compare.ts's LawComparison objects fit it as they are;
+ * `comparisonPlotOptions` reads the subtitle's facts from a whole Comparison (the CLI's
+ * `compare --plots` and the browser app both call it).
  */
 import type { TopLevelSpec } from 'vega-lite';
+import type { Comparison } from '../stats/compare.js';
 import { COLOR, PANEL, percent, topLevel } from './style.js';
 
 export interface ComparisonEntry {
@@ -36,6 +39,21 @@ export interface ComparisonPlotOptions {
   heldOutRuns?: number;
   /** How many folds the error is averaged over, for the subtitle (shown when more than one). */
   folds?: number;
+}
+
+/**
+ * The chart's options for a comparison as compareLaws returns it: the bootstrap's level, the data
+ * source, the distinct runs held out over all folds (rolling folds share runs, so they are counted
+ * once) and the number of folds. `holdout` is the --holdout text as the user wrote it.
+ */
+export function comparisonPlotOptions(comparison: Comparison, holdout?: string): ComparisonPlotOptions {
+  return {
+    ...(comparison.bootstrap !== undefined ? { level: comparison.bootstrap.level } : {}),
+    ...(holdout !== undefined ? { holdout } : {}),
+    source: comparison.source,
+    heldOutRuns: new Set(comparison.folds.flatMap((f) => f.heldOutRows)).size,
+    folds: comparison.folds.length,
+  };
 }
 
 export function comparisonSpec(entries: readonly ComparisonEntry[], opts: ComparisonPlotOptions = {}): TopLevelSpec {

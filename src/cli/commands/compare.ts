@@ -15,6 +15,7 @@ import { compileLaw } from '../../law/compile.js';
 import { findLaw } from '../../laws/index.js';
 import { formatNumber } from '../../report/text.js';
 import { writeFileAtomic } from '../../report/write-atomic.js';
+import { comparisonPlotOptions } from '../../plots/comparison-plot.js';
 import { comparisonPlots } from '../../plots/plot-set.js';
 import { writePlots } from '../../plots/write-plots.js';
 import { compareLaws, type Comparison } from '../../stats/compare.js';
@@ -140,13 +141,7 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
     io.out(`wrote ${values.out}\n`);
   }
   if (values.plots !== undefined) {
-    const plots = comparisonPlots(comparison.laws, {
-      ...(comparison.bootstrap !== undefined ? { level: comparison.bootstrap.level } : {}),
-      holdout: values.holdout,
-      source: comparison.source,
-      heldOutRuns: new Set(comparison.folds.flatMap((f) => f.heldOutRows)).size,
-      folds: comparison.folds.length,
-    });
+    const plots = comparisonPlots(comparison.laws, comparisonPlotOptions(comparison, values.holdout));
     const written = await writePlots(values.plots, plots);
     io.out(`wrote ${written.join(', ')}\n`);
   }
