@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
+import { runCliCaptured } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lawfit-cli-'));
 const EPOCH = resolve(import.meta.dirname, '../../../shared/data/chinchilla-epoch/chinchilla_epoch_245.csv');
@@ -18,12 +18,7 @@ function file(name: string, text: string): string {
   return p;
 }
 
-async function run(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { out: (t) => void (out += t), err: (t) => void (err += t) });
-  return { code, out, err };
-}
+const run = runCliCaptured;
 
 // A small clean power-law ladder: L = 2 + 5 x^-0.3.
 const xs = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];

@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { runCliCaptured } from '../support/cli.js';
 import {
   BAR_WIDTH,
   formatCount,
@@ -21,7 +22,6 @@ import {
   renderBar,
 } from '../../src/cli/progress.js';
 import { cancelledMessage, progressWanted } from '../../src/cli/run-control.js';
-import { runCli } from '../../src/cli/main.js';
 
 describe('formatting', () => {
   test('counts, durations and percentages', () => {
@@ -137,12 +137,7 @@ describe('a command with --progress', () => {
   const data = join(dir, 'power.csv');
   writeFileSync(data, 'x,loss\n' + xs.map((x) => `${x},${2 + 5 * x ** -0.3}`).join('\n') + '\n');
 
-  async function run(...argv: string[]) {
-    let out = '';
-    let err = '';
-    const code = await runCli(argv, { out: (t) => void (out += t), err: (t) => void (err += t) });
-    return { code, out, err };
-  }
+  const run = runCliCaptured;
 
   test('the bar goes to stderr and ends at the total; the report to stdout; --no-progress and --quiet silence it', async () => {
     const args = ['fit', data, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--threads', '1', '--starts', 'sobol:64'];

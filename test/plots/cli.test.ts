@@ -6,16 +6,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
+import { runCliCaptured } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lawfit-plot-cli-'));
 
-async function run(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { out: (t) => void (out += t), err: (t) => void (err += t) });
-  return { code, out, err };
-}
+const run = runCliCaptured;
 
 test('lawfit demo --plots DIR writes the fit, residual and frontier plots; lawfit plot redraws them from the artifact', async () => {
   const plots = join(dir, 'demo-plots');

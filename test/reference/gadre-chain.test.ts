@@ -11,13 +11,13 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
 import { readTableFile } from '../../src/data/index.js';
 import type { Table } from '../../src/data/table.js';
 import { compileLaw } from '../../src/law/compile.js';
 import { findLaw } from '../../src/laws/index.js';
 import { fitChain, predictChain, type ChainDesign, type ChainStage } from '../../src/stats/chain.js';
 import { sharedFile } from '../support/shared-data.js';
+import { runCliCaptured } from '../support/cli.js';
 
 const SMALL = "(model_config == 'd=96_l=8_h=4' || model_config == 'd=512_l=8_h=4' || model_config == 'd=576_l=24_h=8' || model_config == 'd=1024_l=24_h=8')";
 const LOSS_RUNS = `(${SMALL} && token_multiplier_M == 20) || (model_config == 'd=96_l=8_h=4' && token_multiplier_M == 320)`;
@@ -102,12 +102,7 @@ describe('Gadre et al. 2024 as a chain: over-training law -> downstream law', as
 describe('lawfit chain on the Gadre data', () => {
   const file = sharedFile('gadre-overtraining/gadre_104_models.csv');
   const base = ['chain', file, '--law', 'overtrain', '--x', 'N=N_params,M=D_tokens/N_params', '--y', 'loss_c4_val', '--where', GADRE_LOSS_WHERE, '--then', 'downstream-exp', '--then-y', 'err_avg_17', '--then-where', GADRE_DOWNSTREAM_WHERE, '--threads', '1'];
-  async function cli(...argv: string[]) {
-    let out = '';
-    let err = '';
-    const code = await runCli(argv, { out: (t) => void (out += t), err: (t) => void (err += t) });
-    return { code, out, err };
-  }
+  const cli = runCliCaptured;
 
   test('both fits, a table per point with the chain, stage-2-alone and prediction bands, a warning, and the artifact', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'lawfit-chain-')), 'chain.json');
