@@ -8,15 +8,20 @@
  * (test/plots/render.test.ts).
  */
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { parse, View } from 'vega';
+import { parse, View, type Spec as VegaSpec } from 'vega';
 import { useHelveticaMetricsWithoutCanvas } from './text-width.js';
 
 /** vega-lite's compile warnings (e.g. a log scale's dropped zero) are for spec authors, not users. */
 const quietLogger = { level: () => quietLogger, error: () => quietLogger, warn: () => quietLogger, info: () => quietLogger, debug: () => quietLogger };
 
+/** The Vega spec a Vega-Lite spec compiles to (what a vega View runs; the browser app's worker sends it to the page). */
+export function compileToVega(spec: TopLevelSpec): VegaSpec {
+  return compile(spec, { logger: quietLogger }).spec;
+}
+
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   useHelveticaMetricsWithoutCanvas();
-  const view = new View(parse(compile(spec, { logger: quietLogger }).spec), { renderer: 'none', logLevel: 0 });
+  const view = new View(parse(compileToVega(spec)), { renderer: 'none', logLevel: 0 });
   try {
     return renumberIds(await view.toSVG());
   } finally {
