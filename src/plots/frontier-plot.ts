@@ -7,9 +7,9 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { FitSummary } from '../report/summary.js';
-import { chinchillaParams, DEFAULT_FLOPS_PER_TOKEN_PER_PARAM, optimalAllocation, optimalExponents, overDraws, type ChinchillaParams } from '../stats/derived.js';
+import { chinchillaDraws, DEFAULT_FLOPS_PER_TOKEN_PER_PARAM, optimalAllocation, optimalExponents, overDraws, type ChinchillaParams } from '../stats/derived.js';
 import type { PlotInputs } from './inputs.js';
-import { COLOR, LOG_AXIS, logTicks, PANEL, percent, sourceLabel, successfulDraws, TOOLTIP_FORMAT, topLevel } from './style.js';
+import { COLOR, LOG_AXIS, logTicks, PANEL, percent, sourceLabel, TOOLTIP_FORMAT, topLevel } from './style.js';
 
 /** How far past the largest run the frontier is drawn (planning is extrapolation). */
 export const FRONTIER_DECADES_BEYOND = 3;
@@ -19,14 +19,6 @@ const FRONTIER_POINTS = 60;
 export function isChinchillaType(summary: FitSummary): boolean {
   const names = new Set(summary.params.map((q) => q.name));
   return 'N' in summary.data.inputs && 'D' in summary.data.inputs && ['A', 'B', 'E', 'alpha'].every((n) => names.has(n));
-}
-
-/** The best fit and each successful bootstrap draw as Chinchilla parameters (fixed ones filled in). */
-export function chinchillaDraws(summary: FitSummary): { best: ChinchillaParams; draws: ChinchillaParams[] } {
-  const best = chinchillaParams(Object.fromEntries(summary.params.map((q) => [q.name, q.value ?? NaN])));
-  const fixed = Object.fromEntries(summary.params.filter((q) => q.fixed).map((q) => [q.name, q.value ?? NaN]));
-  const draws = successfulDraws(summary).map((d) => chinchillaParams({ ...fixed, ...Object.fromEntries(summary.law.freeNames.map((n, j) => [n, d[j]!])) }));
-  return { best, draws };
 }
 
 export interface FrontierPoint {

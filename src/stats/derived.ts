@@ -12,6 +12,7 @@
  * so a bootstrap interval is the interval of the quantity over the draws.
  */
 import { LawfitError } from '../errors.js';
+import type { FitSummary } from '../report/summary.js';
 import { percentileInterval, sd } from './intervals.js';
 
 export interface ChinchillaParams {
@@ -82,4 +83,17 @@ export interface QuantityInterval {
 export function overDraws(estimate: number, perDraw: readonly number[], level = 0.95): QuantityInterval {
   const finite = perDraw.filter((v) => Number.isFinite(v));
   return { estimate, sd: sd(finite), interval: percentileInterval(finite, level), level };
+}
+
+/**
+ * A saved fit's best parameters and each successful bootstrap draw as Chinchilla parameters (fixed
+ * ones filled in): what `lawfit optimal` and the frontier plot compute their quantities over.
+ */
+export function chinchillaDraws(summary: FitSummary): { best: ChinchillaParams; draws: ChinchillaParams[] } {
+  const best = chinchillaParams(Object.fromEntries(summary.params.map((q) => [q.name, q.value ?? NaN])));
+  const fixed = Object.fromEntries(summary.params.filter((q) => q.fixed).map((q) => [q.name, q.value ?? NaN]));
+  const draws = (summary.bootstrap?.draws ?? [])
+    .filter((d): d is number[] => d !== null)
+    .map((d) => chinchillaParams({ ...fixed, ...Object.fromEntries(summary.law.freeNames.map((n, j) => [n, d[j]!])) }));
+  return { best, draws };
 }

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { LawfitError } from '../../errors.js';
 import { readArtifactFile } from '../../report/artifact-file.js';
 import { formatNumber } from '../../report/text.js';
-import { budgetForLoss, chinchillaParams, DEFAULT_FLOPS_PER_TOKEN_PER_PARAM, optimalAllocation, optimalExponents, overDraws, type ChinchillaParams } from '../../stats/derived.js';
+import { budgetForLoss, chinchillaDraws, DEFAULT_FLOPS_PER_TOKEN_PER_PARAM, optimalAllocation, optimalExponents, overDraws, type ChinchillaParams } from '../../stats/derived.js';
 import { parseNumber } from '../args.js';
 import type { Io } from '../io.js';
 
@@ -30,11 +30,7 @@ export async function optimalCommand(argv: string[], io: Io): Promise<number> {
   const art = await readArtifactFile(positionals[0]!);
   const s = art.summary;
   const k = values['flops-per-token'] !== undefined ? parseNumber('--flops-per-token', values['flops-per-token']) : DEFAULT_FLOPS_PER_TOKEN_PER_PARAM;
-  const best = chinchillaParams(Object.fromEntries(s.params.map((q) => [q.name, q.value ?? NaN])));
-  const fixed = Object.fromEntries(s.params.filter((q) => q.fixed).map((q) => [q.name, q.value ?? NaN]));
-  const draws: ChinchillaParams[] = (s.bootstrap?.draws ?? [])
-    .filter((d): d is number[] => d !== null)
-    .map((d) => chinchillaParams({ ...fixed, ...Object.fromEntries(s.law.freeNames.map((n, j) => [n, d[j]!])) }));
+  const { best, draws } = chinchillaDraws(s);
   const show = (label: string, f: (p: ChinchillaParams) => number, digits = 5): void => {
     const est = f(best);
     if (draws.length < 2) {
