@@ -68,9 +68,9 @@ const run = new RunPanel({
     results.clear();
     data.showMappingError(undefined);
   },
-  onResult: (r) => {
+  onResult: (r, req) => {
     showEngineUsed(r.engine);
-    void results.show(r);
+    void results.show(r, req.holdout);
   },
   onError: routeError,
 });

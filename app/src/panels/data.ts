@@ -5,8 +5,8 @@
  * columns, in the CLI's --x/--y/--where/--holdout syntax.
  */
 import { dataFunctionNames } from '../../../src/data/evaluate.js';
-import { chinchillaLadder, ladderCsv } from '../../../src/examples/chinchilla-ladder.js';
 import { byId, h, showFieldError } from '../dom.js';
+import { EXAMPLE_NAME, EXAMPLE_NOTE, exampleCsv } from '../example.js';
 import type { Settings } from '../settings.js';
 import { worker } from '../worker-client.js';
 import type { InspectResult } from '../worker/protocol.js';
@@ -23,8 +23,6 @@ export interface InputField {
   description?: string;
   unit?: string;
 }
-
-const EXAMPLE_NAME = 'chinchilla-ladder-synthetic.csv';
 
 export class DataPanel {
   private file: LoadedFile | undefined;
@@ -66,7 +64,7 @@ export class DataPanel {
 
   async loadExample(): Promise<void> {
     this.fileInput.value = '';
-    await this.load({ name: EXAMPLE_NAME, content: ladderCsv(chinchillaLadder()) }, 'synthetic: drawn from Hoffmann et al.’s published law with 1 % noise, so the true parameters are known');
+    await this.load({ name: EXAMPLE_NAME, content: exampleCsv() }, EXAMPLE_NOTE);
   }
 
   private async loadBrowserFile(f: File): Promise<void> {

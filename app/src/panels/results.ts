@@ -1,28 +1,36 @@
 /**
  * Step 4, Results: the ranking of the laws (held-out error with a holdout, else AIC; BIC and the
  * fit's status beside it), then per law its parameters with standard errors and bootstrap
- * intervals, the CLI's text report, the plots, predictions at user-given inputs, and the JSON
- * artifact for download. Full-precision numbers are kept in data-* attributes (tests and
- * scripts read those, people read the rounded text).
+ * intervals (and the true values when the data is the built-in synthetic example), the CLI's text
+ * report, the plots, predictions at user-given inputs, and the JSON artifact for download; with a
+ * holdout, the comparison chart under the ranking. Full-precision numbers are kept in data-*
+ * attributes (tests and scripts read those, people read the rounded text).
+ *
+ * The panel is built in short tasks (the ranking, then one law at a time) and the plots are drawn
+ * only as they come into view (plots.ts), so the page stays responsive while results appear.
  */
-import { fitPlots } from '../../../src/plots/plot-set.js';
-import { byId, download, h, showFieldError } from '../dom.js';
+import { byId, download, h, nextTask, showFieldError } from '../dom.js';
 import { formatNumber, formatPercent } from '../format.js';
-import { renderPlots, type NamedSpec } from '../plots.js';
+import { lazyPlots } from '../plots.js';
 import { worker } from '../worker-client.js';
 import type { FitSummary, LawResult, RankingEntry, RunResult } from '../worker/protocol.js';
 
 export class ResultsPanel {
   private readonly root = byId('results');
+  /** Counts show() calls and clears, so a run's results stop being added once a new run starts. */
+  private generation = 0;
 
   clear(): void {
+    this.generation++;
     this.root.replaceChildren();
     this.root.hidden = true;
     byId('results-empty').hidden = false;
     byId('export-bar').hidden = true;
   }
 
-  async show(result: RunResult): Promise<void> {
+  /** Show a run's results; `holdout` is the held-out runs' text as the user gave it (for the comparison chart). */
+  async show(result: RunResult, holdout?: string): Promise<void> {
+    const generation = ++this.generation;
     byId('results-empty').hidden = true;
     this.root.hidden = false;
     byId('export-bar').hidden = false;
@@ -35,9 +43,15 @@ export class ResultsPanel {
       rankingTable(result.ranking, heldOut),
     );
     if (result.rankingCommand !== undefined) this.root.append(h('p', { class: 'hint' }, 'Same ranking on the command line: ', h('code', {}, result.rankingCommand.join(' '))));
-    const details = result.laws.map((law) => lawDetail(law));
-    this.root.append(...details.map((d) => d.element));
-    for (const d of details) await d.drawPlots();
+    if (result.comparison !== undefined) {
+      const request = { kind: 'comparison' as const, comparison: result.comparison, ...(holdout !== undefined ? { holdout } : {}) };
+      this.root.append(h('div', { class: 'comparison', 'data-plots': 'comparison' }, lazyPlots(request, 'comparison')));
+    }
+    for (const law of result.laws) {
+      await nextTask();
+      if (generation !== this.generation) return;
+      this.root.append(lawDetail(law));
+    }
   }
 }
 
@@ -60,11 +74,11 @@ function rankingTable(ranking: RankingEntry[], heldOut: boolean): HTMLElement {
 
 const slug = (label: string): string => label.replace(/[^\w-]+/g, '-');
 
-function lawDetail(law: LawResult): { element: HTMLElement; drawPlots: () => Promise<void> } {
+function lawDetail(law: LawResult): HTMLElement {
   const section = h('section', { class: 'law-detail', id: `law-${slug(law.label)}`, 'data-law': law.label }, h('h3', {}, law.label));
   if (!law.ok) {
     section.append(h('p', { class: 'field-error' }, law.error.message));
-    return { element: section, drawPlots: async () => {} };
+    return section;
   }
   const s = law.summary;
   const exportButton = h('button', { type: 'button', class: 'secondary', 'data-export': 'json' }, 'Export JSON');
@@ -75,18 +89,12 @@ function lawDetail(law: LawResult): { element: HTMLElement; drawPlots: () => Pro
     predictForm(s),
     h('div', { class: 'export-bar' }, exportButton, h('span', { class: 'hint' }, 'the artifact the CLI reads: ', h('code', {}, 'lawfit report FILE'), ', ', h('code', {}, 'lawfit predict FILE --at ...'))),
   );
-  const plots = h('div', { class: 'plots' });
-  section.append(plots, h('details', {}, h('summary', {}, 'Text report (as the command line prints it)'), h('pre', { class: 'report' }, law.report)));
-  section.append(h('p', { class: 'hint' }, 'Same fit on the command line: ', h('code', {}, law.command.join(' '))));
-  return { element: section, drawPlots: () => renderPlots(plots, plotSpecs(law), slug(law.label)) };
-}
-
-/**
- * The CLI's plot set for this law (src/plots: data with the law and bands, residuals, bootstrap
- * distributions, compute-optimal frontier), from the plot inputs the worker sends with each law.
- */
-function plotSpecs(law: Extract<LawResult, { ok: true }>): NamedSpec[] {
-  return fitPlots(law.plots).map((p) => ({ name: p.file.replace(/\.svg$/, ''), caption: p.description, spec: p.spec }));
+  section.append(
+    lazyPlots({ kind: 'fit', inputs: law.plots }, slug(law.label)),
+    h('details', {}, h('summary', {}, 'Text report (as the command line prints it)'), h('pre', { class: 'report' }, law.report)),
+    h('p', { class: 'hint' }, 'Same fit on the command line: ', h('code', {}, law.command.join(' '))),
+  );
+  return section;
 }
 
 function paramsTable(s: FitSummary): HTMLElement {
@@ -113,6 +121,7 @@ function paramsTable(s: FitSummary): HTMLElement {
         'data-value': String(p.value),
         'data-std-error': String(p.stdError),
         ...(b !== undefined ? { 'data-sd': String(b.sd), 'data-lo': String(b.percentile[0]), 'data-hi': String(b.percentile[1]) } : {}),
+        ...(s.truth?.[p.name] !== undefined ? { 'data-truth': String(s.truth[p.name]) } : {}),
       },
       h('td', {}, h('code', {}, p.name), p.fixed ? ' (fixed)' : ''),
       h('td', {}, formatNumber(p.value, 6)),

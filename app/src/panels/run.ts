@@ -15,7 +15,8 @@ export type RunState = 'idle' | 'running' | 'cancelling' | 'cancelled' | 'done' 
 export interface RunHooks {
   /** The request for the current page state, or a message saying what is missing. */
   request(): RunRequest | string;
-  onResult(result: RunResult): void;
+  /** A run finished: its result and the request it answers. */
+  onResult(result: RunResult, request: RunRequest): void;
   /** A run rejected with bad input (not a cancel); the page routes it to the field it concerns. */
   onError(e: unknown): void;
   /** Called when a run starts (the page clears old errors and results). */
@@ -79,7 +80,7 @@ export class RunPanel {
       const result = await worker().run(request, onProgress);
       this.progress.value = 1;
       this.setState('done', `Done in ${formatDuration(performance.now() - started)}.`);
-      this.hooks.onResult(result);
+      this.hooks.onResult(result, request);
     } catch (e) {
       if (isCancelled(e)) {
         this.setState('cancelled', 'Cancelled: the run was stopped and nothing was kept. Change anything and run again.');

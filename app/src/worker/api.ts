@@ -21,7 +21,9 @@ import type {
   InspectRequest,
   InspectResult,
   LawInfo,
+  PlotRequest,
   PredictRequest,
+  PreparedPlot,
   RunProgress,
   RunRequest,
   RunResult,
@@ -78,5 +80,14 @@ export async function predict(request: PredictRequest): Promise<Prediction[]> {
   );
 }
 
+/**
+ * Prepare plots (worker/plots.ts). The plotting code (Vega-Lite's compiler and Vega, over 1 MB) is
+ * loaded on the first request, so the worker starts without it.
+ */
+export async function plots(request: PlotRequest): Promise<PreparedPlot[]> {
+  const { preparePlots } = await import('./plots.js');
+  return preparePlots(request);
+}
+
 /** The whole surface, for bridge.ts (and a compile-time check that it matches the protocol). */
-export const workerApi: WorkerApi = { inspect, checkFormula, listLaws, run: (r, p) => run(r, p), cancel, predict };
+export const workerApi: WorkerApi = { inspect, checkFormula, listLaws, run: (r, p) => run(r, p), cancel, predict, plots };

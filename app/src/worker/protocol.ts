@@ -27,6 +27,7 @@ import type { FitSummary } from '../../../src/report/summary.js';
 import type { Prediction } from '../../../src/stats/predict.js';
 import type { Comparison } from '../../../src/stats/compare.js';
 import type { PlotInputs } from '../../../src/plots/inputs.js';
+import type { Spec as VegaSpec } from 'vega';
 
 export type { Progress } from '../../../src/fit/control.js';
 export type { FitSummary } from '../../../src/report/summary.js';
@@ -320,7 +321,8 @@ export type LawResult =
       command: string[];
       /**
        * What the plots are drawn from (src/plots/inputs.ts: the summary and the fitted rows), built
-       * as `lawfit fit --plots` builds it; the page passes it to src/plots/plot-set.ts `fitPlots`.
+       * as `lawfit fit --plots` builds it; the page sends it back in a `plots` request when the
+       * law's plots come into view.
        */
       plots: PlotInputs;
       /**
@@ -363,6 +365,35 @@ export interface PredictRequest {
   seed?: number;
 }
 
+// ---- (h) plots --------------------------------------------------------------------------------
+
+/**
+ * The plots to prepare: one law's plot set (`lawfit fit --plots`: data with the law and bands,
+ * residuals, bootstrap histograms and pairs when there are draws, the compute-optimal frontier for
+ * Chinchilla-type laws), or the run's comparison chart (`lawfit compare --plots`).
+ */
+export type PlotRequest =
+  | { kind: 'fit'; inputs: PlotInputs }
+  | {
+      kind: 'comparison';
+      comparison: Comparison;
+      /** The --holdout text as the user typed it, for the chart's subtitle. */
+      holdout?: string;
+    };
+
+export interface PreparedPlot {
+  /** The CLI's file name without '.svg': 'fit', 'residuals', 'bootstrap-histograms', 'bootstrap-pairs', 'frontier', 'comparison'. */
+  name: string;
+  /** What it shows, in a few words. */
+  caption: string;
+  /**
+   * How the page draws it (worker/plots.ts says why): 'vega', a plot with tooltips compiled to a
+   * Vega spec, for vega-embed (mode 'vega'); 'svg', a plot with nothing to hover, rendered to the
+   * SVG `--plots DIR` writes.
+   */
+  drawing: { kind: 'vega'; spec: VegaSpec } | { kind: 'svg'; svg: string };
+}
+
 // ---- the worker's surface -----------------------------------------------------------------------
 
 /** What `wrap<WorkerApi>(worker)` gives the page (every call is async across the boundary). */
@@ -375,4 +406,6 @@ export interface WorkerApi {
   /** Stops the current run at its next chunk boundary (no-op when none is running). */
   cancel(): Promise<void>;
   predict(request: PredictRequest): Promise<Prediction[]>;
+  /** The plots of a law's fit or of the run's comparison, ready to draw, in the CLI's order. */
+  plots(request: PlotRequest): Promise<PreparedPlot[]>;
 }

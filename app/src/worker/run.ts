@@ -2,7 +2,8 @@
  * A run in the app: every chosen law fitted to the user's file exactly as `lawfit fit` fits it
  * (same flag parsers, same fitSummary path, so the same numbers for the same seed), then the laws
  * ranked as `lawfit compare` ranks them when a holdout is given. The result is plain data for the
- * page: per law the FitSummary, the CLI's text report, the artifact text, the equivalent command
+ * page: per law the FitSummary (with the true parameter values when the data is the built-in
+ * synthetic example: truth.ts), the CLI's text report, the artifact text, the equivalent command
  * line and the plot inputs; the comparison; and which engine ran and why.
  *
  * Failure is per law: a formula that does not compile, an input the mapping lacks, a bad cell in a
@@ -27,6 +28,7 @@ import { compareCommandLine, fitCommandLine } from './command-line.js';
 import { chooseEngine, type EngineChoice } from './engines.js';
 import { choiceLabels, compileChoice, effectiveChoice, type CompiledChoice } from './laws.js';
 import { problemReport } from './problems.js';
+import { knownTruth } from './truth.js';
 import type { GpuContext, GpuUnavailable } from '../../../src/gpu/device.js';
 import type { LawChoice, LawResult, RankingEntry, RunProgress, RunRequest, RunResult } from './protocol.js';
 
@@ -140,6 +142,9 @@ export async function runLaws(req: RunRequest, env: RunEnvironment = {}): Promis
       dataset.digest = digest;
       const fitPlan = k.plan;
       const summary = await fitSummary(law, dataset, fitPlan, boot, engine, undefined, stepControl(i, label));
+      // Set before the report, the artifact and the plot inputs are made from the summary: all three show it.
+      const truth = await knownTruth(law, dataset, digest);
+      if (truth !== undefined) summary.truth = truth;
       const command = fitCommandLine(req, k.choice, mapping, inputs, chosen.report.used);
       const artifact = makeArtifact(summary, fitPlan.startSpec, { command, seed: fitPlan.seed, ...(fitPlan.screen !== undefined ? { screen: fitPlan.screen } : {}) });
       const plots = plotInputsFromSummary(summary, dataset);
