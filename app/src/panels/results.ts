@@ -132,10 +132,10 @@ function paramsTable(s: FitSummary): HTMLElement {
       s.truth !== undefined ? h('td', {}, formatNumber(s.truth[p.name], 6)) : null,
     );
   });
-  const caption =
-    boot !== undefined
-      ? `${boot.succeeded} of ${boot.replicates} bootstrap replicates succeeded (design ${boot.design}, seed ${boot.seed}).`
-      : 'No bootstrap (set replicates in step 3 for intervals).';
+  const caption = [
+    boot !== undefined ? `${boot.succeeded} of ${boot.replicates} bootstrap replicates succeeded (design ${boot.design}, seed ${boot.seed}).` : 'No bootstrap (set replicates in step 3 for intervals).',
+    ...(s.truth !== undefined ? [`True value: what the synthetic data were drawn from${boot !== undefined ? '; the text report counts the intervals that cover it' : ''}.`] : []),
+  ].join(' ');
   return h('div', {}, h('table', { class: 'params' }, h('thead', {}, head), h('tbody', {}, ...rows)), h('p', { class: 'hint' }, caption));
 }
 
