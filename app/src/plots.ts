@@ -5,8 +5,9 @@
  * short tasks:
  * - a set of plots (one law's, or the comparison chart) is asked of the worker when its box comes
  *   near the viewport, so a run with many laws prepares only what is read;
- * - each plot is drawn when it comes near the viewport, one plot per task, through one queue for
- *   the whole page, so the browser paints and handles input between any two plots;
+ * - each plot is drawn when it comes near the viewport, through one queue for the whole page, in
+ *   tasks of its own (two for a Vega plot: see yieldingView), so the browser paints and handles
+ *   input between any two plots;
  * - plots with tooltips run in vega-embed (interactive); the others are the worker's SVG.
  * Each plot exports SVG and PNG. vega-embed is loaded on first use (or when the page is idle).
  * Elements carry data-state ('waiting', 'preparing', 'ready', 'drawn', 'failed') for tests and scripts.
@@ -189,8 +190,8 @@ let yieldingViewClass: typeof View | undefined;
  * vega-embed parses a spec, builds its View and runs the View's dataflow (scales, axes, layout,
  * drawing) in one task: 80-90 ms for the data-with-law and residual plots on this project's test
  * machine, too close to 100. This View (vega-embed's documented `viewClass` option) lets the
- * browser run once between building and the first run, which splits that task in two of about 30
- * and 50 ms. Later runs (hover, resize) are not delayed.
+ * browser run once between building and the first run, which splits that task in two, neither over
+ * about 60 ms there. Later runs (hover, resize) are not delayed.
  */
 function yieldingView(vega: typeof import('vega')): typeof View {
   yieldingViewClass ??= class YieldingView extends vega.View {

@@ -152,6 +152,12 @@ async function exportedArtifact(page: Page, law: string): Promise<FitArtifact> {
   return parseArtifact(readFileSync(path, 'utf8'), download.suggestedFilename());
 }
 
+async function exportedPlot(page: Page, plot: string, format: 'svg' | 'png'): Promise<Buffer> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(`.law-detail[data-law="chinchilla"] .plot[data-plot="${plot}"] button[data-export="${format}"]`)]);
+  expect(download.suggestedFilename()).toBe(`chinchilla-${plot}.${format}`);
+  return readFileSync(await download.path());
+}
+
 async function cliArtifact(argv: string[]): Promise<FitArtifact> {
   const out = join(mkdtempSync(join(tmpdir(), 'lawfit-app-cli-')), 'fit.json');
   let err = '';
@@ -297,6 +303,12 @@ suite('the browser app in headless Chromium', () => {
     expect(art.summary.truth).toEqual({ ...HOFFMANN_TRUTH });
     expect(await page.textContent('.law-detail[data-law="chinchilla"] pre.report')).toMatch(/true = /);
     expect(await page.textContent('.law-detail[data-law="chinchilla"] .plot[data-plot="bootstrap-histograms"] svg')).toContain('true value');
+    // Exports: an interactive plot's SVG from its Vega view, a worker-drawn plot's PNG through a canvas.
+    const svg = await exportedPlot(page, 'fit', 'svg');
+    expect(svg.subarray(0, 4).toString()).toBe('<svg');
+    const png = await exportedPlot(page, 'bootstrap-pairs', 'png');
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(png.length).toBeGreaterThan(10_000);
 
     // A share link holds the laws and options (never the data) and restores them.
     await page.click('#share-button');
