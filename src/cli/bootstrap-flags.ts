@@ -10,6 +10,7 @@ import type { Engine } from '../fit/engine.js';
 import type { LmOptions } from '../fit/options.js';
 import type { StartSpec } from '../fit/starts.js';
 import type { CompiledLaw } from '../law/compile.js';
+import { statusInfo } from '../fit/status.js';
 import type { FitSummary } from '../report/summary.js';
 import { bootstrapFit, DEFAULT_BASINS, type BootstrapResult, type ReplicateStarts } from '../stats/bootstrap.js';
 import type { BootstrapDesign } from '../stats/resample.js';
@@ -102,6 +103,8 @@ export function summarizeBootstrap(b: BootstrapResult, r: ResolvedBootstrap, see
     startsPerReplicate: b.startsPerReplicate,
     ...(b.rescued.length > 0 ? { rescued: b.rescued } : {}),
     ...(b.rescueStarts !== undefined ? { rescueStarts: b.rescueStarts } : {}),
+    replicateStatus: Array.from(b.status, (code) => statusInfo(code).name),
+    replicateShareReachedBest: Array.from(b.shareReachedBest),
     parameters: b.parameters.map((q) => ({ ...q })),
     draws: Array.from({ length: b.replicates }, (_, k) => (failed.has(k) ? null : Array.from(b.draws.subarray(k * p, k * p + p)))),
   };

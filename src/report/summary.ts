@@ -56,6 +56,9 @@ export interface FitSummary {
     /** Replicates with no usable fit from the basin starts, refit from `rescueStarts` (bootstrap.ts); absent in older artifacts. */
     rescued?: number[];
     rescueStarts?: string;
+    /** Per replicate: its best fit's status name and the share of its starts that reached that best (absent in older artifacts). */
+    replicateStatus?: string[];
+    replicateShareReachedBest?: number[];
     parameters: Array<{ name: string; estimate: number; sd: number; percentile: [number, number]; bca?: [number, number] }>;
     /** replicates x free parameters, natural units, in law.freeNames order; null for failed replicates. */
     draws: Array<number[] | null>;

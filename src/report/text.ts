@@ -114,6 +114,18 @@ export function renderTextReport(s: FitSummary, opts: TextReportOptions = {}): s
     const bs = s.bootstrap;
     const pctLevel = `${Math.round(100 * bs.level)} %`;
     lines.push(`[[Bootstrap]] (${bs.replicates.toLocaleString('en-US')} replicates, ${bs.design}, seed ${bs.seed}; ${bs.startsPerReplicate} start${bs.startsPerReplicate === 1 ? '' : 's'} each)`);
+    if (bs.replicateStatus !== undefined) {
+      const counts = new Map<string, number>();
+      for (const name of bs.replicateStatus) counts.set(name, (counts.get(name) ?? 0) + 1);
+      const byStatus = [...counts].sort((a, b) => b[1] - a[1]).map(([name, c]) => `${c.toLocaleString('en-US')} ${name}`).join(', ');
+      lines.push(`    replicates' best fits: ${byStatus}`);
+    }
+    const share = (bs.replicateShareReachedBest ?? []).filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+    if (share.length > 0 && bs.startsPerReplicate > 1) {
+      const pct = (v: number): string => `${v >= 0.01 || v === 0 ? (100 * v).toFixed(0) : (100 * v).toPrecision(2)} %`;
+      const all = share.filter((v) => v >= 1 - 1e-12).length;
+      lines.push(`    share of each replicate's starts reaching its best: median ${pct(share[Math.floor((share.length - 1) / 2)]!)}, lowest ${pct(share[0]!)}; all starts in ${all.toLocaleString('en-US')} of ${share.length.toLocaleString('en-US')}`);
+    }
     const rescued = bs.rescued ?? [];
     if (rescued.length > 0) {
       const list = `${rescued.slice(0, 10).join(', ')}${rescued.length > 10 ? ', ...' : ''}`;

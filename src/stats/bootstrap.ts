@@ -34,7 +34,7 @@ import { fitBatch, fitLaw, type FitResult } from '../fit/fit.js';
 import { resolveLmOptions, type LmOptions } from '../fit/options.js';
 import { makeStarts, type StartSpec } from '../fit/starts.js';
 import { PhasedProgress, type RunControl } from '../fit/control.js';
-import { isUsable } from '../fit/status.js';
+import { isUsable, STATUS } from '../fit/status.js';
 import { bcaInterval, covariance, percentileInterval, sd } from './intervals.js';
 import { resampleWeights, type BootstrapDesign, type ResampleGenerator } from './resample.js';
 
@@ -83,6 +83,8 @@ export interface BootstrapResult {
   draws: Float64Array;
   /** Share of each replicate's starts that reached its best. */
   shareReachedBest: Float64Array;
+  /** Status code (status.ts) of each replicate's best fit; STATUS.NONFINITE when no start gave a finite cost. */
+  status: Uint8Array;
   level: number;
   parameters: ParameterSummary[];
   covariance: Float64Array;
@@ -132,9 +134,11 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
 
   const draws = new Float64Array(o.replicates * p).fill(NaN);
   const shareReachedBest = Float64Array.from(batch.shareReachedBest);
+  const status = new Uint8Array(o.replicates).fill(STATUS.NONFINITE);
   let failed: number[] = [];
   for (let r = 0; r < o.replicates; r++) {
     const b = batch.best[r]!;
+    if (b >= 0) status[r] = batch.status[b]!;
     if (b < 0 || !isUsable(batch.status[b]!)) {
       failed.push(r);
       continue;
@@ -155,6 +159,7 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
       which.forEach((r, k) => {
         shareReachedBest[r] = rb.shareReachedBest[k]!;
         const b = rb.best[k]!;
+        if (b >= 0) status[r] = rb.status[b]!;
         if (b < 0 || !isUsable(rb.status[b]!)) still.push(r);
         else draws.set(rb.params.subarray(b * p, b * p + p), r * p);
       });
@@ -202,6 +207,7 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
     ...(rescueStarts !== undefined ? { rescueStarts } : {}),
     draws,
     shareReachedBest,
+    status,
     level,
     parameters,
     covariance: covariance(good, ok.length, p),

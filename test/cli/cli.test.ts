@@ -89,8 +89,19 @@ test('--bootstrap: a Bootstrap section, every draw in the artifact, and report r
   const art = JSON.parse(readFileSync(out, 'utf8'));
   expect(art.summary.bootstrap.draws.length).toBe(100);
   expect(art.summary.bootstrap.parameters.map((q: { name: string }) => q.name)).toEqual(['E', 'A', 'alpha']);
+  // Per-replicate diagnostics: each replicate's status and the share of its starts reaching its best.
+  expect(art.summary.bootstrap.replicateStatus.length).toBe(100);
+  expect(art.summary.bootstrap.replicateShareReachedBest.length).toBe(100);
+  expect(r.out).toMatch(/replicates' best fits: \d+ converged-/);
   const again = await run('report', out);
   expect(again.out).toContain('[[Bootstrap]]');
+  expect(again.out).toMatch(/replicates' best fits: \d+ converged-/);
+});
+
+test('--bootstrap with --replicate-starts law: the share of each replicate\'s starts reaching its best', async () => {
+  const r = await run('fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--bootstrap', '20', '--replicate-starts', 'law', '--threads', '1');
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/share of each replicate's starts reaching its best: median \d+ %, lowest [\d.]+ %; all starts in \d+ of 20/);
 });
 
 test('demo --bootstrap says whether the intervals cover the true values', async () => {
