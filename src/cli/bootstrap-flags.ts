@@ -13,7 +13,7 @@ import type { CompiledLaw } from '../law/compile.js';
 import { statusInfo } from '../fit/status.js';
 import type { FitSummary } from '../report/summary.js';
 import { bootstrapFit, DEFAULT_BASINS, type BootstrapResult, type ReplicateStarts } from '../stats/bootstrap.js';
-import type { BootstrapDesign } from '../stats/resample.js';
+import type { BootstrapDesign, ResampleGenerator } from '../stats/resample.js';
 import { parseNumber, parsePositiveInt } from './args.js';
 
 export const BOOTSTRAP_USAGE = `bootstrap
@@ -21,7 +21,10 @@ export const BOOTSTRAP_USAGE = `bootstrap
   --design D              rows (default), clusters:COL (resample whole groups of COL) or bayes
   --ci P                  interval level in percent (default 95)
   --replicate-starts S    basins:K (the K best distinct end points of the full fit, default
-                          basins:${DEFAULT_BASINS}) or law (the law's full grid for every replicate)
+                          basins:${DEFAULT_BASINS}), law (the law's full grid for every replicate) or
+                          same (the full fit's own starts, e.g. one point given with --grid)
+  --generator G           resampling generator: lawfit (default) or numpy-legacy (np.random.seed
+                          + np.random.choice draw for draw, to reproduce a numpy bootstrap; rows)
 `;
 
 export interface BootstrapFlags {
@@ -29,6 +32,7 @@ export interface BootstrapFlags {
   design?: string;
   ci?: string;
   'replicate-starts'?: string;
+  generator?: string;
 }
 
 export const BOOTSTRAP_PARSE_OPTIONS = {
@@ -36,6 +40,7 @@ export const BOOTSTRAP_PARSE_OPTIONS = {
   design: { type: 'string' },
   ci: { type: 'string' },
   'replicate-starts': { type: 'string' },
+  generator: { type: 'string' },
 } as const;
 
 /** The design's group column, if it needs one (clusters:COL). */
@@ -49,11 +54,12 @@ export interface ResolvedBootstrap {
   level: number;
   designText: string;
   replicateStarts: ReplicateStarts;
+  generator: ResampleGenerator;
 }
 
 export function resolveBootstrapFlags(f: BootstrapFlags): ResolvedBootstrap | undefined {
   if (f.bootstrap === undefined) {
-    for (const k of ['design', 'ci', 'replicate-starts'] as const) {
+    for (const k of ['design', 'ci', 'replicate-starts', 'generator'] as const) {
       if (f[k] !== undefined) throw new LawfitError('bad-option', `--${k} needs --bootstrap N`);
     }
     return undefined;
@@ -69,9 +75,15 @@ export function resolveBootstrapFlags(f: BootstrapFlags): ResolvedBootstrap | un
     const m = /^basins:(\d+)$/.exec(rs);
     if (m !== null) replicateStarts = { kind: 'basins', k: parsePositiveInt('--replicate-starts', m[1]!) };
     else if (rs === 'law') replicateStarts = { kind: 'default' };
-    else throw new LawfitError('bad-option', `--replicate-starts: expected basins:K or law, got '${rs}'`);
+    else if (rs === 'same') replicateStarts = { kind: 'same' };
+    else throw new LawfitError('bad-option', `--replicate-starts: expected basins:K, law or same, got '${rs}'`);
   }
-  return { replicates, level: ci / 100, designText, replicateStarts };
+  const name = f.generator ?? 'lawfit';
+  if (name !== 'lawfit' && name !== 'numpy-legacy') throw new LawfitError('bad-option', `--generator: expected lawfit or numpy-legacy, got '${name}'`);
+  // 'lawfit' is the library's default generator (seeded xoroshiro128+, resample.ts).
+  const generator: ResampleGenerator = name === 'lawfit' ? 'xoroshiro' : name;
+  if (name === 'numpy-legacy' && designText !== 'rows') throw new LawfitError('bad-option', `--generator numpy-legacy reproduces numpy's row resampling only; it does not apply to --design ${designText}`);
+  return { replicates, level: ci / 100, designText, replicateStarts, generator };
 }
 
 export async function runBootstrap(
@@ -87,7 +99,18 @@ export async function runBootstrap(
     if (ds.groups === undefined) throw new LawfitError('bad-option', `--design ${r.designText}: the data have no group column`);
     design = { kind: 'clusters', groups: ds.groups };
   }
-  return bootstrapFit(law, ds, { replicates: r.replicates, seed, design, level: r.level, starts: common.starts, replicateStarts: r.replicateStarts, lm: common.lm, engine: common.engine, ...(common.control !== undefined ? { control: common.control } : {}) });
+  return bootstrapFit(law, ds, {
+    replicates: r.replicates,
+    seed,
+    design,
+    generator: r.generator,
+    level: r.level,
+    starts: common.starts,
+    replicateStarts: r.replicateStarts,
+    lm: common.lm,
+    engine: common.engine,
+    ...(common.control !== undefined ? { control: common.control } : {}),
+  });
 }
 
 export function summarizeBootstrap(b: BootstrapResult, r: ResolvedBootstrap, seed: number): NonNullable<FitSummary['bootstrap']> {

@@ -104,6 +104,11 @@ function isMainModule(): boolean {
 }
 
 if (isMainModule()) {
+  // Output piped into a reader that stops early (`lawfit laws | head`): stop quietly, as Unix tools do.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(EXIT.OK);
+    throw e;
+  });
   runCli(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -38,7 +38,13 @@ import { isUsable, STATUS } from '../fit/status.js';
 import { bcaInterval, covariance, percentileInterval, sd } from './intervals.js';
 import { resampleWeights, type BootstrapDesign, type ResampleGenerator } from './resample.js';
 
-export type ReplicateStarts = { kind: 'basins'; k: number } | StartSpec;
+/** Where each replicate starts: the full fit's best distinct basins, the full fit's own start set ('same'), or any start set. */
+export type ReplicateStarts = { kind: 'basins'; k: number } | { kind: 'same' } | StartSpec;
+
+/** The replicate starts with 'same' resolved to the full fit's start set (`fullStarts`, default the law's own). */
+export function replicateStartSpec(rs: ReplicateStarts, fullStarts: StartSpec | undefined): { kind: 'basins'; k: number } | StartSpec {
+  return rs.kind === 'same' ? (fullStarts ?? { kind: 'default' }) : rs;
+}
 
 export interface BootstrapOptions {
   replicates: number;
@@ -103,7 +109,7 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
   const level = o.level ?? 0.95;
   const engine = o.engine;
   const n = ds.n;
-  const rs = o.replicateStarts ?? { kind: 'basins', k: DEFAULT_BASINS };
+  const rs = replicateStartSpec(o.replicateStarts ?? { kind: 'basins', k: DEFAULT_BASINS }, o.starts);
   const bca = o.bca !== false;
   // Estimated sizes, in fits: the full fit's starts (fitLaw reports its exact total, screening and
   // polish included, as soon as it starts), every replicate's starts, one jackknife fit per row.

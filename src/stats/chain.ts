@@ -52,7 +52,7 @@ import { makeStarts, type StartSpec } from '../fit/starts.js';
 import { isUsable, statusInfo } from '../fit/status.js';
 import { summarizeFit, type FitSummary } from '../report/summary.js';
 import { createRng, nextNormal } from '../util/rng.js';
-import { DEFAULT_BASINS, distinctBasins, type ReplicateStarts } from './bootstrap.js';
+import { DEFAULT_BASINS, distinctBasins, replicateStartSpec, type ReplicateStarts } from './bootstrap.js';
 import { percentileInterval, sd } from './intervals.js';
 import { outsideFittedRange, residualScale, withResidualNoise } from './predict.js';
 import { resampleWeights, type BootstrapDesign } from './resample.js';
@@ -225,7 +225,10 @@ export async function fitChain(table: Table, stages: readonly ChainStage[], o: C
   const resampling: BootstrapDesign = design.kind === 'clusters' ? { kind: 'clusters', groups: groups! } : design;
   const W = resampleWeights(U, { replicates: R, seed: boot.seed, design: resampling });
   const failures: ReplicateFailure[] = [];
-  const starts = fitted.map((st) => (rs.kind === 'basins' ? ({ kind: 'points', points: distinctBasins(st.law, st.fit, rs.k) } as const) : rs));
+  const starts = fitted.map((st, k) => {
+    const r = replicateStartSpec(rs, stages[k]!.starts);
+    return r.kind === 'basins' ? ({ kind: 'points', points: distinctBasins(st.law, st.fit, r.k) } as const) : r;
+  });
   starts.forEach((spec, k) => prog.resize(K + k, R * makeStarts(fitted[k]!.law, spec).count));
 
   for (const [k, st] of fitted.entries()) {

@@ -38,7 +38,7 @@ import type { Engine } from '../fit/engine.js';
 import { isCancelled, PhasedProgress, throwIfCancelled, type RunControl } from '../fit/control.js';
 import { fitLaw, type FitResult } from '../fit/fit.js';
 import { makeStarts, type StartSpec } from '../fit/starts.js';
-import { bootstrapFit, DEFAULT_BASINS, type ReplicateStarts } from './bootstrap.js';
+import { bootstrapFit, DEFAULT_BASINS, replicateStartSpec, type ReplicateStarts } from './bootstrap.js';
 import { holdoutFolds, type Fold, type FoldPlan, type Holdout } from './holdout.js';
 import { mean, percentileInterval } from './intervals.js';
 import type { BootstrapDesign } from './resample.js';
@@ -158,7 +158,8 @@ export async function compareLaws(laws: readonly CompiledLaw[], table: Table, sp
     opts.control,
     laws.flatMap((law) => {
       const starts = makeStarts(law, opts.starts?.[law.name] ?? { kind: 'default' }).count;
-      const replicates = boot === undefined ? 0 : boot.replicates * (boot.replicateStarts.kind === 'basins' ? boot.replicateStarts.k : makeStarts(law, boot.replicateStarts).count);
+      const rs = boot === undefined ? undefined : replicateStartSpec(boot.replicateStarts, opts.starts?.[law.name]);
+      const replicates = boot === undefined || rs === undefined ? 0 : boot.replicates * (rs.kind === 'basins' ? rs.k : makeStarts(law, rs).count);
       return [...plans.map(() => starts + replicates), starts];
     }),
   );

@@ -6,7 +6,12 @@
  * beta 0.0206; 95 % percentile intervals A (285.2, 743.6), B (1042.4, 5810.3), E (1.769, 1.871),
  * alpha (0.317, 0.373), beta (0.331, 0.415).
  */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { runCliCaptured } from '../support/cli.js';
+import { sharedFile } from '../support/shared-data.js';
 import { compileLaw } from '../../src/law/compile.js';
 import { findLaw } from '../../src/laws/index.js';
 import { poolEngine } from '../../src/fit/cpu/pool.js';
@@ -46,5 +51,26 @@ describe("Epoch's bootstrap protocol, with its exact resamples", () => {
     console.log(`a = ${a.estimate.toFixed(4)} (sd ${a.sd.toFixed(4)}), 95 % (${a.interval.map((v) => v.toFixed(3)).join(', ')})`);
     expect(a.estimate).toBeCloseTo(0.513, 2);
     expect(a.sd).toBeCloseTo(0.02, 3);
+  }, 300_000);
+});
+
+describe("Epoch's protocol as one CLI command (the README's)", () => {
+  test('lawfit fit --grid (one start at Hoffmann\'s values) --bootstrap 4000 --seed 42 --generator numpy-legacy --replicate-starts same', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'lawfit-epoch-')), 'epoch-boot.json');
+    const grid = ['A', 'B', 'E', 'alpha', 'beta'].flatMap((name, j) => ['--grid', `${name}=${HOFFMANN[j]}`]);
+    const r = await runCliCaptured(
+      'fit', sharedFile('chinchilla-epoch/chinchilla_epoch_245.csv'), '--law', 'chinchilla', '--x', 'N=N_params,D=D_tokens', '--y', 'loss', '--where', 'excluded_outlier == 0',
+      ...grid, '--bootstrap', '4000', '--seed', '42', '--generator', 'numpy-legacy', '--replicate-starts', 'same', '--out', out, '--quiet',
+    );
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const bs = JSON.parse(readFileSync(out, 'utf8')).summary.bootstrap as { startsPerReplicate: number; failed: number[]; parameters: Array<{ name: string; sd: number }> };
+    expect(bs.startsPerReplicate).toBe(1);
+    expect(bs.failed).toEqual([]);
+    for (const q of bs.parameters) expect(Math.abs(q.sd / SD[q.name]! - 1)).toBeLessThan(0.05);
+    // --generator numpy-legacy is the rows design's; other designs refuse it.
+    const bad = await runCliCaptured('fit', sharedFile('chinchilla-epoch/chinchilla_epoch_245.csv'), '--law', 'chinchilla', '--x', 'N=N_params,D=D_tokens', '--y', 'loss', '--bootstrap', '10', '--design', 'bayes', '--generator', 'numpy-legacy');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--generator numpy-legacy reproduces numpy's row resampling only/);
   }, 300_000);
 });

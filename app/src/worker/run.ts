@@ -15,7 +15,8 @@
 import { LawfitError } from '../../../src/errors.js';
 import { datasetFromTable, parseColumnMap, readTable, sha256Hex, type DataSpec, type Table } from '../../../src/data/index.js';
 import { PhasedProgress, isCancelled, throwIfCancelled, type RunControl } from '../../../src/fit/control.js';
-import { makeStarts } from '../../../src/fit/starts.js';
+import { makeStarts, type StartSpec } from '../../../src/fit/starts.js';
+import { replicateStartSpec } from '../../../src/stats/bootstrap.js';
 import { designGroupColumn, resolveBootstrapFlags, type BootstrapFlags, type ResolvedBootstrap } from '../../../src/cli/bootstrap-flags.js';
 import { fitSummary, resolveFitFlags, type FitPlan } from '../../../src/cli/fit-flags.js';
 import { compareDesign, parseHoldout } from '../../../src/cli/holdout-flag.js';
@@ -62,8 +63,8 @@ function fitPlanOf(choice: LawChoice, seed: number | undefined): FitPlan {
 }
 
 /** Starts each bootstrap replicate runs from (for the progress estimate). */
-function replicateStartCount(c: CompiledChoice, boot: ResolvedBootstrap): number {
-  const rs = boot.replicateStarts;
+function replicateStartCount(c: CompiledChoice, boot: ResolvedBootstrap, fullStarts: StartSpec): number {
+  const rs = replicateStartSpec(boot.replicateStarts, fullStarts);
   return rs.kind === 'basins' ? rs.k : makeStarts(c.law, rs).count;
 }
 
@@ -108,7 +109,7 @@ export async function runLaws(req: RunRequest, env: RunEnvironment = {}): Promis
     ...(signal !== undefined ? { signal } : {}),
     onProgress: (p) => env.onProgress?.({ ...p, law: current.law, step: current.step, steps }),
   };
-  const sizes = compiled.map((k) => (k.ok ? makeStarts(k.c.law, k.plan.startSpec).count + (boot !== undefined ? boot.replicates * replicateStartCount(k.c, boot) : 0) : 0));
+  const sizes = compiled.map((k) => (k.ok ? makeStarts(k.c.law, k.plan.startSpec).count + (boot !== undefined ? boot.replicates * replicateStartCount(k.c, boot, k.plan.startSpec) : 0) : 0));
   if (holdout !== undefined) sizes.push(sizes.reduce((a, b) => a + b, 0));
   const prog = new PhasedProgress(top, sizes);
   const stepControl = (i: number, law: string): RunControl => ({
