@@ -177,7 +177,9 @@ async function drawPrepared(target: HTMLElement, plot: PreparedPlot): Promise<Ex
   }
   const { default: embed, vega } = await preloadPlotting();
   // actions: false — our own buttons export; vega-embed's menu would offer "open in editor" (a network request).
-  const { view }: EmbedResult = await embed(target, plot.drawing.spec, { mode: 'vega', actions: false, renderer: 'svg', viewClass: yieldingView(vega) });
+  // hover: false — in mode 'vega' vega-embed turns on Vega's hover re-encoding, which the compiled
+  // specs never use but which re-ran over every mark on each pointer move (30-50 ms tasks measured).
+  const { view }: EmbedResult = await embed(target, plot.drawing.spec, { mode: 'vega', actions: false, hover: false, renderer: 'svg', viewClass: yieldingView(vega) });
   return {
     svg: () => view.toSVG(),
     png: async () => (await fetch(await view.toImageURL('png', PNG_SCALE))).blob(),
