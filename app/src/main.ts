@@ -108,7 +108,9 @@ async function start(): Promise<void> {
 
 void start().catch((e: unknown) => showFieldError(byId('run-error'), `The page could not start: ${e instanceof Error ? e.message : String(e)}`));
 
-if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+// Built pages only: the dev server (which alone defines import.meta.hot) serves no sw.js. Not
+// import.meta.env.PROD: that follows NODE_ENV, which test runners set to 'test' while building.
+if (import.meta.hot === undefined && 'serviceWorker' in navigator) {
   void navigator.serviceWorker.register('./sw.js').catch(() => {
     // Offline use is a convenience: the page works online without it.
   });

@@ -11,6 +11,9 @@
  *   synthetic example with a holdout, the comparison chart is drawn and the true parameter values
  *   are shown beside the estimates, in the report and in the bootstrap histograms; and the main
  *   thread again never blocks 100 ms.
+ * - Offline once loaded: with the network cut and the server unreachable, the page reloads from its
+ *   service worker's cache and a run works; the only thing asked of the server is the browser's own
+ *   check for a newer service worker.
  * Screenshots of each state go to /tmp/app-shots. In CI the browser is required (installed by
  * .ci/install-system.sh); elsewhere a machine without /usr/bin/chromium skips, saying why.
  */
@@ -41,6 +44,8 @@ const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javas
 
 let server: Server | undefined;
 let origin = '';
+/** While set, the static server drops every connection, as an unreachable host would, and records the URLs asked for. */
+let unreachable: string[] | undefined;
 const contexts: BrowserContext[] = [];
 
 afterAll(async () => {
@@ -174,6 +179,11 @@ suite('the browser app in headless Chromium', () => {
     const out = mkdtempSync(join(tmpdir(), 'lawfit-app-build-'));
     await build({ configFile: resolve(import.meta.dirname, '../../app/vite.config.ts'), logLevel: 'warn', build: { outDir: out, emptyOutDir: true } });
     server = createServer((req, res) => {
+      if (unreachable !== undefined) {
+        unreachable.push(req.url ?? '/');
+        req.socket.destroy();
+        return;
+      }
       const url = (req.url ?? '/').split('?')[0]!;
       const path = join(out, url === '/' ? 'index.html' : url);
       if (!path.startsWith(out) || !existsSync(path)) {
@@ -322,5 +332,28 @@ suite('the browser app in headless Chromium', () => {
     expect(await other.inputValue('#holdout')).toBe('top:8:N*D');
     expect(await other.isChecked('#law-chinchilla')).toBe(true);
     await shot(other, '08-shared-link');
+  }, 120_000);
+
+  test('offline once loaded: with the network cut the page reloads from its cache and a run works', async () => {
+    const page = await launch(false);
+    // The service worker has cached the build and controls the page.
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+      if (navigator.serviceWorker.controller === null) await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+    });
+    await page.context().setOffline(true);
+    unreachable = [];
+    await page.reload();
+    await page.locator('#law-chinchilla').waitFor();
+    await page.click('#example-button');
+    await page.locator('#file-info', { hasText: '56 rows' }).waitFor();
+    await page.fill('#replicates', '0');
+    await runAndMeasure(page, 'done');
+    expect(await page.locator('.law-detail[data-law="chinchilla"] tr[data-param="E"]').count()).toBe(1);
+    // On each navigation the browser asks for sw.js itself (an update check that fails harmlessly offline).
+    expect(unreachable.filter((u) => u !== '/sw.js')).toEqual([]);
+    unreachable = undefined;
+    await shot(page, '09-offline');
+    await page.context().setOffline(false);
   }, 120_000);
 });
