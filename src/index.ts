@@ -32,7 +32,7 @@ export { fitPlotSpec, fitCurves } from './plots/fit-plot.js';
 export { residualsSpec } from './plots/residuals-plot.js';
 export { bootstrapHistogramsSpec, bootstrapPairsSpec } from './plots/bootstrap-plots.js';
 export { frontierSpec, frontierCurve, isChinchillaType } from './plots/frontier-plot.js';
-export { comparisonSpec, type ComparisonEntry, type ComparisonPlotOptions } from './plots/comparison-plot.js';
+export { comparisonSpec, comparisonPlotOptions, type ComparisonEntry, type ComparisonPlotOptions } from './plots/comparison-plot.js';
 export { renderSvg } from './plots/render.js';
 export { writePlots } from './plots/write-plots.js';
 export { LawfitError, FormulaError, DataError, isLawfitError, type LawfitErrorCode } from './errors.js';
