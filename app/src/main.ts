@@ -5,6 +5,7 @@
  */
 import './style.css';
 import { isLawfitError } from '../../src/errors.js';
+import { functionNames } from '../../src/law/functions.js';
 import { byId, showFieldError } from './dom.js';
 import { probeEngine, showEngineUsed } from './engine-note.js';
 import { DataPanel } from './panels/data.js';
@@ -87,6 +88,8 @@ byId('share-button').addEventListener('click', () => {
 });
 
 async function start(): Promise<void> {
+  // The formula language's functions, listed from its own table.
+  byId('formula-functions').textContent = functionNames().join(' ');
   let shared: Settings | undefined;
   try {
     shared = settingsFromHash(location.hash);
