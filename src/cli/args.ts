@@ -7,6 +7,8 @@ import { parseLoss, type LossSpec } from '../fit/losses.js';
 import type { StartSpec } from '../fit/starts.js';
 import { parseTransform, type Transform } from '../law/transforms.js';
 import { RESIDUAL_SPACES, type ResidualSpace } from '../law/declaration.js';
+import type { FormatChoice } from '../data/read-table.js';
+import { TABLE_FORMATS } from '../data/table.js';
 
 const bad = (flag: string, detail: string): never => {
   throw new LawfitError('bad-option', `${flag}: ${detail}`);
@@ -73,6 +75,14 @@ export function parseGrid(values: readonly string[]): Record<string, number[]> {
     out[name] = parseAxis('--grid', name, v.slice(eq + 1));
   }
   return out;
+}
+
+/** `--format F`: one of the formats lawfit reads; absent, 'auto' (from the file name, then the contents). */
+export function parseFormatFlag(text: string | undefined): FormatChoice {
+  if (text === undefined) return 'auto';
+  const f = TABLE_FORMATS.find((k) => k === text);
+  if (f === undefined) bad('--format', `expected ${TABLE_FORMATS.slice(0, -1).join(', ')} or ${TABLE_FORMATS.at(-1)}, got '${text}'`);
+  return f!;
 }
 
 /** `law` | `sobol:N` | `random:N` (seeded by --seed). */

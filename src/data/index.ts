@@ -6,6 +6,7 @@
  */
 export type { Dataset } from './dataset.js';
 export type { Cell, Table, TableFormat } from './table.js';
+export { TABLE_FORMATS } from './table.js';
 export { listColumns, closeMatch } from './messages.js';
 export { readDelimited, sniffDelimiter, stripBom, type Delimiter } from './read-delimited.js';
 export { readJson, readJsonl, tableFromRecords } from './read-json.js';

@@ -5,8 +5,9 @@
  * syntax and the numeric validation stay in separate modules.
  */
 
-/** The file formats lawfit reads. */
-export type TableFormat = 'csv' | 'tsv' | 'json' | 'jsonl';
+/** The file formats lawfit reads (the one list: --format checks against it). */
+export const TABLE_FORMATS = ['csv', 'tsv', 'json', 'jsonl'] as const;
+export type TableFormat = (typeof TABLE_FORMATS)[number];
 
 /**
  * One raw cell. CSV/TSV cells are always strings; JSON cells keep their JSON type (`undefined`

@@ -141,6 +141,10 @@ describe('lawfit compare', () => {
     expect((await run('compare', good, '--laws', 'chinchilla', '--x', 'x=x', '--y', 'loss', '--holdout', 'top:1:x')).err).toMatch(/law 'chinchilla' takes 'N', 'D', which --x does not map/);
     expect((await run('compare', good, '--laws', 'power', '--x', 'x=x', '--y', 'loss', '--holdout', 'rolling:x:0')).err).toMatch(/--holdout rolling:EXPR:K: '0' is not a positive whole number/);
     expect((await run('compare', good, '--laws', 'power', '--x', 'x=x', '--y', 'loss', '--holdout', 'top:2:x', '--design', 'bayes')).err).toMatch(/--design needs --bootstrap N/);
+    // --format is checked as fit checks it (an unknown format used to reach the reader unchecked).
+    const badFormat = await run('compare', good, '--laws', 'power', '--x', 'x=x', '--y', 'loss', '--holdout', 'top:2:x', '--format', 'xlsx');
+    expect(badFormat.code).toBe(2);
+    expect(badFormat.err).toMatch(/--format: expected csv, tsv, json or jsonl, got 'xlsx'/);
   }, 60_000);
 
   test('--holdout rolling:EXPR:K with --bootstrap and --out: the table and the JSON comparison', async () => {

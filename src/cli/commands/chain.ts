@@ -7,7 +7,6 @@
 import { parseArgs } from 'node:util';
 import { LawfitError } from '../../errors.js';
 import { parseColumnMap, readFileBytes, readTable, sha256Hex, type DataSpec } from '../../data/index.js';
-import type { FormatChoice } from '../../data/read-table.js';
 import { poolEngine } from '../../fit/cpu/pool.js';
 import type { LmOptions } from '../../fit/options.js';
 import { writeFileAtomic } from '../../report/write-atomic.js';
@@ -15,7 +14,7 @@ import { formatNumber } from '../../report/text.js';
 import { DEFAULT_BASINS } from '../../stats/bootstrap.js';
 import { fitChain, pointInputs, predictChain, summarizeChain, PREVIOUS_STAGE, type ChainDesign, type ChainFit, type ChainPrediction, type ChainStage, type ChainSummary } from '../../stats/chain.js';
 import { LAWFIT_VERSION } from '../../version.js';
-import { parseLossFlag, parseNumber, parsePositiveInt } from '../args.js';
+import { parseFormatFlag, parseLossFlag, parseNumber, parsePositiveInt } from '../args.js';
 import { parseAtFlag } from '../at-flag.js';
 import { BOOTSTRAP_PARSE_OPTIONS, resolveBootstrapFlags, type ResolvedBootstrap } from '../bootstrap-flags.js';
 import type { Io } from '../io.js';
@@ -283,8 +282,7 @@ export async function chainCommand(argv: string[], io: Io): Promise<number> {
   const boot = resolveBootstrapFlags(values);
   const seed = values.seed !== undefined ? parseNumber('--seed', values.seed) : 0;
   const threads = values.threads !== undefined ? parsePositiveInt('--threads', values.threads) : undefined;
-  const format = (values.format ?? 'auto') as FormatChoice;
-  if (!['auto', 'csv', 'tsv', 'json', 'jsonl'].includes(format)) throw new LawfitError('bad-option', `--format: expected csv, tsv, json or jsonl, got '${format}'`);
+  const format = parseFormatFlag(values.format);
 
   const bytes = await readFileBytes(file);
   const table = readTable(bytes, file, format);

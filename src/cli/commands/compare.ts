@@ -6,7 +6,6 @@
 import { parseArgs } from 'node:util';
 import { LawfitError } from '../../errors.js';
 import { parseColumnMap, readFileBytes, readTable, sha256Hex, type DataSpec } from '../../data/index.js';
-import type { FormatChoice } from '../../data/read-table.js';
 import { poolEngine } from '../../fit/cpu/pool.js';
 import { releaseGpu } from '../../gpu/device.js';
 import { webgpuEngine } from '../../gpu/engine.js';
@@ -20,7 +19,7 @@ import { comparisonPlots } from '../../plots/plot-set.js';
 import { writePlots } from '../../plots/write-plots.js';
 import { compareLaws, type Comparison } from '../../stats/compare.js';
 import { LAWFIT_VERSION } from '../../version.js';
-import { parseNumber, parsePositiveInt } from '../args.js';
+import { parseFormatFlag, parseNumber, parsePositiveInt } from '../args.js';
 import { compareDesign, HOLDOUT_USAGE, parseHoldout } from '../holdout-flag.js';
 import { BOOTSTRAP_PARSE_OPTIONS, BOOTSTRAP_USAGE, designGroupColumn, resolveBootstrapFlags } from '../bootstrap-flags.js';
 import type { Io } from '../io.js';
@@ -97,12 +96,13 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
   const group = designGroupColumn(values);
   const design = compareDesign(boot, group);
   const threads = values.threads !== undefined ? parsePositiveInt('--threads', values.threads) : undefined;
+  const format = parseFormatFlag(values.format);
   const engineName = values.engine ?? 'cpu';
   if (engineName !== 'cpu' && engineName !== 'webgpu') throw new LawfitError('bad-option', `--engine: expected cpu or webgpu, got '${engineName}'`);
 
   const file = positionals[0]!;
   const bytes = await readFileBytes(file);
-  const table = readTable(bytes, file, (values.format ?? 'auto') as FormatChoice);
+  const table = readTable(bytes, file, format);
   const spec: DataSpec = { inputs, target: values.y, ...(values.where !== undefined ? { where: values.where } : {}) };
 
   const cpu = poolEngine(threads !== undefined ? { threads } : {});

@@ -5,7 +5,6 @@
 import { parseArgs } from 'node:util';
 import { LawfitError } from '../../errors.js';
 import { loadDataset, parseColumnMap, type DataSpec } from '../../data/index.js';
-import type { FormatChoice } from '../../data/read-table.js';
 import { poolEngine } from '../../fit/cpu/pool.js';
 import { releaseGpu } from '../../gpu/device.js';
 import { webgpuEngine } from '../../gpu/engine.js';
@@ -13,7 +12,7 @@ import { nodeShaderSources } from '../../gpu/shaders-node.js';
 import { makeArtifact } from '../../report/artifact.js';
 import { writeArtifactFile } from '../../report/artifact-file.js';
 import { renderTextReport } from '../../report/text.js';
-import { parsePositiveInt } from '../args.js';
+import { parseFormatFlag, parsePositiveInt } from '../args.js';
 import type { Io } from '../io.js';
 import { compileFromFlags } from '../law-flags.js';
 import { PROGRESS_PARSE_OPTIONS, PROGRESS_USAGE, runWithControl } from '../run-control.js';
@@ -128,8 +127,7 @@ export async function fitCommand(argv: string[], io: Io): Promise<number> {
     ...(values.where !== undefined ? { where: values.where } : {}),
     ...(group !== undefined ? { group } : {}),
   };
-  const format = (values.format ?? 'auto') as FormatChoice;
-  if (!['auto', 'csv', 'tsv', 'json', 'jsonl'].includes(format)) throw new LawfitError('bad-option', `--format: expected csv, tsv, json or jsonl, got '${format}'`);
+  const format = parseFormatFlag(values.format);
 
   const plan = resolveFitFlags(values);
   const { seed, startSpec, screen } = plan;
