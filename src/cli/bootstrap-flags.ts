@@ -13,7 +13,7 @@ import type { CompiledLaw } from '../law/compile.js';
 import { statusInfo } from '../fit/status.js';
 import type { FitSummary } from '../report/summary.js';
 import { bootstrapFit, DEFAULT_BASINS, type BootstrapResult, type ReplicateStarts } from '../stats/bootstrap.js';
-import type { BootstrapDesign, ResampleGenerator } from '../stats/resample.js';
+import { describeDesign, resolveDesign, type ColumnDesign, type ResampleGenerator } from '../stats/resample.js';
 import { parseNumber, parsePositiveInt } from './args.js';
 
 export const BOOTSTRAP_USAGE = `bootstrap
@@ -43,16 +43,18 @@ export const BOOTSTRAP_PARSE_OPTIONS = {
   generator: { type: 'string' },
 } as const;
 
+const CLUSTERS = /^clusters:(.+)$/s;
+
 /** The design's group column, if it needs one (clusters:COL). */
 export function designGroupColumn(f: BootstrapFlags): string | undefined {
-  const m = /^clusters:(.+)$/.exec(f.design ?? '');
-  return m?.[1];
+  return CLUSTERS.exec(f.design ?? '')?.[1];
 }
 
 export interface ResolvedBootstrap {
   replicates: number;
   level: number;
-  designText: string;
+  /** --design, parsed: every command resolves it to its own rows (resample.ts resolveDesign). */
+  design: ColumnDesign;
   replicateStarts: ReplicateStarts;
   generator: ResampleGenerator;
 }
@@ -68,7 +70,10 @@ export function resolveBootstrapFlags(f: BootstrapFlags): ResolvedBootstrap | un
   const ci = f.ci !== undefined ? parseNumber('--ci', f.ci) : 95;
   if (!(ci > 0 && ci < 100)) throw new LawfitError('bad-option', `--ci: expected a level between 0 and 100 (percent), got '${f.ci}'`);
   const designText = f.design ?? 'rows';
-  if (!/^(rows|bayes|clusters:.+)$/.test(designText)) throw new LawfitError('bad-option', `--design: expected rows, bayes or clusters:COLUMN, got '${designText}'`);
+  const cluster = designGroupColumn(f);
+  const design: ColumnDesign | undefined =
+    cluster !== undefined ? { kind: 'clusters', column: cluster } : designText === 'rows' || designText === 'bayes' ? { kind: designText } : undefined;
+  if (design === undefined) throw new LawfitError('bad-option', `--design: expected rows, bayes or clusters:COLUMN, got '${designText}'`);
   let replicateStarts: ReplicateStarts = { kind: 'basins', k: DEFAULT_BASINS };
   const rs = f['replicate-starts'];
   if (rs !== undefined) {
@@ -83,7 +88,7 @@ export function resolveBootstrapFlags(f: BootstrapFlags): ResolvedBootstrap | un
   // 'lawfit' is the library's default generator (seeded xoroshiro128+, resample.ts).
   const generator: ResampleGenerator = name === 'lawfit' ? 'xoroshiro' : name;
   if (name === 'numpy-legacy' && designText !== 'rows') throw new LawfitError('bad-option', `--generator numpy-legacy reproduces numpy's row resampling only; it does not apply to --design ${designText}`);
-  return { replicates, level: ci / 100, designText, replicateStarts, generator };
+  return { replicates, level: ci / 100, design, replicateStarts, generator };
 }
 
 export async function runBootstrap(
@@ -93,16 +98,10 @@ export async function runBootstrap(
   seed: number,
   common: { starts: StartSpec; lm: Partial<LmOptions>; engine: Engine; control?: RunControl },
 ): Promise<BootstrapResult> {
-  let design: BootstrapDesign = { kind: 'rows' };
-  if (r.designText === 'bayes') design = { kind: 'bayes' };
-  if (r.designText.startsWith('clusters:')) {
-    if (ds.groups === undefined) throw new LawfitError('bad-option', `--design ${r.designText}: the data have no group column`);
-    design = { kind: 'clusters', groups: ds.groups };
-  }
   return bootstrapFit(law, ds, {
     replicates: r.replicates,
     seed,
-    design,
+    design: resolveDesign(r.design, ds.groups),
     generator: r.generator,
     level: r.level,
     starts: common.starts,
@@ -121,7 +120,7 @@ export function summarizeBootstrap(b: BootstrapResult, r: ResolvedBootstrap, see
     succeeded: b.succeeded,
     failed: b.failed,
     seed,
-    design: r.designText,
+    design: describeDesign(r.design),
     level: b.level,
     startsPerReplicate: b.startsPerReplicate,
     ...(b.rescued.length > 0 ? { rescued: b.rescued } : {}),

@@ -1,12 +1,10 @@
 /**
  * The `--holdout` flag of `lawfit compare` (and the app's run of it): its text forms, their help
- * text, and the comparison's resampling design from the bootstrap flags. One parser, so the CLI
+ * text. One parser, so the CLI
  * and the app read the same text the same way.
  */
-import type { CompareDesign } from '../stats/compare.js';
 import { DEFAULT_ROLLING_CUTOFFS, type Holdout } from '../stats/holdout.js';
 import { parsePositiveInt } from './args.js';
-import type { ResolvedBootstrap } from './bootstrap-flags.js';
 
 export const HOLDOUT_USAGE = `  --holdout H         how runs are held out:
                         EXPR              one fold: the runs where EXPR holds
@@ -33,9 +31,4 @@ export function parseHoldout(text: string): Holdout {
   const group = /^group:(.+)$/s.exec(t);
   if (group !== null) return { kind: 'group', column: group[1]!.trim() };
   return { kind: 'filter', expression: t };
-}
-
-/** The comparison's resampling design from the bootstrap flags (`group`: designGroupColumn's answer). */
-export function compareDesign(boot: ResolvedBootstrap | undefined, group: string | undefined): CompareDesign {
-  return group !== undefined ? { kind: 'clusters', column: group } : boot?.designText === 'bayes' ? { kind: 'bayes' } : { kind: 'rows' };
 }

@@ -55,7 +55,7 @@ import { createRng, nextNormal } from '../util/rng.js';
 import { DEFAULT_BASINS, distinctBasins, replicateStartSpec, type ReplicateStarts } from './bootstrap.js';
 import { percentileInterval, sd } from './intervals.js';
 import { outsideFittedRange, residualScale, withResidualNoise } from './predict.js';
-import { resampleWeights, type BootstrapDesign } from './resample.js';
+import { describeDesign, resampleWeights, resolveDesign, type ColumnDesign, type ResampleGenerator } from './resample.js';
 
 /** In a later stage's input mapping: the previous stage's quantity (observed when fitting, predicted at new points). */
 export const PREVIOUS_STAGE = '@';
@@ -70,7 +70,7 @@ export interface ChainStage {
 }
 
 /** How a replicate weighs the chain's runs (resample.ts); clusters name the column that groups them. */
-export type ChainDesign = { kind: 'rows' } | { kind: 'bayes' } | { kind: 'clusters'; column: string };
+export type ChainDesign = ColumnDesign;
 
 export interface ChainBootstrapOptions {
   replicates: number;
@@ -79,8 +79,10 @@ export interface ChainBootstrapOptions {
   design?: ChainDesign;
   /** Band level. Default 0.95. */
   level?: number;
-  /** Starts of every replicate's fit of every stage. Default: the best 4 distinct basins of the stage's full-data fit. */
+  /** Starts of every replicate's fit of every stage. Default: the best DEFAULT_BASINS distinct basins of the stage's full-data fit. */
   replicateStarts?: ReplicateStarts;
+  /** Resampling generator (resample.ts). Default 'xoroshiro'; 'numpy-legacy' for the rows design only. */
+  generator?: ResampleGenerator;
 }
 
 export interface ChainOptions {
@@ -136,11 +138,6 @@ export interface ChainFit {
   /** The runs: the union of the stages' rows, by the table's row numbers (ascending). */
   runs: { n: number; rowNumbers: Int32Array; groups?: readonly string[] };
   bootstrap?: ChainBootstrap;
-}
-
-/** Text of a design, as the CLI's --design flag writes it. */
-export function describeDesign(d: ChainDesign): string {
-  return d.kind === 'clusters' ? `clusters:${d.column}` : d.kind;
 }
 
 const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -222,8 +219,7 @@ export async function fitChain(table: Table, stages: readonly ChainStage[], o: C
   }
 
   const level = boot.level ?? 0.95;
-  const resampling: BootstrapDesign = design.kind === 'clusters' ? { kind: 'clusters', groups: groups! } : design;
-  const W = resampleWeights(U, { replicates: R, seed: boot.seed, design: resampling });
+  const W = resampleWeights(U, { replicates: R, seed: boot.seed, design: resolveDesign(design, groups), ...(boot.generator !== undefined ? { generator: boot.generator } : {}) });
   const failures: ReplicateFailure[] = [];
   const starts = fitted.map((st, k) => {
     const r = replicateStartSpec(rs, stages[k]!.starts);

@@ -41,10 +41,10 @@ import { makeStarts, type StartSpec } from '../fit/starts.js';
 import { bootstrapFit, DEFAULT_BASINS, replicateStartSpec, type ReplicateStarts } from './bootstrap.js';
 import { holdoutFolds, type Fold, type FoldPlan, type Holdout } from './holdout.js';
 import { mean, percentileInterval } from './intervals.js';
-import type { BootstrapDesign } from './resample.js';
+import { resolveDesign, type ColumnDesign, type ResampleGenerator } from './resample.js';
 
 /** Resampling designs for a comparison: clusters name a column, since each fold has its own rows. */
-export type CompareDesign = { kind: 'rows' } | { kind: 'bayes' } | { kind: 'clusters'; column: string };
+export type CompareDesign = ColumnDesign;
 
 export interface CompareBootstrapOptions {
   replicates: number;
@@ -55,6 +55,8 @@ export interface CompareBootstrapOptions {
   design?: CompareDesign;
   /** Starts of every replicate's refit. Default: the best distinct basins of the fold's fit (bootstrapFit's default). */
   replicateStarts?: ReplicateStarts;
+  /** Resampling generator (resample.ts). Default 'xoroshiro', as bootstrapFit's; 'numpy-legacy' for the rows design only. */
+  generator?: ResampleGenerator;
 }
 
 export interface CompareOptions {
@@ -150,7 +152,7 @@ export async function compareLaws(laws: readonly CompiledLaw[], table: Table, sp
   const kept = new Set(plans[0]!.fitIndex.concat(plans[0]!.heldOutIndex));
   const b = opts.bootstrap;
   const boot: Required<CompareBootstrapOptions> | undefined =
-    b === undefined ? undefined : { level: 0.95, design: { kind: 'rows' }, replicateStarts: { kind: 'basins', k: DEFAULT_BASINS }, ...b };
+    b === undefined ? undefined : { level: 0.95, design: { kind: 'rows' }, replicateStarts: { kind: 'basins', k: DEFAULT_BASINS }, generator: 'xoroshiro', ...b };
   // Progress: per law, one phase per fold and one for the fit on all runs, each sized at first by
   // the law's start count (plus its replicates' starts) until the fit reports its own total.
   const phases = plans.length + 1;
@@ -249,7 +251,8 @@ async function scoreFold(
       const b = await bootstrapFit(law, fitData, {
         replicates: boot.replicates,
         seed: boot.seed + fold,
-        design: resampleDesign(boot.design, fitData),
+        design: resolveDesign(boot.design, fitData.groups),
+        generator: boot.generator,
         level: boot.level,
         replicateStarts: boot.replicateStarts,
         ...fitRunOptions(run),
@@ -277,12 +280,6 @@ async function scoreFold(
     if (isCancelled(e)) throw e;
     return { fold, outcome: 'failed', note: message(e), meanAbsRelError: NaN, heldOut: [] };
   }
-}
-
-function resampleDesign(d: CompareDesign, ds: Dataset): BootstrapDesign {
-  if (d.kind !== 'clusters') return d;
-  if (ds.groups === undefined) throw new LawfitError('bad-option', `design clusters:${d.column}: the data have no group column`);
-  return { kind: 'clusters', groups: ds.groups };
 }
 
 interface AllRunsFit {

@@ -20,6 +20,25 @@ import { createRng, nextDouble, nextInt } from '../util/rng.js';
 export type BootstrapDesign = { kind: 'rows' } | { kind: 'clusters'; groups: readonly string[] } | { kind: 'bayes' };
 export type ResampleGenerator = 'xoroshiro' | 'numpy-legacy';
 
+/**
+ * A design named over a table's columns, not yet resolved to one dataset's rows: a comparison
+ * resolves it per fold and a chain over the union of its stages' runs, so clusters name the
+ * column that groups them (resolveDesign gives the row-level BootstrapDesign).
+ */
+export type ColumnDesign = { kind: 'rows' } | { kind: 'bayes' } | { kind: 'clusters'; column: string };
+
+/** Text of a design, as the CLI's --design flag writes it. */
+export function describeDesign(d: ColumnDesign): string {
+  return d.kind === 'clusters' ? `clusters:${d.column}` : d.kind;
+}
+
+/** The row-level design for a dataset whose rows carry `groups` (the clusters column's labels). */
+export function resolveDesign(d: ColumnDesign, groups: readonly string[] | undefined): BootstrapDesign {
+  if (d.kind !== 'clusters') return d;
+  if (groups === undefined) throw new LawfitError('bad-option', `--design ${describeDesign(d)}: the data have no group column`);
+  return { kind: 'clusters', groups };
+}
+
 export interface ResampleOptions {
   replicates: number;
   seed: number;

@@ -87,6 +87,23 @@ describe('the joint bootstrap', () => {
     expect(p.draws).toBe(R - expectedFailures);
   });
 
+  test('generator numpy-legacy: the replicates draw their run weights from numpy\'s generator (as fit --bootstrap --generator does)', async () => {
+    const R = 20;
+    const chain = await fitChain(tiny, tinyStages, { bootstrap: { replicates: R, seed: 3, design: { kind: 'rows' }, generator: 'numpy-legacy' } });
+    const W = resampleWeights(8, { replicates: R, seed: 3, design: { kind: 'rows' }, generator: 'numpy-legacy' });
+    expect(Array.from(W)).not.toEqual(Array.from(resampleWeights(8, { replicates: R, seed: 3, design: { kind: 'rows' } })));
+    let checked = 0;
+    for (let r = 0; r < R; r++) {
+      if (chain.bootstrap!.failed.includes(r)) continue;
+      const w2 = Array.from(W.subarray(r * 8 + 2, r * 8 + 8));
+      const L = y1.slice(2);
+      const c = L.reduce((s, v, i) => s + w2[i]! * v * y2[i + 2]!, 0) / L.reduce((s, v, i) => s + w2[i]! * v * v, 0);
+      expect(chain.stages[1]!.draws![r]).toBeCloseTo(c, 7);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(R / 2);
+  });
+
   test('the Bayesian bootstrap keeps every run, so no replicate fails; the artifact data serialise with nulls for nothing', async () => {
     const chain = await fitChain(tiny, tinyStages, { bootstrap: { replicates: 50, seed: 1, design: { kind: 'bayes' } } });
     expect(chain.bootstrap!.failed).toEqual([]);

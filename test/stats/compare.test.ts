@@ -125,6 +125,11 @@ describe('compareLaws', () => {
     expect(other.laws[0]!.bootstrap!.draws).not.toEqual(l.bootstrap!.draws);
     // The point estimate does not depend on the bootstrap.
     expect(other.laws[0]!.meanAbsRelError).toBe(l.meanAbsRelError);
+    // --generator numpy-legacy reaches the folds' resamples (it was once dropped on the way).
+    const numpy = await compareLaws([power], table, noisy, { kind: 'top', k: 2, expression: 'x' }, { bootstrap: { replicates: 60, seed: 5, generator: 'numpy-legacy' } });
+    expect(numpy.bootstrap!.generator).toBe('numpy-legacy');
+    expect(numpy.laws[0]!.bootstrap!.draws).not.toEqual(l.bootstrap!.draws);
+    expect(a.bootstrap!.generator).toBe('xoroshiro');
   }, 120_000);
 
   test('run control: one monotone count over every fit of every law, ending done === total; abort rejects', async () => {

@@ -19,7 +19,7 @@ import { makeStarts, type StartSpec } from '../../../src/fit/starts.js';
 import { replicateStartSpec } from '../../../src/stats/bootstrap.js';
 import { designGroupColumn, resolveBootstrapFlags, type BootstrapFlags, type ResolvedBootstrap } from '../../../src/cli/bootstrap-flags.js';
 import { fitSummary, resolveFitFlags, type FitPlan } from '../../../src/cli/fit-flags.js';
-import { compareDesign, parseHoldout } from '../../../src/cli/holdout-flag.js';
+import { parseHoldout } from '../../../src/cli/holdout-flag.js';
 import { plotInputsFromSummary } from '../../../src/plots/inputs.js';
 import { makeArtifact, serializeArtifact } from '../../../src/report/artifact.js';
 import { renderTextReport } from '../../../src/report/text.js';
@@ -180,7 +180,7 @@ export async function runLaws(req: RunRequest, env: RunEnvironment = {}): Promis
         engine,
         starts,
         control: stepControl(steps - 1, 'comparison'),
-        ...(boot !== undefined ? { bootstrap: { replicates: boot.replicates, seed: req.seed ?? 0, level: boot.level, design: compareDesign(boot, group), replicateStarts: boot.replicateStarts } } : {}),
+        ...(boot !== undefined ? { bootstrap: { replicates: boot.replicates, seed: req.seed ?? 0, level: boot.level, design: boot.design, replicateStarts: boot.replicateStarts, generator: boot.generator } } : {}),
       });
     }
     prog.complete(steps - 1, 'held-out fits');

@@ -12,7 +12,8 @@ import type { LmOptions } from '../../fit/options.js';
 import { writeFileAtomic } from '../../report/write-atomic.js';
 import { formatNumber } from '../../report/text.js';
 import { DEFAULT_BASINS } from '../../stats/bootstrap.js';
-import { fitChain, pointInputs, predictChain, summarizeChain, PREVIOUS_STAGE, type ChainDesign, type ChainFit, type ChainPrediction, type ChainStage, type ChainSummary } from '../../stats/chain.js';
+import { fitChain, pointInputs, predictChain, summarizeChain, PREVIOUS_STAGE, type ChainFit, type ChainPrediction, type ChainStage, type ChainSummary } from '../../stats/chain.js';
+import { describeDesign } from '../../stats/resample.js';
 import { LAWFIT_VERSION } from '../../version.js';
 import { parseFormatFlag, parseLossFlag, parseNumber, parsePositiveInt } from '../args.js';
 import { parseAtFlag } from '../at-flag.js';
@@ -62,8 +63,11 @@ joint bootstrap (the chain's bands)
                                 on Gadre et al.'s 6 runs, and the survivors are a biased sample)
   --ci P                        band level in percent (default 95)
   --replicate-starts S          basins:K (the K best distinct end points of each stage's full fit,
-                                default basins:${DEFAULT_BASINS}) or law (each law's full grid)
-  --seed S                      the resampling seed (default 0; the generator of 'fit --bootstrap')
+                                default basins:${DEFAULT_BASINS}), law (each law's full grid) or same
+                                (each stage's own full-fit starts)
+  --seed S                      the resampling seed (default 0)
+  --generator G                 lawfit (default) or numpy-legacy (np.random.seed + np.random.choice
+                                draw for draw; rows only), as for 'fit --bootstrap'
 output
   Per --at point: stage 1's prediction and band; the final prediction with the chain band (both
   stages resampled), the band with stage 1 taken as exact (stage 2 alone), and the prediction band
@@ -83,18 +87,13 @@ export interface ChainArtifact {
   createdAt: string;
   command: string[];
   seed: number;
-  options: { bootstrap?: { replicates: number; design: string; level: number; replicateStarts: ResolvedBootstrap['replicateStarts'] } };
+  options: { bootstrap?: { replicates: number; design: string; level: number; replicateStarts: ResolvedBootstrap['replicateStarts']; generator: ResolvedBootstrap['generator'] } };
   summary: ChainSummary;
 }
 
 const stageOption = { type: 'string' } as const;
 /** A fresh config per flag: parseArgs hands the default array itself to the caller. */
 const repeatable = () => ({ type: 'string', multiple: true, default: [] as string[] }) as const;
-
-function designOf(r: ResolvedBootstrap): ChainDesign {
-  if (r.designText.startsWith('clusters:')) return { kind: 'clusters', column: r.designText.slice('clusters:'.length) };
-  return r.designText === 'bayes' ? { kind: 'bayes' } : { kind: 'rows' };
-}
 
 interface StageValues {
   law?: string | undefined;
@@ -290,7 +289,7 @@ export async function chainCommand(argv: string[], io: Io): Promise<number> {
     fitChain(table, [first, second], {
       engine: poolEngine(threads !== undefined ? { threads } : {}),
       control,
-      ...(boot !== undefined ? { bootstrap: { replicates: boot.replicates, seed, design: designOf(boot), level: boot.level, replicateStarts: boot.replicateStarts } } : {}),
+      ...(boot !== undefined ? { bootstrap: { replicates: boot.replicates, seed, design: boot.design, level: boot.level, replicateStarts: boot.replicateStarts, generator: boot.generator } } : {}),
     }),
   );
   const predictions = points.map((at) => predictChain(chain, at, seed));
@@ -306,7 +305,7 @@ export async function chainCommand(argv: string[], io: Io): Promise<number> {
       createdAt: new Date().toISOString(),
       command: ['lawfit', 'chain', ...argv],
       seed,
-      options: boot !== undefined ? { bootstrap: { replicates: boot.replicates, design: boot.designText, level: boot.level, replicateStarts: boot.replicateStarts } } : {},
+      options: boot !== undefined ? { bootstrap: { replicates: boot.replicates, design: describeDesign(boot.design), level: boot.level, replicateStarts: boot.replicateStarts, generator: boot.generator } } : {},
       summary: summarizeChain(chain, predictions, await sha256Hex(bytes)),
     };
     try {

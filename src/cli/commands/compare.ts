@@ -18,10 +18,11 @@ import { comparisonPlotOptions } from '../../plots/comparison-plot.js';
 import { comparisonPlots } from '../../plots/plot-set.js';
 import { writePlots } from '../../plots/write-plots.js';
 import { compareLaws, type Comparison } from '../../stats/compare.js';
+import { describeDesign } from '../../stats/resample.js';
 import { LAWFIT_VERSION } from '../../version.js';
 import { parseFormatFlag, parseNumber, parsePositiveInt } from '../args.js';
-import { compareDesign, HOLDOUT_USAGE, parseHoldout } from '../holdout-flag.js';
-import { BOOTSTRAP_PARSE_OPTIONS, BOOTSTRAP_USAGE, designGroupColumn, resolveBootstrapFlags } from '../bootstrap-flags.js';
+import { HOLDOUT_USAGE, parseHoldout } from '../holdout-flag.js';
+import { BOOTSTRAP_PARSE_OPTIONS, BOOTSTRAP_USAGE, resolveBootstrapFlags } from '../bootstrap-flags.js';
 import type { Io } from '../io.js';
 import { PROGRESS_PARSE_OPTIONS, PROGRESS_USAGE, runWithControl } from '../run-control.js';
 import { formulaDeclaration } from '../law-flags.js';
@@ -93,8 +94,6 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
   const holdout = parseHoldout(values.holdout);
   const seed = values.seed !== undefined ? parseNumber('--seed', values.seed) : 0;
   const boot = resolveBootstrapFlags(values);
-  const group = designGroupColumn(values);
-  const design = compareDesign(boot, group);
   const threads = values.threads !== undefined ? parsePositiveInt('--threads', values.threads) : undefined;
   const format = parseFormatFlag(values.format);
   const engineName = values.engine ?? 'cpu';
@@ -113,7 +112,7 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
       compareLaws(laws, table, spec, holdout, {
         engine,
         control,
-        ...(boot !== undefined ? { bootstrap: { replicates: boot.replicates, seed, level: boot.level, design, replicateStarts: boot.replicateStarts } } : {}),
+        ...(boot !== undefined ? { bootstrap: { replicates: boot.replicates, seed, level: boot.level, design: boot.design, replicateStarts: boot.replicateStarts, generator: boot.generator } } : {}),
       }),
     );
   } finally {
@@ -172,9 +171,8 @@ export function renderComparison(c: Comparison): string {
   lines.push('error: mean over folds of the mean |relative error| on the fold\'s held-out runs');
   const b = c.bootstrap;
   if (b !== undefined) {
-    const design = b.design.kind === 'clusters' ? `clusters:${b.design.column}` : b.design.kind;
     lines.push(
-      `interval: ${formatNumber(100 * b.level, 4)} % percentile over ${b.replicates} bootstrap replicates of each fold's fitting runs (design ${design}, seed ${b.seed}); the held-out runs are fixed`,
+      `interval: ${formatNumber(100 * b.level, 4)} % percentile over ${b.replicates} bootstrap replicates of each fold's fitting runs (design ${describeDesign(b.design)}, seed ${b.seed}); the held-out runs are fixed`,
     );
   }
   lines.push(`AIC, BIC: each law fitted on all ${c.runs} runs, residuals in the target's units`);
