@@ -3,7 +3,10 @@
  * labelled axes a reader needs; the bands contain the estimates they are drawn around.
  */
 import { describe, expect, test } from 'vitest';
-import type { LawComparison } from '../../src/stats/compare.js';
+import { readTable } from '../../src/data/index.js';
+import { compileLaw } from '../../src/law/compile.js';
+import { findLaw } from '../../src/laws/index.js';
+import { compareLaws } from '../../src/stats/compare.js';
 import { bootstrapHistogramsSpec, bootstrapPairsSpec, drawCorrelations } from '../../src/plots/bootstrap-plots.js';
 import { comparisonSpec, type ComparisonEntry } from '../../src/plots/comparison-plot.js';
 import { fitCurves, fitPlotSpec, CURVE_POINTS } from '../../src/plots/fit-plot.js';
@@ -136,9 +139,19 @@ describe('law comparison', () => {
     expect(order).toEqual([...order].sort((a, b) => a - b));
   });
 
-  test("stats/compare.ts's LawComparison objects are ComparisonEntry values as they are", () => {
-    const asEntry = (c: LawComparison): ComparisonEntry => c;
-    const c = { law: 'power', meanAbsRelError: 0.01, aic: 1, bic: 2 } as unknown as LawComparison;
-    expect(asEntry(c).law).toBe('power');
-  });
+  test("compareLaws' result draws as it is: its laws in its order, one interval rule per interval", async () => {
+    const xs = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
+    const ladder = readTable('x,loss\n' + xs.map((x, i) => `${x},${(2 + 5 * x ** -0.3) * (1 + 0.01 * Math.sin(3 * i))}`).join('\n') + '\n', 'ladder.csv', 'csv');
+    const laws = ['power-no-offset', 'power'].map((n) => compileLaw(findLaw(n)));
+    const c = await compareLaws(laws, ladder, { inputs: { x: 'x' }, target: 'loss' }, { kind: 'top', k: 2, expression: 'x' }, { bootstrap: { replicates: 20, seed: 1 } });
+    // No conversion: a LawComparison is a ComparisonEntry (the assignment is the type check).
+    const entries: readonly ComparisonEntry[] = c.laws;
+    const svg = await renderSvg(comparisonSpec(entries, { holdout: 'top:2:x' }));
+    expect(c.laws.every((l) => l.interval !== undefined)).toBe(true);
+    expect(countMarks(svg, 'rule')).toBe(c.laws.length);
+    const texts = svgTexts(svg);
+    const order = c.laws.map((l) => texts.indexOf(l.law));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+  }, 60_000);
 });
