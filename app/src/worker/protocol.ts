@@ -214,7 +214,7 @@ export interface BootstrapChoice {
   design?: string;
   /** --ci, in percent. Default 95. */
   ci?: number;
-  /** --replicate-starts: 'basins:K' (default basins:4) or 'law'. */
+  /** --replicate-starts: 'basins:K' (default: the CLI's, DEFAULT_BASINS), 'law' or 'same', read by the CLI's resolver. */
   replicateStarts?: string;
 }
 
