@@ -318,3 +318,15 @@ describe('lawfit laws and demo', () => {
     expect(r.stdout).toMatch(/reached the best objective/);
   }, 120_000);
 });
+
+test('--engine is checked, and --audit with --bootstrap is refused rather than ignored', async () => {
+  const bad = await run('fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--engine', 'gpu');
+  expect(bad.code).toBe(2);
+  expect(bad.err).toMatch(/--engine: expected cpu or webgpu, got 'gpu'/);
+  const both = await run('fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--bootstrap', '10', '--audit', '4');
+  expect(both.code).toBe(2);
+  expect(both.err).toMatch(/--audit checks a single fit/);
+  const cmp = await run('compare', good, '--laws', 'power', '--x', 'x=x', '--y', 'loss', '--holdout', 'top:2:x', '--engine', 'gpu');
+  expect(cmp.code).toBe(2);
+  expect(cmp.err).toMatch(/--engine: expected cpu or webgpu/);
+});

@@ -6,10 +6,6 @@
 import { parseArgs } from 'node:util';
 import { LawfitError } from '../../errors.js';
 import { parseColumnMap, readFileBytes, readTable, sha256Hex, type DataSpec } from '../../data/index.js';
-import { poolEngine } from '../../fit/cpu/pool.js';
-import { releaseGpu } from '../../gpu/device.js';
-import { webgpuEngine } from '../../gpu/engine.js';
-import { nodeShaderSources } from '../../gpu/shaders-node.js';
 import { compileLaw } from '../../law/compile.js';
 import { findLaw } from '../../laws/index.js';
 import { formatNumber } from '../../report/text.js';
@@ -20,12 +16,13 @@ import { writePlots } from '../../plots/write-plots.js';
 import { compareLaws, type Comparison } from '../../stats/compare.js';
 import { describeDesign } from '../../stats/resample.js';
 import { LAWFIT_VERSION } from '../../version.js';
-import { parseFormatFlag, parseNumber, parsePositiveInt } from '../args.js';
+import { parseFormatFlag, parseNumber } from '../args.js';
 import { HOLDOUT_USAGE, parseHoldout } from '../holdout-flag.js';
 import { BOOTSTRAP_PARSE_OPTIONS, BOOTSTRAP_USAGE, resolveBootstrapFlags } from '../bootstrap-flags.js';
 import type { Io } from '../io.js';
 import { PROGRESS_PARSE_OPTIONS, PROGRESS_USAGE, runWithControl } from '../run-control.js';
 import { formulaDeclaration } from '../law-flags.js';
+import { ENGINE_PARSE_OPTIONS, ENGINE_USAGE, withEngine } from '../engine-flag.js';
 
 export const COMPARE_USAGE = `usage: lawfit compare FILE --laws NAME,NAME,... --x IN=COL,... --y COL --holdout H [options]
 
@@ -39,9 +36,7 @@ fit of each law on all runs, with residuals in the target's units so they compar
   --y COL             the target
   --where EXPR        runs to consider at all (every fold splits these)
 ${HOLDOUT_USAGE}  --format F          csv, tsv, json or jsonl
-  --engine E          cpu (float64, default) or webgpu (f32, every reported fit finished in float64)
-  --threads N         CPU threads
-  --seed S            seed of the bootstrap's resamples (default 0; fold f uses S + f)
+${ENGINE_USAGE}  --seed S            seed of the bootstrap's resamples (default 0; fold f uses S + f)
 ${BOOTSTRAP_USAGE}                          For compare: each fold's fitting runs are resampled, every law is
                           refitted and its error recomputed; the interval is the percentile
                           interval of the error (the held-out runs stay fixed). Failed
@@ -67,8 +62,7 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
       where: { type: 'string' },
       holdout: { type: 'string' },
       format: { type: 'string' },
-      engine: { type: 'string' },
-      threads: { type: 'string' },
+      ...ENGINE_PARSE_OPTIONS,
       seed: { type: 'string' },
       ...BOOTSTRAP_PARSE_OPTIONS,
       out: { type: 'string' },
@@ -94,30 +88,23 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
   const holdout = parseHoldout(values.holdout);
   const seed = values.seed !== undefined ? parseNumber('--seed', values.seed) : 0;
   const boot = resolveBootstrapFlags(values);
-  const threads = values.threads !== undefined ? parsePositiveInt('--threads', values.threads) : undefined;
   const format = parseFormatFlag(values.format);
-  const engineName = values.engine ?? 'cpu';
-  if (engineName !== 'cpu' && engineName !== 'webgpu') throw new LawfitError('bad-option', `--engine: expected cpu or webgpu, got '${engineName}'`);
 
   const file = positionals[0]!;
   const bytes = await readFileBytes(file);
   const table = readTable(bytes, file, format);
   const spec: DataSpec = { inputs, target: values.y, ...(values.where !== undefined ? { where: values.where } : {}) };
 
-  const cpu = poolEngine(threads !== undefined ? { threads } : {});
-  const engine = engineName === 'webgpu' ? webgpuEngine({ sources: nodeShaderSources(), fallback: cpu, warn: (m) => io.err(`${m}\n`) }) : cpu;
-  let comparison: Comparison;
-  try {
-    comparison = await runWithControl('compare', values, io, (control) =>
+  const { comparison, engineText } = await withEngine(values, io, async (engine) => ({
+    comparison: await runWithControl('compare', values, io, (control) =>
       compareLaws(laws, table, spec, holdout, {
         engine,
         control,
         ...(boot !== undefined ? { bootstrap: { replicates: boot.replicates, seed, level: boot.level, design: boot.design, replicateStarts: boot.replicateStarts, generator: boot.generator } } : {}),
       }),
-    );
-  } finally {
-    if (engineName === 'webgpu') await releaseGpu();
-  }
+    ),
+    engineText: engine.describe(),
+  }));
   io.out(renderComparison(comparison));
 
   if (values.out !== undefined) {
@@ -128,7 +115,7 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
       createdAt: new Date().toISOString(),
       command: ['lawfit', 'compare', ...argv],
       seed,
-      engine: engine.describe(),
+      engine: engineText,
       data: { source: file, digest: await sha256Hex(bytes), inputs, target: values.y, ...(values.where !== undefined ? { where: values.where } : {}) },
       comparison,
     };

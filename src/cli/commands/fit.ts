@@ -5,16 +5,13 @@
 import { parseArgs } from 'node:util';
 import { LawfitError } from '../../errors.js';
 import { loadDataset, parseColumnMap, type DataSpec } from '../../data/index.js';
-import { poolEngine } from '../../fit/cpu/pool.js';
-import { releaseGpu } from '../../gpu/device.js';
-import { webgpuEngine } from '../../gpu/engine.js';
-import { nodeShaderSources } from '../../gpu/shaders-node.js';
 import { makeArtifact } from '../../report/artifact.js';
 import { writeArtifactFile } from '../../report/artifact-file.js';
 import { renderTextReport } from '../../report/text.js';
 import { parseFormatFlag, parsePositiveInt } from '../args.js';
 import type { Io } from '../io.js';
 import { compileFromFlags } from '../law-flags.js';
+import { ENGINE_USAGE, withEngine } from '../engine-flag.js';
 import { PROGRESS_PARSE_OPTIONS, PROGRESS_USAGE, runWithControl } from '../run-control.js';
 import { BOOTSTRAP_PARSE_OPTIONS, BOOTSTRAP_USAGE, designGroupColumn, resolveBootstrapFlags } from '../bootstrap-flags.js';
 import { fitSummary, resolveFitFlags } from '../fit-flags.js';
@@ -47,10 +44,8 @@ fitting
   --screen K              run LM only from the K starts with the lowest starting objective
   --seed S                seed for random starts (default 0)
   --max-iter N --ftol X --xtol X --gtol X --damping levenberg|marquardt
-  --engine E              cpu (float64, default) or webgpu (f32 on the GPU, every reported fit
-                          finished in float64; falls back to the CPU, saying so, without an adapter)
-  --audit K               (webgpu) re-run K random fits entirely in float64 and report the agreement
-  --threads N             CPU threads (default: all cores)
+${ENGINE_USAGE}  --audit K               (webgpu) re-run K random fits entirely in float64 and report the agreement
+                          (a single fit: not with --bootstrap, whose replicates the polish finishes)
 ${BOOTSTRAP_USAGE}output
   --out FILE              write the JSON artifact (reprint it with 'lawfit report FILE')
 ${PLOTS_USAGE}  --quiet                 do not print the report (nor the progress bar)
@@ -131,21 +126,13 @@ export async function fitCommand(argv: string[], io: Io): Promise<number> {
 
   const plan = resolveFitFlags(values);
   const { seed, startSpec, screen } = plan;
-  const threads = values.threads !== undefined ? parsePositiveInt('--threads', values.threads) : undefined;
-
-  const engineName = values.engine ?? 'cpu';
-  if (engineName !== 'cpu' && engineName !== 'webgpu') throw new LawfitError('bad-option', `--engine: expected cpu or webgpu, got '${engineName}'`);
-  const cpu = poolEngine(threads !== undefined ? { threads } : {});
-  const engine = engineName === 'webgpu' ? webgpuEngine({ sources: nodeShaderSources(), fallback: cpu, warn: (m) => io.err(`${m}\n`) }) : cpu;
+  if (values.audit !== undefined && boot !== undefined) {
+    throw new LawfitError('bad-option', '--audit checks a single fit against float64; with --bootstrap every replicate is already finished in float64 (drop one of the two)');
+  }
+  const audit = values.audit !== undefined ? parsePositiveInt('--audit', values.audit) : undefined;
 
   const dataset = await loadDataset(file, spec, law.inputNames, format);
-  let summary;
-  try {
-    const audit = boot === undefined && values.audit !== undefined ? parsePositiveInt('--audit', values.audit) : undefined;
-    summary = await runWithControl('fit', values, io, (control) => fitSummary(law, dataset, plan, boot, engine, audit, control));
-  } finally {
-    if (engineName === 'webgpu') await releaseGpu();
-  }
+  const summary = await withEngine(values, io, (engine) => runWithControl('fit', values, io, (control) => fitSummary(law, dataset, plan, boot, engine, audit, control)));
   if (!values.quiet) io.out(renderTextReport(summary));
   if (values.out !== undefined) {
     await writeArtifactFile(values.out, makeArtifact(summary, startSpec, { command: ['lawfit', 'fit', ...argv], seed, ...(screen !== undefined ? { screen } : {}) }));
