@@ -3,10 +3,8 @@
  * Hoffmann et al.'s published law with seeded noise is fitted with the `chinchilla` law from its
  * own 4,500-point grid; the report shows the recovered parameters next to the true ones.
  */
-import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { chinchillaLadder, DEFAULT_LADDER_SEED, HOFFMANN_TRUTH, ladderCsv } from '../../examples/chinchilla-ladder.js';
-import { poolEngine } from '../../fit/cpu/pool.js';
 import { fitLaw } from '../../fit/fit.js';
 import { compileLaw } from '../../law/compile.js';
 import { findLaw } from '../../laws/index.js';
@@ -14,23 +12,25 @@ import { makeArtifact } from '../../report/artifact.js';
 import { writeArtifactFile } from '../../report/artifact-file.js';
 import { summarizeFit } from '../../report/summary.js';
 import { renderTextReport } from '../../report/text.js';
-import { parseNumber, parsePositiveInt } from '../args.js';
-import { BOOTSTRAP_PARSE_OPTIONS, resolveBootstrapFlags, runBootstrap, summarizeBootstrap } from '../bootstrap-flags.js';
+import { writeFileAtomic } from '../../report/write-atomic.js';
+import { parseNumber } from '../args.js';
+import { BOOTSTRAP_PARSE_OPTIONS, BOOTSTRAP_USAGE, resolveBootstrapFlags, runBootstrap, summarizeBootstrap } from '../bootstrap-flags.js';
+import { ENGINE_PARSE_OPTIONS, ENGINE_USAGE, withEngine } from '../engine-flag.js';
 import type { Io } from '../io.js';
 import { plotsOption, PLOTS_USAGE } from './plot.js';
 import { PROGRESS_PARSE_OPTIONS, PROGRESS_USAGE, runWithControl } from '../run-control.js';
 
-export const DEMO_USAGE = `usage: lawfit demo [--seed S] [--noise SIGMA] [--threads N] [--out FILE] [--plots DIR] [--write-data FILE]
+export const DEMO_USAGE = `usage: lawfit demo [--seed S] [--noise SIGMA] [--engine E] [--bootstrap N] [--out FILE] [--plots DIR] [--write-data FILE]
 
 Fit the chinchilla law to a SYNTHETIC ladder of 56 runs (8 model sizes x 7 tokens-per-parameter
 ratios) drawn from Hoffmann et al.'s published law with seeded log-normal noise, from Hoffmann's
 4,500-point start grid, and show the recovered parameters next to the true ones.
 
-  --seed S            noise seed (default ${DEFAULT_LADDER_SEED})
-  --noise SIGMA       log-space noise standard deviation (default 0.01)
-  --bootstrap N       also refit N resampled replicates and show whether the 95 % intervals cover the truth
-  --out FILE          write the JSON artifact
-  --write-data FILE   also write the ladder as CSV (N,D,loss) for 'lawfit fit'
+  --seed S                noise seed (default ${DEFAULT_LADDER_SEED})
+  --noise SIGMA           log-space noise standard deviation (default 0.01)
+  --out FILE              write the JSON artifact
+  --write-data FILE       also write the ladder as CSV (N,D,loss) for 'lawfit fit'
+${ENGINE_USAGE}${BOOTSTRAP_USAGE}                          (the report then says which true values the intervals cover)
 ${PLOTS_USAGE}${PROGRESS_USAGE}`;
 
 export async function demoCommand(argv: string[], io: Io): Promise<number> {
@@ -40,7 +40,7 @@ export async function demoCommand(argv: string[], io: Io): Promise<number> {
     options: {
       seed: { type: 'string' },
       noise: { type: 'string' },
-      threads: { type: 'string' },
+      ...ENGINE_PARSE_OPTIONS,
       out: { type: 'string' },
       'write-data': { type: 'string' },
       plots: { type: 'string' },
@@ -55,22 +55,22 @@ export async function demoCommand(argv: string[], io: Io): Promise<number> {
   }
   const seed = values.seed !== undefined ? parseNumber('--seed', values.seed) : DEFAULT_LADDER_SEED;
   const noise = values.noise !== undefined ? parseNumber('--noise', values.noise) : 0.01;
-  const threads = values.threads !== undefined ? parsePositiveInt('--threads', values.threads) : undefined;
   const data = chinchillaLadder({ seed, noise });
   const law = compileLaw(findLaw('chinchilla'));
   io.out(`lawfit demo: fitting '${law.name}' to ${data.source}\n\n`);
-  const engine = poolEngine(threads !== undefined ? { threads } : {});
   const boot = resolveBootstrapFlags(values);
-  const summary = await runWithControl('demo', values, io, async (control) => {
-    if (boot === undefined) return summarizeFit(await fitLaw(law, data, { engine, control }), { ...HOFFMANN_TRUTH });
-    const b = await runBootstrap(law, data, boot, seed, { starts: { kind: 'default' }, lm: {}, engine, control });
-    const s = summarizeFit(b.fit, { ...HOFFMANN_TRUTH });
-    s.bootstrap = summarizeBootstrap(b, boot, seed);
-    return s;
-  });
+  const summary = await withEngine(values, io, (engine) =>
+    runWithControl('demo', values, io, async (control) => {
+      if (boot === undefined) return summarizeFit(await fitLaw(law, data, { engine, control }), { ...HOFFMANN_TRUTH });
+      const b = await runBootstrap(law, data, boot, seed, { starts: { kind: 'default' }, lm: {}, engine, control });
+      const s = summarizeFit(b.fit, { ...HOFFMANN_TRUTH });
+      s.bootstrap = summarizeBootstrap(b, boot, seed);
+      return s;
+    }),
+  );
   io.out(renderTextReport(summary));
   if (values['write-data'] !== undefined) {
-    await writeFile(values['write-data'], ladderCsv(data), 'utf8');
+    await writeFileAtomic(values['write-data'], ladderCsv(data));
     io.out(`wrote ${values['write-data']}\n`);
   }
   if (values.out !== undefined) {
