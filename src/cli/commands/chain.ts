@@ -7,7 +7,6 @@
 import { parseArgs } from 'node:util';
 import { LawfitError } from '../../errors.js';
 import { parseColumnMap, readFileBytes, readTable, sha256Hex, type DataSpec } from '../../data/index.js';
-import { poolEngine } from '../../fit/cpu/pool.js';
 import type { LmOptions } from '../../fit/options.js';
 import { writeFileAtomic } from '../../report/write-atomic.js';
 import { formatNumber } from '../../report/text.js';
@@ -15,10 +14,11 @@ import { DEFAULT_BASINS } from '../../stats/bootstrap.js';
 import { fitChain, pointInputs, predictChain, summarizeChain, PREVIOUS_STAGE, type ChainFit, type ChainPrediction, type ChainStage, type ChainSummary } from '../../stats/chain.js';
 import { describeDesign } from '../../stats/resample.js';
 import { LAWFIT_VERSION } from '../../version.js';
-import { parseFormatFlag, parseLossFlag, parseNumber, parsePositiveInt } from '../args.js';
+import { parseFormatFlag, parseLossFlag, parseNumber } from '../args.js';
 import { parseAtFlag } from '../at-flag.js';
 import { BOOTSTRAP_PARSE_OPTIONS, resolveBootstrapFlags, type ResolvedBootstrap } from '../bootstrap-flags.js';
 import type { Io } from '../io.js';
+import { ENGINE_PARSE_OPTIONS, ENGINE_USAGE, withEngine } from '../engine-flag.js';
 import { PROGRESS_PARSE_OPTIONS, PROGRESS_USAGE, runWithControl } from '../run-control.js';
 import { compileFromFlags } from '../law-flags.js';
 
@@ -73,8 +73,8 @@ output
   stages resampled), the band with stage 1 taken as exact (stage 2 alone), and the prediction band
   (every stage's residual scatter added); warnings in decades outside each stage's fitted range.
   --out FILE                    write the chain's JSON artifact (both fits, every draw, seed, options, data digest)
-  --format F  --threads N
-  --quiet                       do not print the fits and tables (nor the progress bar)
+  --format F                    csv, tsv, json or jsonl (default: from the file name)
+${ENGINE_USAGE}  --quiet                       do not print the fits and tables (nor the progress bar)
 ${PROGRESS_USAGE}`;
 
 export const CHAIN_ARTIFACT_FORMAT = 'lawfit-chain';
@@ -247,7 +247,7 @@ export async function chainCommand(argv: string[], io: Io): Promise<number> {
       ...BOOTSTRAP_PARSE_OPTIONS,
       seed: stageOption,
       format: stageOption,
-      threads: stageOption,
+      ...ENGINE_PARSE_OPTIONS,
       out: stageOption,
       quiet: { type: 'boolean', default: false },
       ...PROGRESS_PARSE_OPTIONS,
@@ -280,17 +280,18 @@ export async function chainCommand(argv: string[], io: Io): Promise<number> {
   const points = values.at.map((text) => parseAtFlag(text, needed, `${first.law.name} → ${second.law.name}`));
   const boot = resolveBootstrapFlags(values);
   const seed = values.seed !== undefined ? parseNumber('--seed', values.seed) : 0;
-  const threads = values.threads !== undefined ? parsePositiveInt('--threads', values.threads) : undefined;
   const format = parseFormatFlag(values.format);
 
   const bytes = await readFileBytes(file);
   const table = readTable(bytes, file, format);
-  const chain = await runWithControl('chain', values, io, (control) =>
-    fitChain(table, [first, second], {
-      engine: poolEngine(threads !== undefined ? { threads } : {}),
-      control,
-      ...(boot !== undefined ? { bootstrap: { replicates: boot.replicates, seed, design: boot.design, level: boot.level, replicateStarts: boot.replicateStarts, generator: boot.generator } } : {}),
-    }),
+  const chain = await withEngine(values, io, (engine) =>
+    runWithControl('chain', values, io, (control) =>
+      fitChain(table, [first, second], {
+        engine,
+        control,
+        ...(boot !== undefined ? { bootstrap: { replicates: boot.replicates, seed, design: boot.design, level: boot.level, replicateStarts: boot.replicateStarts, generator: boot.generator } } : {}),
+      }),
+    ),
   );
   const predictions = points.map((at) => predictChain(chain, at, seed));
   if (!values.quiet) {
