@@ -171,6 +171,10 @@ describe('lawfit compare', () => {
     expect(first.bootstrap.draws).toHaveLength(30);
     expect(second.meanAbsRelError).toBeGreaterThan(first.meanAbsRelError);
     expect(typeof first.aic).toBe('number');
+    // lawfit report prints the saved comparison as compare printed it (the run's own lines, without 'wrote').
+    const again = await run('report', out);
+    expect(again.code).toBe(0);
+    expect(again.out).toBe(r.out.replace(`wrote ${out}\n`, ''));
   }, 120_000);
 });
 
@@ -329,4 +333,13 @@ test('--engine is checked, and --audit with --bootstrap is refused rather than i
   const cmp = await run('compare', good, '--laws', 'power', '--x', 'x=x', '--y', 'loss', '--holdout', 'top:2:x', '--engine', 'gpu');
   expect(cmp.code).toBe(2);
   expect(cmp.err).toMatch(/--engine: expected cpu or webgpu/);
+});
+
+test('report names what is wrong with a file that is not a lawfit artifact', async () => {
+  const other = file('other.json', '{"format": "something-else"}');
+  const r = await run('report', other);
+  expect(r.code).toBe(2);
+  expect(r.err).toContain(`${other}: not a lawfit artifact ("format": "something-else"; expected lawfit-fit, lawfit-compare or lawfit-chain)`);
+  const broken = file('broken.json', 'nope');
+  expect((await run('report', broken)).err).toMatch(/broken\.json: not valid JSON/);
 });

@@ -116,6 +116,10 @@ describe('lawfit chain on the Gadre data', () => {
     expect(r.out).toMatch(/stage 2 err_avg_17\s+0\.49249\d*\s+\[[\d.]+, [\d.]+\]\s+[\d.]+\s+\[[\d.]+, [\d.]+\]\s+chain: every stage resampled/);
     expect(r.out).toMatch(/stage 2 alone: stage 1's prediction taken as exact/);
     expect(r.out).toMatch(/warning: outside the fitted range: stage 1 by 1\.22 decades of N \(above\)/);
+    // lawfit report prints the saved chain as chain printed it.
+    const again = await cli('report', out);
+    expect(again.code).toBe(0);
+    expect(again.out).toBe(r.out.replace(`wrote ${out}\n`, ''));
     const art = JSON.parse(readFileSync(out, 'utf8'));
     expect(art.format).toBe('lawfit-chain');
     expect(art.seed).toBe(0);

@@ -11,7 +11,7 @@ import type { LmOptions } from '../../fit/options.js';
 import { writeFileAtomic } from '../../report/write-atomic.js';
 import { formatNumber } from '../../report/text.js';
 import { DEFAULT_BASINS } from '../../stats/bootstrap.js';
-import { fitChain, pointInputs, predictChain, summarizeChain, PREVIOUS_STAGE, type ChainFit, type ChainPrediction, type ChainStage, type ChainSummary } from '../../stats/chain.js';
+import { fitChain, pointInputs, predictChain, summarizeChain, PREVIOUS_STAGE, type ChainStage, type ChainSummary } from '../../stats/chain.js';
 import { describeDesign } from '../../stats/resample.js';
 import { LAWFIT_VERSION } from '../../version.js';
 import { parseFormatFlag, parseLossFlag, parseNumber } from '../args.js';
@@ -140,7 +140,11 @@ function width(b: [number, number] | undefined): string {
   return b === undefined ? '' : formatNumber(b[1] - b[0], 4);
 }
 
-function renderFits(chain: ChainFit): string {
+/**
+ * The fits and the bootstrap, from the chain's summary (its artifact), so that `lawfit report` on a
+ * saved chain prints what the run printed.
+ */
+export function renderChainFits(chain: ChainSummary): string {
   const lines: string[] = [];
   lines.push(`lawfit chain: ${chain.stages.length} stages over ${chain.source} (${chain.runs.n} runs in all)`);
   chain.stages.forEach((st, k) => {
@@ -154,7 +158,7 @@ function renderFits(chain: ChainFit): string {
     lines.push(`  ${s.data.n} runs${s.data.where !== undefined ? ` where ${s.data.where}` : ''}; inputs ${inputs}; target ${s.data.target}; loss ${s.loss}`);
     const dof = s.statistics.dof;
     lines.push(
-      `  best fit ${s.status.name}${s.status.usable ? '' : ' ** NOT CONVERGED **'}; ${s.starts.reachedBest} of ${s.starts.count} starts reached it; residual sd ${Number.isFinite(st.residualScale) ? `${formatNumber(st.residualScale, 4)} (${d.space}, ${dof} degree${dof === 1 ? '' : 's'} of freedom)` : 'n/a (no degrees of freedom)'}`,
+      `  best fit ${s.status.name}${s.status.usable ? '' : ' ** NOT CONVERGED **'}; ${s.starts.reachedBest} of ${s.starts.count} starts reached it; residual sd ${st.residualScale !== null ? `${formatNumber(st.residualScale, 4)} (${d.space}, ${dof} degree${dof === 1 ? '' : 's'} of freedom)` : 'n/a (no degrees of freedom)'}`,
     );
     const bs = s.bootstrap;
     for (const q of s.params) {
@@ -170,8 +174,7 @@ function renderFits(chain: ChainFit): string {
   const boot = chain.bootstrap;
   if (boot !== undefined) {
     lines.push('');
-    const design = boot.design.kind === 'clusters' ? `clusters of ${boot.design.column}` : boot.design.kind;
-    lines.push(`joint bootstrap: ${boot.replicates} replicates over the ${chain.runs.n} runs (${design}, seed ${boot.seed}): ${boot.succeeded} usable, ${boot.failed.length} failed`);
+    lines.push(`joint bootstrap: ${boot.replicates} replicates over the ${chain.runs.n} runs (${boot.design}, seed ${boot.seed}): ${boot.succeeded} usable, ${boot.failed.length} failed`);
     if (boot.failed.length > 0) {
       const counts = new Map<string, number>();
       for (const f of boot.failures) {
@@ -179,13 +182,14 @@ function renderFits(chain: ChainFit): string {
         counts.set(key, (counts.get(key) ?? 0) + 1);
       }
       lines.push(`  left out of the bands: ${[...counts].map(([k, v]) => `${v} ${k}`).join('; ')}`);
-      lines.push(`  failed replicates: ${boot.failed.slice(0, 12).join(', ')}${boot.failed.length > 12 ? ', ...' : ''}${boot.design.kind === 'rows' ? "  (--design bayes keeps every run in every replicate)" : ''}`);
+      lines.push(`  failed replicates: ${boot.failed.slice(0, 12).join(', ')}${boot.failed.length > 12 ? ', ...' : ''}${boot.design === 'rows' ? "  (--design bayes keeps every run in every replicate)" : ''}`);
     }
   }
   return lines.join('\n') + '\n';
 }
 
-function renderPrediction(chain: ChainFit, p: ChainPrediction): string {
+/** One --at point's table, from the chain's summary (as renderChainFits). */
+export function renderChainPrediction(chain: ChainSummary, p: ChainSummary['predictions'][number]): string {
   const lines: string[] = [];
   const where = Object.entries(p.at)
     .map(([k, v]) => `${k} = ${formatNumber(v, 4)}`)
@@ -213,7 +217,7 @@ function renderPrediction(chain: ChainFit, p: ChainPrediction): string {
   });
   if (warnings.length > 0) lines.push(`  warning: outside the fitted range: ${warnings.join('; ')}`);
   if (p.stages.some((s) => s.prediction === undefined) && p.draws !== undefined) {
-    const none = chain.stages.findIndex((st) => !Number.isFinite(st.residualScale));
+    const none = chain.stages.findIndex((st) => st.residualScale === null);
     if (none >= 0) lines.push(`  (no prediction band: stage ${none + 1} has no residual degrees of freedom, so its scatter cannot be estimated)`);
   }
   return lines.join('\n') + '\n';
@@ -294,9 +298,11 @@ export async function chainCommand(argv: string[], io: Io): Promise<number> {
     ),
   );
   const predictions = points.map((at) => predictChain(chain, at, seed));
+  // Printed from the summary the artifact keeps, so `lawfit report` on it prints the same.
+  const summary = summarizeChain(chain, predictions, await sha256Hex(bytes));
   if (!values.quiet) {
-    io.out(renderFits(chain));
-    for (const p of predictions) io.out(`\n${renderPrediction(chain, p)}`);
+    io.out(renderChainFits(summary));
+    for (const p of summary.predictions) io.out(`\n${renderChainPrediction(summary, p)}`);
   }
   if (values.out !== undefined) {
     const artifact: ChainArtifact = {
@@ -307,7 +313,7 @@ export async function chainCommand(argv: string[], io: Io): Promise<number> {
       command: ['lawfit', 'chain', ...argv],
       seed,
       options: boot !== undefined ? { bootstrap: { replicates: boot.replicates, design: describeDesign(boot.design), level: boot.level, replicateStarts: boot.replicateStarts, generator: boot.generator } } : {},
-      summary: summarizeChain(chain, predictions, await sha256Hex(bytes)),
+      summary,
     };
     try {
       await writeFileAtomic(values.out, JSON.stringify(artifact, null, 2) + '\n');

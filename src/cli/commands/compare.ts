@@ -48,6 +48,7 @@ output
 ${PROGRESS_USAGE}`;
 
 export const COMPARISON_FORMAT = 'lawfit-compare';
+export const COMPARISON_FORMAT_VERSION = 1;
 
 export async function compareCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -110,7 +111,7 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
   if (values.out !== undefined) {
     const artifact = {
       format: COMPARISON_FORMAT,
-      formatVersion: 1,
+      formatVersion: COMPARISON_FORMAT_VERSION,
       lawfitVersion: LAWFIT_VERSION,
       createdAt: new Date().toISOString(),
       command: ['lawfit', 'compare', ...argv],
