@@ -9,7 +9,7 @@ export async function writeArtifactFile(path: string, a: FitArtifact): Promise<v
   await writeTextFileAtomically(path, serializeArtifact(a));
 }
 
-/** Write an artifact of another shape (the chain's) the same way, with the same one-line error. */
+/** Write an artifact of another shape (a comparison's, a chain's) the same way, with the same one-line error. */
 export async function writeTextFileAtomically(path: string, text: string): Promise<void> {
   try {
     await writeFileAtomic(path, text);

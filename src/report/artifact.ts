@@ -27,12 +27,17 @@ export interface FitArtifact {
   summary: FitSummary;
 }
 
+/**
+ * The fields every lawfit artifact opens with (fit, comparison, chain): what it is, which version
+ * of its format, which lawfit wrote it and when.
+ */
+export function artifactHeader<F extends string>(format: F, formatVersion: number): { format: F; formatVersion: number; lawfitVersion: string; createdAt: string } {
+  return { format, formatVersion, lawfitVersion: LAWFIT_VERSION, createdAt: new Date().toISOString() };
+}
+
 export function makeArtifact(summary: FitSummary, startSpec: StartSpec, extra: { command?: string[]; seed?: number; screen?: number } = {}): FitArtifact {
   return {
-    format: ARTIFACT_FORMAT,
-    formatVersion: ARTIFACT_FORMAT_VERSION,
-    lawfitVersion: LAWFIT_VERSION,
-    createdAt: new Date().toISOString(),
+    ...artifactHeader(ARTIFACT_FORMAT, ARTIFACT_FORMAT_VERSION),
     ...(extra.command !== undefined ? { command: extra.command } : {}),
     ...(extra.seed !== undefined ? { seed: extra.seed } : {}),
     startSpec,

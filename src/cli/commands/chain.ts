@@ -8,12 +8,12 @@ import { parseArgs } from 'node:util';
 import { LawfitError } from '../../errors.js';
 import { parseColumnMap, readFileBytes, readTable, sha256Hex, type DataSpec } from '../../data/index.js';
 import type { LmOptions } from '../../fit/options.js';
-import { writeFileAtomic } from '../../report/write-atomic.js';
+import { artifactHeader } from '../../report/artifact.js';
+import { writeTextFileAtomically } from '../../report/artifact-file.js';
 import { formatNumber } from '../../report/text.js';
 import { DEFAULT_BASINS } from '../../stats/bootstrap.js';
 import { fitChain, pointInputs, predictChain, summarizeChain, PREVIOUS_STAGE, type ChainStage, type ChainSummary } from '../../stats/chain.js';
 import { describeDesign } from '../../stats/resample.js';
-import { LAWFIT_VERSION } from '../../version.js';
 import { parseFormatFlag, parseLossFlag, parseNumber } from '../args.js';
 import { parseAtFlag } from '../at-flag.js';
 import { BOOTSTRAP_PARSE_OPTIONS, resolveBootstrapFlags, type ResolvedBootstrap } from '../bootstrap-flags.js';
@@ -306,20 +306,13 @@ export async function chainCommand(argv: string[], io: Io): Promise<number> {
   }
   if (values.out !== undefined) {
     const artifact: ChainArtifact = {
-      format: CHAIN_ARTIFACT_FORMAT,
-      formatVersion: CHAIN_ARTIFACT_FORMAT_VERSION,
-      lawfitVersion: LAWFIT_VERSION,
-      createdAt: new Date().toISOString(),
+      ...artifactHeader(CHAIN_ARTIFACT_FORMAT, CHAIN_ARTIFACT_FORMAT_VERSION),
       command: ['lawfit', 'chain', ...argv],
       seed,
       options: boot !== undefined ? { bootstrap: { replicates: boot.replicates, design: describeDesign(boot.design), level: boot.level, replicateStarts: boot.replicateStarts, generator: boot.generator } } : {},
       summary,
     };
-    try {
-      await writeFileAtomic(values.out, JSON.stringify(artifact, null, 2) + '\n');
-    } catch (e) {
-      throw new LawfitError('artifact', `${values.out}: cannot write the artifact (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-    }
+    await writeTextFileAtomically(values.out, JSON.stringify(artifact, null, 2) + '\n');
     if (!values.quiet) io.out(`wrote ${values.out}\n`);
   }
   return 0;

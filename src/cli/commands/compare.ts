@@ -9,13 +9,13 @@ import { parseColumnMap, readFileBytes, readTable, sha256Hex, type DataSpec } fr
 import { compileLaw } from '../../law/compile.js';
 import { findLaw } from '../../laws/index.js';
 import { formatNumber } from '../../report/text.js';
-import { writeFileAtomic } from '../../report/write-atomic.js';
+import { artifactHeader } from '../../report/artifact.js';
+import { writeTextFileAtomically } from '../../report/artifact-file.js';
 import { comparisonPlotOptions } from '../../plots/comparison-plot.js';
 import { comparisonPlots } from '../../plots/plot-set.js';
 import { writePlots } from '../../plots/write-plots.js';
 import { compareLaws, type Comparison } from '../../stats/compare.js';
 import { describeDesign } from '../../stats/resample.js';
-import { LAWFIT_VERSION } from '../../version.js';
 import { parseFormatFlag, parseNumber } from '../args.js';
 import { HOLDOUT_USAGE, parseHoldout } from '../holdout-flag.js';
 import { BOOTSTRAP_PARSE_OPTIONS, BOOTSTRAP_USAGE, resolveBootstrapFlags } from '../bootstrap-flags.js';
@@ -110,21 +110,14 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
 
   if (values.out !== undefined) {
     const artifact = {
-      format: COMPARISON_FORMAT,
-      formatVersion: COMPARISON_FORMAT_VERSION,
-      lawfitVersion: LAWFIT_VERSION,
-      createdAt: new Date().toISOString(),
+      ...artifactHeader(COMPARISON_FORMAT, COMPARISON_FORMAT_VERSION),
       command: ['lawfit', 'compare', ...argv],
       seed,
       engine: engineText,
       data: { source: file, digest: await sha256Hex(bytes), inputs, target: values.y, ...(values.where !== undefined ? { where: values.where } : {}) },
       comparison,
     };
-    try {
-      await writeFileAtomic(values.out, JSON.stringify(artifact, null, 2) + '\n');
-    } catch (e) {
-      throw new LawfitError('artifact', `${values.out}: cannot write the comparison (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-    }
+    await writeTextFileAtomically(values.out, JSON.stringify(artifact, null, 2) + '\n');
     io.out(`wrote ${values.out}\n`);
   }
   if (values.plots !== undefined) {
