@@ -96,7 +96,7 @@ export async function runBootstrap(
   ds: Dataset,
   r: ResolvedBootstrap,
   seed: number,
-  common: { starts: StartSpec; lm: Partial<LmOptions>; engine: Engine; control?: RunControl },
+  common: { starts: StartSpec; lm: Partial<LmOptions>; engine: Engine; control?: RunControl; slice?: { from: number; to: number }; jackknife?: boolean },
 ): Promise<BootstrapResult> {
   return bootstrapFit(law, ds, {
     replicates: r.replicates,
@@ -109,10 +109,12 @@ export async function runBootstrap(
     lm: common.lm,
     engine: common.engine,
     ...(common.control !== undefined ? { control: common.control } : {}),
+    ...(common.slice !== undefined ? { slice: common.slice } : {}),
+    ...(common.jackknife !== undefined ? { jackknife: common.jackknife } : {}),
   });
 }
 
-export function summarizeBootstrap(b: BootstrapResult, r: ResolvedBootstrap, seed: number): NonNullable<FitSummary['bootstrap']> {
+export function summarizeBootstrap(b: Omit<BootstrapResult, 'fit'>, r: Pick<ResolvedBootstrap, 'design'>, seed: number): NonNullable<FitSummary['bootstrap']> {
   const p = b.parameters.length;
   const failed = new Set(b.failed);
   return {

@@ -18,6 +18,9 @@ import { optimalCommand } from './commands/optimal.js';
 import { compareCommand } from './commands/compare.js';
 import { plotCommand } from './commands/plot.js';
 import { chainCommand } from './commands/chain.js';
+import { mergeCommand } from './commands/merge.js';
+import { sweepCommand } from './commands/sweep.js';
+import { shardManifestCommand } from './commands/shard-manifest.js';
 import { EXIT, processIo, type Io } from './io.js';
 
 export const USAGE = `lawfit ${LAWFIT_VERSION}: fit neural scaling laws, verified in float64
@@ -34,6 +37,9 @@ commands
   compare FILE ...      rank laws by their error on held-out runs (lawfit compare --help)
   plot RESULT.json      draw a saved fit's plots again as SVG files (--out DIR)
   chain FILE ...        a loss law feeding a downstream law, stage 1's uncertainty carried (lawfit chain --help)
+  sweep SPEC.json       many (dataset, target, law) fits or comparisons from one file (lawfit sweep --help)
+  merge SHARD...        join the shards of a run (--shard K/N) into its artifact; --status lists them
+  shard-manifest --k8s  a Kubernetes Indexed Job running a sweep's shards
 
   lawfit <command> --help   for a command's options
 `;
@@ -50,6 +56,9 @@ const COMMANDS: Record<string, Command> = {
   compare: compareCommand,
   plot: plotCommand,
   chain: chainCommand,
+  sweep: sweepCommand,
+  merge: mergeCommand,
+  'shard-manifest': shardManifestCommand,
 };
 
 /** Run the CLI in-process (tests call this); returns the exit code. */

@@ -27,6 +27,7 @@
  * replicates', 'rescue' (sized when known) and 'jackknife' (BCa only). Their sizes are estimated before the full fit runs (the
  * replicates' basin count is at most k) and settle as each phase reports its own total.
  */
+import { LawfitError } from '../errors.js';
 import type { Dataset } from '../data/dataset.js';
 import { naturalFromInternal, type CompiledLaw } from '../law/compile.js';
 import type { Engine } from '../fit/engine.js';
@@ -65,6 +66,13 @@ export interface BootstrapOptions {
   rescue?: boolean;
   /** Progress over the full fit, the replicates, the rescue and the jackknife, and cancellation; see control.ts. */
   control?: RunControl;
+  /**
+   * Fit only replicates [from, to) of the R (a shard's share; shard/): the result's draws and
+   * summaries cover the slice alone, and `part` carries it to assembleBootstrap. Default: all.
+   */
+  slice?: { from: number; to: number };
+  /** Compute the BCa jackknife (when bca is on). Default true; a shard other than the first skips it. */
+  jackknife?: boolean;
 }
 
 export interface ParameterSummary {
@@ -95,6 +103,10 @@ export interface BootstrapResult {
   parameters: ParameterSummary[];
   covariance: Float64Array;
   startsPerReplicate: number;
+  /** The replicates this call fitted, as assembleBootstrap takes them (bootstrapFit only). */
+  part?: BootstrapPart;
+  /** The BCa jackknife, n x p (bootstrapFit, when computed). */
+  jackknife?: Float64Array;
 }
 
 export const DEFAULT_BASINS = 4;
@@ -132,17 +144,27 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
 
   const starts: StartSpec = rs.kind === 'basins' ? { kind: 'points', points: distinctBasins(law, fit, rs.k) } : rs;
 
-  const raw = resampleWeights(n, { replicates: o.replicates, seed: o.seed, design: o.design ?? { kind: 'rows' }, ...(o.generator !== undefined ? { generator: o.generator } : {}) });
-  for (let r = 0; r < o.replicates; r++) for (let i = 0; i < n; i++) raw[r * n + i] = raw[r * n + i]! * base[i]!;
+  // Replicate r's weights are row r of the one stream the seed starts (resample.ts), whatever
+  // slice this call fits: a shard draws every row and keeps its own, so replicate r is the same
+  // resample in any shard layout (drawing is microseconds per replicate; fitting is the cost).
+  const slice = o.slice ?? { from: 0, to: o.replicates };
+  if (!(Number.isInteger(slice.from) && Number.isInteger(slice.to) && 0 <= slice.from && slice.from <= slice.to && slice.to <= o.replicates)) {
+    throw new LawfitError('bad-option', `bootstrap: replicate slice [${slice.from}, ${slice.to}) is not within the ${o.replicates} replicates`);
+  }
+  const all = resampleWeights(n, { replicates: o.replicates, seed: o.seed, design: o.design ?? { kind: 'rows' }, ...(o.generator !== undefined ? { generator: o.generator } : {}) });
+  const m = slice.to - slice.from;
+  const raw = all.slice(slice.from * n, slice.to * n);
+  for (let r = 0; r < m; r++) for (let i = 0; i < n; i++) raw[r * n + i] = raw[r * n + i]! * base[i]!;
   const common = { starts, ...(o.lm !== undefined ? { lm: o.lm } : {}), ...(engine !== undefined ? { engine } : {}) };
   const batch = await fitBatch(law, ds, { ...common, weightSets: raw, ...controlFor(prog.phase(1, 'bootstrap replicates')) });
   prog.complete(1, 'bootstrap replicates');
 
-  const draws = new Float64Array(o.replicates * p).fill(NaN);
+  // Indices below are local to the slice (r) until the part is built (slice.from + r).
+  const draws = new Float64Array(m * p).fill(NaN);
   const shareReachedBest = Float64Array.from(batch.shareReachedBest);
-  const status = new Uint8Array(o.replicates).fill(STATUS.NONFINITE);
+  const status = new Uint8Array(m).fill(STATUS.NONFINITE);
   let failed: number[] = [];
-  for (let r = 0; r < o.replicates; r++) {
+  for (let r = 0; r < m; r++) {
     const b = batch.best[r]!;
     if (b >= 0) status[r] = batch.status[b]!;
     if (b < 0 || !isUsable(batch.status[b]!)) {
@@ -153,9 +175,11 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
   }
 
   const rescued = rs.kind === 'basins' && o.rescue !== false && failed.length > 0 ? failed : [];
-  let rescueStarts: string | undefined;
+  const longerIterations = RESCUE_ITERATION_FACTOR * resolveLmOptions(o.lm).maxIterations;
+  let fromFullStarts: number[] = [];
+  let fullStartsDescription: string | undefined;
   if (rescued.length > 0) {
-    const longer = { ...(o.lm ?? {}), maxIterations: RESCUE_ITERATION_FACTOR * resolveLmOptions(o.lm).maxIterations };
+    const longer = { ...(o.lm ?? {}), maxIterations: longerIterations };
     // Refit `which` replicates from `spec` with the longer cap; returns those still unusable.
     const refit = async (which: number[], spec: StartSpec, phase: RunControl | undefined): Promise<number[]> => {
       const w = new Float64Array(which.length * n);
@@ -171,23 +195,35 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
       });
       return still;
     };
-    rescueStarts = `the same starts with ${longer.maxIterations.toLocaleString('en-US')} iterations`;
     failed = await refit(rescued, starts, prog.phase(2, 'rescue'));
     if (failed.length > 0) {
       const full = makeStarts(law, o.starts ?? { kind: 'default' });
       const spec: StartSpec = full.count <= RESCUE_MAX_STARTS ? (o.starts ?? { kind: 'default' }) : { kind: 'sobol', count: RESCUE_SOBOL };
-      rescueStarts += `, then ${failed.length} from ${full.count <= RESCUE_MAX_STARTS ? full.description : makeStarts(law, spec).description}`;
+      fullStartsDescription = full.count <= RESCUE_MAX_STARTS ? full.description : makeStarts(law, spec).description;
+      fromFullStarts = failed;
       failed = await refit(failed, spec, prog.phase(2, 'rescue'));
     }
   }
   prog.complete(2, 'rescue');
-  const ok = Array.from({ length: o.replicates }, (_, r) => r).filter((r) => !failed.includes(r));
-  const good = new Float64Array(ok.length * p);
-  ok.forEach((r, k) => good.set(draws.subarray(r * p, r * p + p), k * p));
+  const global = (rs_: number[]): number[] => rs_.map((r) => slice.from + r);
+  const part: BootstrapPart = {
+    from: slice.from,
+    to: slice.to,
+    draws,
+    shareReachedBest,
+    status,
+    failed: global(failed),
+    rescued: global(rescued),
+    fromFullStarts: global(fromFullStarts),
+    ...(fullStartsDescription !== undefined ? { fullStartsDescription } : {}),
+    longerIterations,
+    startsPerReplicate: batch.nStarts,
+  };
 
-  // Jackknife (leave one row out) for the BCa acceleration, from the full-data optimum.
+  // Jackknife (leave one row out) for the BCa acceleration, from the full-data optimum. It does
+  // not depend on the replicates: a sharded run computes it once (o.jackknife false elsewhere).
   let jack: Float64Array | undefined;
-  if (bca) {
+  if (bca && o.jackknife !== false) {
     const jw = new Float64Array(n * n);
     for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) jw[i * n + k] = k === i ? 0 : base[k]!;
     const best = fit.params.filter((q) => !q.fixed).map((q) => q.value);
@@ -197,16 +233,88 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
   }
 
   prog.finish();
-  const free = fit.params.filter((q) => !q.fixed);
-  const parameters: ParameterSummary[] = free.map((q, j) => {
+  const estimates = fit.params.filter((q) => !q.fixed).map((q) => ({ name: q.name, value: q.value }));
+  // A slice is summarised on its own, its replicates numbered from 0 (the shard's artifact keeps `part`, global).
+  const local = slice.from === 0 && slice.to === o.replicates ? part : { ...part, from: 0, to: m, failed, rescued, fromFullStarts };
+  const summary = assembleBootstrap({ replicates: m, level, n, estimates, parts: [local], ...(jack !== undefined ? { jackknife: jack } : {}) });
+  return { fit, ...summary, part, ...(jack !== undefined ? { jackknife: jack } : {}) };
+}
+
+/**
+ * One slice of a bootstrap's replicates, as fitted: everything the summary needs from them, with
+ * replicate indices global (from + local). Several parts covering [0, R) assemble into exactly
+ * the result one call over all R would give (assembleBootstrap).
+ */
+export interface BootstrapPart {
+  from: number;
+  to: number;
+  /** (to - from) x p natural values; NaN for failed replicates. */
+  draws: Float64Array;
+  shareReachedBest: Float64Array;
+  status: Uint8Array;
+  failed: number[];
+  rescued: number[];
+  /** Rescued replicates still unusable after the longer cap, refit from the full start set. */
+  fromFullStarts: number[];
+  /** That start set, in words (present when fromFullStarts is non-empty). */
+  fullStartsDescription?: string;
+  longerIterations: number;
+  startsPerReplicate: number;
+}
+
+export interface AssembleInput {
+  replicates: number;
+  level: number;
+  /** Rows of the data (the jackknife's length). */
+  n: number;
+  /** The full fit's free parameters: name and natural value. */
+  estimates: Array<{ name: string; value: number }>;
+  /** Parts in any order; together they must cover [0, replicates) exactly once. */
+  parts: readonly BootstrapPart[];
+  /** n x p leave-one-out fits, for BCa; absent: no BCa intervals. */
+  jackknife?: Float64Array;
+}
+
+/** The summary of the draws (sd, percentile and BCa intervals, covariance) from parts of the replicates. */
+export function assembleBootstrap(a: AssembleInput): Omit<BootstrapResult, 'fit'> {
+  const R = a.replicates;
+  const p = a.estimates.length;
+  const parts = [...a.parts].sort((x, y) => x.from - y.from);
+  let at = 0;
+  for (const q of parts) {
+    if (q.from !== at) throw new LawfitError('artifact', `bootstrap: replicates ${at}..${q.from - 1} are in no part`);
+    at = q.to;
+  }
+  if (at !== R) throw new LawfitError('artifact', `bootstrap: replicates ${at}..${R - 1} are in no part`);
+  const draws = new Float64Array(R * p);
+  const shareReachedBest = new Float64Array(R);
+  const status = new Uint8Array(R);
+  for (const q of parts) {
+    draws.set(q.draws, q.from * p);
+    shareReachedBest.set(q.shareReachedBest, q.from);
+    status.set(q.status, q.from);
+  }
+  const failed = parts.flatMap((q) => q.failed);
+  const rescued = parts.flatMap((q) => q.rescued);
+  const fromFull = parts.flatMap((q) => q.fromFullStarts);
+  let rescueStarts: string | undefined;
+  if (rescued.length > 0) {
+    rescueStarts = `the same starts with ${parts[0]!.longerIterations.toLocaleString('en-US')} iterations`;
+    if (fromFull.length > 0) rescueStarts += `, then ${fromFull.length} from ${parts.find((q) => q.fullStartsDescription !== undefined)!.fullStartsDescription!}`;
+  }
+  const failedSet = new Set(failed);
+  const ok = Array.from({ length: R }, (_, r) => r).filter((r) => !failedSet.has(r));
+  const good = new Float64Array(ok.length * p);
+  ok.forEach((r, k) => good.set(draws.subarray(r * p, r * p + p), k * p));
+  const jack = a.jackknife;
+  const parameters: ParameterSummary[] = a.estimates.map((q, j) => {
     const col = Float64Array.from(ok, (r) => draws[r * p + j]!);
-    const summary: ParameterSummary = { name: q.name, estimate: q.value, sd: sd(col), percentile: percentileInterval(col, level) };
-    if (jack !== undefined) summary.bca = bcaInterval(col, q.value, Float64Array.from({ length: n }, (_, i) => jack![i * p + j]!), level);
+    const summary: ParameterSummary = { name: q.name, estimate: q.value, sd: sd(col), percentile: percentileInterval(col, a.level) };
+    if (jack !== undefined) summary.bca = bcaInterval(col, q.value, Float64Array.from({ length: a.n }, (_, i) => jack[i * p + j]!), a.level);
     return summary;
   });
   return {
-    fit,
-    replicates: o.replicates,
+    replicates: R,
     succeeded: ok.length,
     failed,
     rescued,
@@ -214,10 +322,10 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
     draws,
     shareReachedBest,
     status,
-    level,
+    level: a.level,
     parameters,
     covariance: covariance(good, ok.length, p),
-    startsPerReplicate: batch.nStarts,
+    startsPerReplicate: parts[0]!.startsPerReplicate,
   };
 }
 

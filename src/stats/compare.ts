@@ -72,6 +72,11 @@ export interface CompareOptions {
    * named "LAW, fold F" and "LAW, all runs"; a cancelled run rejects, never reports half a ranking.
    */
   control?: RunControl;
+  /**
+   * Fit only bootstrap replicates [from, to) in every (law, fold) (a shard's share, shard/): each
+   * fold's replicateErrors then cover the slice alone; mergeReplicateErrors joins the shards.
+   */
+  replicateSlice?: { from: number; to: number };
 }
 
 export interface HeldOutError {
@@ -177,13 +182,13 @@ export async function compareLaws(laws: readonly CompiledLaw[], table: Table, sp
     for (let f = 0; f < plans.length; f++) {
       throwIfCancelled(opts.control);
       const label = `${law.name}, fold ${f + 1}`;
-      folds.push(await scoreFold(law, table, lawSpec, plans[f]!, f, { engine: opts.engine, control: prog.phase(j * phases + f, label), starts: opts.starts?.[law.name] }, boot));
+      folds.push(await scoreFold(law, table, lawSpec, plans[f]!, f, { engine: opts.engine, control: prog.phase(j * phases + f, label), starts: opts.starts?.[law.name] }, boot, opts.replicateSlice));
       prog.complete(j * phases + f, label);
     }
     const label = `${law.name}, all runs`;
     const allRuns = await fitAllRuns(law, subTable(table, [...kept].sort((a, b) => a - b)), lawSpec, { engine: opts.engine, control: prog.phase(j * phases + plans.length, label), starts: opts.starts?.[law.name] });
     prog.complete(j * phases + plans.length, label);
-    out.push(summarizeLaw(law, folds, allRuns, boot));
+    out.push(summarizeLaw(law, folds, allRuns, boot, opts.replicateSlice));
   }
   out.sort((a, b) => (Number.isNaN(a.meanAbsRelError) ? 1 : Number.isNaN(b.meanAbsRelError) ? -1 : a.meanAbsRelError - b.meanAbsRelError));
   const result: Comparison = { source: table.source, runs: kept.size, holdout, folds: plans.map((p) => p.fold), laws: out };
@@ -235,6 +240,7 @@ async function scoreFold(
   fold: number,
   run: FitRun,
   boot: Required<CompareBootstrapOptions> | undefined,
+  slice: { from: number; to: number } | undefined,
 ): Promise<FoldScore> {
   const p = law.free.length;
   const skipped = (note: string): FoldScore => ({ fold, outcome: 'skipped', note, meanAbsRelError: NaN, heldOut: [] });
@@ -257,6 +263,7 @@ async function scoreFold(
         replicateStarts: boot.replicateStarts,
         ...fitRunOptions(run),
         bca: false,
+        ...(slice !== undefined ? { slice } : {}),
       });
       fit = b.fit;
       const failed = new Set(b.failed);
@@ -270,11 +277,7 @@ async function scoreFold(
     const bad = heldOut.find((h) => !Number.isFinite(h.predicted));
     if (bad !== undefined) return { fold, outcome: 'failed', note: `the fitted law is not finite at held-out row ${bad.row}`, status: fit.status.name, meanAbsRelError: NaN, heldOut };
     const score: FoldScore = { fold, outcome: 'scored', status: fit.status.name, meanAbsRelError: meanError(heldOut), heldOut };
-    if (replicateErrors !== undefined) {
-      score.replicateErrors = replicateErrors;
-      const ok = replicateErrors.filter((e): e is number => e !== null);
-      if (ok.length > 0) score.interval = percentileInterval(ok, boot!.level);
-    }
+    if (replicateErrors !== undefined) setFoldReplicates(score, replicateErrors, boot!.level);
     return score;
   } catch (e) {
     if (isCancelled(e)) throw e;
@@ -321,7 +324,30 @@ export function targetInformationCriteria(law: CompiledLaw, u: ArrayLike<number>
   return { aic: fitTerm + 2 * k, bic: fitTerm + Math.log(n) * k };
 }
 
-function summarizeLaw(law: CompiledLaw, folds: FoldScore[], all: AllRunsFit, boot: Required<CompareBootstrapOptions> | undefined): LawComparison {
+/** A fold's replicate errors and their percentile interval (scoreFold, and merging shards). */
+export function setFoldReplicates(score: FoldScore, replicateErrors: Array<number | null>, level: number): void {
+  score.replicateErrors = replicateErrors;
+  const ok = replicateErrors.filter((e): e is number => e !== null);
+  if (ok.length > 0) score.interval = percentileInterval(ok, level);
+  else delete score.interval;
+}
+
+/** A law's bootstrap over its scored folds: per replicate the mean of the folds' errors, and its interval. */
+export function setLawReplicates(out: LawComparison, replicates: number, level: number): void {
+  const scored = out.folds.filter((f) => f.outcome === 'scored');
+  delete out.bootstrap;
+  delete out.interval;
+  if (scored.length === 0) return;
+  const draws = Array.from({ length: replicates }, (_, r) => {
+    const per = scored.map((f) => f.replicateErrors?.[r] ?? null);
+    return per.every((e): e is number => e !== null) ? mean(per) : null;
+  });
+  const ok = draws.filter((d): d is number => d !== null);
+  out.bootstrap = { replicates, succeeded: ok.length, failed: draws.flatMap((d, r) => (d === null ? [r] : [])), draws };
+  if (ok.length > 0) out.interval = percentileInterval(ok, level);
+}
+
+function summarizeLaw(law: CompiledLaw, folds: FoldScore[], all: AllRunsFit, boot: Required<CompareBootstrapOptions> | undefined, slice: { from: number; to: number } | undefined): LawComparison {
   const scored = folds.filter((f) => f.outcome === 'scored');
   const ic = all.fit !== undefined && all.dataset !== undefined ? targetInformationCriteria(law, all.fit.bestInternal, all.dataset) : { aic: NaN, bic: NaN };
   const out: LawComparison = {
@@ -339,14 +365,7 @@ function summarizeLaw(law: CompiledLaw, folds: FoldScore[], all: AllRunsFit, boo
     scoredFolds: scored.length,
   };
   if (scored.length === 0) out.error = folds.find((f) => f.note !== undefined)?.note ?? 'no fold could be scored';
-  if (boot !== undefined && scored.length > 0) {
-    const draws = Array.from({ length: boot.replicates }, (_, r) => {
-      const per = scored.map((f) => f.replicateErrors?.[r] ?? null);
-      return per.every((e): e is number => e !== null) ? mean(per) : null;
-    });
-    const ok = draws.filter((d): d is number => d !== null);
-    out.bootstrap = { replicates: boot.replicates, succeeded: ok.length, failed: draws.flatMap((d, r) => (d === null ? [r] : [])), draws };
-    if (ok.length > 0) out.interval = percentileInterval(ok, boot.level);
-  }
+  // A shard's slice is summarised on its own (replicates numbered from 0); merging redoes it over all.
+  if (boot !== undefined) setLawReplicates(out, slice !== undefined ? slice.to - slice.from : boot.replicates, boot.level);
   return out;
 }

@@ -23,6 +23,9 @@ import type { Io } from '../io.js';
 import { PROGRESS_PARSE_OPTIONS, PROGRESS_USAGE, runWithControl } from '../run-control.js';
 import { formulaDeclaration } from '../law-flags.js';
 import { ENGINE_PARSE_OPTIONS, ENGINE_USAGE, withEngine } from '../engine-flag.js';
+import { resolveShard, SHARD_PARSE_OPTIONS, SHARD_USAGE } from '../shard-flag.js';
+import { runShard } from '../../shard/artifact.js';
+import { shardLabel, shardRange, withoutShardFlag } from '../../shard/shard.js';
 
 export const COMPARE_USAGE = `usage: lawfit compare FILE --laws NAME,NAME,... --x IN=COL,... --y COL --holdout H [options]
 
@@ -44,7 +47,7 @@ ${BOOTSTRAP_USAGE}                          For compare: each fold's fitting run
 output
   --out FILE          write the comparison as JSON (laws, folds, per-run errors, intervals,
                       bootstrap draws, options, seed, data digest, lawfit version)
-  --plots DIR         draw the comparison as a chart, DIR/comparison.svg
+${SHARD_USAGE.replace('do shard K (0..N-1) of N of the work', 'fit shard K (0..N-1) of N of the replicates')}  --plots DIR         draw the comparison as a chart, DIR/comparison.svg
 ${PROGRESS_USAGE}`;
 
 export const COMPARISON_FORMAT = 'lawfit-compare';
@@ -67,6 +70,7 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
       seed: { type: 'string' },
       ...BOOTSTRAP_PARSE_OPTIONS,
       out: { type: 'string' },
+      ...SHARD_PARSE_OPTIONS,
       plots: { type: 'string' },
       ...PROGRESS_PARSE_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
@@ -96,32 +100,50 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
   const table = readTable(bytes, file, format);
   const spec: DataSpec = { inputs, target: values.y, ...(values.where !== undefined ? { where: values.where } : {}) };
 
-  const { comparison, engineText } = await withEngine(values, io, async (engine) => ({
-    comparison: await runWithControl('compare', values, io, (control) =>
-      compareLaws(laws, table, spec, holdout, {
-        engine,
-        control,
-        ...(boot !== undefined ? { bootstrap: { replicates: boot.replicates, seed, level: boot.level, design: boot.design, replicateStarts: boot.replicateStarts, generator: boot.generator } } : {}),
-      }),
-    ),
-    engineText: engine.describe(),
-  }));
-  io.out(renderComparison(comparison));
+  const digest = await sha256Hex(bytes);
+  if (values.shard !== undefined && boot === undefined) throw new LawfitError('bad-option', '--shard splits the bootstrap replicates of every (law, fold): add --bootstrap N');
+  if (values.shard !== undefined && values.plots !== undefined) throw new LawfitError('bad-option', '--plots: draw them from the merged comparison; a shard has only its share of the replicates');
+  const shard = values.shard !== undefined ? resolveShard(values.shard, values.out, boot!.replicates, 'replicates') : undefined;
+  const slice = shard !== undefined ? shardRange(boot!.replicates, shard) : undefined;
+  const command = ['lawfit', 'compare', ...withoutShardFlag(argv)];
+  let comparison: Comparison | undefined;
+  // The artifact a run writes; a shard's is the same with its slice of the replicates (compare-shard.ts joins them).
+  const produce = async () => {
+    const run = await withEngine(values, io, async (engine) => ({
+      comparison: await runWithControl('compare', values, io, (control) =>
+        compareLaws(laws, table, spec, holdout, {
+          engine,
+          control,
+          ...(boot !== undefined ? { bootstrap: { replicates: boot.replicates, seed, level: boot.level, design: boot.design, replicateStarts: boot.replicateStarts, generator: boot.generator } } : {}),
+          ...(slice !== undefined ? { replicateSlice: slice } : {}),
+        }),
+      ),
+      engineText: engine.describe(),
+    }));
+    comparison = run.comparison;
+    return {
+      ...artifactHeader(COMPARISON_FORMAT, COMPARISON_FORMAT_VERSION),
+      command,
+      seed,
+      engine: run.engineText,
+      data: { source: file, digest, inputs, target: values.y!, ...(values.where !== undefined ? { where: values.where } : {}) },
+      comparison: run.comparison,
+    };
+  };
+  if (shard !== undefined) {
+    const path = await runShard(values.out!, shard, { kind: 'compare', command, seed, dataDigests: [digest], items: boot!.replicates }, slice!, produce);
+    io.out(`shard ${shardLabel(shard)}: replicates ${slice!.from}..${slice!.to - 1} of ${boot!.replicates} in every law and fold; wrote ${path}\n`);
+    return 0;
+  }
+  const artifact = await produce();
+  io.out(renderComparison(comparison!));
 
   if (values.out !== undefined) {
-    const artifact = {
-      ...artifactHeader(COMPARISON_FORMAT, COMPARISON_FORMAT_VERSION),
-      command: ['lawfit', 'compare', ...argv],
-      seed,
-      engine: engineText,
-      data: { source: file, digest: await sha256Hex(bytes), inputs, target: values.y, ...(values.where !== undefined ? { where: values.where } : {}) },
-      comparison,
-    };
     await writeTextFileAtomically(values.out, JSON.stringify(artifact, null, 2) + '\n');
     io.out(`wrote ${values.out}\n`);
   }
   if (values.plots !== undefined) {
-    const plots = comparisonPlots(comparison.laws, comparisonPlotOptions(comparison, values.holdout));
+    const plots = comparisonPlots(comparison!.laws, comparisonPlotOptions(comparison!, values.holdout));
     const written = await writePlots(values.plots, plots);
     io.out(`wrote ${written.join(', ')}\n`);
   }

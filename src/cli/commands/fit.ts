@@ -16,6 +16,7 @@ import { PROGRESS_PARSE_OPTIONS, PROGRESS_USAGE, runWithControl } from '../run-c
 import { BOOTSTRAP_PARSE_OPTIONS, BOOTSTRAP_USAGE, designGroupColumn, resolveBootstrapFlags } from '../bootstrap-flags.js';
 import { fitSummary, resolveFitFlags } from '../fit-flags.js';
 import { plotsOption, PLOTS_USAGE } from './plot.js';
+import { runFitShard, SHARD_PARSE_OPTIONS, SHARD_USAGE } from '../shard-flag.js';
 
 export const FIT_USAGE = `usage: lawfit fit FILE (--law NAME | --formula TEXT) --x IN=COL[,IN=EXPR...] --y COL [options]
 
@@ -48,7 +49,7 @@ ${ENGINE_USAGE}  --audit K               (webgpu) re-run K random fits entirely 
                           (a single fit: not with --bootstrap, whose replicates the polish finishes)
 ${BOOTSTRAP_USAGE}output
   --out FILE              write the JSON artifact (reprint it with 'lawfit report FILE')
-${PLOTS_USAGE}  --quiet                 do not print the report (nor the progress bar)
+${SHARD_USAGE}${PLOTS_USAGE}  --quiet                 do not print the report (nor the progress bar)
 ${PROGRESS_USAGE}`;
 
 export async function fitCommand(argv: string[], io: Io): Promise<number> {
@@ -85,6 +86,7 @@ export async function fitCommand(argv: string[], io: Io): Promise<number> {
       audit: { type: 'string' },
       ...BOOTSTRAP_PARSE_OPTIONS,
       out: { type: 'string' },
+      ...SHARD_PARSE_OPTIONS,
       plots: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       ...PROGRESS_PARSE_OPTIONS,
@@ -132,6 +134,9 @@ export async function fitCommand(argv: string[], io: Io): Promise<number> {
   const audit = values.audit !== undefined ? parsePositiveInt('--audit', values.audit) : undefined;
 
   const dataset = await loadDataset(file, spec, law.inputNames, format);
+  if (values.shard !== undefined) {
+    return runFitShard({ argv, shardText: values.shard, out: values.out, quiet: values.quiet, boot, plan, law, dataset, io, flags: values, plots: values.plots });
+  }
   const summary = await withEngine(values, io, (engine) => runWithControl('fit', values, io, (control) => fitSummary(law, dataset, plan, boot, engine, audit, control)));
   if (!values.quiet) io.out(renderTextReport(summary));
   if (values.out !== undefined) {

@@ -1,0 +1,39 @@
+/**
+ * `lawfit compare --bootstrap R --shard K/N`: every shard fits every (law, fold) on the fold's
+ * runs and on all runs (the point estimates and the replicates' basin starts; deterministic, so
+ * equal in every shard) and replicates shardRange(R, K/N) of each. The payload is the comparison
+ * artifact with each scored fold's replicateErrors covering the slice; mergeCompareShards joins
+ * them in replicate order and recomputes the fold and law intervals with compare.ts's own
+ * functions, so the result is the single-machine comparison.
+ */
+import { LawfitError } from '../errors.js';
+import { setFoldReplicates, setLawReplicates, type Comparison } from '../stats/compare.js';
+import type { ShardArtifact } from './artifact.js';
+
+/** The comparison artifact as compare writes it (compare.ts's command). */
+export interface CompareShardPayload {
+  comparison: Comparison;
+  [key: string]: unknown;
+}
+
+export function mergeCompareShards(shards: ReadonlyArray<ShardArtifact<CompareShardPayload>>): Record<string, unknown> {
+  const base: CompareShardPayload = structuredClone(shards[0]!.payload);
+  const c = base.comparison;
+  const boot = c.bootstrap;
+  if (boot === undefined) throw new LawfitError('artifact', 'compare shard: the comparison has no bootstrap');
+  for (const law of c.laws) {
+    const copies = shards.map((s) => {
+      const l = s.payload.comparison.laws.find((x) => x.law === law.law);
+      if (l === undefined || l.folds.length !== law.folds.length) throw new LawfitError('artifact', `compare shard ${s.shard.index}/${s.shard.count}: law '${law.law}' is missing or has other folds`);
+      return l;
+    });
+    law.folds.forEach((fold, k) => {
+      const outcomes = copies.map((l) => l.folds[k]!.outcome);
+      if (outcomes.some((o) => o !== fold.outcome)) throw new LawfitError('artifact', `compare shards disagree on law '${law.law}', fold ${k + 1}: ${outcomes.join(' / ')} (the shards' point fits differ)`);
+      if (fold.replicateErrors === undefined) return;
+      setFoldReplicates(fold, copies.flatMap((l) => l.folds[k]!.replicateErrors ?? []), boot.level);
+    });
+    setLawReplicates(law, boot.replicates, boot.level);
+  }
+  return { ...base, createdAt: new Date().toISOString() };
+}
