@@ -35,5 +35,13 @@ export { frontierSpec, frontierCurve, isChinchillaType } from './plots/frontier-
 export { comparisonSpec, comparisonPlotOptions, type ComparisonEntry, type ComparisonPlotOptions } from './plots/comparison-plot.js';
 export { renderSvg } from './plots/render.js';
 export { writePlots } from './plots/write-plots.js';
+export { parseShard, shardRange, shardArtifactPath, INDEX_VARIABLES, type Shard } from './shard/shard.js';
+export { runShard, parseShardArtifact, type ShardArtifact, type RunIdentity, type ShardedKind } from './shard/artifact.js';
+export { checkShardSet, timingFree, type LoadedShard, type ShardSet } from './shard/merge.js';
+export { mergeFitShards } from './shard/fit-shard.js';
+export { mergeCompareShards } from './shard/compare-shard.js';
+export { parseSweepSpec, sweepCombinations, mergeSweepShards, type SweepSpec, type SweepArtifact, type Combination, type CombinationResult } from './shard/sweep.js';
+export { shardStatus, type RunStatus, type ShardStatus } from './shard/status.js';
+export { indexedJobManifest, type IndexedJobOptions } from './shard/k8s.js';
 export { LawfitError, FormulaError, DataError, isLawfitError, type LawfitErrorCode } from './errors.js';
 export { LAWFIT_VERSION } from './version.js';

@@ -92,6 +92,12 @@ export interface ChainOptions {
   bootstrap?: ChainBootstrapOptions;
   /** Progress (fits finished, phases per stage) and cancellation, passed through to every fit. */
   control?: RunControl;
+  /**
+   * Fit only replicates [from, to) of the bootstrap (a shard's share, shard/chain-shard.ts): the
+   * chain's draws, failures and bootstrap then cover the slice alone, numbered from 0. Replicate r
+   * still draws row r of the seed's weights, whatever the slice.
+   */
+  replicateSlice?: { from: number; to: number };
 }
 
 export interface FittedStage {
@@ -219,6 +225,8 @@ export async function fitChain(table: Table, stages: readonly ChainStage[], o: C
   }
 
   const level = boot.level ?? 0.95;
+  const slice = o.replicateSlice ?? { from: 0, to: R };
+  const m = slice.to - slice.from;
   const W = resampleWeights(U, { replicates: R, seed: boot.seed, design: resolveDesign(design, groups), ...(boot.generator !== undefined ? { generator: boot.generator } : {}) });
   const failures: ReplicateFailure[] = [];
   const starts = fitted.map((st, k) => {
@@ -232,8 +240,8 @@ export async function fitChain(table: Table, stages: readonly ChainStage[], o: C
     const control = prog.phase(K + k, phase);
     const n = st.dataset.n;
     const data = prepareData(st.law, st.dataset);
-    const weights = new Float64Array(R * n);
-    for (let r = 0; r < R; r++) for (let i = 0; i < n; i++) weights[r * n + i] = W[r * U + st.runIndex[i]!]! * data.baseWeights[i]!;
+    const weights = new Float64Array(m * n);
+    for (let r = 0; r < m; r++) for (let i = 0; i < n; i++) weights[r * n + i] = W[(slice.from + r) * U + st.runIndex[i]!]! * data.baseWeights[i]!;
     const batch = await fitBatch(st.law, st.dataset, {
       starts: starts[k]!,
       weightSets: weights,
@@ -243,8 +251,8 @@ export async function fitChain(table: Table, stages: readonly ChainStage[], o: C
     });
     prog.complete(K + k, phase);
     const p = st.law.free.length;
-    const draws = new Float64Array(R * p).fill(NaN);
-    for (let r = 0; r < R; r++) {
+    const draws = new Float64Array(m * p).fill(NaN);
+    for (let r = 0; r < m; r++) {
       const b = batch.best[r]!;
       if (b < 0 || !isUsable(batch.status[b]!)) {
         failures.push({ replicate: r, stage: k, reason: 'fit-failed', detail: b < 0 ? 'no start could be evaluated' : statusInfo(batch.status[b]!).name });
@@ -259,12 +267,12 @@ export async function fitChain(table: Table, stages: readonly ChainStage[], o: C
       draws.set(natural, r * p);
     }
     st.draws = draws;
-    st.summary.bootstrap = stageBootstrapSummary(st, boot, design, level, batch.nStarts);
+    st.summary.bootstrap = stageBootstrapSummary(draws, freeEstimates(st.fit), m, boot.seed, design, level, batch.nStarts);
   }
 
   prog.finish();
   const failed = [...new Set(failures.map((f) => f.replicate))].sort((a, b) => a - b);
-  chain.bootstrap = { replicates: R, seed: boot.seed, design, level, succeeded: R - failed.length, failed, failures };
+  chain.bootstrap = { replicates: m, seed: boot.seed, design, level, succeeded: m - failed.length, failed, failures };
   return chain;
 }
 
@@ -286,19 +294,32 @@ function identified(law: CompiledLaw, data: PreparedData, weights: Float64Array,
   return invertSpd(A, p) !== undefined;
 }
 
-/** A stage's share of the joint bootstrap, in the FitSummary shape (so its draws serialise like a fit's). */
-function stageBootstrapSummary(st: FittedStage, boot: ChainBootstrapOptions, design: ChainDesign, level: number, startsPerReplicate: number): NonNullable<FitSummary['bootstrap']> {
-  const p = st.law.free.length;
-  const R = boot.replicates;
-  const draws = st.draws!;
+/** A stage fit's free parameters, name and natural value (the estimates its bootstrap summary reports). */
+export function freeEstimates(fit: FitResult): Array<{ name: string; value: number }> {
+  return fit.params.filter((q) => !q.fixed).map((q) => ({ name: q.name, value: q.value }));
+}
+
+/**
+ * A stage's share of the joint bootstrap, in the FitSummary shape (so its draws serialise like a
+ * fit's), from its R x p draws (NaN rows failed); merging shards calls it over the joined draws.
+ */
+export function stageBootstrapSummary(
+  draws: Float64Array,
+  free: ReadonlyArray<{ name: string; value: number }>,
+  R: number,
+  seed: number,
+  design: ChainDesign,
+  level: number,
+  startsPerReplicate: number,
+): NonNullable<FitSummary['bootstrap']> {
+  const p = free.length;
   const ok = Array.from({ length: R }, (_, r) => r).filter((r) => !Number.isNaN(draws[r * p]!));
   const succeeded = new Set(ok);
-  const free = st.fit.params.filter((q) => !q.fixed);
   return {
     replicates: R,
     succeeded: ok.length,
     failed: Array.from({ length: R }, (_, r) => r).filter((r) => !succeeded.has(r)),
-    seed: boot.seed,
+    seed,
     design: describeDesign(design),
     level,
     startsPerReplicate,
@@ -369,12 +390,30 @@ export function predictChain(chain: ChainFit, at: Record<string, number>, seed =
   const boot = chain.bootstrap;
   const result: ChainPrediction = { at: { ...at }, level: boot?.level ?? 0.95, stages };
   if (boot === undefined) return result;
+  addChainBands(result, chain.stages as ReadonlyArray<BandStage>, boot.replicates, new Set(boot.failed), seed);
+  return result;
+}
 
-  const R = boot.replicates;
-  const K = chain.stages.length;
-  const failed = new Set(boot.failed);
-  const values = chain.stages.map(() => new Float64Array(R).fill(NaN));
-  const noisy = chain.stages.map(() => new Float64Array(R).fill(NaN));
+/** What the bands need of a stage: its law, which input the previous stage feeds, its residual scale and R x p draws. */
+export interface BandStage {
+  law: CompiledLaw;
+  chainedInput?: string;
+  residualScale: number;
+  draws?: Float64Array;
+}
+
+/**
+ * The bootstrap bands of a point whose point predictions `result.stages` already hold: pushes
+ * every successful replicate through the stages (predictChain, and merging shards, which joins
+ * their draws first: the residual noise is one stream over the successful replicates in order).
+ */
+export function addChainBands(result: ChainPrediction, chainStages: ReadonlyArray<BandStage>, R: number, failed: ReadonlySet<number>, seed: number): void {
+  const at = result.at;
+  const stages = result.stages;
+  const inputsOf = (st: BandStage, previous: number): number[] => st.law.inputNames.map((n) => (n === st.chainedInput ? previous : at[n]!));
+  const K = chainStages.length;
+  const values = chainStages.map(() => new Float64Array(R).fill(NaN));
+  const noisy = chainStages.map(() => new Float64Array(R).fill(NaN));
   const lastOnly = new Float64Array(R).fill(NaN);
   const rng = createRng(seed);
   const held = stages[K - 2]!.estimate;
@@ -382,7 +421,7 @@ export function predictChain(chain: ChainFit, at: Record<string, number>, seed =
     if (failed.has(r)) continue;
     let clean = NaN;
     let scattered = NaN;
-    chain.stages.forEach((st, k) => {
+    chainStages.forEach((st, k) => {
       const p = st.law.free.length;
       const u = internalFromNatural(st.law, st.draws!.subarray(r * p, r * p + p));
       clean = evaluate(st.law, u, inputsOf(st, clean));
@@ -407,7 +446,6 @@ export function predictChain(chain: ChainFit, at: Record<string, number>, seed =
   if (lb !== undefined) result.lastStageOnly = lb;
   result.draws = values[K - 1]!.filter((x) => Number.isFinite(x)).length;
   result.replicateValues = { stages: values, lastStageOnly: lastOnly };
-  return result;
 }
 
 /** The chain as plain serialisable data: runs, every stage's FitSummary (draws included), the bootstrap's bookkeeping and the predictions with their per-replicate values. */
@@ -421,7 +459,6 @@ export interface ChainSummary {
 }
 
 export function summarizeChain(chain: ChainFit, predictions: readonly ChainPrediction[], digest?: string): ChainSummary {
-  const plain = (v: Float64Array): Array<number | null> => Array.from(v, (x) => (Number.isFinite(x) ? x : null));
   const out: ChainSummary = {
     source: chain.source,
     ...(digest !== undefined ? { digest } : {}),
@@ -431,11 +468,18 @@ export function summarizeChain(chain: ChainFit, predictions: readonly ChainPredi
       ...(s.chainedInput !== undefined ? { chainedInput: s.chainedInput } : {}),
       residualScale: Number.isFinite(s.residualScale) ? s.residualScale : null,
     })),
-    predictions: predictions.map(({ replicateValues, ...p }) => ({
-      ...p,
-      ...(replicateValues !== undefined ? { replicateValues: { stages: replicateValues.stages.map(plain), lastStageOnly: plain(replicateValues.lastStageOnly) } } : {}),
-    })),
+    predictions: predictions.map(summarizePrediction),
   };
-  if (chain.bootstrap !== undefined) out.bootstrap = { ...chain.bootstrap, design: describeDesign(chain.bootstrap.design) };
+  if (chain.bootstrap !== undefined) out.bootstrap = summarizeChainBootstrap(chain.bootstrap);
   return out;
+}
+
+/** A point's prediction as plain data (NaN as null). */
+export function summarizePrediction({ replicateValues, ...p }: ChainPrediction): ChainSummary['predictions'][number] {
+  const plain = (v: Float64Array): Array<number | null> => Array.from(v, (x) => (Number.isFinite(x) ? x : null));
+  return { ...p, ...(replicateValues !== undefined ? { replicateValues: { stages: replicateValues.stages.map(plain), lastStageOnly: plain(replicateValues.lastStageOnly) } } : {}) };
+}
+
+export function summarizeChainBootstrap(b: ChainBootstrap): NonNullable<ChainSummary['bootstrap']> {
+  return { ...b, design: describeDesign(b.design) };
 }

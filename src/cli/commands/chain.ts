@@ -21,6 +21,10 @@ import type { Io } from '../io.js';
 import { ENGINE_PARSE_OPTIONS, ENGINE_USAGE, withEngine } from '../engine-flag.js';
 import { PROGRESS_PARSE_OPTIONS, PROGRESS_USAGE, runWithControl } from '../run-control.js';
 import { compileFromFlags } from '../law-flags.js';
+import { resolveShard, SHARD_PARSE_OPTIONS, SHARD_USAGE } from '../shard-flag.js';
+import { runShard } from '../../shard/artifact.js';
+import { chainShardPayload } from '../../shard/chain-shard.js';
+import { shardLabel, shardRange, withoutShardFlag } from '../../shard/shard.js';
 
 export const CHAIN_USAGE = `usage: lawfit chain FILE --law A --x IN=COL,... --y COL [--where EXPR]
                   --then B --then-x IN=${PREVIOUS_STAGE}[,IN=COL...] --then-y COL [--then-where EXPR]
@@ -74,7 +78,7 @@ output
   (every stage's residual scatter added); warnings in decades outside each stage's fitted range.
   --out FILE                    write the chain's JSON artifact (both fits, every draw, seed, options, data digest)
   --format F                    csv, tsv, json or jsonl (default: from the file name)
-${ENGINE_USAGE}  --quiet                       do not print the fits and tables (nor the progress bar)
+${SHARD_USAGE.replace('do shard K (0..N-1) of N of the work', 'fit shard K (0..N-1) of N of the replicates')}${ENGINE_USAGE}  --quiet                       do not print the fits and tables (nor the progress bar)
 ${PROGRESS_USAGE}`;
 
 export const CHAIN_ARTIFACT_FORMAT = 'lawfit-chain';
@@ -253,6 +257,7 @@ export async function chainCommand(argv: string[], io: Io): Promise<number> {
       format: stageOption,
       ...ENGINE_PARSE_OPTIONS,
       out: stageOption,
+      ...SHARD_PARSE_OPTIONS,
       quiet: { type: 'boolean', default: false },
       ...PROGRESS_PARSE_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
@@ -288,30 +293,49 @@ export async function chainCommand(argv: string[], io: Io): Promise<number> {
 
   const bytes = await readFileBytes(file);
   const table = readTable(bytes, file, format);
-  const chain = await withEngine(values, io, (engine) =>
-    runWithControl('chain', values, io, (control) =>
-      fitChain(table, [first, second], {
-        engine,
-        control,
-        ...(boot !== undefined ? { bootstrap: { replicates: boot.replicates, seed, design: boot.design, level: boot.level, replicateStarts: boot.replicateStarts, generator: boot.generator } } : {}),
-      }),
-    ),
-  );
-  const predictions = points.map((at) => predictChain(chain, at, seed));
+  const digest = await sha256Hex(bytes);
+  if (values.shard !== undefined && boot === undefined) throw new LawfitError('bad-option', "--shard splits the joint bootstrap's replicates: add --bootstrap N");
+  const shard = values.shard !== undefined ? resolveShard(values.shard, values.out, boot!.replicates, 'replicates') : undefined;
+  const slice = shard !== undefined ? shardRange(boot!.replicates, shard) : undefined;
+  const command = ['lawfit', 'chain', ...withoutShardFlag(argv)];
+  // The chain, its predictions and artifact; a shard's cover its slice of the replicates (chain-shard.ts joins them).
+  const produce = async () => {
+    const chain = await withEngine(values, io, (engine) =>
+      runWithControl('chain', values, io, (control) =>
+        fitChain(table, [first, second], {
+          engine,
+          control,
+          ...(boot !== undefined ? { bootstrap: { replicates: boot.replicates, seed, design: boot.design, level: boot.level, replicateStarts: boot.replicateStarts, generator: boot.generator } } : {}),
+          ...(slice !== undefined ? { replicateSlice: slice } : {}),
+        }),
+      ),
+    );
+    const predictions = points.map((at) => predictChain(chain, at, seed));
+    const summary = summarizeChain(chain, predictions, digest);
+    const artifact: ChainArtifact = {
+      ...artifactHeader(CHAIN_ARTIFACT_FORMAT, CHAIN_ARTIFACT_FORMAT_VERSION),
+      command,
+      seed,
+      options: boot !== undefined ? { bootstrap: { replicates: boot.replicates, design: describeDesign(boot.design), level: boot.level, replicateStarts: boot.replicateStarts, generator: boot.generator } } : {},
+      summary,
+    };
+    return { chain, summary, artifact };
+  };
+  if (shard !== undefined) {
+    const path = await runShard(values.out!, shard, { kind: 'chain', command, seed, dataDigests: [digest], items: boot!.replicates }, slice!, async () => {
+      const { chain, artifact } = await produce();
+      return chainShardPayload(chain, artifact, boot!.design, slice!.from);
+    });
+    if (!values.quiet) io.out(`shard ${shardLabel(shard)}: replicates ${slice!.from}..${slice!.to - 1} of ${boot!.replicates}; wrote ${path}\n`);
+    return 0;
+  }
+  const { summary, artifact } = await produce();
   // Printed from the summary the artifact keeps, so `lawfit report` on it prints the same.
-  const summary = summarizeChain(chain, predictions, await sha256Hex(bytes));
   if (!values.quiet) {
     io.out(renderChainFits(summary));
     for (const p of summary.predictions) io.out(`\n${renderChainPrediction(summary, p)}`);
   }
   if (values.out !== undefined) {
-    const artifact: ChainArtifact = {
-      ...artifactHeader(CHAIN_ARTIFACT_FORMAT, CHAIN_ARTIFACT_FORMAT_VERSION),
-      command: ['lawfit', 'chain', ...argv],
-      seed,
-      options: boot !== undefined ? { bootstrap: { replicates: boot.replicates, design: describeDesign(boot.design), level: boot.level, replicateStarts: boot.replicateStarts, generator: boot.generator } } : {},
-      summary,
-    };
     await writeTextFileAtomically(values.out, JSON.stringify(artifact, null, 2) + '\n');
     if (!values.quiet) io.out(`wrote ${values.out}\n`);
   }

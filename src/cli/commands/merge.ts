@@ -14,6 +14,7 @@ import { renderTextReport } from '../../report/text.js';
 import { parseShardArtifact, type ShardArtifact, type ShardedKind } from '../../shard/artifact.js';
 import { mergeFitShards, type FitShardPayload } from '../../shard/fit-shard.js';
 import { mergeCompareShards, type CompareShardPayload } from '../../shard/compare-shard.js';
+import { mergeChainShards, type ChainShardPayload } from '../../shard/chain-shard.js';
 import { mergeSweepShards, type SweepShardPayload } from '../../shard/sweep.js';
 import { checkShardSet, type LoadedShard } from '../../shard/merge.js';
 import { renderShardStatus, shardStatus } from '../../shard/status.js';
@@ -22,7 +23,7 @@ import type { Io } from '../io.js';
 export const MERGE_USAGE = `usage: lawfit merge SHARD.json... [--out FILE] [--prefer-newer]
        lawfit merge --status DIR|FILE...
 
-Join the shards of one run (written by fit, compare or sweep with --shard K/N) into the artifact a
+Join the shards of one run (written by fit, compare, chain or sweep with --shard K/N) into the artifact a
 single machine would have written: the same draws, intervals and report. A directory stands for
 every shard artifact in it. Refuses shards of different runs (command, data, seed, version, N), a
 missing shard (named) and a shard given twice with different contents; identical copies are
@@ -61,6 +62,7 @@ async function loadShard(path: string): Promise<LoadedShard> {
 const MERGERS: Record<ShardedKind, (shards: ShardArtifact[]) => string> = {
   fit: (s) => serializeArtifact(mergeFitShards(s as Array<ShardArtifact<FitShardPayload>>)),
   compare: (s) => JSON.stringify(mergeCompareShards(s as Array<ShardArtifact<CompareShardPayload>>), null, 2) + '\n',
+  chain: (s) => JSON.stringify(mergeChainShards(s as Array<ShardArtifact<ChainShardPayload>>), null, 2) + '\n',
   sweep: (s) => JSON.stringify(mergeSweepShards(s as Array<ShardArtifact<SweepShardPayload>>), null, 2) + '\n',
 };
 
