@@ -39,28 +39,29 @@ describe.skipIf(!haveSbatch && !CI)('Slurm job array (sbatch --array=0-3 --wait)
     const ping = spawnSync('scontrol', ['ping'], { encoding: 'utf8' });
     if (!/is UP/.test(ping.stdout)) throw new Error(`slurmctld does not answer (scontrol ping: ${ping.stdout.trim() || ping.stderr.trim()}); run .ci/slurm-up.sh`);
 
+    // The README's sbatch script, as a user copies it, with three substitutions: this checkout's
+    // CLI for `lawfit`, the testbed's path in ../shared for its file name, and 40 replicates for 10000.
+    const readme = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8');
+    const block = /```bash\n(#!\/bin\/bash\n#SBATCH --job-name=lawfit-fit\n[\s\S]*?)```/.exec(readme)?.[1];
+    expect(block, 'README: the sbatch script (```bash, #!/bin/bash, #SBATCH --job-name=lawfit-fit)').toBeDefined();
+    expect(block).toContain('#SBATCH --array=0-3');
+    expect(block).toContain('--shard auto/4');
     const data = sharedFile('gadre-overtraining/gadre_104_models.csv');
-    const fit = ['fit', data, '--law', 'chinchilla', '--x', 'N=N_params,D=D_tokens', '--y', 'loss_c4_val', '--where', "train_dataset == 'rw_original'", '--starts', 'sobol:16', '--bootstrap', '40', '--seed', '7', '--no-progress', '--out', 'fit.json'];
-    const single = join(root, 'single');
+    const script = block!
+      .replace(/^lawfit /m, `'${process.execPath}' '${CLI}' `)
+      .replace(' gadre_104_models.csv ', ` '${data}' `)
+      .replace('--bootstrap 10000', '--bootstrap 40');
     const shards = join(root, 'shards');
-    mkdirSync(single);
+    const single = join(root, 'single');
     mkdirSync(shards);
-    sh(process.execPath, [CLI, ...fit], single);
-
-    // The README's sbatch script, with this checkout's CLI for `lawfit`.
-    const quoted = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
-    const script = [
-      '#!/bin/bash',
-      '#SBATCH --job-name=lawfit-fit',
-      '#SBATCH --array=0-3',
-      '#SBATCH --cpus-per-task=1',
-      '#SBATCH --output=slurm-%A_%a.out',
-      `${quoted(process.execPath)} ${quoted(CLI)} ${fit.map(quoted).join(' ')} --shard auto/4`,
-      '',
-    ].join('\n');
-    writeFileSync(join(shards, 'fit.sbatch'), script);
+    mkdirSync(single);
+    writeFileSync(join(shards, 'lawfit-fit.sbatch'), script);
+    // One machine: the script's command without --shard, run by bash in another directory.
+    const command = script.split('\n').filter((l) => !l.startsWith('#')).join('\n').replace(' --shard auto/4', '');
+    sh('bash', ['-c', command], single);
+    console.log(`the README's sbatch script, as submitted:\n${script.trim()}`);
     const started = Date.now();
-    const submitted = sh('sbatch', ['--array=0-3', '--wait', '--chdir', shards, 'fit.sbatch'], shards);
+    const submitted = sh('sbatch', ['--array=0-3', '--wait', '--chdir', shards, 'lawfit-fit.sbatch'], shards);
     const job = /Submitted batch job (\d+)/.exec(submitted)?.[1];
     expect(job, submitted).toBeDefined();
     const logs = readdirSync(shards).filter((f) => f.startsWith(`slurm-${job}_`)).sort();
