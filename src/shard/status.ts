@@ -2,11 +2,24 @@
  * `lawfit merge --status`: which shards of the runs in a directory (or among given files) are done
  * (their artifact is there), running (a .running marker: started, not finished), failed (a .failed
  * marker with the error's line) or not started (nothing yet). Read from the files alone, so it
- * works on any shared filesystem the array's tasks write to, whatever the scheduler.
+ * works on any shared filesystem the array's tasks write to, whatever the scheduler. A running
+ * marker written on this host by a process that no longer exists (killed, or Ctrl-C, which exits
+ * at once) is flagged stale; markers from other hosts cannot be checked from here.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { hostname } from 'node:os';
 import { LawfitError } from '../errors.js';
+
+/** Whether process `pid` exists here (signal 0 checks without sending; EPERM means it exists as another user's). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 const SHARD_FILE = /^(.+)\.shard-(\d+)-of-(\d+)\.(json|running|failed)$/;
 
@@ -70,7 +83,8 @@ export function shardStatus(paths: readonly string[]): RunStatus[] {
       Object.assign(s, { state: 'failed', path: f, detail: `${String(a?.error ?? '?')} (on ${String(a?.host ?? '?')}, ${String(a?.failedAt ?? '?')})` });
     } else if (ext === 'running' && s.state === 'not started') {
       const a = readJson(f);
-      Object.assign(s, { state: 'running', path: f, detail: `since ${String(a?.startedAt ?? '?')} on ${String(a?.host ?? '?')}, pid ${String(a?.pid ?? '?')}` });
+      const stale = a?.host === hostname() && typeof a.pid === 'number' && !alive(a.pid) ? ` (stale: no process ${a.pid} on this host; it was killed or cancelled, run the shard again)` : '';
+      Object.assign(s, { state: 'running', path: f, detail: `since ${String(a?.startedAt ?? '?')} on ${String(a?.host ?? '?')}, pid ${String(a?.pid ?? '?')}${stale}` });
     }
   }
   return [...runs.values()];

@@ -4,7 +4,7 @@
  * (createdAt, elapsedMs) are removed; merge refuses mismatched, missing and conflicting shards.
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import fc from 'fast-check';
@@ -271,6 +271,10 @@ describe('markers and merge --status', () => {
     s = shardStatus([dir]);
     expect(s[0]!.shards.map((x) => x.state)).toEqual(['done', 'failed', 'not started']);
     expect(existsSync(join(dir, 'run.shard-0-of-3.running'))).toBe(false);
+    // A running marker left by a process that is gone (killed, or cancelled with Ctrl-C) reads as stale.
+    writeFileSync(join(dir, 'run.shard-2-of-3.running'), JSON.stringify({ host: hostname(), pid: 2 ** 22 + 12345, startedAt: 'then' }));
+    expect(shardStatus([dir])[0]!.shards[2]!.detail).toMatch(/stale: no process 4206649 on this host/);
+    rmSync(join(dir, 'run.shard-2-of-3.running'));
     const text = (await runCliCaptured('merge', '--status', dir)).out;
     expect(text).toMatch(/run \(3 shards\): 1 done, 0 running, 1 failed, 1 not started/);
     // merge names the missing shards and what their markers say.
