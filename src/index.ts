@@ -40,6 +40,7 @@ export { runShard, parseShardArtifact, type ShardArtifact, type RunIdentity, typ
 export { checkShardSet, timingFree, type LoadedShard, type ShardSet } from './shard/merge.js';
 export { mergeFitShards } from './shard/fit-shard.js';
 export { mergeCompareShards } from './shard/compare-shard.js';
+export { mergeChainShards } from './shard/chain-shard.js';
 export { parseSweepSpec, sweepCombinations, mergeSweepShards, type SweepSpec, type SweepArtifact, type Combination, type CombinationResult } from './shard/sweep.js';
 export { shardStatus, type RunStatus, type ShardStatus } from './shard/status.js';
 export { indexedJobManifest, type IndexedJobOptions } from './shard/k8s.js';
