@@ -55,7 +55,7 @@ export async function runFitShard(r: FitShardRun): Promise<number> {
   const slice = shardRange(boot.replicates, shard);
   const { seed, startSpec, lm, screen } = r.plan;
   const command = ['lawfit', 'fit', ...withoutShardFlag(r.argv)];
-  const run = { kind: 'fit' as const, command, seed, dataDigests: [r.dataset.digest ?? ''], items: boot.replicates };
+  const run = { kind: 'fit' as const, command, seed, dataDigests: [r.dataset.digest ?? ''], dataFiles: [r.dataset.source], items: boot.replicates };
   const path = await runShard(r.out!, shard, run, slice, async (): Promise<FitShardPayload> => {
     const b = await withEngine(r.flags, r.io, (engine) =>
       runWithControl('fit', r.flags, r.io, (control) => runBootstrap(r.law, r.dataset, boot, seed, { starts: startSpec, lm, engine, control, slice, jackknife: shard.index === 0 })),

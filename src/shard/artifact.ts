@@ -27,6 +27,8 @@ export interface RunIdentity {
   seed: number;
   /** SHA-256 of every data file the run read, in the order it read them. */
   dataDigests: string[];
+  /** The files those digests are of, as the command named them (for messages). */
+  dataFiles?: string[];
   /** How many work items the run splits (replicates, combinations). */
   items: number;
 }

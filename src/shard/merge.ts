@@ -44,12 +44,21 @@ function runDifference(a: ShardArtifact, b: ShardArtifact): string | undefined {
     ['lawfit version', a.lawfitVersion, b.lawfitVersion],
     ['kind', a.run.kind, b.run.kind],
     ['shard count N', a.shard.count, b.shard.count],
-    ['data digest', a.run.dataDigests, b.run.dataDigests],
     ['seed', a.run.seed, b.run.seed],
     ['work items', a.run.items, b.run.items],
     ['command (options)', a.run.command, b.run.command],
   ];
-  for (const [name, x, y] of fields) if (JSON.stringify(x) !== JSON.stringify(y)) return `${name} differs (${show(x)} vs ${show(y)})`;
+  for (const [name, x, y] of fields.slice(0, 3)) if (JSON.stringify(x) !== JSON.stringify(y)) return `${name} differs (${show(x)} vs ${show(y)})`;
+  // The data before the options: a changed file is the likelier mistake, and its name says which.
+  const da = a.run.dataDigests;
+  const db = b.run.dataDigests;
+  for (let i = 0; i < Math.max(da.length, db.length); i++) {
+    if (da[i] !== db[i]) {
+      const name = a.run.dataFiles?.[i] ?? `data file ${i + 1}`;
+      return `the SHA-256 of ${name} differs (${(da[i] ?? 'none').slice(0, 16)}... vs ${(db[i] ?? 'none').slice(0, 16)}...)`;
+    }
+  }
+  for (const [name, x, y] of fields.slice(3)) if (JSON.stringify(x) !== JSON.stringify(y)) return `${name} differs (${show(x)} vs ${show(y)})`;
   return undefined;
 }
 
@@ -81,7 +90,7 @@ export interface ShardSet {
 }
 
 export function checkShardSet(loaded: readonly LoadedShard[], opts: { preferNewer?: boolean } = {}): ShardSet {
-  if (loaded.length === 0) throw new LawfitError('bad-option', 'merge: no shard artifacts given');
+  if (loaded.length === 0) throw new LawfitError('bad-option', 'no shard artifacts given');
   const first = loaded[0]!;
   if (first.artifact.lawfitVersion !== LAWFIT_VERSION) {
     throw new LawfitError('artifact', `${first.path}: written by lawfit ${first.artifact.lawfitVersion}, this is ${LAWFIT_VERSION}; merge with the version that ran the shards`);
@@ -103,7 +112,7 @@ export function checkShardSet(loaded: readonly LoadedShard[], opts: { preferNewe
       const p = siblingPath(first.path, k, n);
       return `${k}/${n} (${p}${markerNote(p).replace(/^ \(/, ': ').replace(/\)$/, '')})`;
     });
-    throw new LawfitError('artifact', `merge: missing shard${missing.length === 1 ? '' : 's'} ${list.join(', ')}; have ${byIndex.size} of ${n}`);
+    throw new LawfitError('artifact', `missing shard${missing.length === 1 ? '' : 's'} ${list.join(', ')}; have ${byIndex.size} of ${n}`);
   }
   const notes: string[] = [];
   const shards = Array.from({ length: n }, (_, k) => {
@@ -121,7 +130,7 @@ export function checkShardSet(loaded: readonly LoadedShard[], opts: { preferNewe
     }
     throw new LawfitError(
       'artifact',
-      `merge: shard ${k}/${n} is given twice with different results: ${copies.map((c) => `${c.path} (${c.artifact.createdAt})`).join(' and ')}; remove the stale copy, or pass --prefer-newer to keep the newest`,
+      `shard ${k}/${n} is given twice with different results: ${copies.map((c) => `${c.path} (${c.artifact.createdAt})`).join(' and ')}; remove the stale copy, or pass --prefer-newer to keep the newest`,
     );
   });
   return { shards, notes };

@@ -10,7 +10,8 @@ import { afterAll, describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
 import { parseShard, shardRange, shardArtifactPath, withoutShardFlag, INDEX_VARIABLES } from '../../src/shard/shard.js';
-import { runShard } from '../../src/shard/artifact.js';
+import { makeShardArtifact, runShard } from '../../src/shard/artifact.js';
+import { checkShardSet } from '../../src/shard/merge.js';
 import { shardStatus } from '../../src/shard/status.js';
 import { runCliCaptured } from '../support/cli.js';
 import { sharedFile } from '../support/shared-data.js';
@@ -116,7 +117,7 @@ describe('fit --bootstrap --shard, merged', () => {
     // Missing: named, with the file it would be.
     r = await runCliCaptured('merge', join(dir, 'fit.shard-0-of-3.json'), join(dir, 'fit.shard-2-of-3.json'), '--out', join(root, 'x.json'));
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/merge: missing shard 1\/3 \(.*fit\.shard-1-of-3\.json\); have 2 of 3/);
+    expect(r.err).toMatch(/missing shard 1\/3 \(.*fit\.shard-1-of-3\.json\); have 2 of 3/);
     // Duplicated, identical: deduplicated with a note.
     const dup = join(root, 'fit-dup');
     mkdirSync(dup, { recursive: true });
@@ -131,7 +132,7 @@ describe('fit --bootstrap --shard, merged', () => {
     writeFileSync(join(dup, 'fit.shard-1-of-3.json'), JSON.stringify(a, null, 2));
     r = await runCliCaptured('merge', dir, dup, '--quiet', '--out', join(root, 'x.json'));
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/merge: shard 1\/3 is given twice with different results: .*fit-shards\/n3\/fit\.shard-1-of-3\.json \(.*\) and .*fit-dup\/fit\.shard-1-of-3\.json \(2999-01-01T00:00:00\.000Z\); remove the stale copy, or pass --prefer-newer/);
+    expect(r.err).toMatch(/shard 1\/3 is given twice with different results: .*fit-shards\/n3\/fit\.shard-1-of-3\.json \(.*\) and .*fit-dup\/fit\.shard-1-of-3\.json \(2999-01-01T00:00:00\.000Z\); remove the stale copy, or pass --prefer-newer/);
     r = await runCliCaptured('merge', dir, dup, '--quiet', '--prefer-newer', '--out', join(root, 'x.json'));
     expect(r.code, r.err).toBe(0);
     expect(r.err).toMatch(/using the newest, .*fit-dup\/fit\.shard-1-of-3\.json/);
@@ -243,6 +244,24 @@ describe('lawfit sweep', () => {
     const r = await runCliCaptured('sweep', bad);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/bad-sweep\.json: "targets": expected a non-empty array/);
+  });
+});
+
+describe('checkShardSet', () => {
+  const run = { kind: 'sweep' as const, command: ['lawfit', 'sweep', 's.json'], seed: 0, dataDigests: ['a'.repeat(64), 'b'.repeat(64)], dataFiles: ['s.json', 'runs.csv'], items: 4 };
+  const shard = (index: number, over: object = {}) => ({
+    path: `out/sweep.shard-${index}-of-2.json`,
+    artifact: { ...makeShardArtifact({ index, count: 2 }, { ...run, ...over }, shardRange(4, { index, count: 2 }), { n: index }), createdAt: '2026-01-01T00:00:00.000Z' },
+  });
+  test('names the data file whose digest differs, and the field that differs', () => {
+    expect(() => checkShardSet([shard(0), shard(1, { dataDigests: ['a'.repeat(64), 'c'.repeat(64)] })])).toThrow(
+      /out\/sweep\.shard-1-of-2\.json: not a shard of the same run as out\/sweep\.shard-0-of-2\.json: the SHA-256 of runs\.csv differs \(bbbbbbbbbbbbbbbb\.\.\. vs cccccccccccccccc\.\.\.\)/,
+    );
+    expect(() => checkShardSet([shard(0), shard(1, { command: ['lawfit', 'sweep', 't.json'] })])).toThrow(/command \(options\) differs \(\["lawfit","sweep","s.json"\] vs \["lawfit","sweep","t.json"\]\)/);
+    const wrongRange = shard(1);
+    wrongRange.artifact.work = { from: 1, to: 4 };
+    expect(() => checkShardSet([shard(0), wrongRange])).toThrow(/shard 1\/2 did items \[1, 4\), its share is \[2, 4\)/);
+    expect(checkShardSet([shard(1), shard(0)]).shards.map((s) => s.shard.index)).toEqual([0, 1]);
   });
 });
 

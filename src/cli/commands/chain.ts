@@ -322,7 +322,7 @@ export async function chainCommand(argv: string[], io: Io): Promise<number> {
     return { chain, summary, artifact };
   };
   if (shard !== undefined) {
-    const path = await runShard(values.out!, shard, { kind: 'chain', command, seed, dataDigests: [digest], items: boot!.replicates }, slice!, async () => {
+    const path = await runShard(values.out!, shard, { kind: 'chain', command, seed, dataDigests: [digest], dataFiles: [file], items: boot!.replicates }, slice!, async () => {
       const { chain, artifact } = await produce();
       return chainShardPayload(chain, artifact, boot!.design, slice!.from);
     });

@@ -131,7 +131,7 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
     };
   };
   if (shard !== undefined) {
-    const path = await runShard(values.out!, shard, { kind: 'compare', command, seed, dataDigests: [digest], items: boot!.replicates }, slice!, produce);
+    const path = await runShard(values.out!, shard, { kind: 'compare', command, seed, dataDigests: [digest], dataFiles: [file], items: boot!.replicates }, slice!, produce);
     io.out(`shard ${shardLabel(shard)}: replicates ${slice!.from}..${slice!.to - 1} of ${boot!.replicates} in every law and fold; wrote ${path}\n`);
     return 0;
   }

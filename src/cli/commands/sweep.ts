@@ -87,7 +87,7 @@ export async function sweepCommand(argv: string[], io: Io): Promise<number> {
     const slice = shardRange(combos.length, shard);
     const dataDigests = [specDigest, ...(await Promise.all(spec.datasets.map(async (d) => sha256Hex(await readFileBytes(d.file)))))];
     if (!values.quiet) io.out(`shard ${shardLabel(shard)}: combinations ${slice.from}..${slice.to - 1} of ${combos.length}\n`);
-    const path = await runShard(values.out!, shard, { kind: 'sweep', command, seed: 0, dataDigests, items: combos.length }, slice, async (): Promise<SweepShardPayload> => {
+    const path = await runShard(values.out!, shard, { kind: 'sweep', command, seed: 0, dataDigests, dataFiles: [file, ...spec.datasets.map((d) => d.file)], items: combos.length }, slice, async (): Promise<SweepShardPayload> => {
       const shell = makeSweepArtifact(command, spec, specDigest, []);
       const { combinations: _none, ...rest } = shell;
       return { head: rest, combinations: await runCombinations(combos.slice(slice.from, slice.to), io, values.quiet) };
