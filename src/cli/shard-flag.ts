@@ -20,10 +20,14 @@ import { runWithControl, type ProgressFlags } from './run-control.js';
 
 export const SHARD_PARSE_OPTIONS = { shard: { type: 'string' } } as const;
 
-export const SHARD_USAGE = `  --shard K/N             do shard K (0..N-1) of N of the work and write OUT.shard-K-of-N.json
-                          (join them with 'lawfit merge'); auto/N reads K from SLURM_ARRAY_TASK_ID,
-                          JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX
+/** Lines for a command's --help: `what` it splits, the flag column `width` wide (the command's own). */
+export function shardUsage(what: string, width = 24): string {
+  const pad = ' '.repeat(width + 2);
+  return `  ${'--shard K/N'.padEnd(width)}do shard K (0..N-1) of N of the ${what},
+${pad}writing OUT.shard-K-of-N.json beside --out OUT (join them with 'lawfit merge');
+${pad}auto/N: K from SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX
 `;
+}
 
 /** Parse --shard for a run of `items` work items written to `out` (required: the shard's artifact goes beside it). */
 export function resolveShard(text: string, out: string | undefined, items: number, what: string): Shard {

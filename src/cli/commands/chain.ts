@@ -21,7 +21,7 @@ import type { Io } from '../io.js';
 import { ENGINE_PARSE_OPTIONS, ENGINE_USAGE, withEngine } from '../engine-flag.js';
 import { PROGRESS_PARSE_OPTIONS, PROGRESS_USAGE, runWithControl } from '../run-control.js';
 import { compileFromFlags } from '../law-flags.js';
-import { resolveShard, SHARD_PARSE_OPTIONS, SHARD_USAGE } from '../shard-flag.js';
+import { resolveShard, SHARD_PARSE_OPTIONS, shardUsage } from '../shard-flag.js';
 import { runShard } from '../../shard/artifact.js';
 import { chainShardPayload } from '../../shard/chain-shard.js';
 import { shardLabel, shardRange, withoutShardFlag } from '../../shard/shard.js';
@@ -78,7 +78,7 @@ output
   (every stage's residual scatter added); warnings in decades outside each stage's fitted range.
   --out FILE                    write the chain's JSON artifact (both fits, every draw, seed, options, data digest)
   --format F                    csv, tsv, json or jsonl (default: from the file name)
-${SHARD_USAGE.replace('do shard K (0..N-1) of N of the work', 'fit shard K (0..N-1) of N of the replicates')}${ENGINE_USAGE}  --quiet                       do not print the fits and tables (nor the progress bar)
+${shardUsage("joint bootstrap's replicates", 30)}${ENGINE_USAGE}  --quiet                       do not print the fits and tables (nor the progress bar)
 ${PROGRESS_USAGE}`;
 
 export const CHAIN_ARTIFACT_FORMAT = 'lawfit-chain';

@@ -23,7 +23,7 @@ import type { Io } from '../io.js';
 import { PROGRESS_PARSE_OPTIONS, PROGRESS_USAGE, runWithControl } from '../run-control.js';
 import { formulaDeclaration } from '../law-flags.js';
 import { ENGINE_PARSE_OPTIONS, ENGINE_USAGE, withEngine } from '../engine-flag.js';
-import { resolveShard, SHARD_PARSE_OPTIONS, SHARD_USAGE } from '../shard-flag.js';
+import { resolveShard, SHARD_PARSE_OPTIONS, shardUsage } from '../shard-flag.js';
 import { runShard } from '../../shard/artifact.js';
 import { shardLabel, shardRange, withoutShardFlag } from '../../shard/shard.js';
 
@@ -47,7 +47,7 @@ ${BOOTSTRAP_USAGE}                          For compare: each fold's fitting run
 output
   --out FILE          write the comparison as JSON (laws, folds, per-run errors, intervals,
                       bootstrap draws, options, seed, data digest, lawfit version)
-${SHARD_USAGE.replace('do shard K (0..N-1) of N of the work', 'fit shard K (0..N-1) of N of the replicates')}  --plots DIR         draw the comparison as a chart, DIR/comparison.svg
+${shardUsage('bootstrap replicates (in every law and fold)', 20)}  --plots DIR         draw the comparison as a chart, DIR/comparison.svg
 ${PROGRESS_USAGE}`;
 
 export const COMPARISON_FORMAT = 'lawfit-compare';

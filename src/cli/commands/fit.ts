@@ -16,7 +16,7 @@ import { PROGRESS_PARSE_OPTIONS, PROGRESS_USAGE, runWithControl } from '../run-c
 import { BOOTSTRAP_PARSE_OPTIONS, BOOTSTRAP_USAGE, designGroupColumn, resolveBootstrapFlags } from '../bootstrap-flags.js';
 import { fitSummary, resolveFitFlags } from '../fit-flags.js';
 import { plotsOption, PLOTS_USAGE } from './plot.js';
-import { runFitShard, SHARD_PARSE_OPTIONS, SHARD_USAGE } from '../shard-flag.js';
+import { runFitShard, SHARD_PARSE_OPTIONS, shardUsage } from '../shard-flag.js';
 
 export const FIT_USAGE = `usage: lawfit fit FILE (--law NAME | --formula TEXT) --x IN=COL[,IN=EXPR...] --y COL [options]
 
@@ -49,7 +49,7 @@ ${ENGINE_USAGE}  --audit K               (webgpu) re-run K random fits entirely 
                           (a single fit: not with --bootstrap, whose replicates the polish finishes)
 ${BOOTSTRAP_USAGE}output
   --out FILE              write the JSON artifact (reprint it with 'lawfit report FILE')
-${SHARD_USAGE}${PLOTS_USAGE}  --quiet                 do not print the report (nor the progress bar)
+${shardUsage('bootstrap replicates')}${PLOTS_USAGE}  --quiet                 do not print the report (nor the progress bar)
 ${PROGRESS_USAGE}`;
 
 export async function fitCommand(argv: string[], io: Io): Promise<number> {

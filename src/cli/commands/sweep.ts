@@ -15,7 +15,7 @@ import { runShard } from '../../shard/artifact.js';
 import { shardLabel, shardRange, withoutShardFlag } from '../../shard/shard.js';
 import { makeSweepArtifact, parseSweepSpec, sweepCombinations, type Combination, type CombinationResult, type SweepShardPayload } from '../../shard/sweep.js';
 import type { Io } from '../io.js';
-import { resolveShard, SHARD_PARSE_OPTIONS, SHARD_USAGE } from '../shard-flag.js';
+import { resolveShard, SHARD_PARSE_OPTIONS, shardUsage } from '../shard-flag.js';
 
 export const SWEEP_USAGE = `usage: lawfit sweep SPEC.json [--out FILE] [--shard K/N]
 
@@ -31,7 +31,7 @@ compare'), and write them all to one JSON artifact. SPEC:
 Combinations run datasets x targets x laws, the law fastest; files are relative to SPEC.
 
   --out FILE          write the sweep's artifact (every combination's own artifact inside)
-${SHARD_USAGE.replace('of the work', 'of the combinations')}  --quiet             print nothing but errors
+${shardUsage('combinations', 20)}  --quiet             print nothing but errors
 `;
 
 /** Run one combination as the CLI would, capturing its artifact (its command recorded without the temporary --out). */
