@@ -14,6 +14,7 @@ import type { ChainArtifact } from '../cli/commands/chain.js';
 import { addChainBands, stageBootstrapSummary, summarizeChainBootstrap, summarizePrediction, type ChainDesign, type ChainFit, type ChainPrediction, type ReplicateFailure } from '../stats/chain.js';
 import { artifactHeader } from '../report/artifact.js';
 import type { ShardArtifact } from './artifact.js';
+import { checkPointFitsAgree } from './merge.js';
 import { floatsFromJson, floatsToJson } from './fit-shard.js';
 
 export interface ChainShardPayload {
@@ -37,6 +38,7 @@ export function chainShardPayload(chain: ChainFit, artifact: ChainArtifact, desi
 
 /** The single-machine chain artifact from a complete, checked set of chain shards (in index order). */
 export function mergeChainShards(shards: ReadonlyArray<ShardArtifact<ChainShardPayload>>): ChainArtifact {
+  checkPointFitsAgree(shards, 'stage fits', (s) => s.payload.artifact.summary.stages.flatMap((st, k) => st.summary.params.map((q): [string, unknown] => [`stage ${k + 1} ${q.name}`, q.value])));
   const first = shards[0]!.payload;
   const base: ChainArtifact = structuredClone(first.artifact);
   const S = base.summary;

@@ -9,6 +9,7 @@
 import { LawfitError } from '../errors.js';
 import { setFoldReplicates, setLawReplicates, type Comparison } from '../stats/compare.js';
 import type { ShardArtifact } from './artifact.js';
+import { checkPointFitsAgree } from './merge.js';
 
 /** The comparison artifact as compare writes it (compare.ts's command). */
 export interface CompareShardPayload {
@@ -17,6 +18,9 @@ export interface CompareShardPayload {
 }
 
 export function mergeCompareShards(shards: ReadonlyArray<ShardArtifact<CompareShardPayload>>): Record<string, unknown> {
+  checkPointFitsAgree(shards, 'fold fits', (s) =>
+    s.payload.comparison.laws.flatMap((l) => [[`${l.law}, all runs AIC`, l.aic] as [string, unknown], ...l.folds.map((f): [string, unknown] => [`${l.law}, fold ${f.fold + 1} error`, f.meanAbsRelError])]),
+  );
   const base: CompareShardPayload = structuredClone(shards[0]!.payload);
   const c = base.comparison;
   const boot = c.bootstrap;

@@ -14,6 +14,7 @@ import { assembleBootstrap, type BootstrapPart } from '../stats/bootstrap.js';
 import type { ColumnDesign } from '../stats/resample.js';
 import { artifactHeader } from '../report/artifact.js';
 import type { ShardArtifact } from './artifact.js';
+import { checkPointFitsAgree } from './merge.js';
 
 /** A BootstrapPart as JSON: NaN as null. */
 export interface PartJson {
@@ -74,6 +75,7 @@ export { toJson as floatsToJson, fromJson as floatsFromJson };
 
 /** The single-machine fit artifact from a complete, checked set of fit shards (merge.ts checks them). */
 export function mergeFitShards(shards: ReadonlyArray<ShardArtifact<FitShardPayload>>): FitArtifact {
+  checkPointFitsAgree(shards, 'full-data fit', (s) => s.payload.estimates.map((q) => [q.name, q.value]));
   const first = shards[0]!.payload;
   const withJack = shards.find((s) => s.payload.jackknife !== undefined);
   const b = assembleBootstrap({

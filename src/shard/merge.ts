@@ -135,3 +135,24 @@ export function checkShardSet(loaded: readonly LoadedShard[], opts: { preferNewe
   });
   return { shards, notes };
 }
+
+/**
+ * Every shard repeats the run's point fits (the full-data fit, a fold's fit); they must agree to the
+ * last bit, or the shards ran on engines or machines that give different numbers (an f32 GPU and
+ * the float64 CPU, say) and their replicates would not be one bootstrap. `values` gives each shard's
+ * point estimates as [label, value] pairs.
+ */
+export function checkPointFitsAgree<S extends { shard: { index: number; count: number } }>(shards: readonly S[], what: string, values: (s: S) => Array<[string, unknown]>): void {
+  const ref = values(shards[0]!);
+  for (const s of shards.slice(1)) {
+    const got = values(s);
+    const k = ref.findIndex(([, v], i) => JSON.stringify(v) !== JSON.stringify(got[i]?.[1]));
+    if (k >= 0 || got.length !== ref.length) {
+      const [label, v] = ref[Math.max(k, 0)]!;
+      throw new LawfitError(
+        'artifact',
+        `shard ${shardLabel(s.shard)}'s ${what} differs from shard ${shardLabel(shards[0]!.shard)}'s (${label}: ${JSON.stringify(v)} vs ${JSON.stringify(got[Math.max(k, 0)]?.[1])}): the shards ran on engines or machines that disagree; run every shard with the same --engine on the same kind of machine`,
+      );
+    }
+  }
+}

@@ -137,6 +137,13 @@ describe('fit --bootstrap --shard, merged', () => {
     expect(r.code, r.err).toBe(0);
     expect(r.err).toMatch(/using the newest, .*fit-dup\/fit\.shard-1-of-3\.json/);
     expect(JSON.parse(readFileSync(join(root, 'x.json'), 'utf8')).summary.bootstrap.draws[5][0]).toBe(1.5);
+    // Shards whose full-data fits disagree (another engine or machine): refused, naming the parameter.
+    const b = JSON.parse(readFileSync(join(dir, 'fit.shard-2-of-3.json'), 'utf8'));
+    b.payload.estimates[0].value *= 1 + 1e-12;
+    writeFileSync(join(dup, 'fit.shard-2-of-3.json'), JSON.stringify(b));
+    r = await runCliCaptured('merge', join(dir, 'fit.shard-0-of-3.json'), join(dir, 'fit.shard-1-of-3.json'), join(dup, 'fit.shard-2-of-3.json'), '--out', join(root, 'x.json'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/shard 2\/3's full-data fit differs from shard 0\/3's \(A: .* vs .*\): the shards ran on engines or machines that disagree/);
     // Not a shard at all.
     r = await runCliCaptured('merge', join(dir, 'fit.json'));
     expect(r.code).toBe(2);
