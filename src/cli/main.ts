@@ -18,6 +18,7 @@ import { optimalCommand } from './commands/optimal.js';
 import { compareCommand } from './commands/compare.js';
 import { plotCommand } from './commands/plot.js';
 import { chainCommand } from './commands/chain.js';
+import { isoflopCommand, ISOFLOP_USAGE } from './commands/isoflop.js';
 import { EXIT, processIo, type Io } from './io.js';
 
 export const USAGE = `lawfit ${LAWFIT_VERSION}: fit neural scaling laws, verified in float64
@@ -34,6 +35,7 @@ commands
   compare FILE ...      rank laws by their error on held-out runs (lawfit compare --help)
   plot RESULT.json      draw a saved fit's plots again as SVG files (--out DIR)
   chain FILE ...        a loss law feeding a downstream law, stage 1's uncertainty carried (lawfit chain --help)
+  isoflop FILE ...      IsoFLOP analysis (Chinchilla Approach 2) with QC and bootstrap (lawfit isoflop --help)
 
   lawfit <command> --help   for a command's options
 `;
@@ -50,6 +52,7 @@ const COMMANDS: Record<string, Command> = {
   compare: compareCommand,
   plot: plotCommand,
   chain: chainCommand,
+  isoflop: isoflopCommand,
 };
 
 /** Run the CLI in-process (tests call this); returns the exit code. */
@@ -83,7 +86,7 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
     // node:util parseArgs reports unknown or malformed flags with these codes.
     const code = (e as { code?: unknown } | null)?.code;
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
-      const usage = name === 'fit' ? FIT_USAGE : name === 'demo' ? DEMO_USAGE : '';
+      const usage = name === 'fit' ? FIT_USAGE : name === 'demo' ? DEMO_USAGE : name === 'isoflop' ? ISOFLOP_USAGE : '';
       io.err(`lawfit ${name}: error: ${(e as Error).message}\n${usage !== '' ? `\n${usage}` : ''}`);
       return EXIT.BAD_INPUT;
     }

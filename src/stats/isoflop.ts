@@ -262,8 +262,11 @@ function passBudget(g: GroupData, rows: readonly number[], counts: ArrayLike<num
   const w = g.w;
   for (const i of rows) w[i] = counts[i]! * (g.weights !== undefined ? g.weights[i]! : 1);
   const fit = (): { n: ParabolaFit; d: ParabolaFit } => ({ n: fitParabola(g.lnN, g.loss, w, counts, used), d: fitParabola(g.lnD, g.loss, w, counts, used) });
-  const positive = used.filter((i) => w[i]! > 0);
-  if (positive.length < minPoints) return { status: 'too_few_points', detail: `${positive.length} run${positive.length === 1 ? '' : 's'} (fewest: ${minPoints})`, used, dropped };
+  // Runs are counted with their bootstrap copies: a replicate of a 6-run budget has 6 runs, however
+  // many of them are copies (counting distinct runs would drop small budgets from most replicates).
+  const present = (): number => used.reduce((s, i) => s + (w[i]! > 0 ? counts[i]! : 0), 0);
+  const n0 = present();
+  if (n0 < minPoints) return { status: 'too_few_points', detail: `${n0} run${n0 === 1 ? '' : 's'} (fewest: ${minPoints})`, used, dropped };
   let f = fit();
   if (!f.n.ok || !f.d.ok) return { status: 'too_few_points', detail: 'fewer than 3 distinct N or D: no parabola', used, dropped };
 
@@ -272,7 +275,7 @@ function passBudget(g: GroupData, rows: readonly number[], counts: ArrayLike<num
     used = used.filter((i) => !bad.has(i));
   };
   const postCheck = (): BudgetPass | undefined => {
-    const n = used.filter((i) => w[i]! > 0).length;
+    const n = present();
     if (n < minPoints) return { status: 'too_few_post_qc', detail: `${n} runs left (fewest: ${minPoints})`, used, dropped };
     f = fit();
     if (!f.n.ok || !f.d.ok) return { status: 'too_few_post_qc', detail: 'fewer than 3 distinct N or D left', used, dropped };

@@ -137,16 +137,19 @@ export function fitParabola(x: ArrayLike<number>, y: ArrayLike<number>, w: Array
   const b1 = inv[3]! * t0 + inv[4]! * t1 + inv[5]! * t2;
   const b2 = inv[6]! * t0 + inv[7]! * t1 + inv[8]! * t2;
   let rss = 0;
-  idx.forEach((i, k) => {
+  const [i00, i01, i02, , i11, i12, , , i22] = inv as [number, number, number, number, number, number, number, number, number];
+  for (let k = 0; k < idx.length; k++) {
+    const i = idx[k]!;
     const wi = w[i]!;
-    if (!(wi > 0)) return;
+    if (!(wi > 0)) continue;
     const u = x[i]! - centre;
-    const r = y[i]! - (b0 + b1 * u + b2 * u * u);
+    const u2 = u * u;
+    const r = y[i]! - (b0 + b1 * u + b2 * u2);
     rss += wi * r * r;
-    const v = [1, u, u * u];
-    const h = wi * quad(v, inv);
+    // Leverage w_i vᵀ (UᵀWU)⁻¹ v with v = (1, u, u²); the inverse is symmetric.
+    const h = wi * (i00 + 2 * i01 * u + (2 * i02 + i11) * u2 + 2 * i12 * u2 * u + i22 * u2 * u2);
     looResiduals[k] = h < 1 - 1e-10 ? r / (1 - h) : NaN;
-  });
+  }
   const dof = count - 3;
   const sigma2 = dof > 0 ? rss / dof : NaN;
   const cov = inv.map((v) => v * sigma2);

@@ -65,14 +65,28 @@ export function studentTCdf(t: number, dof: number): number {
   return t > 0 ? 1 - tail : tail;
 }
 
+// Bisection costs ~100 incomplete-beta evaluations; a bootstrap asks for the same few (level, dof)
+// pairs hundreds of thousands of times, so answers are remembered (a bounded cache).
+const cache = new Map<string, number>();
+
 /** The p-quantile of Student's t with `dof` degrees of freedom; NaN when dof is not positive. */
 export function studentTQuantile(p: number, dof: number): number {
+  const key = `${p}:${dof}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const q = computeQuantile(p, dof);
+  if (cache.size > 4096) cache.clear();
+  cache.set(key, q);
+  return q;
+}
+
+function computeQuantile(p: number, dof: number): number {
   if (!(dof > 0)) return NaN;
   if (!(p > 0 && p < 1)) return p === 0 ? -Infinity : p === 1 ? Infinity : NaN;
   if (dof === 1) return Math.tan(Math.PI * (p - 0.5));
   if (dof === 2) return (2 * p - 1) / Math.sqrt(2 * p * (1 - p));
   if (!Number.isFinite(dof) || dof > 1e7) return normalQuantile(p);
-  if (p < 0.5) return -studentTQuantile(1 - p, dof);
+  if (p < 0.5) return -computeQuantile(1 - p, dof);
   // Bracket: the t quantile lies above the normal one and grows as dof falls.
   let lo = 0;
   let hi = Math.max(1, 2 * normalQuantile(p));
