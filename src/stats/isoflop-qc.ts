@@ -109,13 +109,17 @@ export function checkQc(qc: QcOptions): void {
   }
 }
 
-/** The robust z of each value: (v − median) / (1.4826 · MAD); all NaN when the MAD is 0 or too few values. */
-export function robustZ(values: readonly number[]): number[] {
+/**
+ * The robust z of each value: (v − median) / (1.4826 · MAD); all NaN with fewer than 3 values or
+ * when the MAD is at most `floor` (residuals at rounding level, e.g. of exact synthetic data, are
+ * no evidence of an outlier).
+ */
+export function robustZ(values: readonly number[], floor = 0): number[] {
   const finite = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
   if (finite.length < 3) return values.map(() => NaN);
   const med = medianSorted(finite);
   const mad = medianSorted(finite.map((v) => Math.abs(v - med)).sort((a, b) => a - b));
-  if (!(mad > 0)) return values.map(() => NaN);
+  if (!(mad > floor)) return values.map(() => NaN);
   return values.map((v) => (v - med) / (1.4826 * mad));
 }
 

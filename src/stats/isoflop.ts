@@ -283,8 +283,10 @@ function passBudget(g: GroupData, rows: readonly number[], counts: ArrayLike<num
   };
 
   if (on('outliers') && used.length >= 5) {
-    const zN = robustZ(Array.from(f.n.looResiduals));
-    const zD = robustZ(Array.from(f.d.looResiduals));
+    // Rounding level of the losses: below it a leave-one-out error is no evidence.
+    const floor = 1e-9 * Math.max(...used.map((i) => Math.abs(g.loss[i]!)));
+    const zN = robustZ(Array.from(f.n.looResiduals), floor);
+    const zD = robustZ(Array.from(f.d.looResiduals), floor);
     const bad = new Map<number, string>();
     used.forEach((i, k) => {
       const z = Math.max(Math.abs(zN[k]!), Math.abs(zD[k]!));
@@ -469,7 +471,8 @@ export function analyzeIsoflop(runs: IsoflopRuns, options: IsoflopOptions = {}):
         ...(p.detail !== undefined ? { detail: p.detail } : {}),
         ...(p.fitN !== undefined && p.fitN.ok ? { N: vertexFit(p.fitN, qc.curvatureLevel) } : {}),
         ...(p.fitD !== undefined && p.fitD.ok ? { D: vertexFit(p.fitD, qc.curvatureLevel) } : {}),
-        ...(p.fitN !== undefined && p.fitD !== undefined && p.fitN.ok && p.fitD.ok ? { bracket: p.bracket ?? bracketOf(p.fitN, p.fitD, qc.edgeMargin) } : {}),
+        // A vertex of a non-positive curvature is a maximum, not an optimum: no bracket to report.
+        ...(p.fitN !== undefined && p.fitD !== undefined && p.fitN.ok && p.fitD.ok && p.fitN.curvature > 0 && p.fitD.curvature > 0 ? { bracket: p.bracket ?? bracketOf(p.fitN, p.fitD, qc.edgeMargin) } : {}),
       };
     });
     const verdicts: IsoflopRunVerdict[] = rows.map((i) => ({
