@@ -11,6 +11,7 @@ import { resampleWeights } from '../../src/stats/resample.js';
 import { createRng, nextInt, nextNormal } from '../../src/util/rng.js';
 import { renderIsoflop } from '../../src/report/isoflop-text.js';
 import { isLawfitError } from '../../src/errors.js';
+import { fitFrontier } from '../../src/stats/isoflop-frontier.js';
 
 const LAW = { E: 1.8, A: 400, B: 2000, alpha: 0.34, beta: 0.28 };
 const TRUE_A = LAW.beta / (LAW.alpha + LAW.beta);
@@ -218,5 +219,41 @@ describe('parseQcStages', () => {
     }
     expect(() => parseQcStages('duplicates,outlier')).toThrow(/unknown stage 'outlier'/);
     expect(() => parseQcStages(' , ')).toThrow(/no stage given/);
+  });
+});
+
+describe('frontier and weights', () => {
+  test('the slope and its standard error are the textbook least-squares ones', () => {
+    const x = [40, 41, 42.5, 43, 45];
+    const y = [18.1, 18.7, 19.3, 19.8, 20.7];
+    const f = fitFrontier(x, y, y.map((v, i) => 5 - v + 0.01 * i), x.map(() => 1))!;
+    const mx = x.reduce((s, v) => s + v, 0) / 5;
+    const my = y.reduce((s, v) => s + v, 0) / 5;
+    const sxx = x.reduce((s, v) => s + (v - mx) ** 2, 0);
+    const slope = x.reduce((s, v, i) => s + (v - mx) * (y[i]! - my), 0) / sxx;
+    const rss = x.reduce((s, v, i) => s + (y[i]! - my - slope * (v - mx)) ** 2, 0);
+    expect(f.N.slope).toBeCloseTo(slope, 12);
+    expect(f.N.slopeSe).toBeCloseTo(Math.sqrt(rss / 3 / sxx), 12);
+    expect(f.N.logK).toBeCloseTo(my - slope * mx, 10);
+    expect(f.dof).toBe(3);
+  });
+
+  test('inverse-variance frontier weights change the fit; equal weights are the plain protocol', () => {
+    const rows = sweep({ noise: 0.004, perBudget: 8, seed: 4 });
+    const eq = analyzeIsoflop(runsOf(rows)).groups[0]!.frontier!;
+    const iv = analyzeIsoflop(runsOf(rows), { frontierWeights: 'inverse-variance' }).groups[0]!.frontier!;
+    expect(iv.weights).toBe('inverse-variance');
+    expect(iv.a.estimate).not.toBeCloseTo(eq.a.estimate, 8);
+    expect(Math.abs(iv.a.estimate - TRUE_A)).toBeLessThan(0.03);
+  });
+
+  test('a run of weight 0 is left out of its parabola, as if it were not there', () => {
+    const rows = sweep({ noise: 0.002, perBudget: 9 });
+    const wild = rows.map((r, i) => (i === 20 ? { ...r, loss: r.loss + 0.3 } : r));
+    const weights = Float64Array.from(wild, (_, i) => (i === 20 ? 0 : 1));
+    const withZero = analyzeIsoflop({ ...runsOf(wild), weights }, { qc: NO_QC }).groups[0]!;
+    const without = analyzeIsoflop(runsOf(rows.filter((_, i) => i !== 20)), { qc: NO_QC }).groups[0]!;
+    expect(withZero.budgets[2]!.N!.optimum).toBeCloseTo(without.budgets[2]!.N!.optimum, 6);
+    expect(withZero.frontier!.a.estimate).toBeCloseTo(without.frontier!.a.estimate, 10);
   });
 });
