@@ -31,7 +31,7 @@ export function renderIsoflop(r: IsoflopResult, approach3: readonly Approach3Res
     out.push('', 'Approach 3 on the same runs (parametric fit, C = 6·N·D for its allocation):');
     for (const a of a3) {
       const head = `  ${a.law}${a.group !== undefined ? ` [${a.group}]` : ''}: ${a.runs} runs, ${a.status}, objective ${g3(a.objective)}, ${a.params.map((p) => `${p.name} = ${formatNumber(p.value, 5)}`).join(', ')}`;
-      out.push(head);
+      out.push(head, `    engine: ${a.engine}, ${(a.elapsedMs / 1000).toFixed(2)} s`);
       if (a.allocation !== undefined) {
         const two = r.groups.find((g) => (g.group ?? undefined) === (a.group ?? undefined))?.frontier;
         out.push(`    a = ${f4(a.allocation.a)}, b = ${f4(a.allocation.b)}${two !== undefined ? `   (Approach 2: a = ${f4(two.a.estimate)}, b = ${f4(two.b.estimate)}; difference in a ${f4(a.allocation.a - two.a.estimate)})` : ''}`);

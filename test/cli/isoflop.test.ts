@@ -12,6 +12,7 @@ import { runCliCaptured as run } from '../support/cli.js';
 import { sharedFile } from '../support/shared-data.js';
 import { countMarks, svgTexts } from '../plots/support.js';
 import { renderSvg } from '../../src/plots/render.js';
+import { gpuOrSkip } from '../support/gpu.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lawfit-isoflop-'));
 const ISO = sharedFile('isoflops/isoflops.csv');
@@ -85,6 +86,20 @@ describe('lawfit isoflop', () => {
     expect(r.out).toMatch(/chinchilla: 85 runs, .*alpha = /);
     expect(r.out).toMatch(/a = 0\.\d{4}, b = 0\.\d{4} {3}\(Approach 2: a = 0\.4264/);
   });
+
+  test('--also on --engine webgpu: the same Approach-3 allocation as the float64 engine', async (ctx) => {
+    const gpu = await gpuOrSkip();
+    if (gpu.ctx === undefined) return ctx.skip(gpu.skipReason);
+    const where = ['--where', "experiment == 'marin_202603__comma__llama_2'", '--also', 'chinchilla', '--quiet'];
+    const cpuOut = join(dir, 'cpu.json');
+    const gpuOut = join(dir, 'gpu.json');
+    expect((await run('isoflop', ISO, ...BASE, ...where, '--threads', '1', '--out', cpuOut)).code).toBe(0);
+    expect((await run('isoflop', ISO, ...BASE, ...where, '--engine', 'webgpu', '--out', gpuOut)).code).toBe(0);
+    const [c, g] = [cpuOut, gpuOut].map((f) => JSON.parse(readFileSync(f, 'utf8')).approach3[0]);
+    expect(g.engine).toMatch(/WebGPU f32 .*finished in float64/);
+    expect(Math.abs(g.allocation.a - c.allocation.a)).toBeLessThan(1e-3);
+    expect(Math.abs(g.objective - c.objective) / c.objective).toBeLessThan(1e-4);
+  }, 120_000);
 
   test('--group analyses each study separately', async () => {
     const r = await run('isoflop', ISO, ...BASE, '--where', "source == 'marin_202603'", '--group', 'experiment');
