@@ -35,6 +35,14 @@ export { frontierSpec, frontierCurve, isChinchillaType } from './plots/frontier-
 export { comparisonSpec, comparisonPlotOptions, type ComparisonEntry, type ComparisonPlotOptions } from './plots/comparison-plot.js';
 export { renderSvg } from './plots/render.js';
 export { writePlots } from './plots/write-plots.js';
+export { analyzeIsoflop, isoflopRunsFromDataset, ISOFLOP_DESIGNS, type IsoflopRuns, type IsoflopOptions, type IsoflopBootstrapOptions, type IsoflopDesign, type IsoflopResult, type IsoflopGroup, type IsoflopBudget, type IsoflopRunVerdict, type IsoflopFrontier, type IsoflopBootstrap, type VertexFit, type Bracket } from './stats/isoflop.js';
+export { QC_STAGES, QC_REASONS, QC_THRESHOLDS, DEFAULT_QC, NO_QC, parseQcStages, type QcStage, type QcReason, type QcOptions, type QcThresholds } from './stats/isoflop-qc.js';
+export { fitParabola, curvatureInterval, vertexPosition, type ParabolaFit } from './stats/parabola.js';
+export { fitFrontier, predictFrontier, FRONTIER_WEIGHTS, type FrontierFit, type FrontierPrediction, type FrontierWeights } from './stats/isoflop-frontier.js';
+export { approach3, type Approach3Result } from './stats/isoflop-approach3.js';
+export { studentTQuantile, studentTCdf } from './stats/student-t.js';
+export { renderIsoflop } from './report/isoflop-text.js';
+export { isoflopPlots, isoflopCurvesSpec, isoflopFrontierSpec } from './plots/isoflop-plots.js';
 export { parseShard, shardRange, shardArtifactPath, INDEX_VARIABLES, type Shard } from './shard/shard.js';
 export { runShard, parseShardArtifact, type ShardArtifact, type RunIdentity, type ShardedKind } from './shard/artifact.js';
 export { checkShardSet, timingFree, type LoadedShard, type ShardSet } from './shard/merge.js';

@@ -18,6 +18,7 @@ import { optimalCommand } from './commands/optimal.js';
 import { compareCommand } from './commands/compare.js';
 import { plotCommand } from './commands/plot.js';
 import { chainCommand } from './commands/chain.js';
+import { isoflopCommand, ISOFLOP_USAGE } from './commands/isoflop.js';
 import { mergeCommand } from './commands/merge.js';
 import { sweepCommand } from './commands/sweep.js';
 import { shardManifestCommand } from './commands/shard-manifest.js';
@@ -37,6 +38,7 @@ commands
   compare FILE ...      rank laws by their error on held-out runs (lawfit compare --help)
   plot RESULT.json      draw a saved fit's plots again as SVG files (--out DIR)
   chain FILE ...        a loss law feeding a downstream law, stage 1's uncertainty carried (lawfit chain --help)
+  isoflop FILE ...      IsoFLOP analysis (Chinchilla Approach 2) with QC and bootstrap (lawfit isoflop --help)
   sweep SPEC.json       many (dataset, target, law) fits or comparisons from one file (lawfit sweep --help)
   merge SHARD...        join the shards of a run (--shard K/N) into its artifact; --status lists them
   shard-manifest --k8s  a Kubernetes Indexed Job running a sweep's shards
@@ -56,6 +58,7 @@ const COMMANDS: Record<string, Command> = {
   compare: compareCommand,
   plot: plotCommand,
   chain: chainCommand,
+  isoflop: isoflopCommand,
   sweep: sweepCommand,
   merge: mergeCommand,
   'shard-manifest': shardManifestCommand,
@@ -92,7 +95,7 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
     // node:util parseArgs reports unknown or malformed flags with these codes.
     const code = (e as { code?: unknown } | null)?.code;
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
-      const usage = name === 'fit' ? FIT_USAGE : name === 'demo' ? DEMO_USAGE : '';
+      const usage = name === 'fit' ? FIT_USAGE : name === 'demo' ? DEMO_USAGE : name === 'isoflop' ? ISOFLOP_USAGE : '';
       io.err(`lawfit ${name}: error: ${(e as Error).message}\n${usage !== '' ? `\n${usage}` : ''}`);
       return EXIT.BAD_INPUT;
     }

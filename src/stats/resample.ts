@@ -7,6 +7,8 @@
  * - `clusters`: whole groups drawn with replacement (e.g. every checkpoint of one training run);
  *   each drawn group adds 1 to the weight of each of its rows.
  * - `bayes`: the Bayesian bootstrap (Rubin 1981): Dirichlet(1, ..., 1) weights, scaled to sum n.
+ * - `strata`: rows drawn with replacement within each stratum, each stratum keeping its size (the
+ *   IsoFLOP bootstrap resamples runs within each compute budget, so every budget keeps its runs' count).
  *
  * Generators: `xoroshiro` (lawfit's own, util/rng.ts) or `numpy-legacy`, which reproduces
  * `np.random.seed(seed)` followed by `np.random.choice(n, n, replace=True)` per replicate draw for
@@ -17,7 +19,7 @@ import { mersenne } from 'pure-rand/generator/mersenne';
 import { LawfitError } from '../errors.js';
 import { createRng, nextDouble, nextInt } from '../util/rng.js';
 
-export type BootstrapDesign = { kind: 'rows' } | { kind: 'clusters'; groups: readonly string[] } | { kind: 'bayes' };
+export type BootstrapDesign = { kind: 'rows' } | { kind: 'clusters'; groups: readonly string[] } | { kind: 'bayes' } | { kind: 'strata'; strata: readonly string[] };
 export type ResampleGenerator = 'xoroshiro' | 'numpy-legacy';
 
 /**
@@ -94,6 +96,15 @@ export function resampleWeights(n: number, o: ResampleOptions): Float64Array {
         for (let k = 0; k < labels.length; k++) {
           for (const i of members[nextInt(rng, 0, labels.length - 1)]!) bump(r * n + i);
         }
+      }
+      return w;
+    }
+    case 'strata': {
+      const strata = o.design.strata;
+      if (strata.length !== n) throw new LawfitError('bad-option', `bootstrap: ${strata.length} stratum labels for ${n} rows`);
+      const members = [...new Set(strata)].map((g) => strata.flatMap((x, i) => (x === g ? [i] : [])));
+      for (let r = 0; r < R; r++) {
+        for (const m of members) for (let k = 0; k < m.length; k++) bump(r * n + m[nextInt(rng, 0, m.length - 1)]!);
       }
       return w;
     }

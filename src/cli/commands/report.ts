@@ -1,7 +1,8 @@
 /**
  * `lawfit report RESULT.json`: print a saved result's report again, without refitting. It reads
- * the three artifacts the CLI writes: a fit (`lawfit fit|demo --out`), a comparison
- * (`lawfit compare --out`) and a chain (`lawfit chain --out`), each printed as its command printed it.
+ * the artifacts the CLI writes: a fit (`lawfit fit|demo --out`), a comparison (`lawfit compare
+ * --out`), a chain (`lawfit chain --out`) and an IsoFLOP analysis (`lawfit isoflop --out`), each
+ * printed as its command printed it.
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -13,11 +14,14 @@ import type { Io } from '../io.js';
 import { CHAIN_ARTIFACT_FORMAT, CHAIN_ARTIFACT_FORMAT_VERSION, renderChainFits, renderChainPrediction, type ChainArtifact } from './chain.js';
 import { COMPARISON_FORMAT, COMPARISON_FORMAT_VERSION, renderComparison } from './compare.js';
 import type { Comparison } from '../../stats/compare.js';
+import { renderIsoflop } from '../../report/isoflop-text.js';
+import { ISOFLOP_FORMAT, ISOFLOP_FORMAT_VERSION, type IsoflopArtifact } from './isoflop.js';
 
 export const REPORT_USAGE = `usage: lawfit report RESULT.json
 
 Print the report of a result saved with --out: a fit ('lawfit fit' or 'lawfit demo'), a law
-comparison ('lawfit compare') or a chain ('lawfit chain'), as the command printed it.
+comparison ('lawfit compare'), a chain ('lawfit chain') or an IsoFLOP analysis ('lawfit isoflop'),
+as the command printed it.
 `;
 
 export async function reportCommand(argv: string[], io: Io): Promise<number> {
@@ -59,8 +63,15 @@ export async function reportCommand(argv: string[], io: Io): Promise<number> {
     for (const p of chain.predictions) io.out(`\n${renderChainPrediction(chain, p)}`);
     return 0;
   }
+  if (format === ISOFLOP_FORMAT) {
+    version(ISOFLOP_FORMAT_VERSION);
+    const a = data as unknown as IsoflopArtifact;
+    if (typeof a.result !== 'object' || a.result === null) throw new LawfitError('artifact', `${path}: isoflop artifact has no "result"`);
+    io.out(renderIsoflop(a.result, a.approach3 ?? []));
+    return 0;
+  }
   if (format !== ARTIFACT_FORMAT && format !== undefined) {
-    throw new LawfitError('artifact', `${path}: not a lawfit artifact ("format": ${JSON.stringify(format)}; expected ${ARTIFACT_FORMAT}, ${COMPARISON_FORMAT} or ${CHAIN_ARTIFACT_FORMAT})`);
+    throw new LawfitError('artifact', `${path}: not a lawfit artifact ("format": ${JSON.stringify(format)}; expected ${ARTIFACT_FORMAT}, ${COMPARISON_FORMAT}, ${CHAIN_ARTIFACT_FORMAT} or ${ISOFLOP_FORMAT})`);
   }
   io.out(renderTextReport(parseArtifact(text, path).summary));
   return 0;

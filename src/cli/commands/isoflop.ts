@@ -1,0 +1,224 @@
+/**
+ * `lawfit isoflop FILE --budget COL --x N=COL,D=COL --y COL`: the IsoFLOP analysis (Chinchilla
+ * Approach 2, src/stats/isoflop.ts) with its quality control, frontier and bootstrap, optionally
+ * Approach 3 beside it (`--also chinchilla`), printed, saved as JSON (`--out`, reprinted by
+ * `lawfit report`) and drawn (`--plots DIR`).
+ */
+import { parseArgs } from 'node:util';
+import { LawfitError } from '../../errors.js';
+import { datasetFromTable, parseColumnMap, readFileBytes, readTable, sha256Hex, type Dataset, type DataSpec } from '../../data/index.js';
+import { compileLaw } from '../../law/compile.js';
+import { findLaw } from '../../laws/index.js';
+import { artifactHeader } from '../../report/artifact.js';
+import { writeTextFileAtomically } from '../../report/artifact-file.js';
+import { renderIsoflop } from '../../report/isoflop-text.js';
+import { isoflopPlots } from '../../plots/isoflop-plots.js';
+import { writePlots } from '../../plots/write-plots.js';
+import { analyzeIsoflop, isoflopRunsFromDataset, ISOFLOP_DESIGNS, type IsoflopDesign, type IsoflopResult } from '../../stats/isoflop.js';
+import { approach3, subsetDataset, type Approach3Result } from '../../stats/isoflop-approach3.js';
+import { FRONTIER_WEIGHTS, type FrontierWeights } from '../../stats/isoflop-frontier.js';
+import { DEFAULT_QC, parseQcStages, QC_STAGES, QC_THRESHOLDS, type QcOptions } from '../../stats/isoflop-qc.js';
+import { parseFormatFlag, parseNumber, parsePositiveInt } from '../args.js';
+import { ENGINE_PARSE_OPTIONS, ENGINE_USAGE, withEngine } from '../engine-flag.js';
+import type { Io } from '../io.js';
+
+export const ISOFLOP_FORMAT = 'lawfit-isoflop';
+export const ISOFLOP_FORMAT_VERSION = 1;
+
+const thresholdUsage = QC_THRESHOLDS.map((t) => `  --${t.flag} X`.padEnd(26) + `${t.help} (default ${t.toFlag(t.default)})\n`).join('');
+
+export const ISOFLOP_USAGE = `usage: lawfit isoflop FILE --budget COL --x N=COL,D=COL --y COL [options]
+
+IsoFLOP analysis (Chinchilla Approach 2): per compute budget, a parabola of the loss in ln N and in
+ln D; its vertex N*(C), D*(C), L*(C) with standard errors; then N* = k·C^a and D* = k·C^b by least
+squares over the budgets that pass quality control.
+
+data
+  --budget COL            the compute budget of each run's IsoFLOP curve (C; a column or expression)
+  --x N=COL,D=COL         model size and training tokens (columns or expressions)
+  --y COL                 the loss
+  --weights COL           precision weights of the runs in the parabolas (>= 0)
+  --where EXPR            keep rows where EXPR holds, e.g. "experiment == 'llama_3__raw_loss'"
+  --group COL             analyse each value of COL as its own study (its own frontier)
+  --format F              csv, tsv, json or jsonl (default: from the file name)
+quality control (stages run in this order; each drop is listed with its reason)
+  --qc S                  all (default), none (the plain protocol: 3 runs and a positive
+                          curvature per budget), or a list of: ${QC_STAGES.join(', ')}
+${thresholdUsage}frontier
+  --frontier-weights W    equal (least squares, default) or inverse-variance (1 / se² of the vertex)
+  --at C[,C...]           predict N*, D* and tokens per parameter at these budgets, with intervals
+  --ci P                  interval level in percent (default 95)
+bootstrap
+  --bootstrap N           N replicates, each refitting the parabolas, the QC and the frontier
+  --design D              runs (resample the runs within each budget, default) or budgets
+                          (resample whole budgets)
+  --seed S                seed of the resamples (default 0; group g uses S + g)
+Approach 3 beside it
+  --also LAW              also fit a built-in law (e.g. chinchilla) to the same runs (repeatable)
+${ENGINE_USAGE}output
+  --out FILE              write the analysis as JSON (reprint it with 'lawfit report FILE')
+  --plots DIR             isoflop-curves.svg (parabolas, vertices, dropped runs) and
+                          isoflop-frontier.svg (N*, D* on C with the band), one pair per group
+  --quiet                 do not print the report
+`;
+
+export interface IsoflopArtifact {
+  format: typeof ISOFLOP_FORMAT;
+  formatVersion: number;
+  lawfitVersion: string;
+  createdAt: string;
+  command?: string[];
+  data: { source: string; digest: string; budget: string; inputs: Record<string, string>; target: string; weights?: string; where?: string; group?: string };
+  result: IsoflopResult;
+  approach3: Approach3Result[];
+}
+
+function parseQcFlags(values: Record<string, string | boolean | string[] | undefined>): QcOptions {
+  const qc: QcOptions = { ...DEFAULT_QC, stages: typeof values.qc === 'string' ? parseQcStages(values.qc) : DEFAULT_QC.stages };
+  for (const t of QC_THRESHOLDS) {
+    const text = values[t.flag];
+    if (typeof text !== 'string') continue;
+    const v = t.fromFlag(parseNumber(`--${t.flag}`, text));
+    if (!t.valid(v)) throw new LawfitError('bad-option', `--${t.flag}: '${text}' is out of range (${t.help})`);
+    if (!qc.stages.includes(t.stage)) throw new LawfitError('bad-option', `--${t.flag} sets a threshold of the '${t.stage}' stage, which --qc turned off`);
+    qc[t.key] = v;
+  }
+  return qc;
+}
+
+export async function isoflopCommand(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      budget: { type: 'string' },
+      x: { type: 'string' },
+      y: { type: 'string' },
+      weights: { type: 'string' },
+      where: { type: 'string' },
+      group: { type: 'string' },
+      format: { type: 'string' },
+      qc: { type: 'string' },
+      ...Object.fromEntries(QC_THRESHOLDS.map((t) => [t.flag, { type: 'string' as const }])),
+      'frontier-weights': { type: 'string' },
+      at: { type: 'string', multiple: true, default: [] },
+      ci: { type: 'string' },
+      bootstrap: { type: 'string' },
+      design: { type: 'string' },
+      seed: { type: 'string' },
+      also: { type: 'string', multiple: true, default: [] },
+      ...ENGINE_PARSE_OPTIONS,
+      out: { type: 'string' },
+      plots: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    io.out(ISOFLOP_USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new LawfitError('bad-option', `isoflop takes one data file, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}\n\n${ISOFLOP_USAGE}`);
+  if (values.budget === undefined) throw new LawfitError('bad-option', '--budget is required: the column with each run\'s compute budget, e.g. --budget budget');
+  if (values.x === undefined) throw new LawfitError('bad-option', '--x is required: --x N=PARAMS_COLUMN,D=TOKENS_COLUMN');
+  if (values.y === undefined) throw new LawfitError('bad-option', '--y is required: the loss column, e.g. --y loss');
+  const x = parseColumnMap(values.x, '--x');
+  for (const k of Object.keys(x)) if (k !== 'N' && k !== 'D') throw new LawfitError('bad-option', `--x: an IsoFLOP analysis takes N (model size) and D (tokens), not '${k}'`);
+  if (x.N === undefined || x.D === undefined) throw new LawfitError('bad-option', `--x: give both N and D, e.g. --x N=params,D=tokens (missing ${x.N === undefined ? 'N' : 'D'})`);
+  const qc = parseQcFlags(values as Record<string, string | boolean | string[] | undefined>);
+  const fw = values['frontier-weights'] ?? 'equal';
+  if (!(FRONTIER_WEIGHTS as readonly string[]).includes(fw)) throw new LawfitError('bad-option', `--frontier-weights: expected ${FRONTIER_WEIGHTS.join(' or ')}, got '${fw}'`);
+  const at = values.at.flatMap((t) => t.split(',')).filter((s) => s.trim() !== '').map((s) => {
+    const v = parseNumber('--at', s);
+    if (!(v > 0)) throw new LawfitError('bad-option', `--at: a compute budget must be positive, got '${s}'`);
+    return v;
+  });
+  const ci = values.ci !== undefined ? parseNumber('--ci', values.ci) : 95;
+  if (!(ci > 0 && ci < 100)) throw new LawfitError('bad-option', `--ci: expected a level between 0 and 100 (percent), got '${values.ci}'`);
+  const seed = values.seed !== undefined ? parseNumber('--seed', values.seed) : 0;
+  if (values.design !== undefined && values.bootstrap === undefined) throw new LawfitError('bad-option', '--design needs --bootstrap N');
+  const design = values.design ?? 'runs';
+  if (!(ISOFLOP_DESIGNS as readonly string[]).includes(design)) throw new LawfitError('bad-option', `--design: expected ${ISOFLOP_DESIGNS.join(' or ')}, got '${design}'`);
+  const replicates = values.bootstrap !== undefined ? parsePositiveInt('--bootstrap', values.bootstrap) : undefined;
+  const laws = values.also.map((name) => compileLaw(findLaw(name)));
+  for (const law of laws) {
+    const extra = law.inputNames.filter((n) => n !== 'N' && n !== 'D');
+    if (extra.length > 0) throw new LawfitError('bad-option', `--also ${law.name}: its inputs are ${law.inputNames.join(', ')}; an IsoFLOP sweep gives N and D only`);
+  }
+  const format = parseFormatFlag(values.format);
+
+  const file = positionals[0]!;
+  const bytes = await readFileBytes(file);
+  const table = readTable(bytes, file, format);
+  const spec: DataSpec = {
+    inputs: { N: x.N, D: x.D, budget: values.budget },
+    target: values.y,
+    ...(values.weights !== undefined ? { weights: values.weights } : {}),
+    ...(values.where !== undefined ? { where: values.where } : {}),
+    ...(values.group !== undefined ? { group: values.group } : {}),
+  };
+  const dataset = datasetFromTable(table, spec, ['N', 'D', 'budget']);
+  const digest = await sha256Hex(bytes);
+  dataset.digest = digest;
+  const runs = isoflopRunsFromDataset(dataset);
+  const result = analyzeIsoflop(runs, {
+    qc,
+    frontierWeights: fw as FrontierWeights,
+    level: ci / 100,
+    at,
+    ...(replicates !== undefined ? { bootstrap: { replicates, seed, design: design as IsoflopDesign } } : {}),
+  });
+
+  const also: Approach3Result[] = [];
+  if (laws.length > 0) {
+    await withEngine(values, io, async (engine) => {
+      for (const law of laws) {
+        for (const g of result.groups) {
+          const rows = dataset.groups === undefined ? [...Array(dataset.n).keys()] : dataset.groups.flatMap((l, i) => (l === g.group ? [i] : []));
+          const ds: Dataset = lawDataset(dataset, rows, law.inputNames);
+          also.push(await approach3(law, ds, engine, at, g.group));
+        }
+      }
+    });
+  } else if (values.engine !== undefined && values.engine !== 'cpu' && values.engine !== 'webgpu') {
+    throw new LawfitError('bad-option', `--engine: expected cpu or webgpu, got '${values.engine}'`);
+  }
+
+  if (!values.quiet) io.out(renderIsoflop(result, also));
+  if (values.out !== undefined) {
+    const artifact: IsoflopArtifact = {
+      ...artifactHeader(ISOFLOP_FORMAT, ISOFLOP_FORMAT_VERSION),
+      command: ['lawfit', 'isoflop', ...argv],
+      data: {
+        source: file,
+        digest,
+        budget: values.budget,
+        inputs: { N: x.N, D: x.D },
+        target: values.y,
+        ...(values.weights !== undefined ? { weights: values.weights } : {}),
+        ...(values.where !== undefined ? { where: values.where } : {}),
+        ...(values.group !== undefined ? { group: values.group } : {}),
+      },
+      result,
+      approach3: also,
+    };
+    await writeTextFileAtomically(values.out, JSON.stringify(artifact, null, 2) + '\n');
+    if (!values.quiet) io.out(`wrote ${values.out}\n`);
+  }
+  if (values.plots !== undefined) {
+    const written = await writePlots(values.plots, isoflopPlots(result));
+    if (!values.quiet) io.out(`wrote ${written.length} plots to ${values.plots}: ${written.map((p) => p.slice(p.lastIndexOf('/') + 1)).join(', ')}\n`);
+  }
+  return 0;
+}
+
+/** The runs of one group as a dataset of the law inputs N and D only (Approach 3's fit). */
+function lawDataset(ds: Dataset, rows: readonly number[], names: readonly string[]): Dataset {
+  const sub = subsetDataset(ds, rows);
+  const k = sub.inputNames.length;
+  const cols = names.map((name) => sub.inputNames.indexOf(name));
+  const inputs = new Float64Array(sub.n * names.length);
+  for (let i = 0; i < sub.n; i++) cols.forEach((c, j) => (inputs[i * names.length + j] = sub.inputs[i * k + c]!));
+  return { ...sub, inputNames: [...names], inputExpressions: cols.map((c) => sub.inputExpressions[c]!), inputs };
+}
