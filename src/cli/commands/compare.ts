@@ -3,7 +3,7 @@
  * to held-out runs (src/stats/compare.ts, folds from src/stats/holdout.ts), with bootstrap
  * intervals on each law's error and a JSON file of the whole comparison for plots and the app.
  */
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../parse-flags.js';
 import { LawfitError } from '../../errors.js';
 import { parseColumnMap, readFileBytes, readTable, sha256Hex, type DataSpec } from '../../data/index.js';
 import { compileLaw } from '../../law/compile.js';
@@ -16,7 +16,7 @@ import { comparisonPlots } from '../../plots/plot-set.js';
 import { writePlots } from '../../plots/write-plots.js';
 import { compareLaws, type Comparison } from '../../stats/compare.js';
 import { describeDesign } from '../../stats/resample.js';
-import { parseFormatFlag, parseNumber } from '../args.js';
+import { parseSeed, parseFormatFlag } from '../args.js';
 import { HOLDOUT_USAGE, parseHoldout } from '../holdout-flag.js';
 import { BOOTSTRAP_PARSE_OPTIONS, BOOTSTRAP_USAGE, resolveBootstrapFlags } from '../bootstrap-flags.js';
 import type { Io } from '../io.js';
@@ -51,7 +51,7 @@ export const COMPARISON_FORMAT = 'lawfit-compare';
 export const COMPARISON_FORMAT_VERSION = 1;
 
 export async function compareCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseFlags({
     args: argv,
     allowPositionals: true,
     strict: true,
@@ -87,7 +87,7 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
   ];
   if (laws.length < 1) throw new LawfitError('bad-option', '--laws or --formula: give at least one law to compare');
   const holdout = parseHoldout(values.holdout);
-  const seed = values.seed !== undefined ? parseNumber('--seed', values.seed) : 0;
+  const seed = values.seed !== undefined ? parseSeed(values.seed) : 0;
   const boot = resolveBootstrapFlags(values);
   const format = parseFormatFlag(values.format);
 

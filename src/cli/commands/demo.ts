@@ -3,7 +3,7 @@
  * Hoffmann et al.'s published law with seeded noise is fitted with the `chinchilla` law from its
  * own 4,500-point grid; the report shows the recovered parameters next to the true ones.
  */
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../parse-flags.js';
 import { chinchillaLadder, DEFAULT_LADDER_SEED, HOFFMANN_TRUTH, ladderCsv } from '../../examples/chinchilla-ladder.js';
 import { fitLaw } from '../../fit/fit.js';
 import { compileLaw } from '../../law/compile.js';
@@ -13,7 +13,7 @@ import { writeArtifactFile } from '../../report/artifact-file.js';
 import { summarizeFit } from '../../report/summary.js';
 import { renderTextReport } from '../../report/text.js';
 import { writeFileAtomic } from '../../report/write-atomic.js';
-import { parseNumber } from '../args.js';
+import { parseSeed, parseNumber } from '../args.js';
 import { BOOTSTRAP_PARSE_OPTIONS, BOOTSTRAP_USAGE, resolveBootstrapFlags, runBootstrap, summarizeBootstrap } from '../bootstrap-flags.js';
 import { ENGINE_PARSE_OPTIONS, ENGINE_USAGE, withEngine } from '../engine-flag.js';
 import type { Io } from '../io.js';
@@ -34,7 +34,7 @@ ${ENGINE_USAGE}${BOOTSTRAP_USAGE}                          (the report then says
 ${PLOTS_USAGE}${PROGRESS_USAGE}`;
 
 export async function demoCommand(argv: string[], io: Io): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseFlags({
     args: argv,
     strict: true,
     options: {
@@ -53,7 +53,7 @@ export async function demoCommand(argv: string[], io: Io): Promise<number> {
     io.out(DEMO_USAGE);
     return 0;
   }
-  const seed = values.seed !== undefined ? parseNumber('--seed', values.seed) : DEFAULT_LADDER_SEED;
+  const seed = values.seed !== undefined ? parseSeed(values.seed) : DEFAULT_LADDER_SEED;
   const noise = values.noise !== undefined ? parseNumber('--noise', values.noise) : 0.01;
   const data = chinchillaLadder({ seed, noise });
   const law = compileLaw(findLaw('chinchilla'));
