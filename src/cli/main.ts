@@ -9,8 +9,8 @@ import { pathToFileURL } from 'node:url';
 import { isLawfitError } from '../errors.js';
 import { isCancelled } from '../fit/control.js';
 import { LAWFIT_VERSION } from '../version.js';
-import { demoCommand, DEMO_USAGE } from './commands/demo.js';
-import { fitCommand, FIT_USAGE } from './commands/fit.js';
+import { demoCommand } from './commands/demo.js';
+import { fitCommand } from './commands/fit.js';
 import { lawsCommand } from './commands/laws.js';
 import { reportCommand } from './commands/report.js';
 import { predictCommand } from './commands/predict.js';
@@ -82,9 +82,11 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
     }
     // node:util parseArgs reports unknown or malformed flags with these codes.
     const code = (e as { code?: unknown } | null)?.code;
+    // One line, as for every other bad input: the first line of parseArgs's message (the rest
+    // suggests '--flag=-XYZ', which parse-flags.ts made unnecessary) and where the options are.
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
-      const usage = name === 'fit' ? FIT_USAGE : name === 'demo' ? DEMO_USAGE : '';
-      io.err(`lawfit ${name}: error: ${(e as Error).message}\n${usage !== '' ? `\n${usage}` : ''}`);
+      const first = ((e as Error).message.split('\n')[0] ?? '').replace(/\.$/, '');
+      io.err(`lawfit ${name}: error: ${first}; 'lawfit ${name} --help' lists the options\n`);
       return EXIT.BAD_INPUT;
     }
     io.err(`lawfit ${name}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\nThis is a bug in lawfit; please report it with the command line.\n`);

@@ -2,7 +2,7 @@
  * `lawfit fit FILE (--law NAME | --formula TEXT) --x IN=COL[,...] --y COL [...]`: fit a law to a
  * data file, print the report, optionally write the JSON artifact.
  */
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../parse-flags.js';
 import { LawfitError } from '../../errors.js';
 import { loadDataset, parseColumnMap, type DataSpec } from '../../data/index.js';
 import { makeArtifact } from '../../report/artifact.js';
@@ -52,7 +52,7 @@ ${PLOTS_USAGE}  --quiet                 do not print the report (nor the progres
 ${PROGRESS_USAGE}`;
 
 export async function fitCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseFlags({
     args: argv,
     allowPositionals: true,
     strict: true,

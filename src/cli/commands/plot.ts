@@ -6,7 +6,7 @@
  * is regenerated from its seed and noise and checked against its recorded label.
  */
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../parse-flags.js';
 import { datasetFromText, readFileBytes, sha256Hex, type Dataset, type DataSpec } from '../../data/index.js';
 import type { FormatChoice } from '../../data/read-table.js';
 import { LawfitError } from '../../errors.js';
@@ -103,7 +103,7 @@ export async function reloadFitData(art: FitArtifact, artifactPath: string): Pro
 }
 
 export async function plotCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } } });
+  const { values, positionals } = parseFlags({ args: argv, allowPositionals: true, strict: true, options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } } });
   if (values.help) {
     io.out(PLOT_USAGE);
     return 0;
