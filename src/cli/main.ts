@@ -18,7 +18,7 @@ import { optimalCommand } from './commands/optimal.js';
 import { compareCommand } from './commands/compare.js';
 import { plotCommand } from './commands/plot.js';
 import { chainCommand } from './commands/chain.js';
-import { EXIT, processIo, type Io } from './io.js';
+import { EXIT, markStdoutClosed, processIo, type Io } from './io.js';
 
 export const USAGE = `lawfit ${LAWFIT_VERSION}: fit neural scaling laws, verified in float64
 
@@ -106,9 +106,13 @@ function isMainModule(): boolean {
 }
 
 if (isMainModule()) {
-  // Output piped into a reader that stops early (`lawfit laws | head`): stop quietly, as Unix tools do.
+  // Output piped into a reader that stops early (`lawfit laws | head`): stop printing quietly,
+  // as Unix tools do, but finish the command: its files are still written (io.ts).
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(EXIT.OK);
+    if (e.code === 'EPIPE') {
+      markStdoutClosed();
+      return;
+    }
     throw e;
   });
   runCli(process.argv.slice(2)).then(

@@ -9,7 +9,7 @@ import { LawfitError } from '../../errors.js';
 import { parseColumnMap, readFileBytes, readTable, sha256Hex, type DataSpec } from '../../data/index.js';
 import type { LmOptions } from '../../fit/options.js';
 import { artifactHeader } from '../../report/artifact.js';
-import { writeTextFileAtomically } from '../../report/artifact-file.js';
+import { checkOutputs, writeOutputSet } from '../outputs.js';
 import { formatNumber } from '../../report/text.js';
 import { DEFAULT_BASINS } from '../../stats/bootstrap.js';
 import { fitChain, pointInputs, predictChain, summarizeChain, PREVIOUS_STAGE, type ChainStage, type ChainSummary } from '../../stats/chain.js';
@@ -286,6 +286,7 @@ export async function chainCommand(argv: string[], io: Io): Promise<number> {
   const seed = values.seed !== undefined ? parseSeed(values.seed) : 0;
   const format = parseFormatFlag(values.format);
 
+  const outputs = await checkOutputs([{ flag: '--out', path: values.out, kind: 'file' }], [file]);
   const bytes = await readFileBytes(file);
   const table = readTable(bytes, file, format);
   const chain = await withEngine(values, io, (engine) =>
@@ -312,7 +313,7 @@ export async function chainCommand(argv: string[], io: Io): Promise<number> {
       options: boot !== undefined ? { bootstrap: { replicates: boot.replicates, design: describeDesign(boot.design), level: boot.level, replicateStarts: boot.replicateStarts, generator: boot.generator } } : {},
       summary,
     };
-    await writeTextFileAtomically(values.out, JSON.stringify(artifact, null, 2) + '\n');
+    await writeOutputSet(outputs, 'chain', io, (put) => put('--out', JSON.stringify(artifact, null, 2) + '\n'));
     if (!values.quiet) io.out(`wrote ${values.out}\n`);
   }
   return 0;

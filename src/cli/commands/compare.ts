@@ -10,10 +10,10 @@ import { compileLaw } from '../../law/compile.js';
 import { findLaw } from '../../laws/index.js';
 import { formatNumber } from '../../report/text.js';
 import { artifactHeader } from '../../report/artifact.js';
-import { writeTextFileAtomically } from '../../report/artifact-file.js';
 import { comparisonPlotOptions } from '../../plots/comparison-plot.js';
-import { comparisonPlots } from '../../plots/plot-set.js';
-import { writePlots } from '../../plots/write-plots.js';
+import { COMPARISON_PLOT_FILES, comparisonPlots } from '../../plots/plot-set.js';
+import { renderSvg } from '../../plots/render.js';
+import { checkOutputs, writeOutputSet } from '../outputs.js';
 import { compareLaws, type Comparison } from '../../stats/compare.js';
 import { describeDesign } from '../../stats/resample.js';
 import { parseSeed, parseFormatFlag } from '../args.js';
@@ -92,6 +92,7 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
   const format = parseFormatFlag(values.format);
 
   const file = positionals[0]!;
+  const outputs = await checkOutputs([{ flag: '--out', path: values.out, kind: 'file' }, { flag: '--plots', path: values.plots, kind: 'dir', files: COMPARISON_PLOT_FILES }], [file]);
   const bytes = await readFileBytes(file);
   const table = readTable(bytes, file, format);
   const spec: DataSpec = { inputs, target: values.y, ...(values.where !== undefined ? { where: values.where } : {}) };
@@ -108,23 +109,24 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
   }));
   io.out(renderComparison(comparison));
 
-  if (values.out !== undefined) {
-    const artifact = {
-      ...artifactHeader(COMPARISON_FORMAT, COMPARISON_FORMAT_VERSION),
-      command: ['lawfit', 'compare', ...argv],
-      seed,
-      engine: engineText,
-      data: { source: file, digest: await sha256Hex(bytes), inputs, target: values.y, ...(values.where !== undefined ? { where: values.where } : {}) },
-      comparison,
-    };
-    await writeTextFileAtomically(values.out, JSON.stringify(artifact, null, 2) + '\n');
-    io.out(`wrote ${values.out}\n`);
-  }
-  if (values.plots !== undefined) {
-    const plots = comparisonPlots(comparison.laws, comparisonPlotOptions(comparison, values.holdout));
-    const written = await writePlots(values.plots, plots);
-    io.out(`wrote ${written.join(', ')}\n`);
-  }
+  const digest = await sha256Hex(bytes);
+  const written = await writeOutputSet(outputs, 'compare', io, async (put) => {
+    if (values.out !== undefined) {
+      const artifact = {
+        ...artifactHeader(COMPARISON_FORMAT, COMPARISON_FORMAT_VERSION),
+        command: ['lawfit', 'compare', ...argv],
+        seed,
+        engine: engineText,
+        data: { source: file, digest, inputs, target: values.y, ...(values.where !== undefined ? { where: values.where } : {}) },
+        comparison,
+      };
+      await put('--out', JSON.stringify(artifact, null, 2) + '\n');
+    }
+    if (values.plots !== undefined) {
+      for (const plot of comparisonPlots(comparison.laws, comparisonPlotOptions(comparison, values.holdout))) await put('--plots', await renderSvg(plot.spec), plot.file);
+    }
+  });
+  for (const w of written) io.out(`wrote ${w.path}\n`);
   return 0;
 }
 
