@@ -19,6 +19,7 @@ import { compareCommand } from './commands/compare.js';
 import { plotCommand } from './commands/plot.js';
 import { chainCommand } from './commands/chain.js';
 import { EXIT, markStdoutClosed, processIo, type Io } from './io.js';
+import { releaseOutputGuards } from './outputs.js';
 
 export const USAGE = `lawfit ${LAWFIT_VERSION}: fit neural scaling laws, verified in float64
 
@@ -91,6 +92,9 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
     }
     io.err(`lawfit ${name}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\nThis is a bug in lawfit; please report it with the command line.\n`);
     return EXIT.INTERNAL;
+  } finally {
+    // A command that failed between checking its outputs and writing them leaves its guard here.
+    releaseOutputGuards();
   }
 }
 

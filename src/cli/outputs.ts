@@ -50,6 +50,65 @@ interface CheckedOutput {
 
 export interface OutputPlan {
   outputs: CheckedOutput[];
+  /** Holds Ctrl-C from the check to the commit (SigintGuard); absent for a plan without outputs. */
+  guard?: SigintGuard;
+}
+
+/**
+ * Ctrl-C from the moment the outputs are checked until they are all in place. Held for the whole
+ * stretch, not only while writing: between the end of the fit (run-control.ts lets its handler go)
+ * and the first file, a signal with no handler would kill the process by the default action,
+ * silently. While a run's own handler is installed (run-control.ts: "cancelled after 12 of 40
+ * fits"), that handler is in charge and this one only notes the signal; otherwise the first
+ * Ctrl-C makes the write phase stop before it renames anything, and a second exits at once,
+ * removing any temporary file first.
+ */
+export class SigintGuard {
+  interrupted = false;
+  writing = false;
+  readonly staged: Staged[] = [];
+  private readonly handler = (): void => this.onSigint();
+
+  constructor(
+    private readonly command: string,
+    private readonly io: Io,
+  ) {
+    process.on('SIGINT', this.handler);
+    ACTIVE_GUARDS.add(this);
+  }
+
+  removeTemps(): void {
+    for (const s of this.staged.splice(0)) {
+      try {
+        unlinkSync(s.tmp);
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+
+  private onSigint(): void {
+    const first = !this.interrupted;
+    this.interrupted = true;
+    // A run's own handler is installed (the fit is running): it decides.
+    if (!this.writing && process.listenerCount('SIGINT') > 1) return;
+    if (first) return;
+    this.removeTemps();
+    this.io.err(`lawfit ${this.command}: cancelled ${this.writing ? 'while writing the outputs' : 'before the outputs were written'}; nothing written\n`);
+    process.exit(EXIT.CANCELLED);
+  }
+
+  release(): void {
+    process.off('SIGINT', this.handler);
+    ACTIVE_GUARDS.delete(this);
+  }
+}
+
+const ACTIVE_GUARDS = new Set<SigintGuard>();
+
+/** Let every guard go (main.ts, when a command ends however it ends). */
+export function releaseOutputGuards(): void {
+  for (const g of [...ACTIVE_GUARDS]) g.release();
 }
 
 type FileId = { dev: number; ino: number };
@@ -112,7 +171,11 @@ async function fileTarget(flag: string, path: string, inputs: readonly FileId[])
  * Check every output of a run before any work (see the top of this file). `inputs` are the files
  * the run reads; those that do not exist are skipped (reading them fails later, with its own message).
  */
-export async function checkOutputs(requests: readonly OutputRequest[], inputs: readonly string[]): Promise<OutputPlan> {
+export async function checkOutputs(
+  requests: readonly OutputRequest[],
+  inputs: readonly string[],
+  run?: { command: string; io: Io },
+): Promise<OutputPlan> {
   const ids: FileId[] = [];
   for (const p of inputs) {
     const st = await statOrUndefined(p, true).catch(() => undefined);
@@ -158,7 +221,8 @@ export async function checkOutputs(requests: readonly OutputRequest[], inputs: r
     }
     outputs.push({ flag: r.flag, path, kind: 'dir', target: resolve(path), files });
   }
-  return { outputs };
+  // The guard goes up only when there is something to protect, and when the CLI runs the command.
+  return outputs.length > 0 && run !== undefined ? { outputs, guard: new SigintGuard(run.command, run.io) } : { outputs };
 }
 
 /** Stage one output's contents: `name` for a file inside a directory output. */
@@ -183,29 +247,11 @@ export interface WrittenOutput {
  * as the user named them, in order. `command` names the run in the cancellation message.
  */
 export async function writeOutputSet(plan: OutputPlan, command: string, io: Io, produce: (put: PutOutput) => Promise<void>): Promise<WrittenOutput[]> {
-  const staged: Staged[] = [];
+  const guard = plan.guard ?? new SigintGuard(command, io);
+  const staged = guard.staged;
   const createdDirs: string[] = [];
-  let interrupted = false;
-  const removeTemps = (): void => {
-    for (const s of staged.splice(0)) {
-      try {
-        unlinkSync(s.tmp);
-      } catch {
-        // Already gone.
-      }
-    }
-  };
-  const onSigint = (): void => {
-    if (!interrupted) {
-      interrupted = true;
-      return;
-    }
-    removeTemps();
-    io.err(`lawfit ${command}: cancelled while writing the outputs; nothing written\n`);
-    process.exit(EXIT.CANCELLED);
-  };
   const stopIfInterrupted = (): void => {
-    if (interrupted) throw cancelledError('cancelled while writing the outputs; nothing written (every earlier output is as it was)');
+    if (guard.interrupted) throw cancelledError('cancelled while writing the outputs; nothing written (every earlier output is as it was)');
   };
   const put: PutOutput = async (flag, data, name) => {
     stopIfInterrupted();
@@ -235,7 +281,7 @@ export async function writeOutputSet(plan: OutputPlan, command: string, io: Io, 
     }
     stopIfInterrupted();
   };
-  process.on('SIGINT', onSigint);
+  guard.writing = true;
   try {
     await produce(put);
     stopIfInterrupted();
@@ -248,11 +294,11 @@ export async function writeOutputSet(plan: OutputPlan, command: string, io: Io, 
     staged.length = 0;
     return written;
   } catch (e) {
-    removeTemps();
+    guard.removeTemps();
     for (const d of createdDirs.reverse()) await removeEmptyDirs(d).catch(() => undefined);
     throw e;
   } finally {
-    process.off('SIGINT', onSigint);
+    guard.release();
   }
 }
 

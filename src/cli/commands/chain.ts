@@ -286,7 +286,7 @@ export async function chainCommand(argv: string[], io: Io): Promise<number> {
   const seed = values.seed !== undefined ? parseSeed(values.seed) : 0;
   const format = parseFormatFlag(values.format);
 
-  const outputs = await checkOutputs([{ flag: '--out', path: values.out, kind: 'file' }], [file]);
+  const outputs = await checkOutputs([{ flag: '--out', path: values.out, kind: 'file' }], [file], { command: 'chain', io });
   const bytes = await readFileBytes(file);
   const table = readTable(bytes, file, format);
   const chain = await withEngine(values, io, (engine) =>

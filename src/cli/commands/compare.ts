@@ -92,7 +92,7 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
   const format = parseFormatFlag(values.format);
 
   const file = positionals[0]!;
-  const outputs = await checkOutputs([{ flag: '--out', path: values.out, kind: 'file' }, { flag: '--plots', path: values.plots, kind: 'dir', files: COMPARISON_PLOT_FILES }], [file]);
+  const outputs = await checkOutputs([{ flag: '--out', path: values.out, kind: 'file' }, { flag: '--plots', path: values.plots, kind: 'dir', files: COMPARISON_PLOT_FILES }], [file], { command: 'compare', io });
   const bytes = await readFileBytes(file);
   const table = readTable(bytes, file, format);
   const spec: DataSpec = { inputs, target: values.y, ...(values.where !== undefined ? { where: values.where } : {}) };

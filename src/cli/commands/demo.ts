@@ -55,8 +55,7 @@ export async function demoCommand(argv: string[], io: Io): Promise<number> {
   const seed = values.seed !== undefined ? parseSeed(values.seed) : DEFAULT_LADDER_SEED;
   const outputs = await checkOutputs(
     [{ flag: '--out', path: values.out, kind: 'file' }, { flag: '--write-data', path: values['write-data'], kind: 'file' }, plotsRequest(values.plots)],
-    [],
-  );
+    [], { command: 'demo', io });
   const noise = values.noise !== undefined ? parseNumber('--noise', values.noise) : 0.01;
   const data = chinchillaLadder({ seed, noise });
   const law = compileLaw(findLaw('chinchilla'));

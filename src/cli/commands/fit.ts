@@ -132,7 +132,7 @@ export async function fitCommand(argv: string[], io: Io): Promise<number> {
   const audit = values.audit !== undefined ? parsePositiveInt('--audit', values.audit) : undefined;
 
   // Every output is checked before the data are read or anything is fitted (outputs.ts).
-  const outputs = await checkOutputs([{ flag: '--out', path: values.out, kind: 'file' }, plotsRequest(values.plots)], [file]);
+  const outputs = await checkOutputs([{ flag: '--out', path: values.out, kind: 'file' }, plotsRequest(values.plots)], [file], { command: 'fit', io });
   const dataset = await loadDataset(file, spec, law.inputNames, format);
   const summary = await withEngine(values, io, (engine) => runWithControl('fit', values, io, (control) => fitSummary(law, dataset, plan, boot, engine, audit, control)));
   if (!values.quiet) io.out(renderTextReport(summary));

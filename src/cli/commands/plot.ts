@@ -122,7 +122,7 @@ export async function plotCommand(argv: string[], io: Io): Promise<number> {
   const art = await readArtifactFile(artifactPath);
   // The artifact and the data it names are inputs: no plot may be written over either.
   const source = art.summary.data.source;
-  const outputs = await checkOutputs([plotsRequest(values.out, '--out')], [artifactPath, source, resolve(dirname(artifactPath), source)]);
+  const outputs = await checkOutputs([plotsRequest(values.out, '--out')], [artifactPath, source, resolve(dirname(artifactPath), source)], { command: 'plot', io });
   const dataset = await reloadFitData(art, artifactPath);
   const written = await writeOutputSet(outputs, 'plot', io, (put) => putFitPlots(put, values.out, art.summary, dataset, '--out'));
   reportWritten(io, written, '--out', values.out);
