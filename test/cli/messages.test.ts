@@ -118,3 +118,21 @@ describe('CR-only line endings report the right row', () => {
     expect(t.rowNumbers).toEqual([1, 2]);
   });
 });
+
+describe('compare', () => {
+  const base = ['--laws', 'chinchilla', '--x', 'N=N_params,D=D_tokens', '--y', 'loss', '--threads', '1'];
+
+  test('every run held out is an error (was: exit 0 with nothing scored)', async () => {
+    expectOneLine(await run('compare', EPOCH, ...base, '--holdout', 'N_params > 0'), /--holdout 'N_params > 0' holds out all 245 runs, leaving none to fit the laws on/);
+    expectOneLine(await run('compare', EPOCH, ...base, '--holdout', 'top:245:N_params'), /--holdout top:245:N_params holds out all 245 runs/);
+  });
+
+  test('a --formula that uses only some of the --x inputs takes part like a built-in (was: "input \'D\' is declared but the formula never uses it")', async () => {
+    // Two formulas, each over one of the two --x inputs (the built-ins' 4,500-start grids would only slow this down).
+    const r = await run('compare', EPOCH, ...base.slice(2), '--formula', 'E + A/N^alpha', '--formula', 'E + B/D^beta', '--holdout', 'top:5:N_params');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^\s+\d\s+formula-1\s+\d+\.\d+ %\s+1\/1/m);
+    expect(r.out).toMatch(/^\s+\d\s+formula-2\s+\d+\.\d+ %\s+1\/1/m);
+  });
+});

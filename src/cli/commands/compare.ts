@@ -21,7 +21,7 @@ import { HOLDOUT_USAGE, parseHoldout } from '../holdout-flag.js';
 import { BOOTSTRAP_PARSE_OPTIONS, BOOTSTRAP_USAGE, resolveBootstrapFlags } from '../bootstrap-flags.js';
 import type { Io } from '../io.js';
 import { PROGRESS_PARSE_OPTIONS, PROGRESS_USAGE, runWithControl } from '../run-control.js';
-import { formulaDeclaration } from '../law-flags.js';
+import { formulaDeclaration, formulaInputsUsed } from '../law-flags.js';
 import { ENGINE_PARSE_OPTIONS, ENGINE_USAGE, withEngine } from '../engine-flag.js';
 
 export const COMPARE_USAGE = `usage: lawfit compare FILE --laws NAME,NAME,... --x IN=COL,... --y COL --holdout H [options]
@@ -83,7 +83,7 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
   const names = (values.laws ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
   const laws = [
     ...names.map((n) => compileLaw(findLaw(n))),
-    ...values.formula.map((f, i) => compileLaw({ ...formulaDeclaration(f, Object.keys(inputs), 'linear', []), name: `formula-${i + 1}` })),
+    ...values.formula.map((f, i) => compileLaw({ ...formulaDeclaration(f, formulaInputsUsed(f, Object.keys(inputs)), 'linear', []), name: `formula-${i + 1}` })),
   ];
   if (laws.length < 1) throw new LawfitError('bad-option', '--laws or --formula: give at least one law to compare');
   const holdout = parseHoldout(values.holdout);
