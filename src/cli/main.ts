@@ -20,6 +20,7 @@ import { plotCommand } from './commands/plot.js';
 import { chainCommand } from './commands/chain.js';
 import { EXIT, markStdoutClosed, processIo, type Io } from './io.js';
 import { releaseOutputGuards } from './outputs.js';
+import { adoptParentTerminal, runWithFilteredStderr, wantsNativeFilter } from './native-stderr.js';
 
 export const USAGE = `lawfit ${LAWFIT_VERSION}: fit neural scaling laws, verified in float64
 
@@ -119,7 +120,10 @@ if (isMainModule()) {
     }
     throw e;
   });
-  runCli(process.argv.slice(2)).then(
+  const argv = process.argv.slice(2);
+  adoptParentTerminal();
+  // --engine webgpu: run in a child whose stderr drops Dawn's and Vulkan's native notices (native-stderr.ts).
+  (wantsNativeFilter(argv) ? runWithFilteredStderr(argv) : runCli(argv)).then(
     (code) => {
       process.exitCode = code;
     },
