@@ -113,3 +113,16 @@ describe('seeds: whole numbers from 0 to 2^32 - 1', () => {
     expect(new Set([first(0), first(1), first(2 ** 31), first(2 ** 32 - 1)]).size).toBe(4);
   });
 });
+
+describe('the README states the limits of src/limits.ts', () => {
+  test('each limit appears in the "Bad input" table with its number', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+    const row = (what: string, value: string): RegExp => new RegExp(`\\| ${what}[^|]* \\| ${value} \\|`);
+    expect(readme).toMatch(row('starts of a fit', formatLimit(LIMITS.starts.max)));
+    expect(readme).toMatch(row('grid points', formatLimit(LIMITS.gridPoints.max)));
+    expect(readme).toMatch(row('bootstrap replicates', formatLimit(LIMITS.replicates.max)));
+    expect(readme).toMatch(row('bytes read from a data file', formatBytes(LIMITS.fileBytes.max)));
+    expect(readme).toMatch(row('data rows', formatLimit(LIMITS.rows.max)));
+  });
+});
