@@ -9,6 +9,8 @@ import { parseTransform, type Transform } from '../law/transforms.js';
 import { RESIDUAL_SPACES, type ResidualSpace } from '../law/declaration.js';
 import type { FormatChoice } from '../data/read-table.js';
 import { TABLE_FORMATS } from '../data/table.js';
+import { checkLimit, LIMITS } from '../limits.js';
+import { isValidSeed, seedProblem } from '../util/rng.js';
 
 const bad = (flag: string, detail: string): never => {
   throw new LawfitError('bad-option', `${flag}: ${detail}`);
@@ -20,9 +22,23 @@ export function parseNumber(flag: string, text: string): number {
   return v;
 }
 
+/** A tolerance or scale: finite and > 0 (`--ftol -1` is a mistake, not a request). */
+export function parsePositiveNumber(flag: string, text: string): number {
+  const v = parseNumber(flag, text);
+  if (!(v > 0)) bad(flag, `expected a number > 0, got '${text}'`);
+  return v;
+}
+
 export function parsePositiveInt(flag: string, text: string): number {
   const v = parseNumber(flag, text);
   if (!Number.isInteger(v) || v < 1) bad(flag, `'${text}' is not a positive whole number`);
+  return v;
+}
+
+/** `--seed S`: a whole number from 0 to 2^32 - 1, refused otherwise (rng.ts says why). */
+export function parseSeed(text: string, flag = '--seed'): number {
+  const v = Number(text.trim());
+  if (text.trim() === '' || !isValidSeed(v)) throw new LawfitError('bad-option', seedProblem(flag, text));
   return v;
 }
 
@@ -53,6 +69,9 @@ export function parseAxis(flag: string, name: string, text: string): number[] {
     const lo = parseNumber(flag, m[2]!);
     const hi = parseNumber(flag, m[3]!);
     const n = parsePositiveInt(flag, m[4]!);
+    // Before Array.from: lin:0:1:1000000000 would otherwise exhaust the heap.
+    if (flag === '--grid') checkLimit('gridPoints', n, `${name}=${t}`);
+    else if (n > LIMITS.gridPoints.max) bad(flag, `${name}: ${m[4]} values is more than lawfit's limit of ${LIMITS.gridPoints.max}`);
     if (m[1] === 'log' && !(lo > 0 && hi > 0)) bad(flag, `${name}: log-spaced values need LO and HI > 0`);
     if (n === 1) return [m[1] === 'log' ? Math.sqrt(lo * hi) : (lo + hi) / 2];
     return Array.from({ length: n }, (_, k) =>
@@ -73,6 +92,9 @@ export function parseGrid(values: readonly string[]): Record<string, number[]> {
     const name = v.slice(0, eq).trim();
     if (name in out) bad('--grid', `'${name}' is given twice`);
     out[name] = parseAxis('--grid', name, v.slice(eq + 1));
+    // The grid is the product of its axes: check the product before any start is made.
+    const points = Object.values(out).reduce((k, axis) => k * axis.length, 1);
+    checkLimit('gridPoints', points, values.join(' --grid '));
   }
   return out;
 }
@@ -94,6 +116,7 @@ export function parseStarts(text: string | undefined, grid: Record<string, numbe
   const m = /^(sobol|random):(\d+)$/.exec(text.trim());
   if (m === null) return bad('--starts', `expected 'law', 'sobol:N' or 'random:N', got '${text}'`);
   const count = parsePositiveInt('--starts', m[2]!);
+  checkLimit('starts', count, text.trim());
   return m[1] === 'sobol' ? { kind: 'sobol', count } : { kind: 'random', count, seed };
 }
 

@@ -15,6 +15,7 @@ import type { FitSummary } from '../report/summary.js';
 import { bootstrapFit, DEFAULT_BASINS, type BootstrapResult, type ReplicateStarts } from '../stats/bootstrap.js';
 import { describeDesign, resolveDesign, type ColumnDesign, type ResampleGenerator } from '../stats/resample.js';
 import { parseNumber, parsePositiveInt } from './args.js';
+import { checkLimit } from '../limits.js';
 
 export const BOOTSTRAP_USAGE = `bootstrap
   --bootstrap N           refit N resampled replicates; report sd, percentile and BCa intervals
@@ -67,6 +68,7 @@ export function resolveBootstrapFlags(f: BootstrapFlags): ResolvedBootstrap | un
     return undefined;
   }
   const replicates = parsePositiveInt('--bootstrap', f.bootstrap);
+  checkLimit('replicates', replicates, f.bootstrap.trim());
   const ci = f.ci !== undefined ? parseNumber('--ci', f.ci) : 95;
   if (!(ci > 0 && ci < 100)) throw new LawfitError('bad-option', `--ci: expected a level between 0 and 100 (percent), got '${f.ci}'`);
   const designText = f.design ?? 'rows';
@@ -78,7 +80,11 @@ export function resolveBootstrapFlags(f: BootstrapFlags): ResolvedBootstrap | un
   const rs = f['replicate-starts'];
   if (rs !== undefined) {
     const m = /^basins:(\d+)$/.exec(rs);
-    if (m !== null) replicateStarts = { kind: 'basins', k: parsePositiveInt('--replicate-starts', m[1]!) };
+    if (m !== null) {
+      const k = parsePositiveInt('--replicate-starts', m[1]!);
+      checkLimit('starts', k, rs, '--replicate-starts');
+      replicateStarts = { kind: 'basins', k };
+    }
     else if (rs === 'law') replicateStarts = { kind: 'default' };
     else if (rs === 'same') replicateStarts = { kind: 'same' };
     else throw new LawfitError('bad-option', `--replicate-starts: expected basins:K, law or same, got '${rs}'`);

@@ -13,7 +13,8 @@ import type { LmOptions } from '../fit/options.js';
 import type { StartSpec } from '../fit/starts.js';
 import type { CompiledLaw } from '../law/compile.js';
 import { summarizeFit, type FitSummary } from '../report/summary.js';
-import { parseGrid, parseLossFlag, parseNumber, parsePositiveInt, parseStarts } from './args.js';
+import { parseGrid, parseLossFlag, parsePositiveInt, parsePositiveNumber, parseSeed, parseStarts } from './args.js';
+import { LawfitError } from '../errors.js';
 import { runBootstrap, summarizeBootstrap, type ResolvedBootstrap } from './bootstrap-flags.js';
 
 /** The flags as text, as node:util's parseArgs returns them. */
@@ -38,15 +39,18 @@ export interface FitPlan {
 }
 
 export function resolveFitFlags(values: FitFlags): FitPlan {
-  const seed = values.seed !== undefined ? parseNumber('--seed', values.seed) : 0;
+  const seed = values.seed !== undefined ? parseSeed(values.seed) : 0;
   const startSpec = parseStarts(values.starts, parseGrid(values.grid ?? []), seed);
   const lm: Partial<LmOptions> = {};
   if (values.loss !== undefined) lm.loss = parseLossFlag(values.loss);
   if (values['max-iter'] !== undefined) lm.maxIterations = parsePositiveInt('--max-iter', values['max-iter']);
-  if (values.ftol !== undefined) lm.ftol = parseNumber('--ftol', values.ftol);
-  if (values.xtol !== undefined) lm.xtol = parseNumber('--xtol', values.xtol);
-  if (values.gtol !== undefined) lm.gtol = parseNumber('--gtol', values.gtol);
-  if (values.damping !== undefined) lm.damping = values.damping as LmOptions['damping'];
+  if (values.ftol !== undefined) lm.ftol = parsePositiveNumber('--ftol', values.ftol);
+  if (values.xtol !== undefined) lm.xtol = parsePositiveNumber('--xtol', values.xtol);
+  if (values.gtol !== undefined) lm.gtol = parsePositiveNumber('--gtol', values.gtol);
+  if (values.damping !== undefined) {
+    if (values.damping !== 'levenberg' && values.damping !== 'marquardt') throw new LawfitError('bad-option', `--damping: expected levenberg or marquardt, got '${values.damping}'`);
+    lm.damping = values.damping;
+  }
   const screen = values.screen !== undefined ? parsePositiveInt('--screen', values.screen) : undefined;
   return { seed, startSpec, lm, ...(screen !== undefined ? { screen } : {}) };
 }

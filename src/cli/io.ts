@@ -4,8 +4,22 @@ export interface Io {
   err(text: string): void;
 }
 
+/**
+ * Set when stdout turns out to be a closed pipe (`lawfit fit ... --out o.json | head -1`): from
+ * then on printing stops, but the command runs on and writes its files, and its exit code is its
+ * own (0 when everything it was asked to write was written). It used to exit 0 at once, mid-run:
+ * no artifact, no plots, a 0-byte temporary file left behind.
+ */
+let stdoutClosed = false;
+
+export function markStdoutClosed(): void {
+  stdoutClosed = true;
+}
+
 export const processIo: Io = {
-  out: (t) => void process.stdout.write(t),
+  out: (t) => {
+    if (!stdoutClosed) process.stdout.write(t);
+  },
   err: (t) => void process.stderr.write(t),
 };
 

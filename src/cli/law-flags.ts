@@ -48,6 +48,19 @@ export function formulaDeclaration(formula: string, inputNames: readonly string[
   };
 }
 
+/**
+ * The --x names a formula actually uses, in --x order: in `compare`, where --x maps every input
+ * any law takes, a formula takes part as a built-in does, reading only its own inputs.
+ */
+export function formulaInputsUsed(formula: string, inputNames: readonly string[]): string[] {
+  const program = parseProgram(formula);
+  const names = new Map<string, number>();
+  for (const b of program.bindings) freeNames(b.expr, names);
+  freeNames(program.result, names);
+  const defined = new Set(program.bindings.map((b) => b.name));
+  return inputNames.filter((n) => names.has(n) && !defined.has(n));
+}
+
 export function compileFromFlags(f: LawFlags, inputNames: readonly string[]): CompiledLaw {
   if ((f.law === undefined) === (f.formula === undefined)) {
     throw new LawfitError('bad-option', 'give exactly one of --law NAME or --formula TEXT');

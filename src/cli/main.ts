@@ -9,8 +9,8 @@ import { pathToFileURL } from 'node:url';
 import { isLawfitError } from '../errors.js';
 import { isCancelled } from '../fit/control.js';
 import { LAWFIT_VERSION } from '../version.js';
-import { demoCommand, DEMO_USAGE } from './commands/demo.js';
-import { fitCommand, FIT_USAGE } from './commands/fit.js';
+import { demoCommand } from './commands/demo.js';
+import { fitCommand } from './commands/fit.js';
 import { lawsCommand } from './commands/laws.js';
 import { reportCommand } from './commands/report.js';
 import { predictCommand } from './commands/predict.js';
@@ -18,11 +18,13 @@ import { optimalCommand } from './commands/optimal.js';
 import { compareCommand } from './commands/compare.js';
 import { plotCommand } from './commands/plot.js';
 import { chainCommand } from './commands/chain.js';
-import { isoflopCommand, ISOFLOP_USAGE } from './commands/isoflop.js';
+import { isoflopCommand } from './commands/isoflop.js';
 import { mergeCommand } from './commands/merge.js';
 import { sweepCommand } from './commands/sweep.js';
 import { shardManifestCommand } from './commands/shard-manifest.js';
-import { EXIT, processIo, type Io } from './io.js';
+import { EXIT, markStdoutClosed, processIo, type Io } from './io.js';
+import { releaseOutputGuards } from './outputs.js';
+import { adoptParentTerminal, runWithFilteredStderr, wantsNativeFilter } from './native-stderr.js';
 
 export const USAGE = `lawfit ${LAWFIT_VERSION}: fit neural scaling laws, verified in float64
 
@@ -94,13 +96,18 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
     }
     // node:util parseArgs reports unknown or malformed flags with these codes.
     const code = (e as { code?: unknown } | null)?.code;
+    // One line, as for every other bad input: the first line of parseArgs's message (the rest
+    // suggests '--flag=-XYZ', which parse-flags.ts made unnecessary) and where the options are.
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
-      const usage = name === 'fit' ? FIT_USAGE : name === 'demo' ? DEMO_USAGE : name === 'isoflop' ? ISOFLOP_USAGE : '';
-      io.err(`lawfit ${name}: error: ${(e as Error).message}\n${usage !== '' ? `\n${usage}` : ''}`);
+      const first = ((e as Error).message.split('\n')[0] ?? '').replace(/\.$/, '');
+      io.err(`lawfit ${name}: error: ${first}; 'lawfit ${name} --help' lists the options\n`);
       return EXIT.BAD_INPUT;
     }
     io.err(`lawfit ${name}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\nThis is a bug in lawfit; please report it with the command line.\n`);
     return EXIT.INTERNAL;
+  } finally {
+    // A command that failed between checking its outputs and writing them leaves its guard here.
+    releaseOutputGuards();
   }
 }
 
@@ -116,12 +123,19 @@ function isMainModule(): boolean {
 }
 
 if (isMainModule()) {
-  // Output piped into a reader that stops early (`lawfit laws | head`): stop quietly, as Unix tools do.
+  // Output piped into a reader that stops early (`lawfit laws | head`): stop printing quietly,
+  // as Unix tools do, but finish the command: its files are still written (io.ts).
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(EXIT.OK);
+    if (e.code === 'EPIPE') {
+      markStdoutClosed();
+      return;
+    }
     throw e;
   });
-  runCli(process.argv.slice(2)).then(
+  const argv = process.argv.slice(2);
+  adoptParentTerminal();
+  // --engine webgpu: run in a child whose stderr drops Dawn's and Vulkan's native notices (native-stderr.ts).
+  (wantsNativeFilter(argv) ? runWithFilteredStderr(argv) : runCli(argv)).then(
     (code) => {
       process.exitCode = code;
     },

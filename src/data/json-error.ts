@@ -4,7 +4,6 @@
  * syntax checker walks the text by the JSON grammar and reports the line and column of the first
  * error in words a person can act on. It is only run after `JSON.parse` has already failed.
  */
-import { positionOf } from '../law/syntax.js';
 
 export interface JsonSyntaxProblem {
   /** 0-based offset into the text. */
@@ -29,10 +28,22 @@ function describeChar(c: string | undefined): string {
   return `'${c}'`;
 }
 
-/** Line and column (both 1-based) of an offset (the formula language's positionOf). */
+/**
+ * Line and column (both 1-based) of an offset. A line ends at \n, \r\n or a bare \r, so a file
+ * saved with classic-Mac line endings is not reported as one long line 1.
+ */
 export function lineColOf(text: string, offset: number): { line: number; col: number } {
-  const { line, col } = positionOf(text, offset);
-  return { line, col };
+  let line = 1;
+  let lineStart = 0;
+  const end = Math.min(offset, text.length);
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, col: offset - lineStart + 1 };
 }
 
 /**

@@ -5,6 +5,7 @@
  * is wrong with the path.
  */
 import { DataError } from '../errors.js';
+import { formatBytes, LIMITS } from '../limits.js';
 import type { Dataset } from './dataset.js';
 import { datasetFromText } from './from-text.js';
 import { readTable, type FormatChoice } from './read-table.js';
@@ -30,13 +31,53 @@ function describeReadError(e: unknown): string {
   }
 }
 
-/** The bytes of a file, or a DataError('data-file') naming the path and the reason. */
+function tooLarge(path: string, what: string): DataError {
+  return new DataError('data-file', { file: path }, `${what} more than lawfit's limit of ${formatBytes(LIMITS.fileBytes.max)} for a data file (src/limits.ts); split it or select the runs you need first`);
+}
+
+/**
+ * The bytes of a file, or a DataError('data-file') naming the path and the reason. At most
+ * LIMITS.fileBytes are read: a regular file's size is checked before reading (a 600 MB CSV used
+ * to fail deep inside the decoder with "Cannot create a string longer than 0x1fffffe8
+ * characters"), and anything else (a FIFO, `<(...)`, /dev/zero, which grew to 18.8 GB) is read
+ * in chunks and refused as soon as it passes the limit. Directories are refused as before.
+ */
 export async function readFileBytes(path: string): Promise<Uint8Array> {
-  const { readFile } = await import('node:fs/promises');
+  const { open } = await import('node:fs/promises');
+  const max = LIMITS.fileBytes.max;
+  let handle: Awaited<ReturnType<typeof open>>;
   try {
-    return await readFile(path);
+    handle = await open(path, 'r');
   } catch (e) {
     throw new DataError('data-file', { file: path }, describeReadError(e));
+  }
+  try {
+    const st = await handle.stat();
+    if (st.isDirectory()) throw new DataError('data-file', { file: path }, describeReadError({ code: 'EISDIR' }));
+    if (st.isFile() && st.size > max) throw tooLarge(path, `the file has ${formatBytes(st.size)},`);
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = new Uint8Array(Math.min(1 << 20, max + 1 - total));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total > max) throw tooLarge(path, 'the input has');
+      chunks.push(bytesRead === chunk.length ? chunk : chunk.subarray(0, bytesRead));
+    }
+    if (chunks.length === 1) return chunks[0]!;
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const c of chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
+  } catch (e) {
+    if (e instanceof DataError) throw e;
+    throw new DataError('data-file', { file: path }, describeReadError(e));
+  } finally {
+    await handle.close().catch(() => undefined);
   }
 }
 

@@ -7,6 +7,8 @@
 import Papa from 'papaparse';
 import { DataError } from '../errors.js';
 import type { Table } from './table.js';
+import { tooManyRows } from './row-limit.js';
+import { LIMITS } from '../limits.js';
 
 export type Delimiter = ',' | '\t';
 
@@ -126,6 +128,11 @@ export function readDelimited(rawText: string, source: string, delimiter: Delimi
           { file: source, row: line },
           `row has ${fields.length} field${fields.length === 1 ? '' : 's'} but the header (row ${headerLine}) has ${header.length}; ${fix}`,
         );
+        parser.abort();
+        return;
+      }
+      if (rows.length === LIMITS.rows.max) {
+        failure = tooManyRows(source, line);
         parser.abort();
         return;
       }

@@ -7,8 +7,11 @@
  */
 import { DataError } from '../errors.js';
 import { findJsonSyntaxError } from './json-error.js';
+import { findDuplicateKey } from './json-duplicates.js';
 import { stripBom } from './read-delimited.js';
 import type { Cell, Table } from './table.js';
+import { checkRowCount, tooManyRows } from './row-limit.js';
+import { LIMITS } from '../limits.js';
 
 const SHAPES = 'expected an array of records [{"N": 1e9, "loss": 2.5}, ...] or an object of equal-length column arrays {"N": [...], "loss": [...]}';
 
@@ -70,14 +73,27 @@ export function tableFromRecords(
 
 /** Parse JSON text, or throw a one-line DataError naming the line and column of the syntax error. */
 function parseJsonText(text: string, source: string, row?: number): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (e) {
     const problem = findJsonSyntaxError(text);
     const where = problem === undefined ? '' : row === undefined ? ` at line ${problem.line}, col ${problem.col}` : ` at col ${problem.col}`;
     const detail = problem?.detail ?? (e instanceof Error ? e.message.split('\n')[0] ?? '' : String(e));
     throw new DataError('data-parse', row === undefined ? { file: source } : { file: source, row }, `malformed JSON${where}: ${detail}`);
   }
+  // JSON.parse keeps the last of repeated keys; a value lost that way is refused instead.
+  const dup = findDuplicateKey(text);
+  if (dup !== undefined) {
+    const where = row === undefined ? `line ${dup.line}, col ${dup.col}` : `col ${dup.col}`;
+    const first = row === undefined ? `line ${dup.firstLine}, col ${dup.firstCol}` : `col ${dup.firstCol}`;
+    throw new DataError(
+      'data-parse',
+      row === undefined ? { file: source, column: dup.key } : { file: source, row, column: dup.key },
+      `duplicate key at ${where} (first at ${first}); JSON keeps only one of the two values, so rename or remove one`,
+    );
+  }
+  return value;
 }
 
 /** A JSON file: an array of records or an object of equal-length column arrays. */
@@ -87,6 +103,7 @@ export function readJson(rawText: string, source: string): Table {
   const data = parseJsonText(text, source);
   if (Array.isArray(data)) {
     if (data.length === 0) throw new DataError('data-too-few', { file: source }, 'the JSON array is empty (no data rows)');
+    checkRowCount(source, data.length);
     return tableFromRecords(data, source, 'json');
   }
   if (!isRecord(data)) throw new DataError('data-parse', { file: source }, `the JSON value is ${typeName(data)}; ${SHAPES}`);
@@ -111,6 +128,7 @@ export function readJson(rawText: string, source: string): Table {
     }
   }
   const n = length ?? 0;
+  checkRowCount(source, n);
   if (n === 0) throw new DataError('data-too-few', { file: source }, 'the JSON column arrays are empty (no data rows)');
   const rows: Cell[][] = [];
   for (let i = 0; i < n; i++) rows.push(columns.map((c) => toCell((data[c] as unknown[])[i])));
@@ -123,9 +141,11 @@ export function readJsonl(rawText: string, source: string): Table {
   if (text.trim() === '') throw new DataError('data-file', { file: source }, 'the file is empty; expected one JSON object per line');
   const records: unknown[] = [];
   const rowNumbers: number[] = [];
-  text.split('\n').forEach((raw, i) => {
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+  // Lines end in \n, \r\n or a bare \r (classic Mac, some exporters): a CR-only file is not one
+  // long line, so its row numbers are its real line numbers.
+  text.split(/\r\n|\n|\r/).forEach((line, i) => {
     if (line.trim() === '') return;
+    if (records.length === LIMITS.rows.max) throw tooManyRows(source, i + 1);
     records.push(parseJsonText(line, source, i + 1));
     rowNumbers.push(i + 1);
   });

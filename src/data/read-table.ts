@@ -38,7 +38,7 @@ export function detectFormat(name: string, text: string, choice: FormatChoice = 
   const body = stripBom(text).trim();
   if (body.startsWith('[')) return 'json';
   if (body.startsWith('{')) {
-    const lines = body.split('\n').filter((l) => l.trim() !== '');
+    const lines = body.split(/\r\n|\n|\r/).filter((l) => l.trim() !== '');
     const firstLine = lines[0]?.trim() ?? '';
     if (lines.length > 1 && lines.every((l) => l.trim().startsWith('{')) && firstLine.endsWith('}')) return 'jsonl';
     return 'json';

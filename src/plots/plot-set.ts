@@ -20,6 +20,10 @@ export interface NamedPlot {
   spec: TopLevelSpec;
 }
 
+/** Every file name fitPlots and comparisonPlots can write (the CLI checks them all before a run). */
+export const FIT_PLOT_FILES = ['fit.svg', 'residuals.svg', 'bootstrap-histograms.svg', 'bootstrap-pairs.svg', 'frontier.svg'] as const;
+export const COMPARISON_PLOT_FILES = ['comparison.svg'] as const;
+
 export function fitPlots(inputs: PlotInputs): NamedPlot[] {
   const { summary } = inputs;
   const plots: NamedPlot[] = [

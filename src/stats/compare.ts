@@ -256,7 +256,8 @@ async function scoreFold(
     } else {
       const b = await bootstrapFit(law, fitData, {
         replicates: boot.replicates,
-        seed: boot.seed + fold,
+        // Modulo 2^32: the seed range (rng.ts); the largest seed's fold 1 wraps to 0.
+        seed: (boot.seed + fold) % 2 ** 32,
         design: resolveDesign(boot.design, fitData.groups),
         generator: boot.generator,
         level: boot.level,

@@ -70,10 +70,12 @@ export function holdoutFolds(table: Table, where: string | undefined, holdout: H
       const v = valuesAt(table, kept, holdout.expression, `--holdout '${holdout.expression.trim()}'`);
       const held = new Set(kept.filter((_, k) => v[k] !== 0));
       if (held.size === 0) throw new LawfitError('data-too-few', `${table.source}: --holdout '${holdout.expression.trim()}' selects no rows; nothing to extrapolate to`);
+      if (held.size === kept.length) throw allHeldOut(table.source, `'${holdout.expression.trim()}'`, kept.length);
       return [plan(holdout.expression.trim(), held)];
     }
     case 'top': {
       const v = valuesAt(table, kept, holdout.expression, `--holdout top:${holdout.k}:${holdout.expression.trim()}`);
+      if (holdout.k >= kept.length) throw allHeldOut(table.source, `top:${holdout.k}:${holdout.expression.trim()}`, kept.length);
       const order = kept.map((r, k) => [v[k]!, r] as const).sort((a, b) => b[0] - a[0]);
       return [plan(`the ${holdout.k} largest ${holdout.expression.trim()}`, new Set(order.slice(0, holdout.k).map(([, r]) => r)))];
     }
@@ -99,6 +101,14 @@ export function holdoutFolds(table: Table, where: string | undefined, holdout: H
       return distinct.map((g) => plan(`${holdout.column} = ${g}`, new Set(kept.filter((_, k) => labels[k] === g)), { group: g }));
     }
   }
+}
+
+/**
+ * A split that holds out every run leaves nothing to fit: each law would be "not scored" on every
+ * fold and compare used to exit 0 with an empty ranking. Refused up front instead.
+ */
+function allHeldOut(source: string, flag: string, runs: number): LawfitError {
+  return new LawfitError('data-too-few', `${source}: --holdout ${flag} holds out all ${runs} runs, leaving none to fit the laws on; hold out fewer`);
 }
 
 /** Evaluate a data expression at the given rows; bad cells and non-finite values name the row. */

@@ -6,10 +6,29 @@
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { LawfitError } from '../errors.js';
 
 export type Rng = ReturnType<typeof xoroshiro128plus>;
 
+/**
+ * Seeds are whole numbers from 0 to 2^32 - 1 (numpy's np.random.seed range, which the
+ * numpy-legacy generator reproduces). Anything else is refused rather than folded: `seed | 0`
+ * maps 1.5, 1.9 and 4294967297 all to 1, so three different recorded seeds would give one set of
+ * draws. Inside the range `seed | 0` is one-to-one (it reinterprets the 32 bits as int32).
+ */
+export const SEED_MAX = 0xffff_ffff;
+
+export function isValidSeed(seed: number): boolean {
+  return Number.isInteger(seed) && seed >= 0 && seed <= SEED_MAX;
+}
+
+/** The one-line complaint about a bad seed; `label` is the flag or option that gave it. */
+export function seedProblem(label: string, text: string): string {
+  return `${label}: expected a whole number from 0 to ${SEED_MAX} (a seed), got '${text}'`;
+}
+
 export function createRng(seed: number): Rng {
+  if (!isValidSeed(seed)) throw new LawfitError('bad-option', seedProblem('seed', String(seed)));
   return xoroshiro128plus(seed | 0);
 }
 

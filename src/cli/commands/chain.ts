@@ -4,17 +4,17 @@
  * bootstrap carrying the first stage's uncertainty into the second. Prints both fits briefly,
  * then per --at point each stage's prediction and bands; --out writes the chain's JSON artifact.
  */
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../parse-flags.js';
 import { LawfitError } from '../../errors.js';
 import { parseColumnMap, readFileBytes, readTable, sha256Hex, type DataSpec } from '../../data/index.js';
 import type { LmOptions } from '../../fit/options.js';
 import { artifactHeader } from '../../report/artifact.js';
-import { writeTextFileAtomically } from '../../report/artifact-file.js';
+import { checkOutputs, writeOutputSet } from '../outputs.js';
 import { formatNumber } from '../../report/text.js';
 import { DEFAULT_BASINS } from '../../stats/bootstrap.js';
 import { fitChain, pointInputs, predictChain, summarizeChain, PREVIOUS_STAGE, type ChainStage, type ChainSummary } from '../../stats/chain.js';
 import { describeDesign } from '../../stats/resample.js';
-import { parseFormatFlag, parseLossFlag, parseNumber } from '../args.js';
+import { parseSeed, parseFormatFlag, parseLossFlag } from '../args.js';
 import { parseAtFlag } from '../at-flag.js';
 import { BOOTSTRAP_PARSE_OPTIONS, resolveBootstrapFlags, type ResolvedBootstrap } from '../bootstrap-flags.js';
 import type { Io } from '../io.js';
@@ -228,7 +228,7 @@ export function renderChainPrediction(chain: ChainSummary, p: ChainSummary['pred
 }
 
 export async function chainCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseFlags({
     args: argv,
     allowPositionals: true,
     strict: true,
@@ -288,9 +288,10 @@ export async function chainCommand(argv: string[], io: Io): Promise<number> {
   const needed = pointInputs([first, second]);
   const points = values.at.map((text) => parseAtFlag(text, needed, `${first.law.name} → ${second.law.name}`));
   const boot = resolveBootstrapFlags(values);
-  const seed = values.seed !== undefined ? parseNumber('--seed', values.seed) : 0;
+  const seed = values.seed !== undefined ? parseSeed(values.seed) : 0;
   const format = parseFormatFlag(values.format);
 
+  const outputs = await checkOutputs([{ flag: '--out', path: values.out, kind: 'file' }], [file], { command: 'chain', io });
   const bytes = await readFileBytes(file);
   const table = readTable(bytes, file, format);
   const digest = await sha256Hex(bytes);
@@ -336,7 +337,7 @@ export async function chainCommand(argv: string[], io: Io): Promise<number> {
     for (const p of summary.predictions) io.out(`\n${renderChainPrediction(summary, p)}`);
   }
   if (values.out !== undefined) {
-    await writeTextFileAtomically(values.out, JSON.stringify(artifact, null, 2) + '\n');
+    await writeOutputSet(outputs, 'chain', io, (put) => put('--out', JSON.stringify(artifact, null, 2) + '\n'));
     if (!values.quiet) io.out(`wrote ${values.out}\n`);
   }
   return 0;

@@ -3,25 +3,25 @@
  * to held-out runs (src/stats/compare.ts, folds from src/stats/holdout.ts), with bootstrap
  * intervals on each law's error and a JSON file of the whole comparison for plots and the app.
  */
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../parse-flags.js';
 import { LawfitError } from '../../errors.js';
 import { parseColumnMap, readFileBytes, readTable, sha256Hex, type DataSpec } from '../../data/index.js';
 import { compileLaw } from '../../law/compile.js';
 import { findLaw } from '../../laws/index.js';
 import { formatNumber } from '../../report/text.js';
 import { artifactHeader } from '../../report/artifact.js';
-import { writeTextFileAtomically } from '../../report/artifact-file.js';
 import { comparisonPlotOptions } from '../../plots/comparison-plot.js';
-import { comparisonPlots } from '../../plots/plot-set.js';
-import { writePlots } from '../../plots/write-plots.js';
+import { COMPARISON_PLOT_FILES, comparisonPlots } from '../../plots/plot-set.js';
+import { renderSvg } from '../../plots/render.js';
+import { checkOutputs, writeOutputSet } from '../outputs.js';
 import { compareLaws, type Comparison } from '../../stats/compare.js';
 import { describeDesign } from '../../stats/resample.js';
-import { parseFormatFlag, parseNumber } from '../args.js';
+import { parseSeed, parseFormatFlag } from '../args.js';
 import { HOLDOUT_USAGE, parseHoldout } from '../holdout-flag.js';
 import { BOOTSTRAP_PARSE_OPTIONS, BOOTSTRAP_USAGE, resolveBootstrapFlags } from '../bootstrap-flags.js';
 import type { Io } from '../io.js';
 import { PROGRESS_PARSE_OPTIONS, PROGRESS_USAGE, runWithControl } from '../run-control.js';
-import { formulaDeclaration } from '../law-flags.js';
+import { formulaDeclaration, formulaInputsUsed } from '../law-flags.js';
 import { ENGINE_PARSE_OPTIONS, ENGINE_USAGE, withEngine } from '../engine-flag.js';
 import { resolveShard, SHARD_PARSE_OPTIONS, shardUsage } from '../shard-flag.js';
 import { runShard } from '../../shard/artifact.js';
@@ -54,7 +54,7 @@ export const COMPARISON_FORMAT = 'lawfit-compare';
 export const COMPARISON_FORMAT_VERSION = 1;
 
 export async function compareCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseFlags({
     args: argv,
     allowPositionals: true,
     strict: true,
@@ -87,15 +87,16 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
   const names = (values.laws ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
   const laws = [
     ...names.map((n) => compileLaw(findLaw(n))),
-    ...values.formula.map((f, i) => compileLaw({ ...formulaDeclaration(f, Object.keys(inputs), 'linear', []), name: `formula-${i + 1}` })),
+    ...values.formula.map((f, i) => compileLaw({ ...formulaDeclaration(f, formulaInputsUsed(f, Object.keys(inputs)), 'linear', []), name: `formula-${i + 1}` })),
   ];
   if (laws.length < 1) throw new LawfitError('bad-option', '--laws or --formula: give at least one law to compare');
   const holdout = parseHoldout(values.holdout);
-  const seed = values.seed !== undefined ? parseNumber('--seed', values.seed) : 0;
+  const seed = values.seed !== undefined ? parseSeed(values.seed) : 0;
   const boot = resolveBootstrapFlags(values);
   const format = parseFormatFlag(values.format);
 
   const file = positionals[0]!;
+  const outputs = await checkOutputs([{ flag: '--out', path: values.out, kind: 'file' }, { flag: '--plots', path: values.plots, kind: 'dir', files: COMPARISON_PLOT_FILES }], [file], { command: 'compare', io });
   const bytes = await readFileBytes(file);
   const table = readTable(bytes, file, format);
   const spec: DataSpec = { inputs, target: values.y, ...(values.where !== undefined ? { where: values.where } : {}) };
@@ -138,15 +139,13 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
   const artifact = await produce();
   io.out(renderComparison(comparison!));
 
-  if (values.out !== undefined) {
-    await writeTextFileAtomically(values.out, JSON.stringify(artifact, null, 2) + '\n');
-    io.out(`wrote ${values.out}\n`);
-  }
-  if (values.plots !== undefined) {
-    const plots = comparisonPlots(comparison!.laws, comparisonPlotOptions(comparison!, values.holdout));
-    const written = await writePlots(values.plots, plots);
-    io.out(`wrote ${written.join(', ')}\n`);
-  }
+  const written = await writeOutputSet(outputs, 'compare', io, async (put) => {
+    if (values.out !== undefined) await put('--out', JSON.stringify(artifact, null, 2) + '\n');
+    if (values.plots !== undefined) {
+      for (const plot of comparisonPlots(comparison!.laws, comparisonPlotOptions(comparison!, values.holdout))) await put('--plots', await renderSvg(plot.spec), plot.file);
+    }
+  });
+  for (const w of written) io.out(`wrote ${w.path}\n`);
   return 0;
 }
 

@@ -3,21 +3,20 @@
  * Hoffmann et al.'s published law with seeded noise is fitted with the `chinchilla` law from its
  * own 4,500-point grid; the report shows the recovered parameters next to the true ones.
  */
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../parse-flags.js';
 import { chinchillaLadder, DEFAULT_LADDER_SEED, HOFFMANN_TRUTH, ladderCsv } from '../../examples/chinchilla-ladder.js';
 import { fitLaw } from '../../fit/fit.js';
 import { compileLaw } from '../../law/compile.js';
 import { findLaw } from '../../laws/index.js';
-import { makeArtifact } from '../../report/artifact.js';
-import { writeArtifactFile } from '../../report/artifact-file.js';
+import { makeArtifact, serializeArtifact } from '../../report/artifact.js';
 import { summarizeFit } from '../../report/summary.js';
 import { renderTextReport } from '../../report/text.js';
-import { writeFileAtomic } from '../../report/write-atomic.js';
-import { parseNumber } from '../args.js';
+import { parseSeed, parseNumber } from '../args.js';
 import { BOOTSTRAP_PARSE_OPTIONS, BOOTSTRAP_USAGE, resolveBootstrapFlags, runBootstrap, summarizeBootstrap } from '../bootstrap-flags.js';
 import { ENGINE_PARSE_OPTIONS, ENGINE_USAGE, withEngine } from '../engine-flag.js';
 import type { Io } from '../io.js';
-import { plotsOption, PLOTS_USAGE } from './plot.js';
+import { plotsRequest, putFitPlots, reportWritten, PLOTS_USAGE } from './plot.js';
+import { checkOutputs, writeOutputSet } from '../outputs.js';
 import { PROGRESS_PARSE_OPTIONS, PROGRESS_USAGE, runWithControl } from '../run-control.js';
 
 export const DEMO_USAGE = `usage: lawfit demo [--seed S] [--noise SIGMA] [--engine E] [--bootstrap N] [--out FILE] [--plots DIR] [--write-data FILE]
@@ -34,7 +33,7 @@ ${ENGINE_USAGE}${BOOTSTRAP_USAGE}                          (the report then says
 ${PLOTS_USAGE}${PROGRESS_USAGE}`;
 
 export async function demoCommand(argv: string[], io: Io): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseFlags({
     args: argv,
     strict: true,
     options: {
@@ -53,7 +52,10 @@ export async function demoCommand(argv: string[], io: Io): Promise<number> {
     io.out(DEMO_USAGE);
     return 0;
   }
-  const seed = values.seed !== undefined ? parseNumber('--seed', values.seed) : DEFAULT_LADDER_SEED;
+  const seed = values.seed !== undefined ? parseSeed(values.seed) : DEFAULT_LADDER_SEED;
+  const outputs = await checkOutputs(
+    [{ flag: '--out', path: values.out, kind: 'file' }, { flag: '--write-data', path: values['write-data'], kind: 'file' }, plotsRequest(values.plots)],
+    [], { command: 'demo', io });
   const noise = values.noise !== undefined ? parseNumber('--noise', values.noise) : 0.01;
   const data = chinchillaLadder({ seed, noise });
   const law = compileLaw(findLaw('chinchilla'));
@@ -69,14 +71,11 @@ export async function demoCommand(argv: string[], io: Io): Promise<number> {
     }),
   );
   io.out(renderTextReport(summary));
-  if (values['write-data'] !== undefined) {
-    await writeFileAtomic(values['write-data'], ladderCsv(data));
-    io.out(`wrote ${values['write-data']}\n`);
-  }
-  if (values.out !== undefined) {
-    await writeArtifactFile(values.out, makeArtifact(summary, { kind: 'default' }, { command: ['lawfit', 'demo', ...argv], seed }));
-    io.out(`wrote ${values.out}\n`);
-  }
-  await plotsOption(values.plots, summary, data, io);
+  const written = await writeOutputSet(outputs, 'demo', io, async (put) => {
+    if (values['write-data'] !== undefined) await put('--write-data', ladderCsv(data));
+    if (values.out !== undefined) await put('--out', serializeArtifact(makeArtifact(summary, { kind: 'default' }, { command: ['lawfit', 'demo', ...argv], seed })));
+    await putFitPlots(put, values.plots, summary, data);
+  });
+  reportWritten(io, written, '--plots', values.plots);
   return 0;
 }

@@ -2,11 +2,10 @@
  * `lawfit fit FILE (--law NAME | --formula TEXT) --x IN=COL[,...] --y COL [...]`: fit a law to a
  * data file, print the report, optionally write the JSON artifact.
  */
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../parse-flags.js';
 import { LawfitError } from '../../errors.js';
 import { loadDataset, parseColumnMap, type DataSpec } from '../../data/index.js';
-import { makeArtifact } from '../../report/artifact.js';
-import { writeArtifactFile } from '../../report/artifact-file.js';
+import { makeArtifact, serializeArtifact } from '../../report/artifact.js';
 import { renderTextReport } from '../../report/text.js';
 import { parseFormatFlag, parsePositiveInt } from '../args.js';
 import type { Io } from '../io.js';
@@ -15,7 +14,8 @@ import { ENGINE_USAGE, withEngine } from '../engine-flag.js';
 import { PROGRESS_PARSE_OPTIONS, PROGRESS_USAGE, runWithControl } from '../run-control.js';
 import { BOOTSTRAP_PARSE_OPTIONS, BOOTSTRAP_USAGE, designGroupColumn, resolveBootstrapFlags } from '../bootstrap-flags.js';
 import { fitSummary, resolveFitFlags } from '../fit-flags.js';
-import { plotsOption, PLOTS_USAGE } from './plot.js';
+import { plotsRequest, putFitPlots, reportWritten, PLOTS_USAGE } from './plot.js';
+import { checkOutputs, writeOutputSet } from '../outputs.js';
 import { runFitShard, SHARD_PARSE_OPTIONS, shardUsage } from '../shard-flag.js';
 
 export const FIT_USAGE = `usage: lawfit fit FILE (--law NAME | --formula TEXT) --x IN=COL[,IN=EXPR...] --y COL [options]
@@ -53,7 +53,7 @@ ${shardUsage('bootstrap replicates')}${PLOTS_USAGE}  --quiet                 do 
 ${PROGRESS_USAGE}`;
 
 export async function fitCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseFlags({
     args: argv,
     allowPositionals: true,
     strict: true,
@@ -133,16 +133,18 @@ export async function fitCommand(argv: string[], io: Io): Promise<number> {
   }
   const audit = values.audit !== undefined ? parsePositiveInt('--audit', values.audit) : undefined;
 
+  // Every output is checked before the data are read or anything is fitted (outputs.ts).
+  const outputs = await checkOutputs([{ flag: '--out', path: values.out, kind: 'file' }, plotsRequest(values.plots)], [file], { command: 'fit', io });
   const dataset = await loadDataset(file, spec, law.inputNames, format);
   if (values.shard !== undefined) {
     return runFitShard({ argv, shardText: values.shard, out: values.out, quiet: values.quiet, boot, plan, law, dataset, io, flags: values, plots: values.plots });
   }
   const summary = await withEngine(values, io, (engine) => runWithControl('fit', values, io, (control) => fitSummary(law, dataset, plan, boot, engine, audit, control)));
   if (!values.quiet) io.out(renderTextReport(summary));
-  if (values.out !== undefined) {
-    await writeArtifactFile(values.out, makeArtifact(summary, startSpec, { command: ['lawfit', 'fit', ...argv], seed, ...(screen !== undefined ? { screen } : {}) }));
-    if (!values.quiet) io.out(`wrote ${values.out}\n`);
-  }
-  await plotsOption(values.plots, summary, dataset, io);
+  const written = await writeOutputSet(outputs, 'fit', io, async (put) => {
+    if (values.out !== undefined) await put('--out', serializeArtifact(makeArtifact(summary, startSpec, { command: ['lawfit', 'fit', ...argv], seed, ...(screen !== undefined ? { screen } : {}) })));
+    await putFitPlots(put, values.plots, summary, dataset);
+  });
+  if (!values.quiet) reportWritten(io, written, '--plots', values.plots);
   return 0;
 }

@@ -1,5 +1,5 @@
 /** `lawfit laws [NAME]`: the built-in catalogue, or one law in full. */
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../parse-flags.js';
 import { lossInfo } from '../../fit/losses.js';
 import type { LawDeclaration } from '../../law/declaration.js';
 import { describeTransform, NO_TRANSFORM } from '../../law/transforms.js';
@@ -40,7 +40,7 @@ export function describeLaw(d: LawDeclaration): string {
 }
 
 export async function lawsCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { help: { type: 'boolean', short: 'h', default: false } } });
+  const { values, positionals } = parseFlags({ args: argv, allowPositionals: true, strict: true, options: { help: { type: 'boolean', short: 'h', default: false } } });
   if (values.help) {
     io.out(LAWS_USAGE);
     return 0;

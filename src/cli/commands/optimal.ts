@@ -1,5 +1,5 @@
 /** `lawfit optimal RESULT.json --compute C [--flops-per-token K] [--target-loss L]`: compute-optimal planning. */
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../parse-flags.js';
 import { LawfitError } from '../../errors.js';
 import { readArtifactFile } from '../../report/artifact-file.js';
 import { formatNumber } from '../../report/text.js';
@@ -15,7 +15,7 @@ with --target-loss, the budget that reaches it. Intervals come from the artifact
 `;
 
 export async function optimalCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseFlags({
     args: argv,
     allowPositionals: true,
     strict: true,

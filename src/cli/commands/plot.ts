@@ -5,15 +5,16 @@
  * one recorded (plots of other data against this fit would mislead); the demo's synthetic ladder
  * is regenerated from its seed and noise and checked against its recorded label.
  */
-import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { basename, dirname, resolve } from 'node:path';
+import { parseFlags } from '../parse-flags.js';
 import { datasetFromText, readFileBytes, sha256Hex, type Dataset, type DataSpec } from '../../data/index.js';
 import type { FormatChoice } from '../../data/read-table.js';
 import { LawfitError } from '../../errors.js';
 import { chinchillaLadder } from '../../examples/chinchilla-ladder.js';
-import { plotInputsFromSummary, type PlotInputs } from '../../plots/inputs.js';
-import { fitPlots } from '../../plots/plot-set.js';
-import { writePlots } from '../../plots/write-plots.js';
+import { plotInputsFromSummary } from '../../plots/inputs.js';
+import { FIT_PLOT_FILES, fitPlots } from '../../plots/plot-set.js';
+import { renderSvg } from '../../plots/render.js';
+import { checkOutputs, writeOutputSet, type OutputRequest, type PutOutput, type WrittenOutput } from '../outputs.js';
 import type { FitArtifact } from '../../report/artifact.js';
 import { readArtifactFile } from '../../report/artifact-file.js';
 import type { FitSummary } from '../../report/summary.js';
@@ -38,15 +39,22 @@ directory, then from the artifact's); if its SHA-256 digest differs from the rec
 refuses rather than draw other data against this fit.
 `;
 
-/** Write a fit's plots into `dir` and say which files were written. */
-export async function writeFitPlots(dir: string, inputs: PlotInputs, io: Io): Promise<void> {
-  const written = await writePlots(dir, fitPlots(inputs));
-  io.out(`wrote ${written.length} plots to ${dir}: ${written.map((p) => p.slice(p.lastIndexOf('/') + 1)).join(', ')}\n`);
+/** The --plots DIR of fit and demo as an output to check before the run (outputs.ts). */
+export function plotsRequest(dir: string | undefined, flag = '--plots'): OutputRequest {
+  return { flag, path: dir, kind: 'dir', files: FIT_PLOT_FILES };
 }
 
-/** `--plots DIR` of fit and demo (nothing when not given): the fitted values from the summary's parameters. */
-export async function plotsOption(dir: string | undefined, summary: FitSummary, dataset: Dataset, io: Io): Promise<void> {
-  if (dir !== undefined) await writeFitPlots(dir, plotInputsFromSummary(summary, dataset), io);
+/** Render a fit's plots and stage them under `flag` (nothing when `dir` is not given). */
+export async function putFitPlots(put: PutOutput, dir: string | undefined, summary: FitSummary, dataset: Dataset, flag = '--plots'): Promise<void> {
+  if (dir === undefined) return;
+  for (const plot of fitPlots(plotInputsFromSummary(summary, dataset))) await put(flag, await renderSvg(plot.spec), plot.file);
+}
+
+/** "wrote o.json" and "wrote 4 plots to DIR: fit.svg, ..." once the set is in place. */
+export function reportWritten(io: Io, written: readonly WrittenOutput[], plotsFlag?: string, dir?: string): void {
+  const plots = written.filter((w) => w.flag === plotsFlag);
+  for (const w of written) if (w.flag !== plotsFlag) io.out(`wrote ${w.path}\n`);
+  if (dir !== undefined && plots.length > 0) io.out(`wrote ${plots.length} plots to ${dir}: ${plots.map((w) => basename(w.path)).join(', ')}\n`);
 }
 
 /** A flag's value in a recorded command line (`--flag V` or `--flag=V`). */
@@ -103,7 +111,7 @@ export async function reloadFitData(art: FitArtifact, artifactPath: string): Pro
 }
 
 export async function plotCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } } });
+  const { values, positionals } = parseFlags({ args: argv, allowPositionals: true, strict: true, options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } } });
   if (values.help) {
     io.out(PLOT_USAGE);
     return 0;
@@ -112,7 +120,11 @@ export async function plotCommand(argv: string[], io: Io): Promise<number> {
   if (values.out === undefined) throw new LawfitError('bad-option', `--out DIR is required: the directory to write the plots into`);
   const artifactPath = positionals[0]!;
   const art = await readArtifactFile(artifactPath);
+  // The artifact and the data it names are inputs: no plot may be written over either.
+  const source = art.summary.data.source;
+  const outputs = await checkOutputs([plotsRequest(values.out, '--out')], [artifactPath, source, resolve(dirname(artifactPath), source)], { command: 'plot', io });
   const dataset = await reloadFitData(art, artifactPath);
-  await writeFitPlots(values.out, plotInputsFromSummary(art.summary, dataset), io);
+  const written = await writeOutputSet(outputs, 'plot', io, (put) => putFitPlots(put, values.out, art.summary, dataset, '--out'));
+  reportWritten(io, written, '--out', values.out);
   return 0;
 }

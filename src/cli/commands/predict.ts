@@ -1,5 +1,5 @@
 /** `lawfit predict RESULT.json --at N=7e10,D=1.4e12 [--at ...]`: the law at new inputs, with bands. */
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../parse-flags.js';
 import { LawfitError } from '../../errors.js';
 import { readArtifactFile } from '../../report/artifact-file.js';
 import { formatNumber } from '../../report/text.js';
@@ -15,7 +15,7 @@ and how many decades each input lies outside the fitted range.
 `;
 
 export async function predictCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { at: { type: 'string', multiple: true, default: [] }, help: { type: 'boolean', short: 'h', default: false } } });
+  const { values, positionals } = parseFlags({ args: argv, allowPositionals: true, strict: true, options: { at: { type: 'string', multiple: true, default: [] }, help: { type: 'boolean', short: 'h', default: false } } });
   if (values.help) {
     io.out(PREDICT_USAGE);
     return 0;

@@ -5,7 +5,7 @@
  * printed as its command printed it.
  */
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../parse-flags.js';
 import { LawfitError } from '../../errors.js';
 import { ARTIFACT_FORMAT, parseArtifact } from '../../report/artifact.js';
 import { renderTextReport } from '../../report/text.js';
@@ -25,7 +25,7 @@ as the command printed it.
 `;
 
 export async function reportCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { help: { type: 'boolean', short: 'h', default: false } } });
+  const { values, positionals } = parseFlags({ args: argv, allowPositionals: true, strict: true, options: { help: { type: 'boolean', short: 'h', default: false } } });
   if (values.help) {
     io.out(REPORT_USAGE);
     return 0;
