@@ -125,6 +125,7 @@ export function summarizeBootstrap(b: BootstrapResult, r: ResolvedBootstrap, see
     startsPerReplicate: b.startsPerReplicate,
     ...(b.rescued.length > 0 ? { rescued: b.rescued } : {}),
     ...(b.rescueStarts !== undefined ? { rescueStarts: b.rescueStarts } : {}),
+    ...(b.fewRows.replicates.length > 0 ? { fewRows: { ...b.fewRows, replicates: [...b.fewRows.replicates] } } : {}),
     replicateStatus: Array.from(b.status, (code) => statusInfo(code).name),
     replicateShareReachedBest: Array.from(b.shareReachedBest),
     parameters: b.parameters.map((q) => ({ ...q })),

@@ -95,6 +95,34 @@ export interface BootstrapResult {
   parameters: ParameterSummary[];
   covariance: Float64Array;
   startsPerReplicate: number;
+  /**
+   * Replicates with at most p + 1 effective rows (distinct rows with positive weight): with p
+   * parameters such a fit (nearly) interpolates its rows, so its draw says nothing about the
+   * sampling spread (issue 14: 5 parameters on 6 rows gave sd(A) = 1.7e+123). Empty when none.
+   */
+  fewRows: FewRows;
+}
+
+export interface FewRows {
+  /** p + 1: a replicate with this many effective rows or fewer is flagged. */
+  threshold: number;
+  /** The flagged replicates (0-based). */
+  replicates: number[];
+  /** The fewest effective rows of any replicate. */
+  minEffectiveRows: number;
+}
+
+/** Effective rows (distinct rows with positive weight) of each replicate, and those at most p + 1. */
+export function fewEffectiveRows(weights: Float64Array, replicates: number, n: number, p: number): FewRows {
+  const flagged: number[] = [];
+  let min = Infinity;
+  for (let r = 0; r < replicates; r++) {
+    let rows = 0;
+    for (let i = 0; i < n; i++) if (weights[r * n + i]! > 0) rows++;
+    min = Math.min(min, rows);
+    if (rows <= p + 1) flagged.push(r);
+  }
+  return { threshold: p + 1, replicates: flagged, minEffectiveRows: Number.isFinite(min) ? min : 0 };
 }
 
 export const DEFAULT_BASINS = 4;
@@ -134,6 +162,7 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
 
   const raw = resampleWeights(n, { replicates: o.replicates, seed: o.seed, design: o.design ?? { kind: 'rows' }, ...(o.generator !== undefined ? { generator: o.generator } : {}) });
   for (let r = 0; r < o.replicates; r++) for (let i = 0; i < n; i++) raw[r * n + i] = raw[r * n + i]! * base[i]!;
+  const fewRows = fewEffectiveRows(raw, o.replicates, n, p);
   const common = { starts, ...(o.lm !== undefined ? { lm: o.lm } : {}), ...(engine !== undefined ? { engine } : {}) };
   const batch = await fitBatch(law, ds, { ...common, weightSets: raw, ...controlFor(prog.phase(1, 'bootstrap replicates')) });
   prog.complete(1, 'bootstrap replicates');
@@ -218,6 +247,7 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
     parameters,
     covariance: covariance(good, ok.length, p),
     startsPerReplicate: batch.nStarts,
+    fewRows,
   };
 }
 
