@@ -9,6 +9,7 @@ import { parseTransform, type Transform } from '../law/transforms.js';
 import { RESIDUAL_SPACES, type ResidualSpace } from '../law/declaration.js';
 import type { FormatChoice } from '../data/read-table.js';
 import { TABLE_FORMATS } from '../data/table.js';
+import { nameTable } from '../util/names.js';
 
 const bad = (flag: string, detail: string): never => {
   throw new LawfitError('bad-option', `${flag}: ${detail}`);
@@ -28,7 +29,7 @@ export function parsePositiveInt(flag: string, text: string): number {
 
 /** `NAME=VALUE` pairs, one per flag occurrence or comma-separated. */
 export function parseAssignments(flag: string, values: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = nameTable<string>();
   for (const v of values) {
     for (const part of v.split(',')) {
       if (part.trim() === '') continue;
@@ -66,7 +67,7 @@ export function parseAxis(flag: string, name: string, text: string): number[] {
 
 /** `--grid NAME=AXIS` occurrences (axis values may themselves contain commas: one parameter per flag). */
 export function parseGrid(values: readonly string[]): Record<string, number[]> {
-  const out: Record<string, number[]> = {};
+  const out = nameTable<number[]>();
   for (const v of values) {
     const eq = v.indexOf('=');
     if (eq <= 0) bad('--grid', `expected NAME=VALUES (e.g. alpha=0,0.5,1 or A=log:1:1e10:11), got '${v}'`);

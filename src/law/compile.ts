@@ -27,6 +27,7 @@ import { formulaError, freeNames, leftChain, parseProgram, type Expr, type Progr
 import { buildTransform, describeTransform, NO_TRANSFORM, toInternal, toNatural, type Transform } from './transforms.js';
 import type { LawDeclaration, LawOverrides, ParamDecl, ResidualSpace } from './declaration.js';
 import { emitJsEvaluators, type JsEvaluators } from './emit-js.js';
+import { own } from '../util/names.js';
 
 export interface FreeParam {
   /** Position in the declaration's parameter list. */
@@ -73,14 +74,14 @@ export function applyOverrides(decl: LawDeclaration, o: LawOverrides | undefined
   for (const n of Object.keys(o.ranges ?? {})) check(n, 'range');
   const params = decl.params.map((p): ParamDecl => {
     const q: ParamDecl = { ...p };
-    const fixed = o.fixed?.[p.name];
+    const fixed = own(o.fixed, p.name);
     if (fixed !== undefined) q.fixed = fixed;
     if (o.free?.includes(p.name)) delete q.fixed;
-    const t = o.transforms?.[p.name];
+    const t = own(o.transforms, p.name);
     if (t !== undefined) q.transform = t;
     const s = o.starts?.[p.name];
     if (s !== undefined) q.start = s;
-    const r = o.ranges?.[p.name];
+    const r = own(o.ranges, p.name);
     if (r !== undefined) q.range = r;
     return q;
   });

@@ -56,6 +56,7 @@ import { DEFAULT_BASINS, distinctBasins, replicateStartSpec, type ReplicateStart
 import { percentileInterval, sd } from './intervals.js';
 import { outsideFittedRange, residualScale, withResidualNoise } from './predict.js';
 import { describeDesign, resampleWeights, resolveDesign, type ColumnDesign, type ResampleGenerator } from './resample.js';
+import { own } from '../util/names.js';
 
 /** In a later stage's input mapping: the previous stage's quantity (observed when fitting, predicted at new points). */
 export const PREVIOUS_STAGE = '@';
@@ -144,7 +145,7 @@ const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Which input of a stage is chained, checking that the first stage has none and every later stage exactly one. */
 function chainedInputOf(stage: ChainStage, k: number): string | undefined {
-  const chained = stage.law.inputNames.filter((n) => stage.spec.inputs[n]?.trim() === PREVIOUS_STAGE);
+  const chained = stage.law.inputNames.filter((n) => own(stage.spec.inputs, n)?.trim() === PREVIOUS_STAGE);
   const where = `stage ${k + 1} (law '${stage.law.name}')`;
   if (k === 0 && chained.length > 0) throw new LawfitError('bad-option', `${where}: the first stage has no previous stage, so no input can be '${PREVIOUS_STAGE}' (${chained.join(', ')})`);
   if (k > 0 && chained.length !== 1) {
@@ -354,8 +355,8 @@ function evaluate(law: CompiledLaw, internal: ArrayLike<number>, inputs: readonl
 export function predictChain(chain: ChainFit, at: Record<string, number>, seed = 0): ChainPrediction {
   const needed = [...new Set(chain.stages.flatMap((s) => s.law.inputNames.filter((n) => n !== s.chainedInput)))];
   for (const k of Object.keys(at)) if (!needed.includes(k)) throw new LawfitError('bad-option', `--at: the chain has no input '${k}' (inputs: ${needed.join(', ')})`);
-  for (const k of needed) if (at[k] === undefined || !Number.isFinite(at[k])) throw new LawfitError('bad-option', `--at: give a value for input '${k}' (inputs: ${needed.join(', ')})`);
-  const inputsOf = (st: FittedStage, previous: number): number[] => st.law.inputNames.map((n) => (n === st.chainedInput ? previous : at[n]!));
+  for (const k of needed) if (own(at, k) === undefined || !Number.isFinite(own(at, k)!)) throw new LawfitError('bad-option', `--at: give a value for input '${k}' (inputs: ${needed.join(', ')})`);
+  const inputsOf = (st: FittedStage, previous: number): number[] => st.law.inputNames.map((n) => (n === st.chainedInput ? previous : own(at, n)!));
 
   const stages: StagePrediction[] = [];
   let previous = NaN;
