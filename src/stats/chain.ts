@@ -52,7 +52,7 @@ import { makeStarts, type StartSpec } from '../fit/starts.js';
 import { isUsable, statusInfo } from '../fit/status.js';
 import { summarizeFit, type FitSummary } from '../report/summary.js';
 import { createRng, nextNormal } from '../util/rng.js';
-import { DEFAULT_BASINS, distinctBasins, replicateStartSpec, type ReplicateStarts } from './bootstrap.js';
+import { DEFAULT_BASINS, distinctBasins, fewEffectiveRows, replicateStartSpec, type FewRows, type ReplicateStarts } from './bootstrap.js';
 import { percentileInterval, sd } from './intervals.js';
 import { outsideFittedRange, residualScale, withResidualNoise } from './predict.js';
 import { describeDesign, resampleWeights, resolveDesign, type ColumnDesign, type ResampleGenerator } from './resample.js';
@@ -260,7 +260,7 @@ export async function fitChain(table: Table, stages: readonly ChainStage[], o: C
       draws.set(natural, r * p);
     }
     st.draws = draws;
-    st.summary.bootstrap = stageBootstrapSummary(st, boot, design, level, batch.nStarts);
+    st.summary.bootstrap = stageBootstrapSummary(st, boot, design, level, batch.nStarts, fewEffectiveRows(weights, R, n, p));
   }
 
   prog.finish();
@@ -288,7 +288,7 @@ function identified(law: CompiledLaw, data: PreparedData, weights: Float64Array,
 }
 
 /** A stage's share of the joint bootstrap, in the FitSummary shape (so its draws serialise like a fit's). */
-function stageBootstrapSummary(st: FittedStage, boot: ChainBootstrapOptions, design: ChainDesign, level: number, startsPerReplicate: number): NonNullable<FitSummary['bootstrap']> {
+function stageBootstrapSummary(st: FittedStage, boot: ChainBootstrapOptions, design: ChainDesign, level: number, startsPerReplicate: number, few: FewRows): NonNullable<FitSummary['bootstrap']> {
   const p = st.law.free.length;
   const R = boot.replicates;
   const draws = st.draws!;
@@ -308,6 +308,7 @@ function stageBootstrapSummary(st: FittedStage, boot: ChainBootstrapOptions, des
       return { name: q.name, estimate: q.value, sd: sd(col), percentile: percentileInterval(col, level) };
     }),
     draws: Array.from({ length: R }, (_, r) => (succeeded.has(r) ? Array.from(draws.subarray(r * p, r * p + p)) : null)),
+    ...(few.replicates.length > 0 ? { fewRows: few } : {}),
   };
 }
 

@@ -44,6 +44,20 @@ describe('repro: chinchilla (5 parameters) bootstrapped on 6 rows', () => {
   }, 120_000);
 });
 
+describe('a chain stage bootstrapped on p + 1 runs', () => {
+  test('the chain output warns for the stage and its artifact records it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lawfit-few-chain-'));
+    const csv = join(dir, 'four.csv');
+    writeFileSync(csv, 'x,loss\n' + [4, 16, 64, 256].map((x, k) => `${x},${(2 + 10 * x ** -0.5) * (1 + 0.01 * Math.sin(k))}`).join('\n') + '\n');
+    const out = join(dir, 'chain.json');
+    const r = await runCliCaptured('chain', csv, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--then', 'power', '--then-x', 'x=@', '--then-y', 'loss', '--at', 'x=1e3', '--bootstrap', '10', '--design', 'bayes', '--seed', '0', '--out', out);
+    expect(r.err).toBe('');
+    expect(r.out).toMatch(/warning: all 10 replicates have at most 4 distinct rows with positive weight \(p \+ 1 for 3 parameters; fewest 4\)/);
+    const art = JSON.parse(readFileSync(out, 'utf8'));
+    expect(art.summary.stages[0].summary.bootstrap.fewRows).toMatchObject({ threshold: 4, minEffectiveRows: 4 });
+  }, 120_000);
+});
+
 function findKey(o: unknown, key: string): any {
   if (o === null || typeof o !== 'object') return undefined;
   if (key in (o as object)) return (o as Record<string, unknown>)[key];
