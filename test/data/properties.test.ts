@@ -14,17 +14,23 @@ import { compileLaw, isFormulaError } from '../../src/law/compile.js';
 import { parseExpression, parseProgram } from '../../src/law/syntax.js';
 import { compileDataExpression } from '../../src/data/expression.js';
 import { readTable } from '../../src/data/read-table.js';
+import { datasetFromText } from '../../src/data/from-text.js';
 import { parseArtifact } from '../../src/report/artifact.js';
 import { runCliCaptured } from '../support/cli.js';
 import { sharedFile } from '../support/shared-data.js';
 
-/** Run f; anything thrown must be a LawfitError (and, when `positioned`, one whose message names a column). */
-function onlyLawfitErrors(f: () => unknown, positioned: boolean): void {
+/**
+ * Run f; anything thrown must be a LawfitError: when `positioned`, one whose message names a
+ * column of the text; when `place` is given, one whose message starts with it (the file's name).
+ */
+function onlyLawfitErrors(f: () => unknown, positioned: boolean, place?: string): void {
   try {
     f();
   } catch (e) {
     if (!isLawfitError(e)) throw new Error(`threw a non-LawfitError: ${String(e)}\n${(e as Error).stack ?? ''}`);
     if (positioned && !/col \d+/.test(e.message)) throw new Error(`error without a position: ${e.message}`);
+    if (place !== undefined && !e.message.startsWith(place)) throw new Error(`error not naming ${place}: ${e.message}`);
+    if (e.message.split('\n')[0]!.length === 0) throw new Error('empty message');
   }
 }
 
@@ -95,8 +101,24 @@ describe('CSV and JSON readers', () => {
   test(`readTable (csv, tsv, auto): ${RUNS.csv} random files, only LawfitErrors`, () => {
     fc.assert(
       fc.property(csvText, fc.constantFrom('csv', 'tsv', 'auto'), (text, format) => {
-        onlyLawfitErrors(() => readTable(text, `runs.${format === 'auto' ? 'txt' : format}`, format as 'csv'), false);
-        onlyLawfitErrors(() => readTable(new TextEncoder().encode(text), 'runs.csv', 'auto'), false);
+        const name = `runs.${format === 'auto' ? 'txt' : format}`;
+        onlyLawfitErrors(() => readTable(text, name, format as 'csv'), false, name);
+        onlyLawfitErrors(() => readTable(new TextEncoder().encode(text), 'runs.csv', 'auto'), false, 'runs.csv');
+      }),
+      { numRuns: RUNS.csv },
+    );
+  });
+
+  test(`datasetFromText (table onto --x x=x --y loss --where): ${RUNS.csv} random files, only LawfitErrors naming the file`, async () => {
+    const headed = fc.tuple(fc.constantFrom('x,loss\n', 'x,loss,g\n', 'loss,x\r\n', '\ufeffx,loss\n', ''), csvText).map(([h, t]) => h + t);
+    await fc.assert(
+      fc.asyncProperty(headed, fc.constantFrom(undefined, 'x > 0', 'loss == 1 || g == 2'), async (text, where) => {
+        try {
+          await datasetFromText(text, 'runs.csv', 'auto', { inputs: { x: 'x' }, target: 'loss', ...(where !== undefined ? { where } : {}) }, ['x']);
+        } catch (e) {
+          if (!isLawfitError(e)) throw new Error(`threw a non-LawfitError: ${String(e)}`);
+          if (!e.message.startsWith('runs.csv')) throw new Error(`error not naming the file: ${e.message}`);
+        }
       }),
       { numRuns: RUNS.csv },
     );
@@ -110,7 +132,7 @@ describe('CSV and JSON readers', () => {
     );
     fc.assert(
       fc.property(doc, fc.constantFrom('json', 'jsonl'), (text, format) => {
-        onlyLawfitErrors(() => readTable(text, `runs.${format}`, format as 'json'), false);
+        onlyLawfitErrors(() => readTable(text, `runs.${format}`, format as 'json'), false, `runs.${format}`);
       }),
       { numRuns: RUNS.json },
     );
@@ -158,7 +180,7 @@ describe('artifact reader', () => {
   test(`parseArtifact: ${RUNS.artifactParse} random mutations of a real fit artifact, only LawfitErrors`, () => {
     fc.assert(
       fc.property(mutations, (picks) => {
-        onlyLawfitErrors(() => parseArtifact(JSON.stringify(mutate(artifact, picks)), 'fit.json'), false);
+        onlyLawfitErrors(() => parseArtifact(JSON.stringify(mutate(artifact, picks)), 'fit.json'), false, 'fit.json: ');
       }),
       { numRuns: RUNS.artifactParse },
     );
