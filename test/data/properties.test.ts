@@ -129,6 +129,9 @@ describe('CSV and JSON readers', () => {
       fc.json({ maxDepth: 4 }),
       fc.array(fc.dictionary(fc.constantFrom('x', 'loss', '__proto__', 'constructor', ''), fc.oneof(fc.double(), fc.string({ maxLength: 4 }), fc.constant(null), fc.boolean())), { maxLength: 6 }).map((a) => JSON.stringify(a)),
       fc.string({ maxLength: 120 }),
+      // Adversarial: a cell holding a deeply nested value, or the whole document nested deeply.
+      fc.tuple(fc.integer({ min: 1000, max: 60_000 }), fc.constantFrom('[', '{"a":')).map(([n, open]) => `[{"x":1,"loss":2},{"x":${open.repeat(n)}1${(open === '[' ? ']' : '}').repeat(n)},"loss":1}]`),
+      fc.integer({ min: 1000, max: 200_000 }).map((n) => '['.repeat(n) + ']'.repeat(n)),
     );
     fc.assert(
       fc.property(doc, fc.constantFrom('json', 'jsonl'), (text, format) => {
