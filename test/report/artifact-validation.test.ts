@@ -90,6 +90,7 @@ describe('fit artifacts', () => {
   ])('%s', async (_name, edit, field) => {
     const p = tampered(fit, `t${Math.abs(String(field).length)}`, edit);
     await expectRejected(['report', p], field);
+    await expectRejected(['predict', p, '--at', 'N=1e10,D=2e11'], field);
   });
 });
 
