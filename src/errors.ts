@@ -14,6 +14,7 @@ export type LawfitErrorCode =
   | 'formula-arity'
   | 'formula-unused'
   | 'formula-not-allowed'
+  | 'formula-too-large'
   // law declarations and options
   | 'law-declaration'
   | 'unknown-law'

@@ -4,7 +4,7 @@
  */
 export { compileLaw, internalFromNatural, naturalFromInternal, targetInSpace, applyOverrides, type CompiledLaw, type FreeParam } from './law/compile.js';
 export type { LawDeclaration, ParamDecl, InputDecl, LawOverrides, ResidualSpace } from './law/declaration.js';
-export { parseProgram, parseExpression, type Program, type Expr } from './law/syntax.js';
+export { parseProgram, parseExpression, MAX_NESTING, MAX_NODES, type Program, type Expr } from './law/syntax.js';
 export { FUNCTIONS } from './law/functions.js';
 export { BUILTIN_LAWS, findLaw, lawNames } from './laws/index.js';
 export { loadDataset, datasetFromText, datasetFromTable, readTable, parseColumnMap, type Dataset, type DataSpec, type Table } from './data/index.js';
@@ -24,6 +24,7 @@ export { fitChain, predictChain, pointInputs, summarizeChain, PREVIOUS_STAGE, ty
 export { summarizeFit, type FitSummary } from './report/summary.js';
 export { renderTextReport } from './report/text.js';
 export { makeArtifact, parseArtifact, serializeArtifact, type FitArtifact } from './report/artifact.js';
+export { validateArtifact, fitArtifactSchema, comparisonArtifactSchema, chainArtifactSchema } from './report/artifact-schema.js';
 export { readArtifactFile, writeArtifactFile } from './report/artifact-file.js';
 export { chinchillaLadder, HOFFMANN_TRUTH } from './examples/chinchilla-ladder.js';
 export { fittedPoints, plotInputsFromFit, plotInputsFromSummary, type FittedPoint, type PlotInputs } from './plots/inputs.js';

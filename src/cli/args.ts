@@ -11,6 +11,7 @@ import type { FormatChoice } from '../data/read-table.js';
 import { TABLE_FORMATS } from '../data/table.js';
 import { checkLimit, LIMITS } from '../limits.js';
 import { isValidSeed, seedProblem } from '../util/rng.js';
+import { nameTable } from '../util/names.js';
 
 const bad = (flag: string, detail: string): never => {
   throw new LawfitError('bad-option', `${flag}: ${detail}`);
@@ -44,7 +45,7 @@ export function parseSeed(text: string, flag = '--seed'): number {
 
 /** `NAME=VALUE` pairs, one per flag occurrence or comma-separated. */
 export function parseAssignments(flag: string, values: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = nameTable<string>();
   for (const v of values) {
     for (const part of v.split(',')) {
       if (part.trim() === '') continue;
@@ -85,7 +86,7 @@ export function parseAxis(flag: string, name: string, text: string): number[] {
 
 /** `--grid NAME=AXIS` occurrences (axis values may themselves contain commas: one parameter per flag). */
 export function parseGrid(values: readonly string[]): Record<string, number[]> {
-  const out: Record<string, number[]> = {};
+  const out = nameTable<number[]>();
   for (const v of values) {
     const eq = v.indexOf('=');
     if (eq <= 0) bad('--grid', `expected NAME=VALUES (e.g. alpha=0,0.5,1 or A=log:1:1e10:11), got '${v}'`);

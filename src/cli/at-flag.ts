@@ -5,9 +5,10 @@
  */
 import { LawfitError } from '../errors.js';
 import { parseAssignments, parseNumber } from './args.js';
+import { nameTable, own } from '../util/names.js';
 
 export function parseAtFlag(text: string, inputs: readonly string[], lawName: string): Record<string, number> {
-  const given = Object.fromEntries(Object.entries(parseAssignments('--at', [text])).map(([k, v]) => [k, parseNumber('--at', v)]));
+  const given = nameTable(Object.entries(parseAssignments('--at', [text])).map(([k, v]) => [k, parseNumber('--at', v)] as const));
   checkPoint(given, inputs, lawName);
   return given;
 }
@@ -15,5 +16,5 @@ export function parseAtFlag(text: string, inputs: readonly string[], lawName: st
 /** Every input of the law has a value, and nothing else is given. */
 export function checkPoint(given: Readonly<Record<string, number>>, inputs: readonly string[], lawName: string): void {
   for (const k of Object.keys(given)) if (!inputs.includes(k)) throw new LawfitError('bad-option', `--at: law '${lawName}' has no input '${k}' (inputs: ${inputs.join(', ')})`);
-  for (const k of inputs) if (given[k] === undefined) throw new LawfitError('bad-option', `--at: give a value for input '${k}' (inputs: ${inputs.join(', ')})`);
+  for (const k of inputs) if (own(given, k) === undefined) throw new LawfitError('bad-option', `--at: give a value for input '${k}' (inputs: ${inputs.join(', ')})`);
 }

@@ -133,6 +133,7 @@ export function summarizeBootstrap(b: Omit<BootstrapResult, 'fit'>, r: Pick<Reso
     startsPerReplicate: b.startsPerReplicate,
     ...(b.rescued.length > 0 ? { rescued: b.rescued } : {}),
     ...(b.rescueStarts !== undefined ? { rescueStarts: b.rescueStarts } : {}),
+    ...(b.fewRows.replicates.length > 0 ? { fewRows: { ...b.fewRows, replicates: [...b.fewRows.replicates] } } : {}),
     replicateStatus: Array.from(b.status, (code) => statusInfo(code).name),
     replicateShareReachedBest: Array.from(b.shareReachedBest),
     parameters: b.parameters.map((q) => ({ ...q })),

@@ -12,6 +12,7 @@ import { freeNames, parseProgram } from '../law/syntax.js';
 import type { Transform } from '../law/transforms.js';
 import { findLaw } from '../laws/index.js';
 import { parseAssignments, parseAxis, parseNumber, parseSpace, parseTransformFlag } from './args.js';
+import { nameTable } from '../util/names.js';
 
 export interface LawFlags {
   law?: string;
@@ -73,11 +74,11 @@ export function compileFromFlags(f: LawFlags, inputNames: readonly string[]): Co
     if (f.positive.length > 0) throw new LawfitError('bad-option', `--positive is for --formula laws; for a built-in law use --transform NAME=log`);
     decl = findLaw(f.law!);
   }
-  const fixed = Object.fromEntries(Object.entries(parseAssignments('--fix', f.fix)).map(([k, v]) => [k, parseNumber('--fix', v)]));
-  const transforms: Record<string, Transform> = Object.fromEntries(
-    Object.entries(parseAssignments('--transform', f.transform)).map(([k, v]) => [k, parseTransformFlag(k, v)]),
+  const fixed = nameTable(Object.entries(parseAssignments('--fix', f.fix)).map(([k, v]) => [k, parseNumber('--fix', v)] as const));
+  const transforms: Record<string, Transform> = nameTable(
+    Object.entries(parseAssignments('--transform', f.transform)).map(([k, v]) => [k, parseTransformFlag(k, v)] as const),
   );
-  const ranges: Record<string, readonly [number, number]> = {};
+  const ranges = nameTable<readonly [number, number]>();
   for (const [k, v] of Object.entries(parseAssignments('--range', f.range.map((r) => r.replace(/,/g, ':'))))) {
     const axis = parseAxis('--range', k, v.replace(/:/g, ','));
     if (axis.length !== 2 || !(axis[0]! < axis[1]!)) throw new LawfitError('bad-option', `--range: ${k}: expected NAME=LO:HI with LO < HI, got '${v}'`);

@@ -12,7 +12,7 @@
  * evaluates `log(0)`.
  */
 import { lookupFunction } from '../law/functions.js';
-import { printExpr, type Expr } from '../law/syntax.js';
+import { leftChain, printExpr, type Expr } from '../law/syntax.js';
 
 /** Raised by `evaluateExpression` when an operation's result is not a finite number. */
 export class NonFiniteValue extends Error {
@@ -145,47 +145,16 @@ export function evaluateExpression(
       return truth(a === 0);
     }
     case 'binary': {
+      // A long left-associative chain (`a + b + c + ...`) is folded with a loop (leftChain), so it
+      // costs no stack depth; the left operand of the first link is evaluated lazily (a text
+      // comparison reads it as text).
       const ev = (x: Expr): number => evaluateExpression(x, valueOf, textOf);
-      if (e.op === '&&') return truth(ev(e.left) !== 0 && ev(e.right) !== 0);
-      if (e.op === '||') return truth(ev(e.left) !== 0 || ev(e.right) !== 0);
-      if ((e.op === '==' || e.op === '!=') && (e.left.kind === 'string' || e.right.kind === 'string')) {
-        const text = (x: Expr): string => (x.kind === 'string' ? x.value : x.kind === 'name' ? textOf(x.name, x.pos) : String(ev(x)));
-        return truth((text(e.left) === text(e.right)) === (e.op === '=='));
-      }
-      const l = ev(e.left);
-      const r = ev(e.right);
-      let v: number;
-      switch (e.op) {
-        case '+':
-          v = l + r;
-          break;
-        case '-':
-          v = l - r;
-          break;
-        case '*':
-          v = l * r;
-          break;
-        case '/':
-          v = l / r;
-          break;
-        case '^':
-          v = Math.pow(l, r);
-          break;
-        case '==':
-          return truth(l === r);
-        case '!=':
-          return truth(l !== r);
-        case '<':
-          return truth(l < r);
-        case '<=':
-          return truth(l <= r);
-        case '>':
-          return truth(l > r);
-        case '>=':
-          return truth(l >= r);
-      }
-      if (!Number.isFinite(v)) throw new NonFiniteValue(e.pos, binaryReason(e, l, r));
-      return v;
+      const { first, links } = e.op === '^' ? { first: e.left, links: [e] } : leftChain(e);
+      let value = 0;
+      links.forEach((l, k) => {
+        value = binaryStep(l, k === 0 ? first : undefined, value, ev, textOf);
+      });
+      return value;
     }
     case 'call': {
       const f = dataFunction(e.fn);
@@ -196,4 +165,59 @@ export function evaluateExpression(
       return v;
     }
   }
+}
+
+/**
+ * One binary operation: its left operand is `leftExpr` when given (evaluated here, lazily), else
+ * the number `leftValue` already computed by the chain below it.
+ */
+function binaryStep(
+  e: Expr & { kind: 'binary' },
+  leftExpr: Expr | undefined,
+  leftValue: number,
+  ev: (x: Expr) => number,
+  textOf: (name: string, offset: number) => string,
+): number {
+  const left = (): number => (leftExpr === undefined ? leftValue : ev(leftExpr));
+  if (e.op === '&&') return truth(left() !== 0 && ev(e.right) !== 0);
+  if (e.op === '||') return truth(left() !== 0 || ev(e.right) !== 0);
+  if ((e.op === '==' || e.op === '!=') && (leftExpr?.kind === 'string' || e.right.kind === 'string')) {
+    const text = (x: Expr): string => (x.kind === 'string' ? x.value : x.kind === 'name' ? textOf(x.name, x.pos) : String(ev(x)));
+    const leftText = leftExpr === undefined ? String(leftValue) : text(leftExpr);
+    return truth((leftText === text(e.right)) === (e.op === '=='));
+  }
+  const l = left();
+  const r = ev(e.right);
+  let v: number;
+  switch (e.op) {
+    case '+':
+      v = l + r;
+      break;
+    case '-':
+      v = l - r;
+      break;
+    case '*':
+      v = l * r;
+      break;
+    case '/':
+      v = l / r;
+      break;
+    case '^':
+      v = Math.pow(l, r);
+      break;
+    case '==':
+      return truth(l === r);
+    case '!=':
+      return truth(l !== r);
+    case '<':
+      return truth(l < r);
+    case '<=':
+      return truth(l <= r);
+    case '>':
+      return truth(l > r);
+    case '>=':
+      return truth(l >= r);
+  }
+  if (!Number.isFinite(v)) throw new NonFiniteValue(e.pos, binaryReason(e, l, r));
+  return v;
 }

@@ -15,7 +15,7 @@
  */
 import { DataError, FormulaError, type LawfitErrorCode } from '../errors.js';
 import { lookupFunction } from '../law/functions.js';
-import { parseExpression, positionOf, type Expr } from '../law/syntax.js';
+import { leftChain, parseExpression, positionOf, type Expr } from '../law/syntax.js';
 import { dataFunction, dataFunctionNames, evaluateExpression } from './evaluate.js';
 import { closeMatch, listColumns } from './messages.js';
 
@@ -171,23 +171,28 @@ export function compileDataExpression(rawText: string, label: string, columns: r
       case 'unary':
         walk(e.arg);
         return;
-      case 'binary':
-        if ((e.op === '==' || e.op === '!=') && (e.left.kind === 'string' || e.right.kind === 'string')) {
-          // A text comparison: the other side must be a column (compared as its cell text) or text.
-          for (const side of [e.left, e.right]) {
-            if (side.kind === 'name') walk(side);
-            else if (side.kind !== 'string') {
-              problems.push({
-                offset: side.pos,
-                error: (at) => new DataError('formula-syntax', { file: source }, `${label}, ${at}: quoted text can only be compared to a column name, as in train_dataset == 'rpj'`),
-              });
+      case 'binary': {
+        // A long left-associative chain is followed with a loop (leftChain), not recursion.
+        const { first, links } = e.op === '^' ? { first: e.left, links: [e] } : leftChain(e);
+        links.forEach((l, k) => {
+          if ((l.op === '==' || l.op === '!=') && (l.left.kind === 'string' || l.right.kind === 'string')) {
+            // A text comparison: the other side must be a column (compared as its cell text) or text.
+            for (const side of [l.left, l.right]) {
+              if (side.kind === 'name') walk(side);
+              else if (side.kind !== 'string') {
+                problems.push({
+                  offset: side.pos,
+                  error: (at) => new DataError('formula-syntax', { file: source }, `${label}, ${at}: quoted text can only be compared to a column name, as in train_dataset == 'rpj'`),
+                });
+              }
             }
+            return;
           }
-          return;
-        }
-        walk(e.left);
-        walk(e.right);
+          if (k === 0) walk(first);
+          walk(l.right);
+        });
         return;
+      }
       case 'call': {
         const spec = lookupFunction(e.fn);
         if (spec === undefined || dataFunction(e.fn) === undefined) {

@@ -31,7 +31,14 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 function toCell(v: unknown): Cell {
   if (v === undefined || v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
-  return JSON.stringify(v);
+  // A nested value becomes its JSON text (not a number, so reading it as one names the cell). A
+  // value nested deeper than JSON.stringify can recurse (found by test/data/properties.test.ts)
+  // stands as a short placeholder instead of a RangeError.
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return Array.isArray(v) ? '[...]' : '{...}';
+  }
 }
 
 /**

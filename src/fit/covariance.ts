@@ -70,10 +70,24 @@ export function uncertaintyAt(law: CompiledLaw, data: PreparedData, weights: Flo
   const none: Uncertainty = { method, covariance: undefined, stdErrors, correlation: undefined, nUsed };
   if (dof <= 0) return none;
 
+  // Scale-safe: the sums below are formed from residuals divided by rScale = max|r| and gradient
+  // columns divided by gScale_j = max_k |g_kj| (both exact powers of nothing in particular, just
+  // O(1) afterwards), so J'WJ neither underflows nor overflows when the data sit at 1e-300 or
+  // 1e+300 (issue 14: unscaled, the SEs of a loss scaled by 1e-300 came out as exactly 0). With
+  // D = diag(gScale):  Cov(u) = rScale^2 D^-1 M D^-1,  M = the same estimator on scaled inputs,
+  // and SE(p_j) = sqrt(M_jj) * (rScale / gScale_j) * |dp_j/du_j|, a product of O(1)-ratio factors.
+  let rScale = 0;
+  for (let k = 0; k < nUsed; k++) rScale = Math.max(rScale, Math.abs(R[k]!));
+  if (!(rScale > 0) || !Number.isFinite(rScale)) rScale = 1;
+  const gScale = new Float64Array(p);
+  for (let k = 0; k < nUsed; k++) for (let j = 0; j < p; j++) gScale[j] = Math.max(gScale[j]!, Math.abs(G[k * p + j]!));
+  for (let j = 0; j < p; j++) if (!(gScale[j]! > 0) || !Number.isFinite(gScale[j]!)) return none;
+
   const A = new Float64Array(p * p);
   const B = new Float64Array(p * p);
   const h = loss.kind === 'huber' ? silvermanBandwidth(R) : 0;
   let ssr = 0;
+  const gs = new Float64Array(p);
   for (let k = 0; k < nUsed; k++) {
     const w = weights[idx[k]!]!;
     const r = R[k]!;
@@ -85,16 +99,18 @@ export function uncertaintyAt(law: CompiledLaw, data: PreparedData, weights: Flo
       psi = 0;
     } else if (loss.kind === 'huber') {
       a = w * (h > 0 ? normalCdf((loss.delta - r) / h) - normalCdf((-loss.delta - r) / h) : Math.abs(r) <= loss.delta ? 1 : 0);
-      psi = w * info.rho1(z) * r;
+      psi = w * info.rho1(z) * (r / rScale);
     } else {
       a = w * (info.rho1(z) + 2 * z * info.rho2(z));
-      psi = w * info.rho1(z) * r;
+      psi = w * info.rho1(z) * (r / rScale);
     }
-    ssr += w * r * r;
+    const rs = r / rScale;
+    ssr += w * rs * rs;
+    for (let j = 0; j < p; j++) gs[j] = G[k * p + j]! / gScale[j]!;
     for (let j = 0; j < p; j++) {
-      const gj = G[k * p + j]!;
+      const gj = gs[j]!;
       for (let l = 0; l < p; l++) {
-        const gl = G[k * p + l]!;
+        const gl = gs[l]!;
         A[j * p + l] = A[j * p + l]! + a * gj * gl;
         B[j * p + l] = B[j * p + l]! + psi * psi * gj * gl;
       }
@@ -103,22 +119,26 @@ export function uncertaintyAt(law: CompiledLaw, data: PreparedData, weights: Flo
   const Ainv = invertSpd(A, p);
   if (Ainv === undefined) return none;
 
-  let covU: Float64Array;
+  // M: the covariance of the scaled problem (residuals / rScale, columns / gScale).
+  let M: Float64Array;
   if (method === 'least-squares') {
     const s2 = ssr / dof;
-    covU = Ainv.map((v) => v * s2);
+    M = Ainv.map((v) => v * s2);
   } else {
     const tmp = matMul(Ainv, B, p);
-    covU = matMul(tmp, Ainv, p).map((v) => (v * nUsed) / dof);
+    M = matMul(tmp, Ainv, p).map((v) => (v * nUsed) / dof);
   }
   const slope = law.free.map((fp, j) => transformSlope(fp.transform, u[j]!));
-  const cov = new Float64Array(p * p);
-  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) cov[i * p + j] = covU[i * p + j]! * slope[i]! * slope[j]!;
-  for (let j = 0; j < p; j++) stdErrors[j] = Math.sqrt(Math.max(0, cov[j * p + j]!));
+  for (let j = 0; j < p; j++) stdErrors[j] = Math.sqrt(Math.max(0, M[j * p + j]!)) * (rScale / gScale[j]!) * Math.abs(slope[j]!);
+  // Correlations from M directly (scale-free); the covariance from SEs and correlations, so it
+  // is as exact as float64 allows (entries below 1e-308 are 0, but the SEs above are not).
   const correlation = new Float64Array(p * p);
+  const cov = new Float64Array(p * p);
   for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) {
-    const d = stdErrors[i]! * stdErrors[j]!;
-    correlation[i * p + j] = d > 0 ? cov[i * p + j]! / d : i === j ? 1 : 0;
+    const d = Math.sqrt(Math.max(0, M[i * p + i]!)) * Math.sqrt(Math.max(0, M[j * p + j]!));
+    const sign = Math.sign(slope[i]!) * Math.sign(slope[j]!);
+    correlation[i * p + j] = d > 0 ? (M[i * p + j]! / d) * sign : i === j ? 1 : 0;
+    cov[i * p + j] = stdErrors[i]! * correlation[i * p + j]! * stdErrors[j]!;
   }
   return { method, covariance: cov, stdErrors, correlation, nUsed };
 }

@@ -19,6 +19,7 @@ import { LawfitError } from '../errors.js';
 import type { CompiledLaw, FreeParam } from '../law/compile.js';
 import { toInternal, toNatural } from '../law/transforms.js';
 import { createRng, nextDouble } from '../util/rng.js';
+import { own } from '../util/names.js';
 
 export type StartSpec =
   | { kind: 'default' }
@@ -93,7 +94,7 @@ export function makeStarts(law: CompiledLaw, spec: StartSpec): StartSet {
           throw new LawfitError('unknown-parameter', `starts: law '${law.name}' has no free parameter '${k}'${fixed} (free: ${names.join(', ')})`);
         }
       }
-      const axes = law.free.map((fp) => spec.axes[fp.name] ?? axisOf(law, fp));
+      const axes = law.free.map((fp) => own(spec.axes, fp.name) ?? axisOf(law, fp));
       return productGrid(law, axes, 'grid');
     }
     case 'sobol':

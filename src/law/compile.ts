@@ -23,10 +23,11 @@
 import { FormulaError, LawfitError, didYouMean } from '../errors.js';
 import { lookupFunction, functionNames } from './functions.js';
 import { Graph } from './graph.js';
-import { formulaError, freeNames, parseProgram, type Expr, type Program } from './syntax.js';
+import { formulaError, freeNames, leftChain, parseProgram, type Expr, type Program } from './syntax.js';
 import { buildTransform, describeTransform, NO_TRANSFORM, toInternal, toNatural, type Transform } from './transforms.js';
 import type { LawDeclaration, LawOverrides, ParamDecl, ResidualSpace } from './declaration.js';
 import { emitJsEvaluators, type JsEvaluators } from './emit-js.js';
+import { own } from '../util/names.js';
 
 export interface FreeParam {
   /** Position in the declaration's parameter list. */
@@ -73,14 +74,14 @@ export function applyOverrides(decl: LawDeclaration, o: LawOverrides | undefined
   for (const n of Object.keys(o.ranges ?? {})) check(n, 'range');
   const params = decl.params.map((p): ParamDecl => {
     const q: ParamDecl = { ...p };
-    const fixed = o.fixed?.[p.name];
+    const fixed = own(o.fixed, p.name);
     if (fixed !== undefined) q.fixed = fixed;
     if (o.free?.includes(p.name)) delete q.fixed;
-    const t = o.transforms?.[p.name];
+    const t = own(o.transforms, p.name);
     if (t !== undefined) q.transform = t;
     const s = o.starts?.[p.name];
     if (s !== undefined) q.start = s;
-    const r = o.ranges?.[p.name];
+    const r = own(o.ranges, p.name);
     if (r !== undefined) q.range = r;
     return q;
   });
@@ -121,7 +122,8 @@ export function compileLaw(decl: LawDeclaration, overrides?: LawOverrides): Comp
   const gradientNodes = free.map((_, j) => g.derivative(modelNode, j));
 
   for (const [j, p] of free.entries()) {
-    if (!reaches(g, predictionNode, j)) {
+    // Structurally zero gradient: `0*A` keeps its node (0 * NaN is NaN, graph.ts) but A still has no effect.
+    if (!reaches(g, predictionNode, j) || g.isConst(gradientNodes[j]!, 0)) {
       throw new LawfitError('law-declaration', `law '${d.name}': parameter '${p.name}' has no effect on the prediction (it cancels out or is multiplied by zero)`);
     }
   }
@@ -196,13 +198,18 @@ function checkProgram(d: LawDeclaration, program: Program): void {
         if (e.op === '!') throw formulaError('formula-not-allowed', src, e.pos, `'!' is not allowed in a law (it has no derivative)`);
         visit(e.arg);
         return;
-      case 'binary':
-        if (LAW_FORBIDDEN_OPS.has(e.op)) {
-          throw formulaError('formula-not-allowed', src, e.pos, `'${e.op}' is not allowed in a law (it has no derivative); use min, max or abs`);
+      case 'binary': {
+        // A left-associative chain (a long sum) is followed with a loop, not recursion (leftChain).
+        const { first, links } = e.op === '^' ? { first: e.left, links: [e] } : leftChain(e);
+        for (const l of [...links].reverse()) {
+          if (LAW_FORBIDDEN_OPS.has(l.op)) {
+            throw formulaError('formula-not-allowed', src, l.pos, `'${l.op}' is not allowed in a law (it has no derivative); use min, max or abs`);
+          }
         }
-        visit(e.left);
-        visit(e.right);
+        visit(first);
+        for (const l of links) visit(l.right);
         return;
+      }
       case 'call': {
         const f = lookupFunction(e.fn);
         if (f === undefined) {
@@ -261,22 +268,32 @@ function lower(g: Graph, e: Expr, env: Map<string, number>, src: string): number
       return e.op === '-' ? g.neg(a) : a;
     }
     case 'binary': {
-      const a = lower(g, e.left, env, src);
-      const b = lower(g, e.right, env, src);
-      switch (e.op) {
-        case '+':
-          return g.add(a, b);
-        case '-':
-          return g.sub(a, b);
-        case '*':
-          return g.mul(a, b);
-        case '/':
-          return g.div(a, b);
-        case '^':
-          return g.pow(a, b);
-        default:
-          throw formulaError('formula-not-allowed', src, e.pos, `'${e.op}' is not allowed in a law`);
+      // Left-associative chains with a loop (leftChain): a sum of thousands of terms costs no stack.
+      const { first, links } = e.op === '^' ? { first: e.left, links: [e] } : leftChain(e);
+      let a = lower(g, first, env, src);
+      for (const l of links) {
+        const b = lower(g, l.right, env, src);
+        switch (l.op) {
+          case '+':
+            a = g.add(a, b);
+            break;
+          case '-':
+            a = g.sub(a, b);
+            break;
+          case '*':
+            a = g.mul(a, b);
+            break;
+          case '/':
+            a = g.div(a, b);
+            break;
+          case '^':
+            a = g.pow(a, b);
+            break;
+          default:
+            throw formulaError('formula-not-allowed', src, l.pos, `'${l.op}' is not allowed in a law`);
+        }
       }
+      return a;
     }
     case 'call': {
       const f = lookupFunction(e.fn);

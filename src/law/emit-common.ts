@@ -73,16 +73,29 @@ export function emitStraightLine(
 
 /** Topological order of the nodes the outputs need, treating hoisted features as leaves. */
 function topoStoppingAtFeatures(g: Graph, outputs: readonly number[], features: ReadonlyMap<number, number>): number[] {
+  // An explicit stack rather than recursion: a law graph can be as deep as a sum of thousands of
+  // terms (syntax.ts MAX_NODES), deeper than the call stack allows.
   const seen = new Set<number>();
   const order: number[] = [];
-  const visit = (id: number): void => {
-    if (seen.has(id)) return;
-    seen.add(id);
-    if (!features.has(id)) for (const a of g.node(id).args) visit(a);
-    order.push(id);
-  };
-  // Iterative deepening is unnecessary: law graphs are a few hundred nodes deep at most.
-  for (const o of outputs) visit(o);
+  for (const o of outputs) {
+    if (seen.has(o)) continue;
+    seen.add(o);
+    const stack: Array<[number, number]> = [[o, 0]];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const args = features.has(top[0]) ? [] : g.node(top[0]).args;
+      if (top[1] < args.length) {
+        const child = args[top[1]++]!;
+        if (!seen.has(child)) {
+          seen.add(child);
+          stack.push([child, 0]);
+        }
+      } else {
+        order.push(top[0]);
+        stack.pop();
+      }
+    }
+  }
   return order;
 }
 
@@ -97,10 +110,21 @@ export function dataDependent(g: Graph, featureNodes: readonly number[]): (id: n
   const dep = (id: number): boolean => {
     const m = memo.get(id);
     if (m !== undefined) return m;
-    const n = g.node(id);
-    const v = features.has(id) || n.op === 'input' || n.args.some(dep);
-    memo.set(id, v);
-    return v;
+    // Arguments before uses with an explicit stack that stops at nodes already known, so no
+    // recursion on deep graphs and no node is visited twice across calls.
+    const stack: Array<[number, number]> = [[id, 0]];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const n = g.node(top[0]);
+      if (top[1] < n.args.length) {
+        const child = n.args[top[1]++]!;
+        if (!memo.has(child)) stack.push([child, 0]);
+      } else {
+        if (!memo.has(top[0])) memo.set(top[0], features.has(top[0]) || n.op === 'input' || n.args.some((a) => memo.get(a) === true));
+        stack.pop();
+      }
+    }
+    return memo.get(id)!;
   };
   return dep;
 }

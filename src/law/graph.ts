@@ -8,11 +8,15 @@
  * and the derivative of `a/b` reuses `a/b`, this is forward-mode differentiation with CSE, written
  * out as straight-line code: no finite differences anywhere.
  *
- * The smart constructors simplify as they build: constants fold, `x+0`, `x*1`, `x*0`, `--x`
- * collapse, and `log(exp(x)) = x` (exact, and the reason log-space laws such as Chinchilla's
- * `logsumexp` form stay stable once their log-positive parameters are substituted as `exp(u)`).
- * `x*0 = 0` drops a NaN that `x` might carry; that is the intended algebra here, because the
- * derivative code multiplies by structurally-zero partials all the time.
+ * The smart constructors simplify as they build, and only where the simplified node has the value
+ * of the original at every point, NaN and ±Inf included (a rule may never turn a NaN into a
+ * number; test/law/graph.test.ts checks each against IEEE evaluation): constants fold, `x+0`,
+ * `x-0`, `x*1`, `x/1`, `x^1`, `x^0 = 1` (IEEE pow), `--x`, `a+(-b) = a-b` collapse, and
+ * `log(exp(x)) = x` (exact, and the reason log-space laws such as Chinchilla's `logsumexp` form
+ * stay stable once their log-positive parameters are substituted as `exp(u)`; it differs from
+ * float evaluation only where exp overflows, and then it is the right answer). `x-x`, `x/x`,
+ * `x*0` and `0/x` are NOT simplified: Inf-Inf, 0/0, 0*Inf are NaN. Derivatives drop terms whose
+ * derivative is structurally zero (the node does not depend on that parameter), see `times`.
  *
  * A general power `a^b` whose exponent depends on parameters is built as `exp(b * log(a))`: with an
  * input base, `log(a)` depends on inputs only and is hoisted to the host (see `hoist`), computed once
@@ -114,7 +118,7 @@ export class Graph {
     if (ca !== undefined && cb !== undefined) return this.constant(ca - cb);
     if (cb === 0) return a;
     if (ca === 0) return this.neg(b);
-    if (a === b) return this.constant(0);
+    // No `x - x = 0`: Inf - Inf and NaN - NaN are NaN, and a law must not lose that.
     if (this.nodes[b]!.op === 'neg') return this.add(a, this.nodes[b]!.args[0]!);
     return this.make('sub', [a, b]);
   }
@@ -122,7 +126,8 @@ export class Graph {
     const ca = this.constValue(a);
     const cb = this.constValue(b);
     if (ca !== undefined && cb !== undefined) return this.constant(ca * cb);
-    if (ca === 0 || cb === 0) return this.constant(0);
+    // No `x * 0 = 0`: 0 * Inf and 0 * NaN are NaN. Derivatives skip structurally zero terms
+    // themselves (`times` in derivativeRule), which is where that rule used to matter.
     if (ca === 1) return b;
     if (cb === 1) return a;
     if (ca === -1) return this.neg(b);
@@ -140,11 +145,11 @@ export class Graph {
   div(a: number, b: number): number {
     const ca = this.constValue(a);
     const cb = this.constValue(b);
+    // Constant quotients fold unless they divide by zero (kept as a node, evaluated as IEEE does).
+    // No `0 / x = 0` and no `x / x = 1`: 0/0, Inf/Inf and NaN/NaN are NaN.
     if (ca !== undefined && cb !== undefined && cb !== 0) return this.constant(ca / cb);
-    if (ca === 0) return this.constant(0);
     if (cb === 1) return a;
     if (cb === -1) return this.neg(a);
-    if (a === b) return this.constant(1);
     const na = this.nodes[a]!;
     if (na.op === 'neg') return this.neg(this.div(na.args[0]!, b));
     return this.make('div', [a, b]);
@@ -161,6 +166,8 @@ export class Graph {
   powc(a: number, c: number): number {
     const ca = this.constValue(a);
     if (ca !== undefined) return this.constant(Math.pow(ca, c));
+    // x^0 = 1 for every x, NaN and Inf included: IEEE 754 pow(x, 0) and Math.pow say so, and the
+    // evaluators compute powers that way, so this rule changes no value.
     if (c === 0) return this.constant(1);
     if (c === 1) return a;
     if (c === 0.5) return this.sqrt(a);
@@ -189,8 +196,10 @@ export class Graph {
     const na = this.nodes[a]!;
     if (na.op === 'exp') return na.args[0]!; // log(exp(x)) = x exactly
     if (na.op === 'sigmoid') return this.neg(this.softplus(this.neg(na.args[0]!))); // log σ(x) = -softplus(-x)
-    if (na.op === 'powc' && na.value === Math.trunc(na.value) && na.value % 2 !== 0) {
-      return this.mul(this.constant(na.value), this.log(na.args[0]!)); // odd integer power keeps the sign domain
+    // log(x^c) = c log(x) for a positive odd integer c keeps the sign domain (x < 0: NaN both
+    // ways). Not for negative c: at x = -0, x^-1 = -Inf whose log is NaN, but -log(-0) = +Inf.
+    if (na.op === 'powc' && na.value > 0 && na.value === Math.trunc(na.value) && na.value % 2 !== 0) {
+      return this.mul(this.constant(na.value), this.log(na.args[0]!));
     }
     return this.make('log', [a]);
   }
@@ -278,20 +287,37 @@ export class Graph {
   // ---- derivatives ---------------------------------------------------------------------------
   /** d(node)/d(param j), as a node of this graph. */
   derivative(id: number, j: number): number {
-    const n = this.nodes[id]!;
-    if (!n.varies) return this.constant(0);
-    const key = `${id}:${j}`;
-    const memo = this.derivMemo.get(key);
-    if (memo !== undefined) return memo;
-    const d = this.derivativeRule(n, j);
-    this.derivMemo.set(key, d);
-    return d;
+    const known = this.knownDerivative(id, j);
+    if (known !== undefined) return known;
+    // Iterative forward mode: differentiate every node below `id` in dependency order, so each
+    // rule finds its arguments' derivatives already memoised. No recursion, so a graph as deep
+    // as a sum of thousands of terms costs no stack depth.
+    for (const k of this.topoOrder([id])) {
+      if (this.knownDerivative(k, j) !== undefined) continue;
+      this.derivMemo.set(`${k}:${j}`, this.derivativeRule(this.nodes[k]!, j));
+    }
+    return this.knownDerivative(id, j)!;
+  }
+
+  /** The derivative of a node if it is structurally zero or already built. */
+  private knownDerivative(id: number, j: number): number | undefined {
+    if (!this.nodes[id]!.varies) return this.constant(0);
+    return this.derivMemo.get(`${id}:${j}`);
   }
 
   private derivativeRule(n: GraphNode, j: number): number {
     const a = n.args[0]!;
     const b = n.args[1]!;
-    const D = (x: number): number => this.derivative(x, j);
+    const D = (x: number): number => {
+      const d = this.knownDerivative(x, j);
+      if (d === undefined) throw new Error(`internal: derivative of node ${x} needed before it was built`);
+      return d;
+    };
+    // d * x and d / x for a derivative d: a structurally zero derivative (the node does not depend
+    // on u_j at all) gives an exact 0 term, whatever x is. This is the only place a product with
+    // zero is dropped; where x is NaN or infinite the law's value itself is, so nothing is hidden.
+    const times = (d: number, x: number): number => (this.isConst(d, 0) ? d : this.mul(d, x));
+    const over = (d: number, x: number): number => (this.isConst(d, 0) ? d : this.div(d, x));
     switch (n.op) {
       case 'const':
       case 'input':
@@ -305,26 +331,25 @@ export class Graph {
       case 'sub':
         return this.sub(D(a), D(b));
       case 'mul':
-        return this.add(this.mul(D(a), b), this.mul(a, D(b)));
+        return this.add(times(D(a), b), times(D(b), a));
       case 'div': {
         // d(a/b) = (da - (a/b) db) / b : reuses this node, no b^2.
-        const db = D(b);
-        return this.div(this.sub(D(a), this.mul(n.id, db)), b);
+        return over(this.sub(D(a), times(D(b), n.id)), b);
       }
       case 'neg':
         return this.neg(D(a));
       case 'powc':
-        return this.mul(this.mul(this.constant(n.value), this.powc(a, n.value - 1)), D(a));
+        return times(D(a), this.mul(this.constant(n.value), this.powc(a, n.value - 1)));
       case 'exp':
-        return this.mul(n.id, D(a));
+        return times(D(a), n.id);
       case 'log':
-        return this.div(D(a), a);
+        return over(D(a), a);
       case 'log1p':
-        return this.div(D(a), this.add(this.constant(1), a));
+        return over(D(a), this.add(this.constant(1), a));
       case 'sqrt':
-        return this.div(D(a), this.mul(this.constant(2), n.id));
+        return over(D(a), this.mul(this.constant(2), n.id));
       case 'abs':
-        return this.mul(this.sign(a), D(a));
+        return times(D(a), this.sign(a));
       case 'min':
         return this.select(this.le(a, b), D(a), D(b));
       case 'max':
@@ -342,15 +367,15 @@ export class Graph {
         return sum;
       }
       case 'softplus':
-        return this.mul(this.sigmoid(a), D(a));
+        return times(D(a), this.sigmoid(a));
       case 'sigmoid':
-        return this.mul(this.mul(n.id, this.sub(this.constant(1), n.id)), D(a));
+        return times(D(a), this.mul(n.id, this.sub(this.constant(1), n.id)));
       case 'sin':
-        return this.mul(this.cos(a), D(a));
+        return times(D(a), this.cos(a));
       case 'cos':
-        return this.neg(this.mul(this.sin(a), D(a)));
+        return this.neg(times(D(a), this.sin(a)));
       case 'atan':
-        return this.div(D(a), this.add(this.constant(1), this.mul(a, a)));
+        return over(D(a), this.add(this.constant(1), this.mul(a, a)));
     }
   }
 

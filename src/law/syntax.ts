@@ -19,6 +19,13 @@
  * Comments run from `#` to the end of the line. Comparisons, logic and quoted text (`'rpj'` or
  * `"rpj"`) exist for data filters (`--where "excluded_outlier == 0 && train_dataset == 'rpj'"`);
  * the law checker rejects them inside laws, which are numeric and differentiable.
+ *
+ * Size limits (why: every pass over a formula must finish without exhausting the call stack, so
+ * hostile or generated text gets a FormulaError with its position, never a RangeError):
+ * - nesting depth at most MAX_NESTING: each '(' (grouping or a call), unary operator and '^'
+ *   opens a level, and the parser and the tree walkers recurse once per level;
+ * - at most MAX_NODES tree nodes in all. Chains of left-associative operators (a sum of thousands
+ *   of terms) do not nest: every walker follows such a chain with a loop (`leftChain`).
  */
 import { FormulaError, type SourcePosition } from '../errors.js';
 
@@ -53,6 +60,11 @@ interface Token {
   pos: number;
   value?: number;
 }
+
+/** Deepest nesting of parentheses, calls, unary operators and '^' a formula may have. */
+export const MAX_NESTING = 200;
+/** Most syntax-tree nodes (numbers, names, operators, calls) one formula may have. */
+export const MAX_NODES = 50_000;
 
 const TWO_CHAR_OPS = ['==', '!=', '<=', '>=', '&&', '||', '**'];
 const ONE_CHAR_OPS = '+-*/^<>=!';
@@ -104,6 +116,12 @@ function tokenize(source: string): Token[] {
     if (c === ' ' || c === '\t' || c === '\r') {
       i++;
       continue;
+    }
+    if (c === '.' && !/[0-9]/.test(source[i + 1] ?? '')) {
+      // `process.exit(1)`, `Math.PI`: not a malformed number but a dot the language has no use for.
+      const last = tokens[tokens.length - 1];
+      const after = last?.kind === 'name' && last.pos + last.text.length === i ? ` after '${last.text}'` : '';
+      throw formulaError('formula-syntax', source, i, `unexpected '.'${after}: the formula language has no member access or method calls; '.' appears only in numbers such as 1.5`);
     }
     if (/[0-9.]/.test(c)) {
       const m = /^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?/.exec(source.slice(i));
@@ -157,6 +175,8 @@ function tokenize(source: string): Token[] {
 
 class Parser {
   private i = 0;
+  private depth = 0;
+  private nodes = 0;
   constructor(
     private readonly source: string,
     private readonly tokens: Token[],
@@ -169,6 +189,20 @@ class Parser {
     const t = this.peek();
     if (t.kind !== 'eof') this.i++;
     return t;
+  }
+  /** Open one nesting level at token t (see MAX_NESTING). */
+  private enter(t: Token): void {
+    if (++this.depth > MAX_NESTING) {
+      throw formulaError('formula-too-large', this.source, t.pos, `nesting deeper than ${MAX_NESTING} levels (parentheses, calls, unary operators and '^' each open one)`);
+    }
+  }
+  private leave(): void {
+    this.depth--;
+  }
+  /** Count one tree node made at token t (see MAX_NODES). */
+  private made<E extends Expr>(e: E): E {
+    if (++this.nodes > MAX_NODES) throw formulaError('formula-too-large', this.source, e.pos, `more than ${MAX_NODES} terms (numbers, names, operators and calls)`);
+    return e;
   }
   private fail(t: Token, detail: string): never {
     throw formulaError('formula-syntax', this.source, t.pos, detail);
@@ -230,7 +264,7 @@ class Parser {
       if (t.kind === 'op' && ops.includes(t.text)) {
         this.next();
         const right = sub();
-        left = { kind: 'binary', op: t.text as BinaryOp, left, right, pos: t.pos };
+        left = this.made({ kind: 'binary', op: t.text as BinaryOp, left, right, pos: t.pos });
         if (single) {
           const again = this.peek();
           if (again.kind === 'op' && ops.includes(again.text)) this.fail(again, 'comparisons cannot be chained; use && between them');
@@ -264,8 +298,10 @@ class Parser {
     const t = this.peek();
     if (t.kind === 'op' && (t.text === '-' || t.text === '+' || t.text === '!')) {
       this.next();
+      this.enter(t);
       const arg = this.parseUnary();
-      return { kind: 'unary', op: t.text as UnaryOp, arg, pos: t.pos };
+      this.leave();
+      return this.made({ kind: 'unary', op: t.text as UnaryOp, arg, pos: t.pos });
     }
     return this.parsePower();
   }
@@ -274,8 +310,10 @@ class Parser {
     const t = this.peek();
     if (t.kind === 'op' && t.text === '^') {
       this.next();
+      this.enter(t);
       const exponent = this.parseUnary();
-      return { kind: 'binary', op: '^', left: base, right: exponent, pos: t.pos };
+      this.leave();
+      return this.made({ kind: 'binary', op: '^', left: base, right: exponent, pos: t.pos });
     }
     return base;
   }
@@ -283,12 +321,12 @@ class Parser {
     const t = this.next();
     switch (t.kind) {
       case 'number':
-        return { kind: 'number', value: t.value!, pos: t.pos };
+        return this.made({ kind: 'number', value: t.value!, pos: t.pos });
       case 'string':
-        return { kind: 'string', value: t.text, pos: t.pos };
+        return this.made({ kind: 'string', value: t.text, pos: t.pos });
       case 'name': {
         if (this.peek().kind === '(') {
-          this.next();
+          this.enter(this.next());
           const args: Expr[] = [];
           if (this.peek().kind !== ')') {
             for (;;) {
@@ -303,12 +341,15 @@ class Parser {
             }
           }
           this.next();
-          return { kind: 'call', fn: t.text, args, pos: t.pos };
+          this.leave();
+          return this.made({ kind: 'call', fn: t.text, args, pos: t.pos });
         }
-        return { kind: 'name', name: t.text, pos: t.pos };
+        return this.made({ kind: 'name', name: t.text, pos: t.pos });
       }
       case '(': {
+        this.enter(t);
         const inner = this.parseExpr();
+        this.leave();
         const close = this.peek();
         if (close.kind !== ')') this.fail(close, `expected ')' to close the '(' at col ${positionOf(this.source, t.pos).col}, found ${this.describe(close)}`);
         this.next();
@@ -330,8 +371,32 @@ export function parseExpression(source: string): Expr {
   return new Parser(source, tokenize(source)).parseSingle();
 }
 
+type BinaryExpr = Extract<Expr, { kind: 'binary' }>;
+
+/**
+ * A chain of left-associative binary operators, `((x0 op1 y1) op2 y2) ...`, unrolled: `first` is
+ * x0 (not itself such a chain) and `links` the operator nodes from the innermost out. Walkers
+ * loop over the links and recurse only into `first` and each link's right operand, so a sum of
+ * thousands of terms costs no stack depth; only real nesting does (bounded by MAX_NESTING).
+ */
+export function leftChain(e: BinaryExpr): { first: Expr; links: BinaryExpr[] } {
+  const links: BinaryExpr[] = [];
+  let x: Expr = e;
+  while (x.kind === 'binary' && x.op !== '^') {
+    links.push(x);
+    x = x.left;
+  }
+  return { first: x, links: links.reverse() };
+}
+
 /** Every name referenced by an expression (not function names), with the offset of its first use. */
 export function freeNames(e: Expr, out: Map<string, number> = new Map()): Map<string, number> {
+  if (e.kind === 'binary' && e.op !== '^') {
+    const { first, links } = leftChain(e);
+    freeNames(first, out);
+    for (const l of links) freeNames(l.right, out);
+    return out;
+  }
   switch (e.kind) {
     case 'number':
     case 'string':
@@ -390,11 +455,20 @@ export function printExpr(e: Expr): string {
     case 'call':
       return `${e.fn}(${e.args.map(printExpr).join(', ')})`;
     case 'binary': {
-      const p = prec(e);
       if (e.op === '^') return `${wrap(e.left, 8)}^${wrap(e.right, 6)}`;
-      const rightMin = e.op === '-' || e.op === '/' ? p + 1 : p;
-      const sp = e.op === '*' || e.op === '/' ? '' : ' ';
-      return `${wrap(e.left, p)}${sp}${e.op}${sp}${wrap(e.right, rightMin)}`;
+      // Left-associative chains printed with a loop (see leftChain): the text of each link wraps
+      // the text so far when the link binds tighter than what is below it.
+      const { first, links } = leftChain(e);
+      let text = printExpr(first);
+      let below = prec(first);
+      for (const l of links) {
+        const p = prec(l);
+        const rightMin = l.op === '-' || l.op === '/' ? p + 1 : p;
+        const sp = l.op === '*' || l.op === '/' ? '' : ' ';
+        text = `${below < p ? `(${text})` : text}${sp}${l.op}${sp}${wrap(l.right, rightMin)}`;
+        below = p;
+      }
+      return text;
     }
   }
 }

@@ -11,6 +11,7 @@ import { LawfitError } from '../errors.js';
 import type { FitSummary } from '../report/summary.js';
 import { covariance } from '../stats/intervals.js';
 import { allPositive, COLOR, EXPONENT_LABEL, percent, sourceLabel, successfulDraws, topLevel } from './style.js';
+import { own } from '../util/names.js';
 
 const HIST_PANEL = { width: 190, height: 130 } as const;
 const PAIR_PANEL = { width: 120, height: 120 } as const;
@@ -75,7 +76,7 @@ export function bootstrapHistogramsSpec(summary: FitSummary): TopLevelSpec {
     const at = scale.toBinned;
     const markers = [
       ...(q !== undefined ? [{ kind: kinds[0], value: at(q.estimate) }, { kind: kinds[1], value: at(q.percentile[0]) }, { kind: kinds[1], value: at(q.percentile[1]) }] : []),
-      ...(summary.truth?.[name] !== undefined ? [{ kind: 'true value', value: at(summary.truth[name]) }] : []),
+      ...(own(summary.truth, name) !== undefined ? [{ kind: 'true value', value: at(own(summary.truth, name)!) }] : []),
     ];
     return {
       ...HIST_PANEL,

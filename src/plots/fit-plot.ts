@@ -10,6 +10,7 @@ import { predictAt } from '../stats/predict.js';
 import type { PlotInputs } from './inputs.js';
 import { allPositive, axisFor, LOG_AXIS, logTicks, COLOR, PANEL, percent, SERIES_SCHEME, sourceLabel, successfulDraws, TOOLTIP_FORMAT, topLevel } from './style.js';
 import { chooseView, median, seriesGroups, type FitView } from './view.js';
+import { nameTable, own } from '../util/names.js';
 
 /** Points per curve. */
 export const CURVE_POINTS = 40;
@@ -42,14 +43,14 @@ function sweep(lo: number, hi: number, log: boolean): number[] {
 /** The law along the view's curves, with bands from the summary's bootstrap draws when it has them. */
 export function fitCurves(inputs: PlotInputs, view: FitView = viewOf(inputs)): CurvePoint[] {
   const { summary, points } = inputs;
-  const held = Object.fromEntries(view.held.map((name) => [name, median(points.map((p) => p.inputs[name]!))]));
+  const held = nameTable(view.held.map((name) => [name, median(points.map((p) => own(p.inputs, name)!))] as const));
   const groups = view.series !== undefined ? seriesGroups(points, view.series) : [{ value: 0, members: points }];
   const alongLog = allPositive(points.map((p) => p.inputs[view.along]!));
   const out: CurvePoint[] = [];
   for (const g of groups) {
     const along = g.members.map((p) => p.inputs[view.along]!);
     for (const a of sweep(Math.min(...along), Math.max(...along), alongLog)) {
-      const at: Record<string, number> = { ...held, [view.along]: a };
+      const at = nameTable<number>([...Object.entries(held), [view.along, a]]);
       if (view.series !== undefined) at[view.series] = g.value;
       const p = predictAt(summary, at);
       if (!Number.isFinite(p.estimate)) continue;

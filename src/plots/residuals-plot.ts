@@ -8,6 +8,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { ResidualSpace } from '../law/declaration.js';
 import type { PlotInputs } from './inputs.js';
 import { allPositive, axisFor, COLOR, logTicks, sourceLabel, TOOLTIP_FORMAT, topLevel } from './style.js';
+import { own } from '../util/names.js';
 
 const RESIDUAL_PANEL = { width: 220, height: 200 } as const;
 
@@ -47,7 +48,7 @@ export function residualsSpec(inputs: PlotInputs): TopLevelSpec {
     };
   };
   const exprTitle = (n: string): string => {
-    const e = summary.data.inputs[n];
+    const e = own(summary.data.inputs, n);
     return e !== undefined && e !== n ? `${n} = ${e}` : n;
   };
   const panels = [panel('fitted', `fitted ${summary.data.target}`, true), ...inputNames.map((n) => panel(n, exprTitle(n), false))];

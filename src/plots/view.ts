@@ -11,6 +11,7 @@
 import { DEFAULT_FLOPS_PER_TOKEN_PER_PARAM } from '../stats/derived.js';
 import type { FittedPoint } from './inputs.js';
 import { allPositive } from './style.js';
+import { own } from '../util/names.js';
 
 export interface FitView {
   x: { title: string; log: boolean; of(inputs: Readonly<Record<string, number>>): number };
@@ -28,7 +29,7 @@ export const SERIES_BINS = 6;
 
 /** Decades an input spans over the runs (its range, not in decades, when it is not positive). */
 function span(points: readonly FittedPoint[], name: string): number {
-  const v = points.map((p) => p.inputs[name]!);
+  const v = points.map((p) => own(p.inputs, name)!);
   const lo = Math.min(...v);
   const hi = Math.max(...v);
   return allPositive(v) ? Math.log10(hi / lo) : hi - lo;
@@ -36,10 +37,10 @@ function span(points: readonly FittedPoint[], name: string): number {
 
 export function chooseView(inputNames: readonly string[], inputExpressions: Readonly<Record<string, string>>, points: readonly FittedPoint[]): FitView {
   const title = (name: string): string => {
-    const e = inputExpressions[name];
+    const e = own(inputExpressions, name);
     return e !== undefined && e !== name ? `${name} = ${e}` : name;
   };
-  const positive = (name: string): boolean => allPositive(points.map((p) => p.inputs[name]!));
+  const positive = (name: string): boolean => allPositive(points.map((p) => own(p.inputs, name)!));
   if (inputNames.includes('N') && inputNames.includes('D')) {
     const k = DEFAULT_FLOPS_PER_TOKEN_PER_PARAM;
     return {
@@ -51,7 +52,7 @@ export function chooseView(inputNames: readonly string[], inputExpressions: Read
   }
   const byRange = [...inputNames].sort((a, b) => span(points, b) - span(points, a));
   const along = byRange[0]!;
-  const x = { title: title(along), log: positive(along), of: (r: Readonly<Record<string, number>>) => r[along]! };
+  const x = { title: title(along), log: positive(along), of: (r: Readonly<Record<string, number>>) => own(r, along)! };
   const rest = inputNames.filter((n) => n !== along);
   if (rest.length === 0) return { x, along, held: [] };
   return { x, along, series: rest[0]!, held: rest.slice(1) };

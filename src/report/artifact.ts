@@ -10,6 +10,7 @@ import { LawfitError } from '../errors.js';
 import type { StartSpec } from '../fit/starts.js';
 import { LAWFIT_VERSION } from '../version.js';
 import type { FitSummary } from './summary.js';
+import { fitArtifactProblems, fitArtifactSchema, validateArtifact } from './artifact-schema.js';
 
 export const ARTIFACT_FORMAT = 'lawfit-fit';
 export const ARTIFACT_FORMAT_VERSION = 1;
@@ -65,6 +66,6 @@ export function parseArtifact(text: string, name: string): FitArtifact {
   if (o.formatVersion !== ARTIFACT_FORMAT_VERSION) {
     throw new LawfitError('artifact', `${name}: artifact format version ${String(o.formatVersion)} is not supported by lawfit ${LAWFIT_VERSION} (reads version ${ARTIFACT_FORMAT_VERSION})`);
   }
-  if (o.summary === undefined || typeof o.summary !== 'object') throw new LawfitError('artifact', `${name}: artifact has no "summary"`);
-  return o as FitArtifact;
+  // Every field the commands read, and the artifact's own consistency (artifact-schema.ts).
+  return validateArtifact(fitArtifactSchema, o, name, fitArtifactProblems) as unknown as FitArtifact;
 }

@@ -62,6 +62,8 @@ export interface FitSummary {
     parameters: Array<{ name: string; estimate: number; sd: number; percentile: [number, number]; bca?: [number, number] }>;
     /** replicates x free parameters, natural units, in law.freeNames order; null for failed replicates. */
     draws: Array<number[] | null>;
+    /** Replicates with at most p + 1 effective rows (bootstrap.ts FewRows); absent when none or in older artifacts. */
+    fewRows?: { threshold: number; replicates: number[]; minEffectiveRows: number };
   };
   /** Known true parameter values (synthetic data only), shown next to the estimates. */
   truth?: Record<string, number>;

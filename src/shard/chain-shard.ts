@@ -49,7 +49,7 @@ export function mergeChainShards(shards: ReadonlyArray<ShardArtifact<ChainShardP
   const draws = S.stages.map((_, k) => floatsFromJson(shards.flatMap((s) => s.payload.stageDraws[k]!)));
   S.stages.forEach((st, k) => {
     const free = st.summary.params.filter((q) => !q.fixed).map((q) => ({ name: q.name, value: q.value ?? NaN }));
-    st.summary.bootstrap = stageBootstrapSummary(draws[k]!, free, R, seed, design, level, st.summary.bootstrap!.startsPerReplicate);
+    st.summary.bootstrap = stageBootstrapSummary(draws[k]!, free, R, seed, design, level, st.summary.bootstrap!.startsPerReplicate, st.summary.bootstrap!.fewRows);
   });
   // As fitChain records them: stage by stage, replicates ascending within a stage.
   const failures = S.stages.flatMap((_, k) => shards.flatMap((s) => s.payload.failures.filter((f) => f.stage === k)));

@@ -10,7 +10,7 @@
 import { LawfitError } from '../errors.js';
 import { summarizeBootstrap } from '../cli/bootstrap-flags.js';
 import type { FitArtifact } from '../report/artifact.js';
-import { assembleBootstrap, type BootstrapPart } from '../stats/bootstrap.js';
+import { assembleBootstrap, type BootstrapPart, type FewRows } from '../stats/bootstrap.js';
 import type { ColumnDesign } from '../stats/resample.js';
 import { artifactHeader } from '../report/artifact.js';
 import type { ShardArtifact } from './artifact.js';
@@ -39,6 +39,8 @@ export interface FitShardPayload {
   n: number;
   estimates: Array<{ name: string; value: number }>;
   part: PartJson;
+  /** Replicates with at most p + 1 effective rows, over all R (the same in every shard); absent: none. */
+  fewRows?: FewRows;
   /** n x p leave-one-out fits (shard 0, when BCa is on). */
   jackknife?: Array<number | null>;
 }
@@ -84,6 +86,7 @@ export function mergeFitShards(shards: ReadonlyArray<ShardArtifact<FitShardPaylo
     n: first.n,
     estimates: first.estimates,
     parts: shards.map((s) => partFromJson(s.payload.part)),
+    ...(first.fewRows !== undefined ? { fewRows: first.fewRows } : {}),
     ...(withJack !== undefined ? { jackknife: fromJson(withJack.payload.jackknife!) } : {}),
   });
   if (first.artifact.summary.bootstrap !== undefined) throw new LawfitError('artifact', 'fit shard: its artifact already has a bootstrap section');

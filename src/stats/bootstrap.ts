@@ -107,6 +107,34 @@ export interface BootstrapResult {
   part?: BootstrapPart;
   /** The BCa jackknife, n x p (bootstrapFit, when computed). */
   jackknife?: Float64Array;
+  /**
+   * Replicates with at most p + 1 effective rows (distinct rows with positive weight): with p
+   * parameters such a fit (nearly) interpolates its rows, so its draw says nothing about the
+   * sampling spread (issue 14: 5 parameters on 6 rows gave sd(A) = 1.7e+123). Empty when none.
+   */
+  fewRows: FewRows;
+}
+
+export interface FewRows {
+  /** p + 1: a replicate with this many effective rows or fewer is flagged. */
+  threshold: number;
+  /** The flagged replicates (0-based). */
+  replicates: number[];
+  /** The fewest effective rows of any replicate. */
+  minEffectiveRows: number;
+}
+
+/** Effective rows (distinct rows with positive weight) of each replicate, and those at most p + 1. */
+export function fewEffectiveRows(weights: Float64Array, replicates: number, n: number, p: number): FewRows {
+  const flagged: number[] = [];
+  let min = Infinity;
+  for (let r = 0; r < replicates; r++) {
+    let rows = 0;
+    for (let i = 0; i < n; i++) if (weights[r * n + i]! > 0) rows++;
+    min = Math.min(min, rows);
+    if (rows <= p + 1) flagged.push(r);
+  }
+  return { threshold: p + 1, replicates: flagged, minEffectiveRows: Number.isFinite(min) ? min : 0 };
 }
 
 export const DEFAULT_BASINS = 4;
@@ -155,6 +183,10 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
   const m = slice.to - slice.from;
   const raw = all.slice(slice.from * n, slice.to * n);
   for (let r = 0; r < m; r++) for (let i = 0; i < n; i++) raw[r * n + i] = raw[r * n + i]! * base[i]!;
+  // Replicates with at most p + 1 effective rows, over all R (every shard draws every row, so
+  // each reports the same set and a merge keeps one).
+  for (let r = 0; r < o.replicates; r++) for (let i = 0; i < n; i++) all[r * n + i] = all[r * n + i]! * base[i]!;
+  const fewRows = fewEffectiveRows(all, o.replicates, n, p);
   const common = { starts, ...(o.lm !== undefined ? { lm: o.lm } : {}), ...(engine !== undefined ? { engine } : {}) };
   const batch = await fitBatch(law, ds, { ...common, weightSets: raw, ...controlFor(prog.phase(1, 'bootstrap replicates')) });
   prog.complete(1, 'bootstrap replicates');
@@ -236,7 +268,7 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
   const estimates = fit.params.filter((q) => !q.fixed).map((q) => ({ name: q.name, value: q.value }));
   // A slice is summarised on its own, its replicates numbered from 0 (the shard's artifact keeps `part`, global).
   const local = slice.from === 0 && slice.to === o.replicates ? part : { ...part, from: 0, to: m, failed, rescued, fromFullStarts };
-  const summary = assembleBootstrap({ replicates: m, level, n, estimates, parts: [local], ...(jack !== undefined ? { jackknife: jack } : {}) });
+  const summary = assembleBootstrap({ replicates: m, level, n, estimates, parts: [local], fewRows, ...(jack !== undefined ? { jackknife: jack } : {}) });
   return { fit, ...summary, part, ...(jack !== undefined ? { jackknife: jack } : {}) };
 }
 
@@ -273,6 +305,8 @@ export interface AssembleInput {
   parts: readonly BootstrapPart[];
   /** n x p leave-one-out fits, for BCa; absent: no BCa intervals. */
   jackknife?: Float64Array;
+  /** Replicates with at most p + 1 effective rows, over all R (fewEffectiveRows); absent: none. */
+  fewRows?: FewRows;
 }
 
 /** The summary of the draws (sd, percentile and BCa intervals, covariance) from parts of the replicates. */
@@ -326,6 +360,7 @@ export function assembleBootstrap(a: AssembleInput): Omit<BootstrapResult, 'fit'
     parameters,
     covariance: covariance(good, ok.length, p),
     startsPerReplicate: parts[0]!.startsPerReplicate,
+    fewRows: a.fewRows ?? { threshold: p + 1, replicates: [], minEffectiveRows: a.n },
   };
 }
 

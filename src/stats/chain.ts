@@ -52,10 +52,11 @@ import { makeStarts, type StartSpec } from '../fit/starts.js';
 import { isUsable, statusInfo } from '../fit/status.js';
 import { summarizeFit, type FitSummary } from '../report/summary.js';
 import { createRng, nextNormal } from '../util/rng.js';
-import { DEFAULT_BASINS, distinctBasins, replicateStartSpec, type ReplicateStarts } from './bootstrap.js';
+import { DEFAULT_BASINS, distinctBasins, fewEffectiveRows, replicateStartSpec, type FewRows, type ReplicateStarts } from './bootstrap.js';
 import { percentileInterval, sd } from './intervals.js';
 import { outsideFittedRange, residualScale, withResidualNoise } from './predict.js';
 import { describeDesign, resampleWeights, resolveDesign, type ColumnDesign, type ResampleGenerator } from './resample.js';
+import { own } from '../util/names.js';
 
 /** In a later stage's input mapping: the previous stage's quantity (observed when fitting, predicted at new points). */
 export const PREVIOUS_STAGE = '@';
@@ -150,7 +151,7 @@ const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Which input of a stage is chained, checking that the first stage has none and every later stage exactly one. */
 function chainedInputOf(stage: ChainStage, k: number): string | undefined {
-  const chained = stage.law.inputNames.filter((n) => stage.spec.inputs[n]?.trim() === PREVIOUS_STAGE);
+  const chained = stage.law.inputNames.filter((n) => own(stage.spec.inputs, n)?.trim() === PREVIOUS_STAGE);
   const where = `stage ${k + 1} (law '${stage.law.name}')`;
   if (k === 0 && chained.length > 0) throw new LawfitError('bad-option', `${where}: the first stage has no previous stage, so no input can be '${PREVIOUS_STAGE}' (${chained.join(', ')})`);
   if (k > 0 && chained.length !== 1) {
@@ -267,7 +268,11 @@ export async function fitChain(table: Table, stages: readonly ChainStage[], o: C
       draws.set(natural, r * p);
     }
     st.draws = draws;
-    st.summary.bootstrap = stageBootstrapSummary(draws, freeEstimates(st.fit), m, boot.seed, design, level, batch.nStarts);
+    // Replicates with at most p + 1 effective runs in this stage, over all R replicates (every
+    // shard draws every row, so each records the same set and a merge keeps one).
+    const full = new Float64Array(R * n);
+    for (let r = 0; r < R; r++) for (let i = 0; i < n; i++) full[r * n + i] = W[r * U + st.runIndex[i]!]! * data.baseWeights[i]!;
+    st.summary.bootstrap = stageBootstrapSummary(draws, freeEstimates(st.fit), m, boot.seed, design, level, batch.nStarts, fewEffectiveRows(full, R, n, p));
   }
 
   prog.finish();
@@ -311,6 +316,7 @@ export function stageBootstrapSummary(
   design: ChainDesign,
   level: number,
   startsPerReplicate: number,
+  few: FewRows | undefined,
 ): NonNullable<FitSummary['bootstrap']> {
   const p = free.length;
   const ok = Array.from({ length: R }, (_, r) => r).filter((r) => !Number.isNaN(draws[r * p]!));
@@ -328,6 +334,7 @@ export function stageBootstrapSummary(
       return { name: q.name, estimate: q.value, sd: sd(col), percentile: percentileInterval(col, level) };
     }),
     draws: Array.from({ length: R }, (_, r) => (succeeded.has(r) ? Array.from(draws.subarray(r * p, r * p + p)) : null)),
+    ...(few !== undefined && few.replicates.length > 0 ? { fewRows: few } : {}),
   };
 }
 
@@ -375,8 +382,8 @@ function evaluate(law: CompiledLaw, internal: ArrayLike<number>, inputs: readonl
 export function predictChain(chain: ChainFit, at: Record<string, number>, seed = 0): ChainPrediction {
   const needed = [...new Set(chain.stages.flatMap((s) => s.law.inputNames.filter((n) => n !== s.chainedInput)))];
   for (const k of Object.keys(at)) if (!needed.includes(k)) throw new LawfitError('bad-option', `--at: the chain has no input '${k}' (inputs: ${needed.join(', ')})`);
-  for (const k of needed) if (at[k] === undefined || !Number.isFinite(at[k])) throw new LawfitError('bad-option', `--at: give a value for input '${k}' (inputs: ${needed.join(', ')})`);
-  const inputsOf = (st: FittedStage, previous: number): number[] => st.law.inputNames.map((n) => (n === st.chainedInput ? previous : at[n]!));
+  for (const k of needed) if (own(at, k) === undefined || !Number.isFinite(own(at, k)!)) throw new LawfitError('bad-option', `--at: give a value for input '${k}' (inputs: ${needed.join(', ')})`);
+  const inputsOf = (st: FittedStage, previous: number): number[] => st.law.inputNames.map((n) => (n === st.chainedInput ? previous : own(at, n)!));
 
   const stages: StagePrediction[] = [];
   let previous = NaN;

@@ -42,6 +42,7 @@ import { bootstrapFit, DEFAULT_BASINS, replicateStartSpec, type ReplicateStarts 
 import { holdoutFolds, type Fold, type FoldPlan, type Holdout } from './holdout.js';
 import { mean, percentileInterval } from './intervals.js';
 import { resolveDesign, type ColumnDesign, type ResampleGenerator } from './resample.js';
+import { nameTable, own } from '../util/names.js';
 
 /** Resampling designs for a comparison: clusters name a column, since each fold has its own rows. */
 export type CompareDesign = ColumnDesign;
@@ -148,7 +149,7 @@ export interface Comparison {
 /** Fit each law on every fold's fitting runs, score it on the held-out runs, and rank the laws. */
 export async function compareLaws(laws: readonly CompiledLaw[], table: Table, spec: DataSpec, holdout: Holdout, opts: CompareOptions = {}): Promise<Comparison> {
   for (const law of laws) {
-    const missing = law.inputNames.filter((n) => spec.inputs[n] === undefined);
+    const missing = law.inputNames.filter((n) => own(spec.inputs, n) === undefined);
     if (missing.length > 0) {
       throw new LawfitError('data-column', `law '${law.name}' takes ${missing.map((m) => `'${m}'`).join(', ')}, which --x does not map (add e.g. ${missing[0]}=COLUMN)`);
     }
@@ -175,7 +176,7 @@ export async function compareLaws(laws: readonly CompiledLaw[], table: Table, sp
     // Each law reads only its own inputs; the group column rides along for a cluster design.
     const lawSpec: DataSpec = {
       ...spec,
-      inputs: Object.fromEntries(law.inputNames.map((n) => [n, spec.inputs[n]!])),
+      inputs: nameTable(law.inputNames.map((n) => [n, own(spec.inputs, n)!] as const)),
       ...(boot?.design?.kind === 'clusters' ? { group: boot.design.column } : {}),
     };
     const folds: FoldScore[] = [];

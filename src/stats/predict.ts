@@ -13,6 +13,7 @@ import type { ResidualSpace } from '../law/declaration.js';
 import type { FitSummary } from '../report/summary.js';
 import { createRng, nextNormal } from '../util/rng.js';
 import { percentileInterval } from './intervals.js';
+import { nameTable, own } from '../util/names.js';
 
 export interface Prediction {
   inputs: Record<string, number>;
@@ -35,7 +36,7 @@ function predictOne(law: CompiledLaw, natural: readonly number[], inputs: Float6
 
 export function predictAt(summary: FitSummary, at: Record<string, number>, seed = 0): Prediction {
   const law = lawOf(summary);
-  const inputs = Float64Array.from(law.inputNames.map((n) => at[n]!));
+  const inputs = Float64Array.from(law.inputNames.map((n) => own(at, n) ?? NaN));
   const free = summary.law.freeNames;
   const best = free.map((n) => summary.params.find((q) => q.name === n)!.value!);
   const estimate = predictOne(law, best, inputs);
@@ -64,9 +65,9 @@ export function residualScale(st: { ssr: number; dof: number }): number {
 
 /** Decades outside the fitted range per input (only inputs outside it; positive above, negative below). */
 export function outsideFittedRange(summary: FitSummary, at: Record<string, number>): Record<string, number> {
-  const outside: Record<string, number> = {};
+  const outside = nameTable<number>();
   for (const [name, [lo, hi]] of Object.entries(summary.data.inputRanges ?? {})) {
-    const v = at[name]!;
+    const v = own(at, name) ?? NaN;
     if (v > hi && v > 0 && hi > 0) outside[name] = Math.log10(v / hi);
     else if (v < lo && v > 0 && lo > 0) outside[name] = -Math.log10(lo / v);
   }

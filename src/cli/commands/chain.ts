@@ -10,7 +10,7 @@ import { parseColumnMap, readFileBytes, readTable, sha256Hex, type DataSpec } fr
 import type { LmOptions } from '../../fit/options.js';
 import { artifactHeader } from '../../report/artifact.js';
 import { checkOutputs, writeOutputSet } from '../outputs.js';
-import { formatNumber } from '../../report/text.js';
+import { fewRowsWarning, formatNumber } from '../../report/text.js';
 import { DEFAULT_BASINS } from '../../stats/bootstrap.js';
 import { fitChain, pointInputs, predictChain, summarizeChain, PREVIOUS_STAGE, type ChainStage, type ChainSummary } from '../../stats/chain.js';
 import { describeDesign } from '../../stats/resample.js';
@@ -165,6 +165,7 @@ export function renderChainFits(chain: ChainSummary): string {
       `  best fit ${s.status.name}${s.status.usable ? '' : ' ** NOT CONVERGED **'}; ${s.starts.reachedBest} of ${s.starts.count} starts reached it; residual sd ${st.residualScale !== null ? `${formatNumber(st.residualScale, 4)} (${d.space}, ${dof} degree${dof === 1 ? '' : 's'} of freedom)` : 'n/a (no degrees of freedom)'}`,
     );
     const bs = s.bootstrap;
+    if (bs?.fewRows !== undefined && bs.fewRows.replicates.length > 0) lines.push(`    ${fewRowsWarning(bs.fewRows, bs.replicates, bs.parameters.length)}`);
     for (const q of s.params) {
       if (q.fixed) {
         lines.push(`    ${q.name.padEnd(8)} ${formatNumber(q.value, 7).padStart(13)}  (fixed)`);

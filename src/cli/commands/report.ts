@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { parseFlags } from '../parse-flags.js';
 import { LawfitError } from '../../errors.js';
 import { ARTIFACT_FORMAT, parseArtifact } from '../../report/artifact.js';
+import { chainArtifactProblems, chainArtifactSchema, comparisonArtifactProblems, comparisonArtifactSchema, validateArtifact } from '../../report/artifact-schema.js';
 import { renderTextReport } from '../../report/text.js';
 import { LAWFIT_VERSION } from '../../version.js';
 import type { Io } from '../io.js';
@@ -52,6 +53,7 @@ export async function reportCommand(argv: string[], io: Io): Promise<number> {
   if (format === COMPARISON_FORMAT) {
     version(COMPARISON_FORMAT_VERSION);
     if (typeof data.comparison !== 'object' || data.comparison === null) throw new LawfitError('artifact', `${path}: comparison artifact has no "comparison"`);
+    validateArtifact(comparisonArtifactSchema, data, path, comparisonArtifactProblems);
     io.out(renderComparison(data.comparison as Comparison));
     return 0;
   }
@@ -59,6 +61,7 @@ export async function reportCommand(argv: string[], io: Io): Promise<number> {
     version(CHAIN_ARTIFACT_FORMAT_VERSION);
     const chain = (data as ChainArtifact).summary;
     if (typeof chain !== 'object' || chain === null) throw new LawfitError('artifact', `${path}: chain artifact has no "summary"`);
+    validateArtifact(chainArtifactSchema, data, path, chainArtifactProblems);
     io.out(renderChainFits(chain));
     for (const p of chain.predictions) io.out(`\n${renderChainPrediction(chain, p)}`);
     return 0;
