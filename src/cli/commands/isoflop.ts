@@ -10,15 +10,15 @@ import { datasetFromTable, parseColumnMap, readFileBytes, readTable, sha256Hex, 
 import { compileLaw } from '../../law/compile.js';
 import { findLaw } from '../../laws/index.js';
 import { artifactHeader } from '../../report/artifact.js';
-import { writeTextFileAtomically } from '../../report/artifact-file.js';
+import { checkOutputs, writeOutputSet } from '../outputs.js';
 import { renderIsoflop } from '../../report/isoflop-text.js';
 import { isoflopPlots } from '../../plots/isoflop-plots.js';
-import { writePlots } from '../../plots/write-plots.js';
+import { renderSvg } from '../../plots/render.js';
 import { analyzeIsoflop, isoflopRunsFromDataset, ISOFLOP_DESIGNS, type IsoflopDesign, type IsoflopResult } from '../../stats/isoflop.js';
 import { approach3, subsetDataset, type Approach3Result } from '../../stats/isoflop-approach3.js';
 import { FRONTIER_WEIGHTS, type FrontierWeights } from '../../stats/isoflop-frontier.js';
 import { DEFAULT_QC, parseQcStages, QC_STAGES, QC_THRESHOLDS, type QcOptions } from '../../stats/isoflop-qc.js';
-import { parseFormatFlag, parseNumber, parsePositiveInt } from '../args.js';
+import { parseFormatFlag, parseNumber, parsePositiveInt, parseSeed } from '../args.js';
 import { ENGINE_PARSE_OPTIONS, ENGINE_USAGE, withEngine } from '../engine-flag.js';
 import type { Io } from '../io.js';
 
@@ -136,7 +136,7 @@ export async function isoflopCommand(argv: string[], io: Io): Promise<number> {
   });
   const ci = values.ci !== undefined ? parseNumber('--ci', values.ci) : 95;
   if (!(ci > 0 && ci < 100)) throw new LawfitError('bad-option', `--ci: expected a level between 0 and 100 (percent), got '${values.ci}'`);
-  const seed = values.seed !== undefined ? parseNumber('--seed', values.seed) : 0;
+  const seed = values.seed !== undefined ? parseSeed(values.seed) : 0;
   if (values.design !== undefined && values.bootstrap === undefined) throw new LawfitError('bad-option', '--design needs --bootstrap N');
   const design = values.design ?? 'runs';
   if (!(ISOFLOP_DESIGNS as readonly string[]).includes(design)) throw new LawfitError('bad-option', `--design: expected ${ISOFLOP_DESIGNS.join(' or ')}, got '${design}'`);
@@ -149,6 +149,8 @@ export async function isoflopCommand(argv: string[], io: Io): Promise<number> {
   const format = parseFormatFlag(values.format);
 
   const file = positionals[0]!;
+  // Every output is checked before the data are read (outputs.ts); the plots' names depend on the groups.
+  const outputs = await checkOutputs([{ flag: '--out', path: values.out, kind: 'file' }, { flag: '--plots', path: values.plots, kind: 'dir' }], [file], { command: 'isoflop', io });
   const bytes = await readFileBytes(file);
   const table = readTable(bytes, file, format);
   const spec: DataSpec = {
@@ -186,8 +188,7 @@ export async function isoflopCommand(argv: string[], io: Io): Promise<number> {
   }
 
   if (!values.quiet) io.out(renderIsoflop(result, also));
-  if (values.out !== undefined) {
-    const artifact: IsoflopArtifact = {
+  const artifact: IsoflopArtifact = {
       ...artifactHeader(ISOFLOP_FORMAT, ISOFLOP_FORMAT_VERSION),
       command: ['lawfit', 'isoflop', ...argv],
       data: {
@@ -203,12 +204,14 @@ export async function isoflopCommand(argv: string[], io: Io): Promise<number> {
       result,
       approach3: also,
     };
-    await writeTextFileAtomically(values.out, JSON.stringify(artifact, null, 2) + '\n');
-    if (!values.quiet) io.out(`wrote ${values.out}\n`);
-  }
-  if (values.plots !== undefined) {
-    const written = await writePlots(values.plots, isoflopPlots(result));
-    if (!values.quiet) io.out(`wrote ${written.length} plots to ${values.plots}: ${written.map((p) => p.slice(p.lastIndexOf('/') + 1)).join(', ')}\n`);
+  const written = await writeOutputSet(outputs, 'isoflop', io, async (put) => {
+    if (values.out !== undefined) await put('--out', JSON.stringify(artifact, null, 2) + '\n');
+    if (values.plots !== undefined) for (const plot of isoflopPlots(result)) await put('--plots', await renderSvg(plot.spec), plot.file);
+  });
+  if (!values.quiet) {
+    if (values.out !== undefined) io.out(`wrote ${values.out}\n`);
+    const plots = written.filter((w) => w.flag === '--plots');
+    if (plots.length > 0) io.out(`wrote ${plots.length} plots to ${values.plots}: ${plots.map((w) => w.path.slice(w.path.lastIndexOf('/') + 1)).join(', ')}\n`);
   }
   return 0;
 }
