@@ -1,5 +1,5 @@
 /**
- * The library as a user meets it: `npm pack`, the tarball installed into an empty project, and
+ * The library as a user meets it: `npm pack` of a fresh build, the tarball installed into an empty project, and
  * every example of the README's library section (extracted from README.md, so the two cannot
  * drift) type-checked against the installed declarations and run through the installed package.
  * Dependencies come through npm's ordinary install (`--prefer-offline`: from the local cache when
@@ -55,8 +55,15 @@ function intervals(out: string): Map<string, { value: number; lo: number; hi: nu
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lawfit-install-'));
-  // npm pack runs `prepare` (the build), so the tarball holds what a fresh build produces.
-  await sh('npm', ['pack', '--pack-destination', dir], REPO);
+  // The package is staged and built outside the repository (what `npm run build` does, into the
+  // stage's dist/), so the repository's own dist/ is never rewritten under a test that runs it;
+  // `npm pack` then packs the stage by package.json's "files" as it would pack the repository.
+  const stage = join(dir, 'stage');
+  await sh('mkdir', ['-p', stage], dir);
+  await sh('cp', ['-r', join(REPO, 'package.json'), join(REPO, 'README.md'), join(REPO, 'shaders'), stage], dir);
+  await sh(join(REPO, 'node_modules/.bin/tsc'), ['-p', join(REPO, 'tsconfig.build.json'), '--outDir', join(stage, 'dist')], REPO);
+  await sh('chmod', ['0755', join(stage, 'dist/cli/main.js')], dir);
+  await sh('npm', ['pack', '--ignore-scripts', '--pack-destination', dir], stage);
   const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'));
   if (tarball === undefined) throw new Error(`npm pack wrote no tarball into ${dir}`);
   project = join(dir, 'project');
