@@ -105,6 +105,12 @@ describe('the packed package, installed into an empty project', () => {
     for (const code of examples.values()) expect(code).toMatch(/from 'lawfit';/);
   });
 
+  test("the kernel templates are reachable as 'lawfit/shaders/*' (what a bundler passes as ShaderSources)", async () => {
+    const code = "console.log(import.meta.resolve('lawfit/shaders/lm_thread.wgsl'), import.meta.resolve('lawfit/shaders/lm_group.wgsl'))";
+    const out = await sh(process.execPath, ['--input-type=module', '-e', code], project);
+    expect(out).toMatch(/node_modules\/lawfit\/shaders\/lm_thread\.wgsl .*node_modules\/lawfit\/shaders\/lm_group\.wgsl/);
+  });
+
   test('every example type-checks against the installed declarations', async () => {
     const tsc = join(REPO, 'node_modules/.bin/tsc');
     await sh(tsc, ['-p', join(project, 'tsconfig.json')], project);
