@@ -37,7 +37,9 @@ import { acquireGpu, isGpuContext, releaseGpu } from '../src/gpu/device.js';
 import { webgpuEngine } from '../src/gpu/engine.js';
 import { lmPipelines } from '../src/gpu/kernels.js';
 import { nodeShaderSources } from '../src/gpu/shaders-node.js';
-import { packParams } from '../src/gpu/layout.js';
+import { PARAMS_SIZE, packParams } from '../src/gpu/layout.js';
+import { bindGroupEntries } from '../src/gpu/bindings.js';
+import { gpuLossCode } from '../src/gpu/losses-wgsl.js';
 import { createRng, nextNormal } from '../src/util/rng.js';
 
 const FULL = process.argv.includes('--full');
@@ -169,9 +171,9 @@ async function ceiling(law: CompiledLaw, ds: Dataset, loss: LossSpec, batch: num
   device.queue.writeBuffer(stateBuf, 0, state);
   const flagsBuf = mk(batch * L.FLAGS_U * 4, S);
   const activeBuf = mk(4, S | GPUBufferUsage.COPY_SRC);
-  const uni = mk(64, GPUBufferUsage.UNIFORM);
-  device.queue.writeBuffer(uni, 0, packParams({ n_points: data.n, n_starts: batch, n_problems: batch, problem_offset: 0, iterations: 1, max_iterations: 1, loss: loss.kind === 'linear' ? 0 : 1, damping: 0, delta: loss.delta, ftol: 1e-7, xtol: 1e-7, gtol: 1e-6, step_bound: 0.3, n_weight_sets: 1, pad0: 0, pad1: 0 }));
-  const bg = device.createBindGroup({ layout: pipes.bindGroupLayout, entries: [uni, dataBuf, wBuf, stateBuf, flagsBuf, activeBuf].map((buffer, binding) => ({ binding, resource: { buffer } })) });
+  const uni = mk(PARAMS_SIZE, GPUBufferUsage.UNIFORM);
+  device.queue.writeBuffer(uni, 0, packParams({ n_points: data.n, n_starts: batch, n_problems: batch, problem_offset: 0, iterations: 1, max_iterations: 1, loss: gpuLossCode(loss.kind), damping: 0, delta: loss.delta, ftol: 1e-7, xtol: 1e-7, gtol: 1e-6, step_bound: 0.3, n_weight_sets: 1 }));
+  const bg = device.createBindGroup({ layout: pipes.bindGroupLayout, entries: bindGroupEntries({ prm: uni, features: dataBuf, weights: wBuf, state: stateBuf, flags: flagsBuf, running_count: activeBuf }) });
   const read = device.createBuffer({ size: 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   const run = async (passes: number): Promise<number> => {
     const t0 = performance.now();

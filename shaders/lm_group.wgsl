@@ -10,7 +10,7 @@
 // whose bounds come from the uniform block, so control flow around barriers is uniform whatever
 // the problem does; a finished problem simply stops evaluating until the dispatch ends.
 //
-// Composed after lm_thread.wgsl (it uses its bindings, point_loss, lmpar, tri and weight_row) and
+// Composed after lm_thread.wgsl (it uses the generated bindings and point_loss, and lmpar, tri and weight_row) and
 // with RS = NT + P + 2 (A, b, cost, rr per thread share) from the layout constants.
 
 var<workgroup> g_u: array<f32, P>;

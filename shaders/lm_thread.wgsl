@@ -11,45 +11,17 @@
 //
 // Composed at run time (src/gpu/kernels.ts) after:
 //   the layout constants P, NT, NF, STRIDE, STATE_F, FLAGS_U, OFF_*, FLAG_*, WG and ST_* status
-//   codes (src/gpu/layout.ts), `struct Params`, the law prelude and the law's generated
+//   codes (src/gpu/layout.ts), `struct Params`, the bindings (src/gpu/bindings.ts), the law
+//   prelude, point_loss and loss_known (src/gpu/losses-wgsl.ts) and the law's generated
 //   law_value / law_value_grad (src/law/emit-wgsl.ts).
 
-@group(0) @binding(0) var<uniform> prm: Params;
-@group(0) @binding(1) var<storage, read> features: array<f32>;
-@group(0) @binding(2) var<storage, read> weights: array<f32>;
-@group(0) @binding(3) var<storage, read_write> state: array<f32>;
-@group(0) @binding(4) var<storage, read_write> flags: array<u32>;
-@group(0) @binding(5) var<storage, read_write> running_count: atomic<u32>;
+// The bindings (prm, features, weights, state, flags, running_count) are generated from the
+// table in src/gpu/bindings.ts, and point_loss / loss_known from the loss table
+// (src/gpu/losses-wgsl.ts); both are composed in before this file.
 
 const ACCEPT: f32 = 1e-4f;
 const EPS32: f32 = 1.1920929e-7f;
 const TINY: f32 = 1e-37f;
-
-// IRLS weight c = w rho'(z) and the point's cost w/2 delta^2 rho(z) (src/fit/losses.ts).
-fn point_loss(r: f32, w: f32) -> vec2<f32> {
-  let d = prm.delta;
-  switch prm.loss {
-    case 0u: { return vec2<f32>(w, 0.5f * w * r * r); }
-    case 1u: {
-      let a = abs(r);
-      if (a <= d) { return vec2<f32>(w, 0.5f * w * r * r); }
-      return vec2<f32>(w * d / a, w * d * (a - 0.5f * d));
-    }
-    case 2u: {
-      let z = r * r / (d * d);
-      let s = sqrt(1.0f + z);
-      return vec2<f32>(w / s, w * d * d * (s - 1.0f));
-    }
-    case 3u: {
-      let z = r * r / (d * d);
-      return vec2<f32>(w / (1.0f + z), 0.5f * w * d * d * lf_log1p(z));
-    }
-    default: {
-      let z = r * r / (d * d);
-      return vec2<f32>(w / (1.0f + z * z), 0.5f * w * d * d * atan(z));
-    }
-  }
-}
 
 struct Pass {
   cost: f32,
@@ -192,6 +164,12 @@ fn init_problem(s: u32, f: u32, ok_start: bool, u: ptr<function, array<f32, P>>,
   flags[f + 1u] = 0u;
   flags[f + 2u] = 0u;
   flags[f + 3u] = FLAG_GTOL_DUE | FLAG_FIRST;
+  // A loss code the loss table does not have: no problem runs, none as another loss.
+  if (!loss_known(prm.loss)) {
+    flags[f] = ST_UNKNOWN_LOSS;
+    state[s + OFF_COST] = 0.0f; // the host reports NaN for this status
+    return;
+  }
   if (!(ok_start && pass_finite(ev, A, b))) {
     flags[f] = ST_NONFINITE_START;
     state[s + OFF_COST] = 0.0f; // the host reports NaN for this status (WGSL has no NaN constant)

@@ -1,16 +1,23 @@
 /**
  * lawfit's library entry (Node). Browser code imports the same modules except the worker-thread
- * pool (src/fit/cpu/pool.ts) and the file helpers (src/report/artifact-file.ts).
+ * pool (src/fit/cpu/pool.ts), the file helpers (src/report/artifact-file.ts) and the Node shader
+ * loader (src/gpu/shaders-node.ts). Everything here is one entry, the WebGPU engine included:
+ * Dawn's native `webgpu` module is imported only when an engine first asks for a device, so
+ * importing lawfit never loads it.
  */
 export { compileLaw, internalFromNatural, naturalFromInternal, targetInSpace, applyOverrides, type CompiledLaw, type FreeParam } from './law/compile.js';
 export type { LawDeclaration, ParamDecl, InputDecl, LawOverrides, ResidualSpace } from './law/declaration.js';
 export { parseProgram, parseExpression, MAX_NESTING, MAX_NODES, type Program, type Expr } from './law/syntax.js';
 export { FUNCTIONS } from './law/functions.js';
 export { BUILTIN_LAWS, findLaw, lawNames } from './laws/index.js';
-export { loadDataset, datasetFromText, datasetFromTable, readTable, parseColumnMap, type Dataset, type DataSpec, type Table } from './data/index.js';
+export { loadDataset, datasetFromText, datasetFromTable, readTable, readTableFile, tableFromRecords, parseColumnMap, type Dataset, type DataSpec, type Table } from './data/index.js';
 export { fitLaw, fitBatch, pickBest, type BatchFit, type BatchFitOptions, DEFAULT_REACH_TOLERANCE, F32_REACH_TOLERANCE, defaultReachTolerance, type FitOptions, type FitResult, type ParamEstimate, type FitStatistics, type StartSummary } from './fit/fit.js';
 export { poolEngine, solveBatchParallel } from './fit/cpu/pool.js';
 export { singleThreadEngine, type Engine } from './fit/engine.js';
+export { webgpuEngine, GROUP_PROBE_GATE, type WebGpuEngine, type WebGpuEngineOptions } from './gpu/engine.js';
+export { nodeShaderSources } from './gpu/shaders-node.js';
+export type { ShaderSources, KernelVariant } from './gpu/kernels.js';
+export { acquireGpu, releaseGpu, createGpuContext, isGpuContext, type GpuContext, type GpuUnavailable } from './gpu/device.js';
 export { isCancelled, type RunControl, type Progress } from './fit/control.js';
 export { prepareData, type BatchProblem, type BatchResult, type PreparedData } from './fit/problem.js';
 export { STATUS, STATUS_TABLE, statusInfo, isUsable, type StatusInfo } from './fit/status.js';
@@ -18,10 +25,16 @@ export { DEFAULT_LM_OPTIONS, LM_OPTION_DOCS, resolveLmOptions, type LmOptions, t
 export { LOSSES, parseLoss, formatLoss, type LossSpec, type LossKind } from './fit/losses.js';
 export { makeStarts, sobolPoints, type StartSpec, type StartSet } from './fit/starts.js';
 export { uncertaintyAt, type Uncertainty } from './fit/covariance.js';
+export { bootstrapFit, DEFAULT_BASINS, type BootstrapOptions, type BootstrapResult, type ParameterSummary, type ReplicateStarts } from './stats/bootstrap.js';
+export { resampleWeights, resolveDesign, describeDesign, type BootstrapDesign, type ColumnDesign, type ResampleGenerator, type ResampleOptions } from './stats/resample.js';
+export { predictAt, type Prediction } from './stats/predict.js';
+export { computeOptimal, type OptimalOptions, type OptimalPlan, type OptimalBudget, type PlannedQuantity } from './stats/optimal.js';
+export { chinchillaParams, optimalExponents, optimalAllocation, budgetForLoss, DEFAULT_FLOPS_PER_TOKEN_PER_PARAM, type ChinchillaParams, type Allocation } from './stats/derived.js';
 export { compareLaws, type Comparison, type LawComparison, type FoldScore, type HeldOutError, type CompareOptions, type CompareBootstrapOptions, type CompareDesign } from './stats/compare.js';
 export { holdoutFolds, DEFAULT_ROLLING_CUTOFFS, type Holdout, type Fold, type FoldPlan } from './stats/holdout.js';
 export { fitChain, predictChain, pointInputs, summarizeChain, PREVIOUS_STAGE, type ChainStage, type ChainOptions, type ChainBootstrapOptions, type ChainDesign, type ChainFit, type FittedStage, type ChainBootstrap, type ReplicateFailure, type ChainPrediction, type StagePrediction, type ChainSummary } from './stats/chain.js';
 export { summarizeFit, type FitSummary } from './report/summary.js';
+export { bootstrapSummary, summarizeBootstrapFit, type BootstrapRun } from './report/bootstrap-summary.js';
 export { renderTextReport } from './report/text.js';
 export { makeArtifact, parseArtifact, serializeArtifact, type FitArtifact } from './report/artifact.js';
 export { validateArtifact, fitArtifactSchema, comparisonArtifactSchema, chainArtifactSchema } from './report/artifact-schema.js';

@@ -10,10 +10,10 @@ import type { Engine } from '../fit/engine.js';
 import type { LmOptions } from '../fit/options.js';
 import type { StartSpec } from '../fit/starts.js';
 import type { CompiledLaw } from '../law/compile.js';
-import { statusInfo } from '../fit/status.js';
 import type { FitSummary } from '../report/summary.js';
+import { bootstrapSummary } from '../report/bootstrap-summary.js';
 import { bootstrapFit, DEFAULT_BASINS, type BootstrapResult, type ReplicateStarts } from '../stats/bootstrap.js';
-import { describeDesign, resolveDesign, type ColumnDesign, type ResampleGenerator } from '../stats/resample.js';
+import { resolveDesign, type ColumnDesign, type ResampleGenerator } from '../stats/resample.js';
 import { parseNumber, parsePositiveInt } from './args.js';
 import { checkLimit } from '../limits.js';
 
@@ -121,22 +121,5 @@ export async function runBootstrap(
 }
 
 export function summarizeBootstrap(b: Omit<BootstrapResult, 'fit'>, r: Pick<ResolvedBootstrap, 'design'>, seed: number): NonNullable<FitSummary['bootstrap']> {
-  const p = b.parameters.length;
-  const failed = new Set(b.failed);
-  return {
-    replicates: b.replicates,
-    succeeded: b.succeeded,
-    failed: b.failed,
-    seed,
-    design: describeDesign(r.design),
-    level: b.level,
-    startsPerReplicate: b.startsPerReplicate,
-    ...(b.rescued.length > 0 ? { rescued: b.rescued } : {}),
-    ...(b.rescueStarts !== undefined ? { rescueStarts: b.rescueStarts } : {}),
-    ...(b.fewRows.replicates.length > 0 ? { fewRows: { ...b.fewRows, replicates: [...b.fewRows.replicates] } } : {}),
-    replicateStatus: Array.from(b.status, (code) => statusInfo(code).name),
-    replicateShareReachedBest: Array.from(b.shareReachedBest),
-    parameters: b.parameters.map((q) => ({ ...q })),
-    draws: Array.from({ length: b.replicates }, (_, k) => (failed.has(k) ? null : Array.from(b.draws.subarray(k * p, k * p + p)))),
-  };
+  return bootstrapSummary(b, { seed, design: r.design });
 }

@@ -18,7 +18,7 @@ import { singleThreadEngine, type Engine } from './engine.js';
 import { LEAST_SQUARES, parseLoss, type LossSpec } from './losses.js';
 import { resolveLmOptions, type LmOptions } from './options.js';
 import { allocateBatchResult, prepareData, type BatchProblem, type BatchResult, type PreparedData } from './problem.js';
-import { makeStarts, type StartSpec } from './starts.js';
+import { makeStarts, type StartSet, type StartSpec } from './starts.js';
 import { DEFAULT_POLISH, polishBest, type PolishReport } from './polish.js';
 import { PhasedProgress, slicer, throwIfCancelled, type RunControl } from './control.js';
 import { auditBatch, type AuditReport } from './audit.js';
@@ -139,46 +139,12 @@ export function resolveLoss(law: CompiledLaw, lm: Partial<LmOptions> | undefined
 
 export async function fitLaw(law: CompiledLaw, dataset: Dataset, opts: FitOptions = {}): Promise<FitResult> {
   const t0 = performance.now();
-  const options = resolveLmOptions({ ...opts.lm, loss: resolveLoss(law, opts.lm) });
-  const data = prepareData(law, dataset);
-  const startSpec = opts.starts ?? { kind: 'default' };
-  const starts = makeStarts(law, startSpec);
-  const screen = opts.screen ?? (startSpec.kind === 'default' ? law.declaration.screen : undefined);
-  const engine = opts.engine ?? singleThreadEngine;
+  // fitLaw is fitBatch with one weight vector (the dataset's own), plus the audit and the full
+  // float64 statistics at the optimum: both go through solveWeighted.
+  const run = await solveWeighted(law, dataset, opts);
+  const { data, options, starts, screen, batch, engine } = run;
   const p = law.free.length;
-  const control = opts.control;
-  const f32 = engine.precision === 'f32';
-  const auditSample = f32 && opts.audit !== undefined && opts.audit > 0 ? opts.audit : 0;
-  // Phase sizes: fits (the screened count once known), audit sample, polish candidates.
-  const nFits = screen !== undefined ? Math.min(screen, starts.count) : starts.count;
-  const prog = new PhasedProgress(control, [nFits, Math.min(auditSample, nFits), f32 ? Math.min(DEFAULT_POLISH.candidates, nFits) : 0]);
-  throwIfCancelled(control);
-
-  const full: BatchProblem = {
-    law,
-    data,
-    starts: starts.u,
-    nStarts: starts.count,
-    weights: data.baseWeights,
-    nWeightSets: 1,
-    options,
-  };
-  if (screen !== undefined && screen < starts.count) prog.advance(0, 'screening', 0);
-  const batch = await solveWithScreening(engine, full, screen, prog.phase(0, 'fits'));
-  prog.complete(0, 'fits');
-  // f32 engines: an audit against float64 on a sample (before the polish changes anything).
-  const audit = auditSample > 0 ? await auditBatch(full, batch, auditSample, opts.auditSeed ?? 0, countingEngine(singleThreadEngine, prog, 1, 'float64 audit', control)) : undefined;
-  prog.complete(1, 'float64 audit');
-  // f32 engines: finish the best candidates in float64 (polish.ts); the report says how far it moved.
-  throwIfCancelled(control);
-  const polish = f32 ? polishBest(law, data, data.baseWeights, 0, batch, 0, batch.nProblems, options) : undefined;
-  prog.complete(2, 'float64 polish');
-
-  const reachTolerance = opts.reachTolerance ?? defaultReachTolerance(engine);
-  // f32 engines: the best fit is the polish's winner. Raw f32 costs sit slightly below the true
-  // optimum (f32 rounding of the residuals), so comparing them with float64 costs would crown an
-  // unpolished end point with an objective no float64 evaluation reproduces.
-  const best = polish !== undefined ? polish.problem : pickBest(batch);
+  const best = run.best[0]!;
   if (best < 0) {
     const counts = countStatuses(batch);
     throw new LawfitError(
@@ -186,14 +152,12 @@ export async function fitLaw(law: CompiledLaw, dataset: Dataset, opts: FitOption
       `law '${law.name}' could not be evaluated from any of the ${starts.count} starts on ${dataset.source} (${formatCounts(counts)}); check the data's units and the start ranges`,
     );
   }
-  const bestCost = batch.cost[best]!;
-  let reached = 0;
+  const reached = run.reached[0]!;
   let usable = 0;
-  for (let k = 0; k < batch.nProblems; k++) {
-    const c = batch.cost[k]!;
-    if (isUsable(batch.status[k]!)) usable++;
-    if (c <= bestCost + reachTolerance * Math.abs(bestCost)) reached++;
-  }
+  for (let k = 0; k < batch.nProblems; k++) if (isUsable(batch.status[k]!)) usable++;
+  const reachTolerance = run.reachTolerance;
+  const polish = run.polish?.[0];
+  const audit = run.audit;
   const bestU = batch.u.slice(best * p, best * p + p);
   const uncertainty = uncertaintyAt(law, data, data.baseWeights, options.loss, bestU);
   const statistics = statisticsAt(law, data, options.loss, bestU);
@@ -240,7 +204,7 @@ export async function fitLaw(law: CompiledLaw, dataset: Dataset, opts: FitOption
   if (opts.keepStarts === true) result.batch = batch;
   if (polish !== undefined) result.polish = polish;
   if (audit !== undefined) result.audit = audit;
-  prog.finish();
+  run.prog.finish();
   return result;
 }
 
@@ -266,34 +230,53 @@ function countingEngine(inner: Engine, prog: PhasedProgress, i: number, phase: s
 }
 
 /**
- * Run the batch, first screening the starts by their initial cost when `screen` is set: only the
- * best `screen` starts (per weight vector) are solved; the rest keep their start and cost with
- * status SCREENED_OUT.
+ * Run the batch, first screening the starts by their initial cost when `screen` is set: under each
+ * weight vector only its best `screen` starts are solved; the rest keep their start and cost with
+ * status SCREENED_OUT. The start costs of every vector come from one pass (startCosts); the kept
+ * starts differ between vectors, so with several vectors each is one engine call of `screen`
+ * problems (a BatchProblem shares its starts across its weight vectors).
  */
 export async function solveWithScreening(engine: Engine, problem: BatchProblem, screen: number | undefined, control?: RunControl): Promise<BatchResult> {
   if (screen === undefined || screen >= problem.nStarts) return engine.solve(problem, control);
-  if (problem.nWeightSets !== 1) throw new Error('internal: screening is defined per weight vector; call it once per vector');
   const p = problem.law.free.length;
+  const n = problem.data.n;
+  const S = problem.nStarts;
   const costs = await startCosts(problem, control);
-  const order = Array.from(costs.keys())
-    .filter((k) => !Number.isNaN(costs[k]!))
-    .sort((a, b) => costs[a]! - costs[b]!);
-  const keep = order.slice(0, screen);
-  const sub = new Float64Array(keep.length * p);
-  keep.forEach((s, k) => sub.set(problem.starts.subarray(s * p, s * p + p), k * p));
-  const solved = await engine.solve({ ...problem, starts: sub, nStarts: keep.length }, control);
-  const out = allocateBatchResult(problem.nStarts, p);
-  out.u.set(problem.starts);
-  for (let s = 0; s < problem.nStarts; s++) {
-    out.cost[s] = Number.isNaN(costs[s]!) ? NaN : costs[s]!;
-    out.status[s] = Number.isNaN(costs[s]!) ? STATUS.NONFINITE_START : STATUS.SCREENED_OUT;
+  const keeps = Array.from({ length: problem.nWeightSets }, (_, w) =>
+    Array.from({ length: S }, (_, s) => s)
+      .filter((s) => !Number.isNaN(costs[w * S + s]!))
+      .sort((a, b) => costs[w * S + a]! - costs[w * S + b]! || a - b)
+      .slice(0, screen),
+  );
+  const out = allocateBatchResult(problem.nStarts * problem.nWeightSets, p);
+  for (let w = 0; w < problem.nWeightSets; w++) {
+    out.u.set(problem.starts, w * S * p);
+    for (let s = 0; s < S; s++) {
+      const c = costs[w * S + s]!;
+      out.cost[w * S + s] = c;
+      out.status[w * S + s] = Number.isNaN(c) ? STATUS.NONFINITE_START : STATUS.SCREENED_OUT;
+    }
   }
-  keep.forEach((s, k) => {
-    out.u.set(solved.u.subarray(k * p, k * p + p), s * p);
-    out.cost[s] = solved.cost[k]!;
-    out.status[s] = solved.status[k]!;
-    out.iterations[s] = solved.iterations[k]!;
-  });
+  // One phase per weight vector, so the caller sees one monotone count of the screened fits.
+  const prog = new PhasedProgress(control, keeps.map((k) => k.length));
+  for (let w = 0; w < problem.nWeightSets; w++) {
+    const keep = keeps[w]!;
+    if (keep.length === 0) continue;
+    throwIfCancelled(control);
+    const sub = new Float64Array(keep.length * p);
+    keep.forEach((s, k) => sub.set(problem.starts.subarray(s * p, s * p + p), k * p));
+    const solved = await engine.solve(
+      { ...problem, starts: sub, nStarts: keep.length, weights: problem.weights.subarray(w * n, (w + 1) * n), nWeightSets: 1 },
+      prog.phase(w, 'fits'),
+    );
+    keep.forEach((s, k) => {
+      const at = w * S + s;
+      out.u.set(solved.u.subarray(k * p, k * p + p), at * p);
+      out.cost[at] = solved.cost[k]!;
+      out.status[at] = solved.status[k]!;
+      out.iterations[at] = solved.iterations[k]!;
+    });
+  }
   return out;
 }
 
@@ -363,6 +346,11 @@ function statisticsAt(law: CompiledLaw, data: PreparedData, loss: LossSpec, u: A
 export interface BatchFitOptions {
   starts?: StartSpec;
   /**
+   * Screening, per weight vector: the objective at every start under the vector, then LM from its
+   * best `screen` only. Default: as fitLaw, the law's declared value when its own grid is used.
+   */
+  screen?: number;
+  /**
    * Weight vectors, row-major k x n (n = the dataset's rows): each row multiplies the points'
    * costs, e.g. multinomial counts for bootstrap replicates. Default: the dataset's own weights.
    */
@@ -399,9 +387,48 @@ export interface BatchFit {
  * weight vectors).
  */
 export async function fitBatch(law: CompiledLaw, dataset: Dataset, opts: BatchFitOptions = {}): Promise<BatchFit> {
+  const { batch, starts, nWeightSets, polish, best, reached, prog } = await solveWeighted(law, dataset, opts);
+  const p = law.free.length;
+  const params = new Float64Array(batch.nProblems * p);
+  for (let k = 0; k < batch.nProblems; k++) params.set(naturalFromInternal(law, batch.u.subarray(k * p, k * p + p)), k * p);
+  const share = Float64Array.from(reached, (r, w) => (best[w]! < 0 ? 0 : r / starts.count));
+  const out: BatchFit = { law, nStarts: starts.count, nWeightSets, params, cost: batch.cost, status: batch.status, iterations: batch.iterations, best, shareReachedBest: share };
+  if (polish !== undefined) out.polish = polish;
+  prog.finish();
+  return out;
+}
+
+interface WeightedRun {
+  data: PreparedData;
+  options: LmOptions;
+  starts: StartSet;
+  screen: number | undefined;
+  engine: Engine;
+  nWeightSets: number;
+  batch: BatchResult;
+  /** f32 engines: the float64 polish of each weight vector's best candidates. */
+  polish?: (PolishReport | undefined)[];
+  audit?: AuditReport;
+  /** Per weight vector: its best problem (-1 if none) and how many of its starts reached it. */
+  best: Int32Array;
+  reached: Int32Array;
+  reachTolerance: number;
+  /** Phases fits, audit, polish; the caller finishes it. */
+  prog: PhasedProgress;
+}
+
+/**
+ * The one orchestration behind fitLaw and fitBatch: options and loss resolved, data prepared,
+ * starts made, every start under every weight vector solved (screened per vector), for f32
+ * engines audited (on request) and polished in float64 per vector, and each vector's best fit
+ * and reach counted.
+ */
+async function solveWeighted(law: CompiledLaw, dataset: Dataset, opts: BatchFitOptions & Pick<FitOptions, 'audit' | 'auditSeed'>): Promise<WeightedRun> {
   const options = resolveLmOptions({ ...opts.lm, loss: resolveLoss(law, opts.lm) });
   const data = prepareData(law, dataset);
-  const starts = makeStarts(law, opts.starts ?? { kind: 'default' });
+  const startSpec = opts.starts ?? { kind: 'default' };
+  const starts = makeStarts(law, startSpec);
+  const screen = opts.screen ?? (startSpec.kind === 'default' ? law.declaration.screen : undefined);
   const weights = opts.weightSets ?? data.baseWeights;
   if (weights.length % data.n !== 0 || weights.length === 0) {
     throw new LawfitError('bad-option', `weightSets: expected a multiple of ${data.n} values (one per row per weight vector), got ${weights.length}`);
@@ -414,41 +441,49 @@ export async function fitBatch(law: CompiledLaw, dataset: Dataset, opts: BatchFi
   const control = opts.control;
   const f32 = engine.precision === 'f32';
   const candidates = opts.polishCandidates ?? DEFAULT_POLISH.candidates;
-  const polishPerVector = Math.min(candidates, starts.count);
-  const prog = new PhasedProgress(control, [starts.count * nWeightSets, f32 ? nWeightSets * polishPerVector : 0]);
+  const auditSample = f32 && opts.audit !== undefined && opts.audit > 0 ? opts.audit : 0;
+  const screened = screen !== undefined && screen < starts.count;
+  // Phase sizes: fits (the screened count per vector), audit sample, polish candidates per vector.
+  const nFits = screened ? screen : starts.count;
+  const prog = new PhasedProgress(control, [nFits * nWeightSets, Math.min(auditSample, nFits * nWeightSets), f32 ? nWeightSets * Math.min(candidates, nFits) : 0]);
   throwIfCancelled(control);
-  const batch = await engine.solve({ law, data, starts: starts.u, nStarts: starts.count, weights, nWeightSets, options }, prog.phase(0, 'fits'));
+  const full: BatchProblem = { law, data, starts: starts.u, nStarts: starts.count, weights, nWeightSets, options };
+  if (screened) prog.advance(0, 'screening', 0);
+  const batch = await solveWithScreening(engine, full, screen, prog.phase(0, 'fits'));
   prog.complete(0, 'fits');
-  const p = law.free.length;
+  // f32 engines: an audit against float64 on a sample (before the polish changes anything).
+  const audit = auditSample > 0 ? await auditBatch(full, batch, auditSample, opts.auditSeed ?? 0, countingEngine(singleThreadEngine, prog, 1, 'float64 audit', control)) : undefined;
+  prog.complete(1, 'float64 audit');
   // f32 engines: finish each weight vector's best candidates in float64 (in place in `batch`): on
   // this thread, so in slices that let a cancel arrive (thousands of bootstrap replicates take seconds).
   let polish: (PolishReport | undefined)[] | undefined;
   if (f32) {
     polish = [];
     const pause = slicer(control);
+    const perVector = Math.min(candidates, nFits);
     for (let w = 0; w < nWeightSets; w++) {
       await pause();
       polish.push(polishBest(law, data, weights, w * data.n, batch, w * starts.count, (w + 1) * starts.count, options, candidates));
-      prog.advance(1, 'float64 polish', (w + 1) * polishPerVector);
+      prog.advance(2, 'float64 polish', (w + 1) * perVector);
     }
   }
-  const params = new Float64Array(batch.nProblems * p);
-  for (let k = 0; k < batch.nProblems; k++) params.set(naturalFromInternal(law, batch.u.subarray(k * p, k * p + p)), k * p);
+  prog.complete(2, 'float64 polish');
+  // f32 engines: the best fit is the polish's winner. Raw f32 costs sit slightly below the true
+  // optimum (f32 rounding of the residuals), so comparing them with float64 costs would crown an
+  // unpolished end point with an objective no float64 evaluation reproduces.
+  const reachTolerance = opts.reachTolerance ?? defaultReachTolerance(engine);
   const best = new Int32Array(nWeightSets);
-  const share = new Float64Array(nWeightSets);
-  const tol = opts.reachTolerance ?? defaultReachTolerance(engine);
+  const reached = new Int32Array(nWeightSets);
   for (let w = 0; w < nWeightSets; w++) {
     const from = w * starts.count;
     const b = polish?.[w] !== undefined ? polish[w]!.problem : pickBest(batch, from, from + starts.count);
     best[w] = b;
     if (b < 0) continue;
     const c = batch.cost[b]!;
-    let reached = 0;
-    for (let k = from; k < from + starts.count; k++) if (batch.cost[k]! <= c + tol * Math.abs(c)) reached++;
-    share[w] = reached / starts.count;
+    for (let k = from; k < from + starts.count; k++) if (batch.cost[k]! <= c + reachTolerance * Math.abs(c)) reached[w]!++;
   }
-  const out: BatchFit = { law, nStarts: starts.count, nWeightSets, params, cost: batch.cost, status: batch.status, iterations: batch.iterations, best, shareReachedBest: share };
-  if (polish !== undefined) out.polish = polish;
-  prog.finish();
-  return out;
+  const run: WeightedRun = { data, options, starts, screen, engine, nWeightSets, batch, best, reached, reachTolerance, prog };
+  if (polish !== undefined) run.polish = polish;
+  if (audit !== undefined) run.audit = audit;
+  return run;
 }

@@ -34,6 +34,8 @@ export const STATUS = {
   NONFINITE: 7,
   /** Screened out by a global strategy before LM ran (its start cost was not among the best). */
   SCREENED_OUT: 8,
+  /** The engine was asked for a loss it does not implement (a code missing from the loss table): nothing was fitted. */
+  UNKNOWN_LOSS: 9,
 } as const;
 
 export type StatusCode = (typeof STATUS)[keyof typeof STATUS];
@@ -48,6 +50,7 @@ export const STATUS_TABLE: readonly StatusInfo[] = [
   { code: STATUS.NONFINITE_START, name: 'nonfinite-start', message: 'law not finite at the starting point', usable: false },
   { code: STATUS.NONFINITE, name: 'nonfinite', message: 'law became non-finite and no finite step was found', usable: false },
   { code: STATUS.SCREENED_OUT, name: 'screened-out', message: 'start not among the best of the screening pass; not fitted', usable: false },
+  { code: STATUS.UNKNOWN_LOSS, name: 'unknown-loss', message: 'the engine does not implement the requested loss; not fitted', usable: false },
 ];
 
 export function statusInfo(code: number): StatusInfo {

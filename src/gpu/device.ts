@@ -1,3 +1,6 @@
+/// <reference types="@webgpu/types" preserve="true" />
+// (Kept in the emitted declarations, so that a package user's compiler knows GPUDevice and the
+// other WebGPU types this module's API names; @webgpu/types is a dependency for that reason.)
 /**
  * Getting a WebGPU device: `navigator.gpu` in a browser, Dawn's Node bindings (the `webgpu`
  * package) in Node. No adapter is not an error: callers fall back to the float64 CPU engine and

@@ -11,7 +11,9 @@ import { LawfitError } from '../errors.js';
 import type { CompiledLaw } from '../law/compile.js';
 import { emitWgslLaw, WGSL_DIALECT, WGSL_LAW_PRELUDE } from '../law/emit-wgsl.js';
 import { dataDependent, emitStraightLine } from '../law/emit-common.js';
+import { bindGroupLayoutEntries, bindingsWgsl } from './bindings.js';
 import { layoutWgsl, paramsWgsl, stateLayout, type StateLayout } from './layout.js';
+import { lossesWgsl } from './losses-wgsl.js';
 
 export interface ShaderSources {
   lmThread: string;
@@ -40,7 +42,9 @@ export function composeLmModule(law: CompiledLaw, sources: ShaderSources, workgr
     `// lawfit: kernel lm_thread for law '${law.name}', workgroup size ${workgroupSize}`,
     layoutWgsl(layout, workgroupSize),
     paramsWgsl(),
+    bindingsWgsl(),
     WGSL_LAW_PRELUDE,
+    lossesWgsl(),
     wl.code,
     sources.lmThread,
     sources.lmGroup,
@@ -158,15 +162,7 @@ async function build(device: GPUDevice, code: string, layout: StateLayout, workg
       false,
     );
   }
-  const entries: GPUBindGroupLayoutEntry[] = [
-    { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
-    { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
-    { binding: 2, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
-    { binding: 3, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
-    { binding: 4, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
-    { binding: 5, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
-  ];
-  const bindGroupLayout = device.createBindGroupLayout({ entries, label: 'lawfit lm' });
+  const bindGroupLayout = device.createBindGroupLayout({ entries: bindGroupLayoutEntries(), label: 'lawfit lm' });
   const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [bindGroupLayout] });
   // Synchronous creation: Dawn's Node bindings abort (a futex error) on concurrent async creation.
   // Only the variant's entry points are compiled (lavapipe compiles each at creation: seconds).

@@ -81,7 +81,8 @@ export function layoutWgsl(l: StateLayout, workgroupSize: number): string {
 
 /**
  * The uniform block: sizes and tolerances (never compiled into a pipeline, so one pipeline serves
- * every batch of a law). Field order matches `struct Params` in shaders/lm_thread.wgsl.
+ * every batch of a law). `struct Params` (paramsWgsl), the buffer's size and the packing are all
+ * derived from this list; every field is a 4-byte scalar, so field i sits at byte 4 i.
  */
 export const PARAMS_FIELDS = [
   ['n_points', 'u32'],
@@ -98,22 +99,31 @@ export const PARAMS_FIELDS = [
   ['gtol', 'f32'],
   ['step_bound', 'f32'],
   ['n_weight_sets', 'u32'],
-  ['pad0', 'u32'],
-  ['pad1', 'u32'],
-] as const;
+] as const satisfies readonly (readonly [string, 'u32' | 'f32'])[];
+
+const SCALAR_BYTES = 4;
+/**
+ * Bytes of the uniform buffer: the fields, padded to a multiple of 16. WGSL aligns a structure in
+ * the uniform address space to 16 bytes (RequiredAlignOf), so the padded size is the struct's
+ * size wherever it is used; the padding words are generated into `struct Params` too.
+ */
+export const PARAMS_SIZE = Math.ceil((PARAMS_FIELDS.length * SCALAR_BYTES) / 16) * 16;
+const PARAMS_PADDING = (PARAMS_SIZE - PARAMS_FIELDS.length * SCALAR_BYTES) / SCALAR_BYTES;
 
 export type ParamsValues = { [K in (typeof PARAMS_FIELDS)[number][0]]: number };
 
 export function paramsWgsl(): string {
-  return `struct Params {\n${PARAMS_FIELDS.map(([k, t]) => `  ${k}: ${t},`).join('\n')}\n}`;
+  const fields = PARAMS_FIELDS.map(([k, t]) => `  ${k}: ${t},`);
+  const padding = Array.from({ length: PARAMS_PADDING }, (_, i) => `  _pad${i}: u32, // to ${PARAMS_SIZE} bytes`);
+  return `struct Params {\n${[...fields, ...padding].join('\n')}\n}`;
 }
 
 export function packParams(v: ParamsValues): ArrayBuffer {
-  const buf = new ArrayBuffer(PARAMS_FIELDS.length * 4);
+  const buf = new ArrayBuffer(PARAMS_SIZE);
   const dv = new DataView(buf);
   PARAMS_FIELDS.forEach(([k, t], i) => {
-    if (t === 'u32') dv.setUint32(i * 4, v[k], true);
-    else dv.setFloat32(i * 4, v[k], true);
+    if (t === 'u32') dv.setUint32(i * SCALAR_BYTES, v[k], true);
+    else dv.setFloat32(i * SCALAR_BYTES, v[k], true);
   });
   return buf;
 }

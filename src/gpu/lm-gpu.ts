@@ -25,12 +25,13 @@
  */
 import type { BatchProblem, BatchResult } from '../fit/problem.js';
 import { allocateBatchResult } from '../fit/problem.js';
-import { lossInfo } from '../fit/losses.js';
 import { STATUS } from '../fit/status.js';
 import { abortable, isCancelled, throwIfCancelled, type RunControl } from '../fit/control.js';
 import type { GpuContext } from './device.js';
 import { lmPipelines, type KernelVariant, type ShaderSources } from './kernels.js';
-import { packParams, type ParamsValues } from './layout.js';
+import { bindGroupEntries } from './bindings.js';
+import { PARAMS_SIZE, packParams, type ParamsValues } from './layout.js';
+import { gpuLossCode } from './losses-wgsl.js';
 
 export interface GpuSolveOptions {
   workgroupSize?: number;
@@ -107,20 +108,15 @@ export async function solveBatchGpu(
   const activeRead = device.createBuffer({ size: 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   const stateRead = device.createBuffer({ size: chunk * L.STATE_F * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   const flagsRead = device.createBuffer({ size: chunk * L.FLAGS_U * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  const uniformBuf = device.createBuffer({ size: 64, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, label: 'lawfit params' });
+  const uniformBuf = device.createBuffer({ size: PARAMS_SIZE, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, label: 'lawfit params' });
   const bindGroup = device.createBindGroup({
     layout: pipes.bindGroupLayout,
-    entries: [
-      { binding: 0, resource: { buffer: uniformBuf } },
-      { binding: 1, resource: { buffer: dataBuf } },
-      { binding: 2, resource: { buffer: weightBuf } },
-      { binding: 3, resource: { buffer: stateBuf } },
-      { binding: 4, resource: { buffer: flagsBuf } },
-      { binding: 5, resource: { buffer: activeBuf } },
-    ],
+    entries: bindGroupEntries({ prm: uniformBuf, features: dataBuf, weights: weightBuf, state: stateBuf, flags: flagsBuf, running_count: activeBuf }),
   });
 
-  const loss = lossInfo(options.loss.kind);
+  // A loss the table does not have is sent as a code no kernel knows: every problem then ends
+  // with status unknown-loss (losses-wgsl.ts), never as some other loss.
+  const lossCode = gpuLossCode(options.loss.kind);
   const stepBudget = options.maxIterations + steps; // every step is one evaluation
   let roundMs = 2;
   let runningBefore = 0;
@@ -135,7 +131,7 @@ export async function solveBatchGpu(
         problem_offset: offset,
         iterations: steps,
         max_iterations: options.maxIterations,
-        loss: loss.code,
+        loss: lossCode,
         damping: options.damping === 'marquardt' ? 1 : 0,
         delta: options.loss.delta,
         ftol: Math.max(options.ftol, F32_TOLERANCE_FLOOR.ftol),
@@ -143,8 +139,6 @@ export async function solveBatchGpu(
         gtol: Math.max(options.gtol, F32_TOLERANCE_FLOOR.gtol),
         step_bound: options.stepBound,
         n_weight_sets: problem.nWeightSets,
-        pad0: 0,
-        pad1: 0,
       };
       device.queue.writeBuffer(uniformBuf, 0, packParams(params));
       // Starts: problem p uses start (offset + p) mod nStarts.
@@ -211,7 +205,7 @@ export async function solveBatchGpu(
         const pIdx = offset + k;
         for (let j = 0; j < L.P; j++) out.u[pIdx * L.P + j] = st[k * L.STATE_F + L.offsets.u + j]!;
         out.status[pIdx] = fl[k * L.FLAGS_U]!;
-        out.cost[pIdx] = out.status[pIdx] === STATUS.NONFINITE_START ? NaN : st[k * L.STATE_F + L.offsets.cost]!;
+        out.cost[pIdx] = out.status[pIdx] === STATUS.NONFINITE_START || out.status[pIdx] === STATUS.UNKNOWN_LOSS ? NaN : st[k * L.STATE_F + L.offsets.cost]!;
         out.iterations[pIdx] = fl[k * L.FLAGS_U + 1]!;
       }
       stateRead.unmap();

@@ -1,7 +1,8 @@
 /**
  * GPU against float64 on the same problems (runs on lavapipe in CI): every built-in law's WGSL
  * compiles on the device, and the Chinchilla fit from the same starts reaches the float64
- * engine's best objective: within 1e-4 relative from f32 alone, within 1e-6 after the polish.
+ * engine's best objective: within 1e-4 relative from f32 alone, within 1e-6 after the polish;
+ * the same for every loss of the loss table, on data with outliers where the losses disagree.
  */
 import { afterAll, describe, expect, test } from 'vitest';
 import { compileLaw } from '../../src/law/compile.js';
@@ -13,6 +14,7 @@ import { nodeShaderSources } from '../../src/gpu/shaders-node.js';
 import { webgpuEngine } from '../../src/gpu/engine.js';
 import { releaseGpu } from '../../src/gpu/device.js';
 import { STATUS } from '../../src/fit/status.js';
+import { LOSSES, formatLoss, type LossSpec } from '../../src/fit/losses.js';
 import { inlineDataset, loadEpochChinchilla } from '../support/datasets.js';
 import { gpuOrSkip } from '../support/gpu.js';
 
@@ -95,4 +97,37 @@ suite(`WebGPU engine on ${gpu.ctx?.description ?? 'no adapter'}`, () => {
     expect(r.status.usable).toBe(true);
     expect(r.params.find((q) => q.name === 'alpha')!.value).toBeCloseTo(0.4, 6);
   }, 120_000);
+
+  test('every loss of the loss table: the GPU reaches the float64 optimum of that loss, and the losses disagree', async () => {
+    const law = compileLaw(findLaw('chinchilla'));
+    // The synthetic ladder (1 % noise) with four runs pushed 8-20 % up: residuals on both sides of
+    // delta = 0.01, so each loss weighs the outliers differently and has its own optimum.
+    const ladder = chinchillaLadder({ seed: 11 });
+    const y = Float64Array.from(ladder.y);
+    for (const [i, f] of [[3, 1.2], [17, 1.08], [30, 1.15], [44, 1.1]] as const) y[i] = y[i]! * f;
+    const ds = { ...ladder, y };
+    const starts = { kind: 'sobol', count: 64 } as const;
+    const engine = webgpuEngine({ sources: nodeShaderSources(), context: gpu.ctx! });
+    const rows: Array<{ loss: string; cpu: number; f32: number; gpu: number; alpha: number }> = [];
+    for (const l of LOSSES) {
+      const loss: LossSpec = l.kind === 'linear' ? { kind: 'linear', delta: 1 } : { kind: l.kind, delta: 0.01 };
+      const cpu = await fitLaw(law, ds, { starts, lm: { loss } });
+      const g = await fitLaw(law, ds, { starts, lm: { loss }, engine });
+      const row = { loss: formatLoss(loss), cpu: cpu.statistics.objective, f32: g.polish!.costBefore, gpu: g.statistics.objective, alpha: g.params.find((q) => q.name === 'alpha')!.value };
+      rows.push(row);
+      console.log(`${row.loss.padEnd(13)} float64 ${row.cpu.toPrecision(10)}   GPU f32 ${row.f32.toPrecision(10)} (${(row.f32 / row.cpu - 1).toExponential(2)})   GPU polished ${row.gpu.toPrecision(10)} (${(row.gpu / row.cpu - 1).toExponential(2)})   alpha ${row.alpha.toFixed(5)}; ${g.status.name}, ${g.starts.reachedBest}/${g.starts.count} starts reached the best`);
+      expect(cpu.status.usable, row.loss).toBe(true);
+      expect(g.status.usable, row.loss).toBe(true);
+      expect(Math.abs(row.f32 / row.cpu - 1), `${row.loss}: f32 cost`).toBeLessThan(1e-4);
+      expect(Math.abs(row.gpu / row.cpu - 1), `${row.loss}: polished objective`).toBeLessThan(1e-6);
+      for (const q of cpu.params) {
+        const v = g.params.find((x) => x.name === q.name)!.value;
+        expect(Math.abs(v / q.value - 1), `${row.loss}: ${q.name}`).toBeLessThan(1e-3);
+      }
+    }
+    // Each loss has its own optimum: a loss running as another on either engine would show here.
+    for (let a = 0; a < rows.length; a++) {
+      for (let b = a + 1; b < rows.length; b++) expect(Math.abs(rows[a]!.cpu / rows[b]!.cpu - 1), `${rows[a]!.loss} vs ${rows[b]!.loss}`).toBeGreaterThan(1e-2);
+    }
+  }, 300_000);
 });

@@ -3,7 +3,8 @@ import { parseFlags } from '../parse-flags.js';
 import { LawfitError } from '../../errors.js';
 import { readArtifactFile } from '../../report/artifact-file.js';
 import { formatNumber } from '../../report/text.js';
-import { budgetForLoss, chinchillaDraws, DEFAULT_FLOPS_PER_TOKEN_PER_PARAM, optimalAllocation, optimalExponents, overDraws, type ChinchillaParams } from '../../stats/derived.js';
+import { DEFAULT_FLOPS_PER_TOKEN_PER_PARAM } from '../../stats/derived.js';
+import { computeOptimal, type PlannedQuantity } from '../../stats/optimal.js';
 import { parseNumber } from '../args.js';
 import type { Io } from '../io.js';
 
@@ -27,35 +28,35 @@ export async function optimalCommand(argv: string[], io: Io): Promise<number> {
   }
   if (positionals.length !== 1) throw new LawfitError('bad-option', `optimal takes one artifact file\n\n${OPTIMAL_USAGE}`);
   if (values.compute.length === 0 && values['target-loss'] === undefined) throw new LawfitError('bad-option', '--compute C or --target-loss L is required');
-  const art = await readArtifactFile(positionals[0]!);
-  const s = art.summary;
   const k = values['flops-per-token'] !== undefined ? parseNumber('--flops-per-token', values['flops-per-token']) : DEFAULT_FLOPS_PER_TOKEN_PER_PARAM;
-  const { best, draws } = chinchillaDraws(s);
-  const show = (label: string, f: (p: ChinchillaParams) => number, digits = 5): void => {
-    const est = f(best);
-    if (draws.length < 2) {
-      io.out(`  ${label.padEnd(26)} ${formatNumber(est, digits)}\n`);
-      return;
-    }
-    const q = overDraws(est, draws.map(f), s.bootstrap!.level);
-    io.out(`  ${label.padEnd(26)} ${formatNumber(est, digits).padStart(12)}   sd ${formatNumber(q.sd, 3).padEnd(10)} ${Math.round(100 * q.level)} % [${formatNumber(q.interval[0], 4)}, ${formatNumber(q.interval[1], 4)}]\n`);
-  };
-  io.out(`${s.law.name}: compute-optimal allocation (C = ${k} N D)${draws.length < 2 ? '; no bootstrap draws in this artifact, so no intervals' : `; intervals from ${draws.length} bootstrap draws`}\n`);
-  show('a = beta/(alpha+beta)', (p) => optimalExponents(p).a, 4);
-  show('b = alpha/(alpha+beta)', (p) => optimalExponents(p).b, 4);
-  for (const text of values.compute) {
+  const compute = values.compute.map((text) => {
     const C = parseNumber('--compute', text);
     if (!(C > 0)) throw new LawfitError('bad-option', `--compute: expected a positive number of FLOPs, got '${text}'`);
-    io.out(`at C = ${formatNumber(C, 4)} FLOPs:\n`);
-    show('N_opt (parameters)', (p) => optimalAllocation(p, C, k).N, 4);
-    show('D_opt (tokens)', (p) => optimalAllocation(p, C, k).D, 4);
-    show('tokens per parameter', (p) => optimalAllocation(p, C, k).tokensPerParam, 4);
-    show('L_opt', (p) => optimalAllocation(p, C, k).loss, 5);
+    return C;
+  });
+  const targetLoss = values['target-loss'] !== undefined ? parseNumber('--target-loss', values['target-loss']) : undefined;
+  const art = await readArtifactFile(positionals[0]!);
+  const plan = computeOptimal(art.summary, { compute, flopsPerToken: k, ...(targetLoss !== undefined ? { targetLoss } : {}) });
+  const show = (label: string, q: PlannedQuantity, digits = 5): void => {
+    if (q.sd === undefined || q.interval === undefined) {
+      io.out(`  ${label.padEnd(26)} ${formatNumber(q.estimate, digits)}\n`);
+      return;
+    }
+    io.out(`  ${label.padEnd(26)} ${formatNumber(q.estimate, digits).padStart(12)}   sd ${formatNumber(q.sd, 3).padEnd(10)} ${Math.round(100 * plan.level)} % [${formatNumber(q.interval[0], 4)}, ${formatNumber(q.interval[1], 4)}]\n`);
+  };
+  io.out(`${plan.law}: compute-optimal allocation (C = ${k} N D)${plan.draws === 0 ? '; no bootstrap draws in this artifact, so no intervals' : `; intervals from ${plan.draws} bootstrap draws`}\n`);
+  show('a = beta/(alpha+beta)', plan.a, 4);
+  show('b = alpha/(alpha+beta)', plan.b, 4);
+  for (const b of plan.budgets) {
+    io.out(`at C = ${formatNumber(b.compute, 4)} FLOPs:\n`);
+    show('N_opt (parameters)', b.N, 4);
+    show('D_opt (tokens)', b.D, 4);
+    show('tokens per parameter', b.tokensPerParam, 4);
+    show('L_opt', b.loss, 5);
   }
-  if (values['target-loss'] !== undefined) {
-    const L = parseNumber('--target-loss', values['target-loss']);
-    io.out(`to reach L = ${L}:\n`);
-    show('budget C (FLOPs)', (p) => budgetForLoss(p, L, k), 4);
+  if (plan.target !== undefined) {
+    io.out(`to reach L = ${plan.target.loss}:\n`);
+    show('budget C (FLOPs)', plan.target.compute, 4);
   }
   return 0;
 }

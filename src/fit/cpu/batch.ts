@@ -9,11 +9,24 @@ import { SLICE_MS, throwIfCancelled, yieldToEventLoop, slicer, type RunControl }
 import type { BatchProblem, BatchResult } from '../problem.js';
 import { levenbergMarquardt, LmWorkspace } from './lm.js';
 import { costOnly } from './normal-equations.js';
+import { LOSSES } from '../losses.js';
+import { STATUS } from '../status.js';
 
 /** Solve problems [from, to) of the batch into `out` (whose arrays are indexed from `from`). */
 export function solveRange(problem: BatchProblem, from: number, to: number, out: BatchResult, outOffset = from): void {
   const { law, data, starts, nStarts, weights, options } = problem;
   const p = law.free.length;
+  if (!LOSSES.some((l) => l.kind === options.loss.kind)) {
+    // As the GPU kernels do (losses-wgsl.ts): a loss the table does not have fits nothing.
+    for (let k = from; k < to; k++) {
+      const o = k - outOffset;
+      for (let j = 0; j < p; j++) out.u[o * p + j] = starts[(k % nStarts) * p + j]!;
+      out.cost[o] = NaN;
+      out.status[o] = STATUS.UNKNOWN_LOSS;
+      out.iterations[o] = 0;
+    }
+    return;
+  }
   const ws = new LmWorkspace(p);
   const u = new Float64Array(p);
   for (let k = from; k < to; k++) {

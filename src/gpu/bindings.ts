@@ -1,0 +1,49 @@
+/**
+ * THE bind group of the LM kernels, declared once: this table generates the WGSL declarations the
+ * kernels are composed with (`@group(0) @binding(i) var<...> name: type;`), the bind group layout
+ * and the bind group's entries, so a binding's index, address space and type cannot disagree
+ * between the host and the shaders. Order in the table is the binding index.
+ */
+
+/** How the kernels use a binding: WGSL address space and access, and the WebGPU buffer binding type that matches it. */
+const USAGE = {
+  uniform: { wgsl: 'uniform', buffer: 'uniform' },
+  read: { wgsl: 'storage, read', buffer: 'read-only-storage' },
+  readWrite: { wgsl: 'storage, read_write', buffer: 'storage' },
+} as const satisfies Record<string, { wgsl: string; buffer: GPUBufferBindingType }>;
+
+export interface BindingDecl {
+  /** The WGSL variable name (the kernels refer to it by this name). */
+  name: string;
+  usage: keyof typeof USAGE;
+  /** The WGSL store type. */
+  type: string;
+  /** What it holds (src/gpu/layout.ts has the layouts). */
+  doc: string;
+}
+
+export const LM_BINDINGS = [
+  { name: 'prm', usage: 'uniform', type: 'Params', doc: 'sizes, tolerances and the loss (layout.ts PARAMS_FIELDS)' },
+  { name: 'features', usage: 'read', type: 'array<f32>', doc: 'data rows: the law features, then the target in residual space' },
+  { name: 'weights', usage: 'read', type: 'array<f32>', doc: 'one row of n weights per weight vector' },
+  { name: 'state', usage: 'readWrite', type: 'array<f32>', doc: 'per-problem LM state, STATE_F floats each' },
+  { name: 'flags', usage: 'readWrite', type: 'array<u32>', doc: 'per-problem status, iterations and bits, FLAGS_U each' },
+  { name: 'running_count', usage: 'readWrite', type: 'atomic<u32>', doc: 'problems still running after the last dispatch' },
+] as const satisfies readonly BindingDecl[];
+
+export type LmBindingName = (typeof LM_BINDINGS)[number]['name'];
+
+/** The WGSL declarations of every binding, in group 0. */
+export function bindingsWgsl(): string {
+  return LM_BINDINGS.map((b, i) => `@group(0) @binding(${i}) var<${USAGE[b.usage].wgsl}> ${b.name}: ${b.type}; // ${b.doc}`).join('\n');
+}
+
+/** The bind group layout's entries (every binding visible to compute). */
+export function bindGroupLayoutEntries(): GPUBindGroupLayoutEntry[] {
+  return LM_BINDINGS.map((b, i) => ({ binding: i, visibility: GPUShaderStage.COMPUTE, buffer: { type: USAGE[b.usage].buffer } }));
+}
+
+/** The bind group's entries from one buffer per binding, by name. */
+export function bindGroupEntries(buffers: Readonly<Record<LmBindingName, GPUBuffer>>): GPUBindGroupEntry[] {
+  return LM_BINDINGS.map((b, i) => ({ binding: i, resource: { buffer: buffers[b.name] } }));
+}
