@@ -131,10 +131,12 @@ export function lazyPlots(request: PlotRequest, prefix: string): HTMLElement {
 
 /** One plot's figure: a placeholder until it comes into view, then the plot with its export buttons. */
 function plotSlot(plot: PreparedPlot, prefix: string): HTMLElement {
-  const target = h('div', { class: 'plot-view' });
-  const svgButton = h('button', { type: 'button', 'data-export': 'svg', disabled: '' }, 'SVG');
-  const pngButton = h('button', { type: 'button', 'data-export': 'png', disabled: '' }, 'PNG');
-  const slot = h('div', { class: 'plot', 'data-plot': plot.name, 'data-state': 'waiting' }, h('figure', {}, target, h('figcaption', {}, plot.caption, h('span', { class: 'buttons' }, svgButton, pngButton))));
+  // Accessible names: the plot is one image named by what it shows and whose it is; the buttons say what they export.
+  const name = `${prefix === 'comparison' ? 'comparison of the laws' : prefix}: ${plot.caption}`;
+  const target = h('div', { class: 'plot-view', role: 'img', 'aria-label': name });
+  const svgButton = h('button', { type: 'button', 'data-export': 'svg', disabled: '', 'aria-label': `Export ${plot.name} plot of ${prefix} as SVG` }, 'SVG');
+  const pngButton = h('button', { type: 'button', 'data-export': 'png', disabled: '', 'aria-label': `Export ${plot.name} plot of ${prefix} as PNG` }, 'PNG');
+  const slot = h('div', { class: 'plot', 'data-plot': plot.name, 'data-state': 'waiting' }, h('figure', { 'aria-label': name }, target, h('figcaption', {}, plot.caption, h('span', { class: 'buttons' }, svgButton, pngButton))));
   const file = `${prefix}-${plot.name}`.replace(/[^\w.-]+/g, '-');
   whenNear(slot, () =>
     enqueue(async () => {

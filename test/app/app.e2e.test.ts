@@ -28,6 +28,7 @@ import { runCli } from '../../src/cli/main.js';
 import { HOFFMANN_TRUTH } from '../../src/examples/chinchilla-ladder.js';
 import { parseArtifact, type FitArtifact } from '../../src/report/artifact.js';
 import { sharedFile } from '../support/shared-data.js';
+import { shellSplit } from '../support/shell-split.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const inCi = process.env.CI === 'true' || process.env.CI === '1';
@@ -37,7 +38,8 @@ if (!existsSync(CHROMIUM)) console.warn(`app test skipped (not in CI): no ${CHRO
 
 const SHOTS = '/tmp/app-shots';
 const EPOCH = 'chinchilla-epoch/chinchilla_epoch_245.csv';
-const REPLICATES = 12;
+const REPLICATES = 1000;
+const FORMULA = 'E + A / N^alpha + B / D^beta';
 const SEED = 7;
 const BASE_FLAGS = ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.wasm': 'application/wasm' };
@@ -64,6 +66,16 @@ async function launch(webgpu: boolean): Promise<Page> {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) w.__longtasks.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: 'longtask', buffered: true });
+    // Long animation frames with their scripts: what a long task was doing, for the failure message.
+    const v = window as unknown as { __frames: Array<{ start: number; duration: number; scripts: string[] }> };
+    v.__frames = [];
+    if (PerformanceObserver.supportedEntryTypes.includes('long-animation-frame')) {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries() as unknown as Array<{ startTime: number; duration: number; scripts: Array<{ invoker: string; sourceFunctionName: string; sourceURL: string; duration: number; forcedStyleAndLayoutDuration: number }> }>) {
+          v.__frames.push({ start: e.startTime, duration: e.duration, scripts: e.scripts.map((x) => `${x.invoker} ${x.sourceFunctionName}@${x.sourceURL.split('/').pop()} ${x.duration.toFixed(0)} ms (layout ${x.forcedStyleAndLayoutDuration.toFixed(0)})`) });
+        }
+      }).observe({ type: 'long-animation-frame', buffered: true });
+    }
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const errors: string[] = [];
@@ -92,6 +104,8 @@ interface Blocking {
   plots: string[];
   /** How long drawing each plot took (its 'lawfit plot NAME' measure, which may span several tasks), the longest first. */
   drawTimes: Array<{ name: string; ms: number }>;
+  /** Animation frames of 90 ms or more from the click on, with the scripts they ran (diagnosis). */
+  frames: string[];
 }
 
 /**
@@ -139,8 +153,12 @@ async function runAndMeasure(page: Page, end: 'done' | 'cancelled' | 'failed', t
       .map((m) => ({ name: m.name.slice('lawfit plot '.length), ms: m.duration }))
       .sort((a, b) => b.ms - a.ms);
     const plots = [...document.querySelectorAll<HTMLElement>('#results .plot[data-state="drawn"]')].map((el) => el.dataset['plot']!);
-    return { run: longest(start!, stop!), drawing: longest(stop!, Infinity), plots, drawTimes };
+    const frames = (window as unknown as { __frames: Array<{ start: number; duration: number; scripts: string[] }> }).__frames
+      .filter((f) => f.start >= start! && f.duration >= 90)
+      .map((f) => `frame ${f.duration.toFixed(0)} ms at +${(f.start - start!).toFixed(0)}: ${f.scripts.join('; ') || '(no script: style, layout, paint)'}`);
+    return { run: longest(start!, stop!), drawing: longest(stop!, Infinity), plots, drawTimes, frames };
   }, [t0, t1]);
+  if (measured.frames.length > 0) console.log(`long frames:\n${measured.frames.join('\n')}`);
   await page.evaluate(() => window.scrollTo(0, 0));
   return measured;
 }
@@ -196,7 +214,7 @@ suite('the browser app in headless Chromium', () => {
     origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   }, 120_000);
 
-  test('Epoch data, chinchilla with a bootstrap on WebGPU: the numbers equal the CLI’s, the page never blocks 100 ms', async () => {
+  test('Epoch data: chinchilla and a typed formula, 1,000 bootstrap replicates on WebGPU; the page never blocks 100 ms; the printed command reproduces the numbers', async () => {
     const page = await launch(true);
     await shot(page, '01-start');
     await page.setInputFiles('#file-input', sharedFile(EPOCH));
@@ -205,26 +223,59 @@ suite('the browser app in headless Chromium', () => {
     await page.fill('#x-D', 'D_tokens');
     await page.fill('#target', 'loss');
     await page.fill('#where', 'excluded_outlier == 0');
+    // The rows the run will fit, counted before it runs.
+    await page.locator('#fit-count[data-fitted="240"]', { hasText: '240 of 245 rows will be fitted (5 left out by the filter)' }).waitFor();
+    // A typed law beside the built-in one: its start ranges follow the losses' scale, not −1…1.
+    await page.click('#add-formula');
+    await page.getByLabel('Formula formula-1').fill(FORMULA);
+    await page.locator('.formula-editor[data-label="formula-1"] .formula-ok').waitFor();
+    const ranges = await page.locator('.formula-editor[data-label="formula-1"] tr[data-param]').evaluateAll((rows) =>
+      Object.fromEntries(rows.map((r) => [(r as HTMLElement).dataset['param'], [...r.querySelectorAll('input[type="text"]')].map((i) => Number((i as HTMLInputElement).value))])),
+    );
+    console.log(`formula-1 start ranges from the data: ${JSON.stringify(ranges)}`);
+    expect(ranges['alpha']).toEqual([0, 1]);
+    expect(ranges['E']![1]).toBeGreaterThan(3);
     await page.fill('#replicates', String(REPLICATES));
     await page.fill('#seed', String(SEED));
     await shot(page, '02-loaded');
-    const longest = await runAndMeasure(page, 'done');
+    const longest = await runAndMeasure(page, 'done', 300_000);
     // Long tasks are those over 50 ms; 0 means none was reported.
     expect(await page.evaluate(() => PerformanceObserver.supportedEntryTypes.includes('longtask'))).toBe(true);
-    console.log(report('WebGPU', longest));
+    console.log(report(`WebGPU (chinchilla + ${FORMULA}, ${REPLICATES} replicates)`, longest));
     await shot(page, '03-results');
     expect(await page.getAttribute('#engine-note', 'data-engine'), await page.textContent('#engine-note') ?? '').toBe('webgpu');
-    expect(longest.plots).toEqual(['fit', 'residuals', 'bootstrap-histograms', 'bootstrap-pairs', 'frontier']);
+    expect(longest.plots).toEqual(['fit', 'residuals', 'bootstrap-histograms', 'bootstrap-pairs', 'frontier', 'fit', 'residuals', 'bootstrap-histograms', 'bootstrap-pairs']);
+    // The header counts the rows fitted, not the file's.
+    expect(await page.getAttribute('#results-count', 'data-fitted')).toBe('240');
+    expect(await page.textContent('#results-count')).toContain('240 of 245 rows fitted');
+    // The typed formula was fitted and ranked, with its bootstrap.
+    expect(await page.locator('#ranking tr[data-law="formula-1"]').count()).toBe(1);
+    const formula = await exportedArtifact(page, 'formula-1');
+    expect(formula.summary.status.usable, formula.summary.status.name).toBe(true);
+    expect(formula.summary.data.n).toBe(240);
+    expect(formula.summary.bootstrap?.replicates).toBe(REPLICATES);
+    const fAlpha = formula.summary.params.find((p) => p.name === 'alpha')!.value!;
+    const fE = formula.summary.params.find((p) => p.name === 'E')!.value!;
+    console.log(`formula-1 (${FORMULA}) on Epoch: ${formula.summary.params.map((p) => `${p.name}=${p.value!.toPrecision(4)}`).join(' ')}; ${formula.summary.bootstrap!.succeeded}/${REPLICATES} replicates succeeded`);
+    expect(fAlpha).toBeGreaterThan(0.1);
+    expect(fAlpha).toBeLessThan(1);
+    expect(fE).toBeGreaterThan(1);
+    expect(fE).toBeLessThan(2.5);
     expect(longest.run).toBeLessThan(100);
     expect(longest.drawing).toBeLessThan(100);
     // Real data: no true values to show.
     expect(await page.locator('.law-detail[data-law="chinchilla"] tr[data-truth]').count()).toBe(0);
 
+    // "Same fit on the command line", as printed: shell text a POSIX shell splits into the CLI's argv.
+    const printed = (await page.textContent('.law-detail[data-law="chinchilla"] code[data-command="fit"]'))!;
+    console.log(`printed: ${printed}`);
+    const argv = shellSplit(printed);
+    expect(argv.slice(0, 3)).toEqual(['lawfit', 'fit', 'chinchilla_epoch_245.csv']);
+    expect(argv).toEqual(expect.arrayContaining(['--where', 'excluded_outlier == 0', '--bootstrap', String(REPLICATES), '--seed', String(SEED), '--ci', '95', '--engine', 'webgpu']));
+    // Run on the CPU here (--engine webgpu is the page's engine; the float64 polish makes them agree).
+    const cliArgv = argv.slice(1).map((a) => (a === 'chinchilla_epoch_245.csv' ? sharedFile(EPOCH) : a)).filter((a, i, all) => a !== '--engine' && all[i - 1] !== '--engine');
     const app = await exportedArtifact(page, 'chinchilla');
-    const cli = await cliArtifact([
-      'fit', sharedFile(EPOCH), '--law', 'chinchilla', '--x', 'N=N_params,D=D_tokens', '--y', 'loss', '--where', 'excluded_outlier == 0',
-      '--bootstrap', String(REPLICATES), '--seed', String(SEED), '--threads', '1',
-    ]);
+    const cli = await cliArtifact([...cliArgv, '--threads', '2']);
     expect(app.summary.engine).toMatch(/webgpu/i);
     expect(app.summary.data.n).toBe(cli.summary.data.n);
     expect(app.summary.data.digest).toBe(cli.summary.data.digest);
@@ -242,7 +293,7 @@ suite('the browser app in headless Chromium', () => {
       const q = a.parameters.find((x) => x.name === p.name)!;
       worstInterval = Math.max(worstInterval, relDiff(q.percentile[0], p.percentile[0]), relDiff(q.percentile[1], p.percentile[1]), relDiff(q.sd, p.sd));
     }
-    console.log(`app (WebGPU) vs CLI (CPU): largest relative difference ${worst.toExponential(2)} in the parameters, ${worstInterval.toExponential(2)} in the bootstrap sd and interval bounds`);
+    console.log(`app (WebGPU) vs its printed command line (CLI, CPU): largest relative difference ${worst.toExponential(2)} in the parameters, ${worstInterval.toExponential(2)} in the bootstrap sd and interval bounds`);
     expect(worst).toBeLessThan(1e-6);
     expect(worstInterval).toBeLessThan(1e-6);
     expect(relDiff(app.summary.statistics.objective, cli.summary.statistics.objective)).toBeLessThan(1e-9);
@@ -251,7 +302,7 @@ suite('the browser app in headless Chromium', () => {
     const shown = Number(await page.getAttribute('.law-detail[data-law="chinchilla"] tr[data-param="alpha"]', 'data-value'));
     expect(shown).toBe(app.summary.params.find((p) => p.name === 'alpha')!.value);
     expect((page as Page & { __errors: string[] }).__errors).toEqual([]);
-  }, 150_000);
+  }, 600_000);
 
   test('a malformed file shows its error next to the file field, naming the row', async () => {
     const page = contexts[0]?.pages()[0] ?? (await launch(true));
