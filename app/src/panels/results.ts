@@ -81,10 +81,12 @@ export class ResultsPanel {
       root.append(h('div', { class: 'comparison', 'data-plots': 'comparison' }, lazyPlots(request, 'comparison')));
       root.append(foldTable(result.comparison), heldOutTable(result.comparison));
     }
+    // Runs the comparison held out, ringed on each law's fit and residual plots.
+    const heldOutRuns = result.comparison !== undefined ? { rows: [...new Set(result.comparison.folds.flatMap((f) => f.heldOutRows))], label: holdout ?? 'held-out runs' } : undefined;
     for (const law of result.laws) {
       await nextTask();
       if (generation !== this.generation) return;
-      root.append(lawDetail(law));
+      root.append(lawDetail(law, heldOutRuns));
     }
   }
 }
@@ -108,7 +110,7 @@ function rankingTable(ranking: RankingEntry[], heldOut: boolean): HTMLElement {
 
 const slug = (label: string): string => label.replace(/[^\w-]+/g, '-');
 
-function lawDetail(law: LawResult): HTMLElement {
+function lawDetail(law: LawResult, heldOut: { rows: number[]; label: string } | undefined): HTMLElement {
   const section = h('section', { class: 'law-detail', id: `law-${slug(law.label)}`, 'data-law': law.label }, h('h3', {}, law.label));
   if (!law.ok) {
     section.append(h('p', { class: 'field-error' }, law.error.message));
@@ -124,7 +126,7 @@ function lawDetail(law: LawResult): HTMLElement {
     h('div', { class: 'export-bar' }, exportButton, h('span', { class: 'hint' }, 'the artifact the CLI reads: ', h('code', {}, 'lawfit report FILE'), ', ', h('code', {}, 'lawfit predict FILE --at ...'))),
   );
   section.append(
-    lazyPlots({ kind: 'fit', inputs: law.plots }, slug(law.label)),
+    lazyPlots({ kind: 'fit', inputs: heldOut !== undefined ? { ...law.plots, heldOut } : law.plots }, slug(law.label)),
     h('details', {}, h('summary', {}, 'Text report (as the command line prints it)'), h('pre', { class: 'report' }, law.report)),
     commandLine('fit', 'Same fit on the command line: ', law.command, '', true),
   );
