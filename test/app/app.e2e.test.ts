@@ -376,10 +376,12 @@ suite('the browser app in headless Chromium', () => {
     for (const f of fields) if (f.type !== 'checkbox' && f.type !== 'file') expect(f.right, f.id).toBeLessThanOrEqual(390);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await shot(page, '10-phone-390');
+    await page.locator('#mapping').screenshot({ path: join(SHOTS, '10a-phone-390-mapping.png') });
+    await page.locator('#formula-panel').screenshot({ path: join(SHOTS, '10b-phone-390-formula.png') });
     await page.fill('#replicates', '0');
     await runAndMeasure(page, 'done');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await page.screenshot({ path: join(SHOTS, '11-phone-390-results.png'), fullPage: false });
+    await page.locator('#results').screenshot({ path: join(SHOTS, '11-phone-390-results.png') });
   }, 120_000);
 
   test('settings survive a reload (never the data); errors go when their cause does; a misspelt input is flagged', async () => {

@@ -158,7 +158,7 @@ export class FormulaEditor {
     const note = `Inputs: ${inputs.join(', ') || 'none'}${unused.length > 0 ? ` (not used: ${unused.join(', ')})` : ''}. Starts: 256 Sobol points over these ${source}.`;
     this.params.replaceChildren(
       h('p', { class: 'formula-ok' }, `✓ ${params.length} parameter${params.length === 1 ? '' : 's'}. ${note}`),
-      h('table', { class: 'params' }, h('caption', { class: 'sr-only' }, `${who}: parameters and start ranges`), h('thead', {}, h('tr', {}, h('th', {}, 'parameter'), h('th', {}, 'positive'), h('th', {}, 'start range'))), h('tbody', {}, ...rows)),
+      h('div', { class: 'table-scroll' }, h('table', { class: 'params' }, h('caption', { class: 'sr-only' }, `${who}: parameters and start ranges`), h('thead', {}, h('tr', {}, h('th', {}, 'parameter'), h('th', {}, 'positive'), h('th', {}, 'start range'))), h('tbody', {}, ...rows))),
     );
   }
 
