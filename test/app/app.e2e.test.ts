@@ -149,12 +149,12 @@ async function drawEveryPlot(page: Page): Promise<void> {
  * load average to 8-18, and a task's wall-clock time (what the Long Tasks API reports) then
  * includes the time the OS ran something else: frames with no script at all read 150-370 ms.
  */
-interface TraceEvent { name: string; ph: string; pid: number; tid: number; dur?: number; tdur?: number; args?: { name?: string } }
-async function startTrace(page: Page): Promise<() => Promise<{ longestCpu: number; longestWall: number }>> {
+interface TraceEvent { name: string; ph: string; pid: number; tid: number; ts: number; dur?: number; tdur?: number; args?: { name?: string; data?: { functionName?: string; url?: string } } }
+async function startTrace(page: Page): Promise<() => Promise<{ longestCpu: number; longestWall: number; top: string[] }>> {
   const cdp = await page.context().newCDPSession(page);
   const events: TraceEvent[] = [];
   cdp.on('Tracing.dataCollected', (d) => void events.push(...(d.value as unknown as TraceEvent[])));
-  await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', '__metadata'], recordMode: 'recordContinuously' }, transferMode: 'ReportEvents' });
+  await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', '__metadata', 'devtools.timeline'], recordMode: 'recordContinuously' }, transferMode: 'ReportEvents' });
   return async () => {
     const done = new Promise<void>((r) => cdp.once('Tracing.tracingComplete', () => r()));
     await cdp.send('Tracing.end');
@@ -163,8 +163,20 @@ async function startTrace(page: Page): Promise<() => Promise<{ longestCpu: numbe
     const tasks = events.filter((e) => e.ph === 'X' && main.has(`${e.pid}:${e.tid}`) && /RunTask$/.test(e.name));
     const longestCpu = tasks.reduce((m, e) => Math.max(m, (e.tdur ?? 0) / 1000), 0);
     const longestWall = tasks.reduce((m, e) => Math.max(m, (e.dur ?? 0) / 1000), 0);
+    // The three longest tasks in thread time, each with the work inside it that took longest.
+    const top = [...tasks]
+      .sort((a, b) => (b.tdur ?? 0) - (a.tdur ?? 0))
+      .slice(0, 3)
+      .map((t) => {
+        const inside = events.filter((e) => e.ph === 'X' && e.pid === t.pid && e.tid === t.tid && e !== t && e.ts >= t.ts && e.ts < t.ts + (t.dur ?? 0) && !/RunTask$/.test(e.name));
+        const parts = inside
+          .sort((a, b) => (b.tdur ?? b.dur ?? 0) - (a.tdur ?? a.dur ?? 0))
+          .slice(0, 3)
+          .map((e) => `${e.name}${e.args?.data?.functionName ? ` ${e.args.data.functionName}` : ''}${e.args?.data?.url ? `@${e.args.data.url.split('/').pop()}` : ''} ${((e.tdur ?? e.dur ?? 0) / 1000).toFixed(0)} ms`);
+        return `${((t.tdur ?? 0) / 1000).toFixed(0)} ms CPU (${((t.dur ?? 0) / 1000).toFixed(0)} ms wall): ${parts.join(', ')}`;
+      });
     await cdp.detach();
-    return { longestCpu, longestWall };
+    return { longestCpu, longestWall, top };
   };
 }
 
@@ -205,6 +217,7 @@ async function runAndMeasure(page: Page, end: 'done' | 'cancelled' | 'failed', t
   }, [t0, t1]);
   const cpu = await stopTrace();
   if (measured.frames.length > 0) console.log(`long frames (wall clock):\n${measured.frames.join('\n')}`);
+  console.log(`longest main-thread tasks in thread time:\n${cpu.top.join('\n')}`);
   const result: Blocking = { ...measured, cpu: cpu.longestCpu, load: loadavg()[0]! };
   await page.evaluate(() => window.scrollTo(0, 0));
   return result;
@@ -375,6 +388,14 @@ suite('the browser app in headless Chromium', () => {
     // Every text field on the page fits on the screen; the page does not scroll sideways.
     for (const f of fields) if (f.type !== 'checkbox' && f.type !== 'file') expect(f.right, f.id).toBeLessThanOrEqual(390);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // Every control has a name (a label, or aria-label where the layout shows the name around it).
+    const unnamed = (): Promise<string[]> =>
+      page.evaluate(() =>
+        [...document.querySelectorAll<HTMLInputElement>('input, select, textarea')]
+          .filter((el) => (el.labels?.length ?? 0) === 0 && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+          .map((el) => el.id || el.outerHTML.slice(0, 80)),
+      );
+    expect(await unnamed()).toEqual([]);
     await shot(page, '10-phone-390');
     await page.locator('#mapping').screenshot({ path: join(SHOTS, '10a-phone-390-mapping.png') });
     await page.locator('#formula-panel').screenshot({ path: join(SHOTS, '10b-phone-390-formula.png') });
@@ -382,6 +403,7 @@ suite('the browser app in headless Chromium', () => {
     await runAndMeasure(page, 'done');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.locator('#results').screenshot({ path: join(SHOTS, '11-phone-390-results.png') });
+    expect(await unnamed()).toEqual([]);
   }, 120_000);
 
   test('settings survive a reload (never the data); errors go when their cause does; a misspelt input is flagged', async () => {
@@ -520,6 +542,8 @@ suite('the browser app in headless Chromium', () => {
     // Exports: an interactive plot's SVG from its Vega view, a worker-drawn plot's PNG through a canvas.
     const svg = await exportedPlot(page, 'fit', 'svg');
     expect(svg.subarray(0, 4).toString()).toBe('<svg');
+    // The runs the comparison held out are ringed on the fit plot, and its subtitle says so.
+    expect(svg.toString()).toContain('red diamonds: the 8 runs held out in the comparison (top:8:N*D)');
     const png = await exportedPlot(page, 'bootstrap-pairs', 'png');
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     expect(png.length).toBeGreaterThan(10_000);
