@@ -15,6 +15,8 @@ import { fitPlotSpec } from '../../src/plots/fit-plot.js';
 import { residualsSpec } from '../../src/plots/residuals-plot.js';
 import { renderSvg } from '../../src/plots/render.js';
 import { ladderInputs } from '../plots/support.js';
+import { comparisonVerdict } from '../../app/src/verdict.js';
+import type { Comparison } from '../../src/stats/compare.js';
 
 describe('a parameter that looks like a misspelt input', () => {
   test('doubled keys, case and one edit in longer names are flagged; the one-letter names of scaling laws are not', () => {
@@ -101,4 +103,18 @@ describe('plots', () => {
     }
     expect(JSON.stringify(fitPlotSpec(inputs))).not.toContain('diamond');
   }, 60_000);
+});
+
+describe('the comparison in words', () => {
+  const law = (name: string, err: number, interval?: [number, number]) => ({ law: name, meanAbsRelError: err, ...(interval !== undefined ? { interval } : {}) });
+  const cmp = (...laws: ReturnType<typeof law>[]) => ({ laws }) as unknown as Comparison;
+  test('ties, overlapping and separate intervals, and no intervals', () => {
+    expect(comparisonVerdict(cmp(law('a', 0.01234), law('b', 0.012341), law('c', 0.05)))).toBe(
+      'a has the lowest held-out error (1.23 %). It ties with b (equal errors to four significant digits): the order between them means nothing. Run with bootstrap replicates for intervals that say whether the differences are settled.',
+    );
+    expect(comparisonVerdict(cmp(law('a', 0.01, [0.008, 0.012]), law('b', 0.011, [0.0115, 0.02]), law('c', 0.05, [0.04, 0.06])))).toBe(
+      'a has the lowest held-out error (1 %). Its interval overlaps that of b: the data do not separate the two. Its interval does not overlap that of c.',
+    );
+    expect(comparisonVerdict(cmp())).toBeUndefined();
+  });
 });

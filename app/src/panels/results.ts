@@ -14,6 +14,7 @@ import { formatNumber, formatPercent } from '../format.js';
 import { lazyPlots } from '../plots.js';
 import { worker } from '../worker-client.js';
 import { shellCommand } from '../../../src/util/shell-quote.js';
+import { comparisonVerdict } from '../verdict.js';
 import type { Comparison, FitSummary, LawResult, RankingEntry, RunResult } from '../worker/protocol.js';
 
 export class ResultsPanel {
@@ -223,25 +224,10 @@ function commandLine(kind: 'fit' | 'ranking', lead: string, argv: readonly strin
   return h('p', { class: 'hint command-line' }, lead, code, ' ', copy);
 }
 
-/**
- * The comparison's verdict in words: which law leads and whether that is settled, i.e. ties (equal
- * errors to four significant digits) and intervals that overlap the leader's.
- */
+/** The comparison's verdict in words (verdict.ts), as a paragraph. */
 function comparisonInWords(c: Comparison): HTMLElement[] {
-  const scored = c.laws.filter((l) => l.error === undefined && Number.isFinite(l.meanAbsRelError));
-  if (scored.length === 0) return [];
-  const best = scored[0]!;
-  const pct = (v: number): string => formatPercent(v);
-  const parts: string[] = [`${best.law} has the lowest held-out error (${pct(best.meanAbsRelError)}).`];
-  const tied = scored.slice(1).filter((l) => Number(l.meanAbsRelError.toPrecision(4)) === Number(best.meanAbsRelError.toPrecision(4)));
-  if (tied.length > 0) parts.push(`It ties with ${tied.map((l) => l.law).join(', ')} (equal to four significant digits): the ranking between them is not meaningful.`);
-  if (best.interval !== undefined) {
-    const overlap = scored.slice(1).filter((l) => !tied.includes(l) && l.interval !== undefined && l.interval[0] <= best.interval![1] && best.interval![0] <= l.interval[1]);
-    const apart = scored.slice(1).filter((l) => !tied.includes(l) && l.interval !== undefined && !overlap.includes(l));
-    if (overlap.length > 0) parts.push(`Its interval overlaps those of ${overlap.map((l) => l.law).join(', ')}: the data do not separate ${overlap.length === 1 ? 'these two' : 'these laws'}.`);
-    if (apart.length > 0) parts.push(`Its interval does not overlap those of ${apart.map((l) => l.law).join(', ')}.`);
-  } else if (scored.length > 1) parts.push('Run with bootstrap replicates for intervals that say whether the differences are settled.');
-  return [h('p', { class: 'verdict', id: 'comparison-verdict' }, parts.join(' '))];
+  const text = comparisonVerdict(c);
+  return text === undefined ? [] : [h('p', { class: 'verdict', id: 'comparison-verdict' }, text)];
 }
 
 /** Each law's mean error on each fold's held-out runs. */
