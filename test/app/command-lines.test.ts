@@ -51,6 +51,14 @@ describe('shell quoting', () => {
     expect(shellQuote('excluded_outlier == 0')).toBe("'excluded_outlier == 0'");
     expect(shellSplit(shellCommand(argv))).toEqual(argv);
   });
+
+  test('400 pseudo-random words over the characters shells treat specially come back from /bin/sh unchanged', () => {
+    const chars = [..."abcXYZ019 _-=+:,./@%'\"\\$`!*?[]{}()<>|&;#~^\t\n"];
+    let seed = 12345;
+    const next = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed / 2 ** 31);
+    const words = Array.from({ length: 400 }, () => Array.from({ length: Math.floor(next() * 12) }, () => chars[Math.floor(next() * chars.length)]!).join(''));
+    expect(shellSplit(shellCommand(words))).toEqual(words);
+  });
 });
 
 describe('the command lines the app prints reproduce its numbers through the CLI', () => {
