@@ -1,7 +1,9 @@
 /**
  * The lawfit app's page: four numbered steps (Data, Laws, Run, Results), each a panel module in
- * ./panels, wired together here; settings restored from a share link; the fitting worker created
- * on first use; the service worker registered in production builds so the page works offline.
+ * ./panels, wired together here; settings restored from a share link, else from the last visit
+ * (saved-settings.ts: never the data); errors that a change has fixed taken away as it is made;
+ * the fitting worker created on first use; the service worker registered in production builds so
+ * the page works offline.
  */
 import './style.css';
 import { isLawfitError } from '../../src/errors.js';
@@ -14,14 +16,44 @@ import { ResultsPanel } from './panels/results.js';
 import { RunPanel } from './panels/run.js';
 import { preloadPlotting } from './plots.js';
 import { DEFAULT_SETTINGS, type Settings } from './settings.js';
+import { loadSettings, saveSettings } from './saved-settings.js';
 import { settingsFromHash, shareUrl } from './share.js';
 import type { RunRequest, WorkerError } from './worker/protocol.js';
 
 const results = new ResultsPanel();
 const laws = new LawsPanel(() => {
   data.setInputs(laws.inputs());
+  changed();
 });
-const data = new DataPanel(() => {});
+const data = new DataPanel(
+  () => changed(),
+  (scale) => laws.setTargetScale(scale),
+);
+
+/** False until the settings are restored at start (so the defaults do not overwrite the saved ones). */
+let restored = false;
+/** The run error's kind: a missing step (re-checked on each change) or a run's error (cleared by any change). */
+let runErrorKind: 'missing' | 'run' | undefined;
+
+/** Anything the user can change changed: keep the settings, and take away errors the change fixed. */
+function changed(): void {
+  if (!restored) return;
+  saveSettings(settings());
+  if (runErrorKind === 'run') {
+    runErrorKind = undefined;
+    run.showError(undefined);
+  } else if (runErrorKind === 'missing') {
+    const r = request();
+    if (typeof r === 'string') run.showError(r);
+    else {
+      runErrorKind = undefined;
+      run.showError(undefined);
+    }
+  }
+  laws.showError(undefined);
+}
+// Every field on the page reports here (built-in law boxes, formulas, mapping, run options).
+for (const type of ['input', 'change']) document.addEventListener(type, () => changed());
 
 function settings(): Settings {
   return { ...DEFAULT_SETTINGS, ...data.read(), ...laws.read(), ...run.read() };
@@ -32,7 +64,8 @@ function request(): RunRequest | string {
   if (file === undefined) return 'Load a data file in step 1 first (or use the built-in example).';
   const s = settings();
   const choices = laws.choices();
-  if (laws.formulaInvalid()) return 'Your formula in step 2 does not check yet: correct it or clear it.';
+  const invalid = laws.invalidFormula();
+  if (invalid !== undefined) return `Your formula ${invalid} in step 2 does not check yet: correct it or remove it.`;
   if (choices.length === 0) return 'Choose at least one law in step 2.';
   const unmapped = Object.entries(s.x).filter(([, v]) => v === '').map(([k]) => k);
   if (unmapped.length > 0) return `Map the law input${unmapped.length > 1 ? 's' : ''} ${unmapped.join(', ')} to a column in step 1.`;
@@ -55,6 +88,7 @@ function request(): RunRequest | string {
 function routeError(e: unknown): void {
   const err = e as Partial<WorkerError>;
   const message = e instanceof Error ? e.message : String(e);
+  runErrorKind = 'run';
   if (!isLawfitError(e)) return run.showError(`Internal error (please report it): ${message}`);
   const code = err.code ?? '';
   if (code === 'data-file' || code === 'data-parse' || (code === 'data-value' && err.location?.row !== undefined)) return data.showFileError(message);
@@ -66,14 +100,25 @@ function routeError(e: unknown): void {
 const run = new RunPanel({
   request,
   onStart: () => {
-    results.clear();
+    // The last results stay until this run's replace them (marked as the previous run's meanwhile).
+    results.markStale();
     data.showMappingError(undefined);
+    laws.showError(undefined);
+    runErrorKind = undefined;
   },
   onResult: (r, req) => {
     showEngineUsed(r.engine);
     void results.show(r, req.holdout);
   },
-  onError: routeError,
+  onMissing: (message) => {
+    runErrorKind = 'missing';
+    run.showError(message);
+  },
+  onStopped: () => results.unmarkStale(),
+  onError: (e) => {
+    results.unmarkStale();
+    routeError(e);
+  },
 });
 
 byId('share-button').addEventListener('click', () => {
@@ -96,15 +141,20 @@ async function start(): Promise<void> {
   } catch (e) {
     run.showError(e instanceof Error ? e.message : String(e));
   }
-  const initial = shared ?? DEFAULT_SETTINGS;
+  const saved = shared === undefined ? loadSettings() : undefined;
+  const initial = shared ?? saved ?? DEFAULT_SETTINGS;
   run.apply(initial);
   data.apply(initial);
   await laws.init(initial.laws);
-  if (shared !== undefined) {
-    laws.apply(shared);
-    data.apply(shared);
-    byId('file-info').textContent = 'Settings restored from a share link. Load your copy of the data (links never carry data).';
+  if (shared !== undefined || saved !== undefined) {
+    laws.apply(initial);
+    data.apply(initial);
+    byId('file-info').textContent =
+      shared !== undefined
+        ? 'Settings restored from a share link. Load your copy of the data (links never carry data).'
+        : 'Settings restored from your last visit (kept in this browser; the data never is). Load your data file again.';
   }
+  restored = true;
   void probeEngine();
   setTimeout(() => void preloadPlotting(), 500);
 }

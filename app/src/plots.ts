@@ -78,7 +78,7 @@ async function warmUp(m: typeof import('vega-embed')): Promise<void> {
   const box = h('div', { style: 'position:absolute; left:-10000px; top:0', 'aria-hidden': 'true' });
   document.body.append(box);
   try {
-    const { view } = await m.default(box, WARM_UP_SPEC as unknown as import('vega').Spec, { mode: 'vega', actions: false, renderer: 'svg' });
+    const { view } = await m.default(box, WARM_UP_SPEC as unknown as import('vega').Spec, { mode: 'vega', actions: false, renderer: 'canvas' });
     view.finalize();
   } finally {
     box.remove();
@@ -131,10 +131,12 @@ export function lazyPlots(request: PlotRequest, prefix: string): HTMLElement {
 
 /** One plot's figure: a placeholder until it comes into view, then the plot with its export buttons. */
 function plotSlot(plot: PreparedPlot, prefix: string): HTMLElement {
-  const target = h('div', { class: 'plot-view' });
-  const svgButton = h('button', { type: 'button', 'data-export': 'svg', disabled: '' }, 'SVG');
-  const pngButton = h('button', { type: 'button', 'data-export': 'png', disabled: '' }, 'PNG');
-  const slot = h('div', { class: 'plot', 'data-plot': plot.name, 'data-state': 'waiting' }, h('figure', {}, target, h('figcaption', {}, plot.caption, h('span', { class: 'buttons' }, svgButton, pngButton))));
+  // Accessible names: the plot is one image named by what it shows and whose it is; the buttons say what they export.
+  const name = `${prefix === 'comparison' ? 'comparison of the laws' : prefix}: ${plot.caption}`;
+  const target = h('div', { class: 'plot-view', role: 'img', 'aria-label': name });
+  const svgButton = h('button', { type: 'button', 'data-export': 'svg', disabled: '', 'aria-label': `Export ${plot.name} plot of ${prefix} as SVG` }, 'SVG');
+  const pngButton = h('button', { type: 'button', 'data-export': 'png', disabled: '', 'aria-label': `Export ${plot.name} plot of ${prefix} as PNG` }, 'PNG');
+  const slot = h('div', { class: 'plot', 'data-plot': plot.name, 'data-state': 'waiting' }, h('figure', { 'aria-label': name }, target, h('figcaption', {}, plot.caption, h('span', { class: 'buttons' }, svgButton, pngButton))));
   const file = `${prefix}-${plot.name}`.replace(/[^\w.-]+/g, '-');
   whenNear(slot, () =>
     enqueue(async () => {
@@ -171,15 +173,23 @@ async function draw(target: HTMLElement, plot: PreparedPlot): Promise<Exports> {
 async function drawPrepared(target: HTMLElement, plot: PreparedPlot): Promise<Exports> {
   if (plot.drawing.kind === 'svg') {
     const svg = plot.drawing.svg;
-    // The worker's SVG: Vega's renderer escapes every text it writes, including column names.
-    target.innerHTML = svg;
+    // The worker's SVG as an image, not as page DOM: the pair grid holds thousands of marks, which
+    // as inline SVG the page had to parse, style and lay out in one long task (113-300 ms measured
+    // with 1,000 replicates); an image is decoded asynchronously and its marks are not page nodes.
+    const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
+    const img = h('img', { src: url, alt: target.getAttribute('aria-label') ?? plot.caption, decoding: 'async', class: 'plot-image' });
+    await img.decode().catch(() => {});
+    target.removeAttribute('role');
+    target.replaceChildren(img);
     return { svg: () => Promise.resolve(svg), png: () => rasterize(svg, PNG_SCALE) };
   }
   const { default: embed, vega } = await preloadPlotting();
   // actions: false — our own buttons export; vega-embed's menu would offer "open in editor" (a network request).
   // hover: false — in mode 'vega' vega-embed turns on Vega's hover re-encoding, which the compiled
   // specs never use but which re-ran over every mark on each pointer move (30-50 ms tasks measured).
-  const { view }: EmbedResult = await embed(target, plot.drawing.spec, { mode: 'vega', actions: false, hover: false, renderer: 'svg', viewClass: yieldingView(vega) });
+  // renderer 'canvas': one element instead of a DOM node per mark, so the page has almost nothing
+  // to style or lay out; SVG export renders the same view to SVG on demand (view.toSVG()).
+  const { view }: EmbedResult = await embed(target, plot.drawing.spec, { mode: 'vega', actions: false, hover: false, renderer: 'canvas', viewClass: yieldingView(vega) });
   return {
     svg: () => view.toSVG(),
     png: async () => (await fetch(await view.toImageURL('png', PNG_SCALE))).blob(),

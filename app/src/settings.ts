@@ -24,7 +24,8 @@ export interface Settings {
   holdout: string;
   /** Ticked built-in laws, by name. */
   laws: string[];
-  formula?: FormulaSettings;
+  /** Typed laws, in page order (labelled formula-1, formula-2, ...). */
+  formulas: FormulaSettings[];
   /** Bootstrap replicates; 0 runs no bootstrap. */
   replicates: number;
   /** Interval level in percent, as the CLI's --ci. */
@@ -40,6 +41,7 @@ export const DEFAULT_SETTINGS: Settings = {
   where: '',
   holdout: '',
   laws: ['chinchilla'],
+  formulas: [],
   replicates: 100,
   level: 95,
   seed: 0,

@@ -60,15 +60,25 @@ export function settingsFromHash(hash: string): Settings | undefined {
   } catch {
     throw new Error('this share link is damaged (its settings could not be read); the page starts with its defaults');
   }
+  return settingsFrom(raw);
+}
+
+/**
+ * Settings from parsed JSON (a share link's or the saved ones: saved-settings.ts), field by field
+ * over the defaults: what is missing or malformed keeps its default.
+ */
+export function settingsFrom(raw: unknown): Settings {
   const o = (typeof raw === 'object' && raw !== null ? raw : {}) as Partial<Record<keyof Settings, unknown>>;
-  const s: Settings = { ...DEFAULT_SETTINGS, x: { ...DEFAULT_SETTINGS.x }, laws: [...DEFAULT_SETTINGS.laws] };
+  const s: Settings = { ...DEFAULT_SETTINGS, x: { ...DEFAULT_SETTINGS.x }, laws: [...DEFAULT_SETTINGS.laws], formulas: [] };
   if (isStringRecord(o.x)) s.x = { ...o.x };
   if (isString(o.y)) s.y = o.y;
   if (isString(o.where)) s.where = o.where;
   if (isString(o.holdout)) s.holdout = o.holdout;
   if (Array.isArray(o.laws)) s.laws = o.laws.filter(isString);
-  const formula = readFormula(o.formula);
-  if (formula !== undefined) s.formula = formula;
+  // Links from before several formulas were allowed carry one, as `formula`.
+  const old = (o as { formula?: unknown }).formula;
+  const formulas = Array.isArray(o.formulas) ? o.formulas : old !== undefined ? [old] : [];
+  s.formulas = formulas.flatMap((f) => readFormula(f) ?? []);
   if (isFiniteNumber(o.replicates) && o.replicates >= 0) s.replicates = Math.floor(o.replicates);
   if (isFiniteNumber(o.level)) s.level = o.level;
   if (isFiniteNumber(o.seed)) s.seed = o.seed;

@@ -7,7 +7,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { predictAt } from '../stats/predict.js';
-import type { PlotInputs } from './inputs.js';
+import { HELD_OUT_MARK, heldOutLine, type PlotInputs } from './inputs.js';
 import { allPositive, axisFor, LOG_AXIS, logTicks, COLOR, PANEL, percent, SERIES_SCHEME, sourceLabel, successfulDraws, TOOLTIP_FORMAT, topLevel } from './style.js';
 import { chooseView, median, seriesGroups, type FitView } from './view.js';
 import { nameTable, own } from '../util/names.js';
@@ -83,7 +83,8 @@ export function fitPlotSpec(inputs: PlotInputs): TopLevelSpec {
   const series = view.series;
   const inputNames = Object.keys(summary.data.inputs);
 
-  const pointRows = points.map((p) => ({ ...p.inputs, x: view.x.of(p.inputs), observed: p.observed, fitted: p.fitted, residual: p.residual, row: p.row, series: series !== undefined ? p.inputs[series]! : 0 }));
+  const held = new Set(inputs.heldOut?.rows ?? []);
+  const pointRows = points.map((p) => ({ ...p.inputs, x: view.x.of(p.inputs), observed: p.observed, fitted: p.fitted, residual: p.residual, row: p.row, series: series !== undefined ? p.inputs[series]! : 0, heldOut: held.has(p.row) }));
   const x = { field: 'x', type: 'quantitative' as const, title: view.x.title, scale: { type: view.x.log ? ('log' as const) : ('linear' as const), nice: false, padding: 6 }, axis: { ...axisFor(view.x.log), ...logTicks(pointRows.map((r) => r.x).concat(curves.map((c) => c.x)), view.x.log) } };
   const y = { type: 'quantitative' as const, title: `${target} (points: runs; lines: fitted law)`, scale: yLog ? { type: 'log' as const, nice: false, padding: 6 } : { zero: false, nice: false, padding: 6 }, axis: axisFor(false) };
   const seriesLog = series !== undefined && allPositive(pointRows.map((r) => r.series));
@@ -121,7 +122,13 @@ export function fitPlotSpec(inputs: PlotInputs): TopLevelSpec {
     },
   });
 
+  const heldRows = pointRows.filter((r) => r.heldOut);
+  if (inputs.heldOut !== undefined && heldRows.length > 0) {
+    layers.push({ data: { values: heldRows }, mark: HELD_OUT_MARK, encoding: { x, y: { ...y, field: 'observed' } } });
+  }
+
   const lines = [`${summary.data.n} runs from ${sourceLabel(summary)}; law '${summary.law.name}' at the best fit`];
+  if (inputs.heldOut !== undefined && heldRows.length > 0) lines.push(heldOutLine(inputs.heldOut, heldRows.length));
   if (series !== undefined) lines.push(`one curve per ${nCurves === new Set(pointRows.map((r) => r.series)).size ? '' : 'band of '}${series} (${nCurves} curves; colour: ${series})${view.held.length > 0 ? `; ${view.held.join(', ')} held at the median of the runs` : ''}`);
   lines.push(
     banded

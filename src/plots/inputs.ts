@@ -25,6 +25,19 @@ export interface FittedPoint {
 export interface PlotInputs {
   summary: FitSummary;
   points: FittedPoint[];
+  /**
+   * Runs a comparison held out (source row numbers) and how they were chosen (the --holdout text):
+   * the fit and residual plots ring them, so a reader sees where the law had to extrapolate.
+   */
+  heldOut?: { rows: number[]; label: string };
+}
+
+/** The ring drawn around held-out runs (fit and residual plots). */
+export const HELD_OUT_MARK = { type: 'point', shape: 'diamond', filled: false, size: 130, stroke: '#c0392b', strokeWidth: 1.6, opacity: 1 } as const;
+
+/** The subtitle line that says what the rings are. */
+export function heldOutLine(h: NonNullable<PlotInputs['heldOut']>, shown: number): string {
+  return `red diamonds: the ${shown} run${shown === 1 ? '' : 's'} held out in the comparison (${h.label}); the fit shown is on all runs`;
 }
 
 /** The fitted rows of `dataset` under `law` at the internal parameter vector `internal`. */

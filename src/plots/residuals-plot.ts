@@ -6,7 +6,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { ResidualSpace } from '../law/declaration.js';
-import type { PlotInputs } from './inputs.js';
+import { HELD_OUT_MARK, heldOutLine, type PlotInputs } from './inputs.js';
 import { allPositive, axisFor, COLOR, logTicks, sourceLabel, TOOLTIP_FORMAT, topLevel } from './style.js';
 import { own } from '../util/names.js';
 
@@ -26,7 +26,9 @@ export function residualTitle(space: ResidualSpace): string {
 export function residualsSpec(inputs: PlotInputs): TopLevelSpec {
   const { summary, points } = inputs;
   const inputNames = Object.keys(summary.data.inputs);
-  const rows = points.map((p) => ({ ...p.inputs, fitted: p.fitted, observed: p.observed, residual: p.residual, row: p.row }));
+  const held = new Set(inputs.heldOut?.rows ?? []);
+  const rows = points.map((p) => ({ ...p.inputs, fitted: p.fitted, observed: p.observed, residual: p.residual, row: p.row, heldOut: held.has(p.row) }));
+  const nHeld = rows.filter((r) => r.heldOut).length;
   const yTitle = residualTitle(summary.law.declaration.space);
   const maxAbs = Math.max(...points.map((p) => Math.abs(p.residual)).filter(Number.isFinite), 1e-12);
   const panel = (field: string, title: string, first: boolean): object => {
@@ -44,6 +46,18 @@ export function residualsSpec(inputs: PlotInputs): TopLevelSpec {
             tooltip: [{ field: 'row', type: 'quantitative' }, ...inputNames.map((n) => ({ field: n, type: 'quantitative', format: TOOLTIP_FORMAT })), { field: 'observed', type: 'quantitative', format: TOOLTIP_FORMAT }, { field: 'fitted', type: 'quantitative', format: TOOLTIP_FORMAT }, { field: 'residual', type: 'quantitative', format: TOOLTIP_FORMAT }],
           },
         },
+        ...(nHeld > 0
+          ? [
+              {
+                transform: [{ filter: 'datum.heldOut' }],
+                mark: HELD_OUT_MARK,
+                encoding: {
+                  x: { field, type: 'quantitative', scale: log ? { type: 'log', nice: false } : { zero: false, nice: false } },
+                  y: { field: 'residual', type: 'quantitative', scale: { domain: [-1.08 * maxAbs, 1.08 * maxAbs] } },
+                },
+              },
+            ]
+          : []),
       ],
     };
   };
@@ -57,6 +71,7 @@ export function residualsSpec(inputs: PlotInputs): TopLevelSpec {
     ...topLevel(`Residuals of the fit of '${summary.law.name}'`, [
       `${summary.data.n} runs from ${sourceLabel(summary)}; ${yTitle.replace('residual: ', '')}, the space the law was fitted in (loss ${summary.loss})`,
       `RMS residual ${rmse.toPrecision(3)}; the line marks zero`,
+      ...(inputs.heldOut !== undefined && nHeld > 0 ? [heldOutLine(inputs.heldOut, nHeld)] : []),
     ]),
     data: { values: rows },
     hconcat: panels,

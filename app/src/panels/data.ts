@@ -35,8 +35,25 @@ export class DataPanel {
   private readonly where = byId<HTMLInputElement>('where');
   private readonly holdout = byId<HTMLInputElement>('holdout');
   private readonly mappingError = byId('mapping-error');
+  private readonly fitCount = byId('fit-count');
+  private preflightTimer: ReturnType<typeof setTimeout> | undefined;
+  private preflightSerial = 0;
+  /** A bad cell a run found in a kept row: shown at the file, cleared once the mapping reads. */
+  private runFileError = false;
 
-  constructor(private readonly onChange: () => void) {
+  /**
+   * `onChange`: the file or the mapping changed. `onScale`: the largest |target| over the rows to
+   * fit, once a mapping reads (undefined while it does not).
+   */
+  constructor(
+    private readonly onChange: () => void,
+    private readonly onScale: (scale: number | undefined) => void = () => {},
+  ) {
+    // Editing the mapping takes its old error away; the count below says at once whether it reads.
+    byId('mapping').addEventListener('input', () => {
+      this.showMappingError(undefined);
+      this.schedulePreflight();
+    });
     this.fileInput.addEventListener('change', () => {
       const f = this.fileInput.files?.[0];
       if (f !== undefined) void this.loadBrowserFile(f);
@@ -95,7 +112,49 @@ export class DataPanel {
     byId('column-list').replaceChildren(...this.columns.map((c) => h('option', { value: c })));
     byId<HTMLFieldSetElement>('mapping').disabled = false;
     this.guessMapping(result);
+    this.schedulePreflight();
     this.onChange();
+  }
+
+  schedulePreflight(): void {
+    clearTimeout(this.preflightTimer);
+    this.preflightTimer = setTimeout(() => void this.preflight(), 150);
+  }
+
+  /** Count the rows the run would fit (worker/preflight.ts), as the mapping stands. */
+  private async preflight(): Promise<void> {
+    const file = this.file;
+    const serial = ++this.preflightSerial;
+    if (file === undefined) {
+      this.fitCount.textContent = '';
+      this.onScale(undefined);
+      return;
+    }
+    const m = this.read();
+    const x = Object.entries(m.x).filter(([, v]) => v !== '').map(([k, v]) => `${k}=${v}`).join(',');
+    if (m.y === '') {
+      this.fitCount.textContent = 'Name the target column to see how many rows will be fitted.';
+      return;
+    }
+    const r = await worker().preflight({ file, x, y: m.y, ...(m.where !== '' ? { where: m.where } : {}) });
+    if (serial !== this.preflightSerial) return;
+    this.fitCount.dataset['rows'] = String(r.rows);
+    if (r.ok) {
+      const left = r.rows - r.fitted;
+      this.fitCount.dataset['fitted'] = String(r.fitted);
+      this.fitCount.dataset['state'] = 'ok';
+      this.fitCount.textContent = `${r.fitted} of ${r.rows} rows will be fitted${left > 0 ? ` (${left} left out${m.where !== '' ? ' by the filter' : ''})` : ''}.`;
+      if (this.runFileError) {
+        this.runFileError = false;
+        showFieldError(this.fileError, undefined, byId('drop-zone'));
+      }
+      this.onScale(r.targetScale);
+    } else {
+      delete this.fitCount.dataset['fitted'];
+      this.fitCount.dataset['state'] = 'problem';
+      this.fitCount.textContent = `Not ready to fit yet: ${r.error.message}`;
+      this.onScale(undefined);
+    }
   }
 
   private renderPreview(r: Extract<InspectResult, { ok: true }>): void {
@@ -134,6 +193,7 @@ export class DataPanel {
   /** The law inputs the chosen laws need (called by the laws panel whenever the choice changes). */
   setInputs(inputs: InputField[]): void {
     this.inputs = inputs;
+    this.schedulePreflight();
     for (const i of inputs) {
       if (!this.values.has(i.name) || this.values.get(i.name) === '') {
         const g = guessColumn(i.name, this.columns);
@@ -156,7 +216,7 @@ export class DataPanel {
     byId('input-rows').replaceChildren(...rows);
   }
 
-  /** Apply settings (from a share link). */
+  /** Apply settings (from a share link or the last visit). */
   apply(s: Settings): void {
     for (const [k, v] of Object.entries(s.x)) this.values.set(k, v);
     this.target.value = s.y;
@@ -179,6 +239,7 @@ export class DataPanel {
 
   /** A problem with the file's contents found by a run (a bad cell in a kept row). */
   showFileError(message: string | undefined): void {
+    this.runFileError = message !== undefined;
     showFieldError(this.fileError, message, byId('drop-zone'));
   }
 }

@@ -1,34 +1,26 @@
 /**
  * Step 2, Laws: tick built-in laws (listed by the worker from the catalogue, with their formula and
- * citation), or type a formula that the worker checks as you type: the CLI's message with the
- * position and a caret, or the parameters it found with editable start ranges.
+ * citation), and type any number of formulas beside them (formula-editor.ts: each checked by the
+ * worker as you type), so one run compares law forms side by side.
  */
 import { byId, h, showFieldError } from '../dom.js';
-import { formatNumber } from '../format.js';
 import type { FormulaSettings, Settings } from '../settings.js';
 import { worker } from '../worker-client.js';
-import type { CheckFormulaResult, LawChoice, LawInfo, ParameterInfo } from '../worker/protocol.js';
+import type { LawChoice, LawInfo } from '../worker/protocol.js';
 import type { InputField } from './data.js';
-
-/** Label of the user's formula law in the ranking and reports. */
-export const FORMULA_LABEL = 'your formula';
-
-const CHECK_DELAY_MS = 150;
+import { FormulaEditor } from './formula-editor.js';
 
 export class LawsPanel {
   private laws: LawInfo[] = [];
   private ticked = new Set<string>();
-  private formulaCheck: CheckFormulaResult | undefined;
-  private ranges: Record<string, [number, number]> = {};
-  private positive = new Set<string>();
-  private checkTimer: ReturnType<typeof setTimeout> | undefined;
-  private checkSerial = 0;
-  private readonly formula = byId<HTMLTextAreaElement>('formula');
-  private readonly formulaInputs = byId<HTMLInputElement>('formula-inputs');
-  private readonly formulaError = byId('formula-error');
+  private editors: FormulaEditor[] = [];
+  private nextId = 1;
+  private scale: number | undefined;
+  private readonly list = byId('formula-list');
+  private readonly lawsError = byId('laws-error');
 
   constructor(private readonly onChange: () => void) {
-    for (const el of [this.formula, this.formulaInputs]) el.addEventListener('input', () => this.scheduleCheck());
+    byId('add-formula').addEventListener('click', () => this.addFormula(undefined).focus());
   }
 
   /** Fetch the catalogue from the worker and draw the list. */
@@ -61,69 +53,34 @@ export class LawsPanel {
     byId('law-list').replaceChildren(...items);
   }
 
-  private scheduleCheck(): void {
-    clearTimeout(this.checkTimer);
-    this.checkTimer = setTimeout(() => void this.check(), CHECK_DELAY_MS);
-  }
-
-  /** Ask the worker to check the formula; answers to older texts are dropped. */
-  private async check(): Promise<void> {
-    const serial = ++this.checkSerial;
-    const text = this.formula.value;
-    if (text.trim() === '') {
-      this.formulaCheck = undefined;
-      showFieldError(this.formulaError, undefined, this.formula);
-      byId('formula-params').replaceChildren();
-      this.onChange();
-      return;
-    }
-    const result = await worker().checkFormula({ formula: text, inputs: this.formulaInputNames(), positive: [...this.positive] });
-    if (serial !== this.checkSerial) return;
-    this.formulaCheck = result;
-    if (!result.ok) {
-      showFieldError(this.formulaError, result.error.message, this.formula);
-      byId('formula-params').replaceChildren();
-    } else {
-      showFieldError(this.formulaError, undefined, this.formula);
-      this.renderParams(result.parameters, result.inputs, result.unusedInputs);
-    }
-    this.onChange();
-  }
-
-  private formulaInputNames(): string[] {
-    return this.formulaInputs.value.split(/[\s,]+/).filter((s) => s !== '');
-  }
-
-  private renderParams(params: ParameterInfo[], inputs: string[], unused: string[]): void {
-    const rows = params.map((p) => {
-      const range = this.ranges[p.name] ?? p.range;
-      if (range === undefined) return h('tr', {}, h('td', {}, h('code', {}, p.name)), h('td', {}), h('td', {}, `fixed at ${formatNumber(p.fixed, 6)}`));
-      const lo = h('input', { type: 'text', value: formatNumber(range[0], 6), 'aria-label': `${p.name} start range, low`, size: '9' });
-      const hi = h('input', { type: 'text', value: formatNumber(range[1], 6), 'aria-label': `${p.name} start range, high`, size: '9' });
-      const pos = h('input', { type: 'checkbox', 'aria-label': `${p.name} positive` });
-      pos.checked = this.positive.has(p.name);
-      pos.addEventListener('change', () => {
-        if (pos.checked) this.positive.add(p.name);
-        else this.positive.delete(p.name);
-        this.scheduleCheck();
-      });
-      const onRange = (): void => {
-        const a = Number(lo.value);
-        const b = Number(hi.value);
-        const ok = Number.isFinite(a) && Number.isFinite(b) && a < b;
-        for (const el of [lo, hi]) el.setAttribute('aria-invalid', String(!ok));
-        if (ok) this.ranges[p.name] = [a, b];
+  /** A new formula box under the others; `initial` restores one from saved settings. */
+  addFormula(initial: FormulaSettings | undefined): FormulaEditor {
+    const editor = new FormulaEditor(this.nextId++, initial, {
+      onChange: () => this.onChange(),
+      onRemove: (e) => {
+        this.editors = this.editors.filter((x) => x !== e);
+        e.root.remove();
+        this.relabel();
         this.onChange();
-      };
-      lo.addEventListener('input', onRange);
-      hi.addEventListener('input', onRange);
-      return h('tr', {}, h('td', {}, h('code', {}, p.name)), h('td', {}, pos), h('td', {}, lo, ' to ', hi));
+      },
+      targetScale: () => this.scale,
     });
-    const note = `Inputs: ${inputs.join(', ') || 'none'}${unused.length > 0 ? ` (not used: ${unused.join(', ')})` : ''}. Starts: Sobol points over these ranges.`;
-    byId('formula-params').replaceChildren(
-      h('p', { class: 'formula-ok' }, `✓ ${params.length} parameter${params.length === 1 ? '' : 's'}. ${note}`),
-      h('table', { class: 'params' }, h('thead', {}, h('tr', {}, h('th', {}, 'parameter'), h('th', {}, 'positive'), h('th', {}, 'start range'))), h('tbody', {}, ...rows)),
-    );
+    this.editors.push(editor);
+    this.list.append(editor.root);
+    this.relabel();
+    return editor;
+  }
+
+  /** Formulas are labelled formula-1, formula-2, ... in page order, as the run and `lawfit compare` name them. */
+  private relabel(): void {
+    this.editors.forEach((e, k) => e.setLabel(`formula-${k + 1}`));
+  }
+
+  /** The largest |target| over the rows to fit changed: formulas' default start ranges follow it. */
+  setTargetScale(scale: number | undefined): void {
+    if (scale === this.scale) return;
+    this.scale = scale;
+    for (const e of this.editors) e.scheduleCheck();
   }
 
   /** The inputs every chosen law needs, in catalogue order, with their descriptions and units. */
@@ -133,62 +90,46 @@ export class LawsPanel {
       if (!this.ticked.has(law.name)) continue;
       for (const i of law.inputs) if (!out.has(i.name)) out.set(i.name, { ...i });
     }
-    if (this.formulaCheck?.ok === true) for (const name of this.formulaCheck.inputs) if (!out.has(name)) out.set(name, { name });
+    for (const e of this.editors) for (const name of e.inputs()) if (!out.has(name)) out.set(name, { name });
     return [...out.values()];
   }
 
-  /** The laws to run, in the worker's terms; the formula joins when it checks. */
+  /** The laws to run, in the worker's terms: the ticked built-ins, then every formula that checks. */
   choices(): LawChoice[] {
     const out: LawChoice[] = this.laws.filter((l) => this.ticked.has(l.name)).map((l) => ({ law: l.name }));
-    const f = this.formulaSettings();
-    if (f !== undefined && this.formulaCheck?.ok === true) {
-      const params = new Set(this.formulaCheck.parameters.map((p) => p.name));
-      out.push({
-        label: FORMULA_LABEL,
-        formula: f.text,
-        positive: f.positive.filter((p) => params.has(p)),
-        range: Object.entries(f.ranges)
-          .filter(([k]) => params.has(k))
-          .map(([k, [lo, hi]]) => `${k}=${lo}:${hi}`),
-      });
+    for (const e of this.editors) {
+      const c = e.choice();
+      if (c !== undefined) out.push(c);
     }
     return out;
   }
 
-  /** True while a formula is typed but does not check (the run must not start). */
-  formulaInvalid(): boolean {
-    return this.formula.value.trim() !== '' && this.formulaCheck?.ok !== true;
+  /** The label of the first formula that is typed but does not check, if any (a run must not start). */
+  invalidFormula(): string | undefined {
+    const k = this.editors.findIndex((e) => e.invalid());
+    return k < 0 ? undefined : `formula-${k + 1}`;
   }
 
-  /** Show a law problem found by a run (e.g. a formula the CLI's compiler rejects). */
-  showError(message: string): void {
-    byId<HTMLDetailsElement>('formula-panel').open = true;
-    showFieldError(this.formulaError, message, this.formula);
+  /** Show a law problem found by a run next to the formula it names (else under the law list). */
+  showError(message: string | undefined): void {
+    showFieldError(this.lawsError, undefined);
+    if (message === undefined) return;
+    const k = this.editors.findIndex((_, i) => message.includes(`'formula-${i + 1}'`));
+    if (k >= 0) this.editors[k]!.showError(message);
+    else showFieldError(this.lawsError, message);
   }
 
-  read(): Pick<Settings, 'laws'> & { formula?: FormulaSettings } {
-    const f = this.formulaSettings();
-    return { laws: [...this.ticked], ...(f !== undefined ? { formula: f } : {}) };
+  read(): Pick<Settings, 'laws' | 'formulas'> {
+    return { laws: [...this.ticked], formulas: this.editors.flatMap((e) => e.settings() ?? []) };
   }
 
-  private formulaSettings(): FormulaSettings | undefined {
-    const text = this.formula.value;
-    if (text.trim() === '') return undefined;
-    return { text, inputs: this.formulaInputNames(), positive: [...this.positive], ranges: { ...this.ranges } };
-  }
-
-  /** Apply settings (from a share link); `init` must have run. */
+  /** Apply settings (from a share link or the last visit); `init` must have run. */
   apply(s: Settings): void {
     this.ticked = new Set(s.laws);
     this.renderList();
-    if (s.formula !== undefined) {
-      this.formula.value = s.formula.text;
-      this.formulaInputs.value = s.formula.inputs.join(', ');
-      this.positive = new Set(s.formula.positive);
-      this.ranges = { ...s.formula.ranges };
-      byId<HTMLDetailsElement>('formula-panel').open = true;
-      void this.check();
-    }
+    for (const e of this.editors) e.root.remove();
+    this.editors = [];
+    for (const f of s.formulas) this.addFormula(f);
     this.onChange();
   }
 }

@@ -13,7 +13,9 @@ import { byId, download, h, nextTask, showFieldError } from '../dom.js';
 import { formatNumber, formatPercent } from '../format.js';
 import { lazyPlots } from '../plots.js';
 import { worker } from '../worker-client.js';
-import type { FitSummary, LawResult, RankingEntry, RunResult } from '../worker/protocol.js';
+import { shellCommand } from '../../../src/util/shell-quote.js';
+import { comparisonVerdict } from '../verdict.js';
+import type { Comparison, FitSummary, LawResult, RankingEntry, RunResult } from '../worker/protocol.js';
 
 export class ResultsPanel {
   private readonly root = byId('results');
@@ -28,29 +30,64 @@ export class ResultsPanel {
     byId('export-bar').hidden = true;
   }
 
+  /** A new run started: the results on screen stay, marked as the previous run's, until it finishes. */
+  markStale(): void {
+    if (this.root.hidden) return;
+    this.root.dataset['stale'] = 'true';
+    this.root.setAttribute('aria-busy', 'true');
+    let note = this.root.querySelector<HTMLElement>('.stale-note');
+    if (note === null) {
+      note = h('p', { class: 'stale-note', role: 'status' }, 'These are the previous run’s results; the new run’s replace them when it finishes.');
+      this.root.prepend(note);
+    }
+  }
+
+  /** The new run stopped without results: the previous ones are current again. */
+  unmarkStale(): void {
+    delete this.root.dataset['stale'];
+    this.root.removeAttribute('aria-busy');
+    this.root.querySelector('.stale-note')?.remove();
+  }
+
   /** Show a run's results; `holdout` is the held-out runs' text as the user gave it (for the comparison chart). */
   async show(result: RunResult, holdout?: string): Promise<void> {
     const generation = ++this.generation;
+    // Built off screen, one law per task, then put in place at once: until then the previous
+    // results stay readable.
+    const fresh = h('div', {});
+    await this.build(fresh, result, holdout, generation);
+    if (generation !== this.generation) return;
+    this.unmarkStale();
+    this.root.replaceChildren(...fresh.childNodes);
     byId('results-empty').hidden = true;
     this.root.hidden = false;
     byId('export-bar').hidden = false;
+  }
+
+  private async build(root: HTMLElement, result: RunResult, holdout: string | undefined, generation: number): Promise<void> {
     const heldOut = result.ranking.some((r) => r.basis === 'held-out error');
     const basis = heldOut
       ? 'Ranked by mean absolute relative error on the held-out runs (each law fitted on the others); AIC and BIC from fits on all runs.'
       : 'Ranked by AIC, which compares laws only when they share a residual space and loss. Give held-out runs in step 1 to rank by extrapolation error.';
-    this.root.replaceChildren(
-      h('p', { class: 'hint' }, `${result.data.source}: ${result.data.rows} rows. ${basis}`),
+    const { rows, fitted } = result.data;
+    const count = fitted === rows ? `${fitted} rows fitted` : `${fitted} of ${rows} rows fitted (${rows - fitted} left out by the filter or incomplete)`;
+    root.append(
+      h('p', { class: 'hint', id: 'results-count', 'data-rows': String(rows), 'data-fitted': String(fitted) }, `${result.data.source}: ${count}. ${basis}`),
       rankingTable(result.ranking, heldOut),
     );
-    if (result.rankingCommand !== undefined) this.root.append(h('p', { class: 'hint' }, 'Same ranking on the command line: ', h('code', {}, result.rankingCommand.join(' '))));
+    if (result.comparison !== undefined) root.append(...comparisonInWords(result.comparison));
+    root.append(commandLine('ranking', 'Same ranking on the command line: ', result.rankingCommand, 'The command line’s compare takes each law with its own defaults (no start ranges or other per-law options), so it cannot express this ranking; each law’s fit command is below.', heldOut));
     if (result.comparison !== undefined) {
       const request = { kind: 'comparison' as const, comparison: result.comparison, ...(holdout !== undefined ? { holdout } : {}) };
-      this.root.append(h('div', { class: 'comparison', 'data-plots': 'comparison' }, lazyPlots(request, 'comparison')));
+      root.append(h('div', { class: 'comparison', 'data-plots': 'comparison' }, lazyPlots(request, 'comparison')));
+      root.append(foldTable(result.comparison), heldOutTable(result.comparison));
     }
+    // Runs the comparison held out, ringed on each law's fit and residual plots.
+    const heldOutRuns = result.comparison !== undefined ? { rows: [...new Set(result.comparison.folds.flatMap((f) => f.heldOutRows))], label: holdout ?? 'held-out runs' } : undefined;
     for (const law of result.laws) {
       await nextTask();
       if (generation !== this.generation) return;
-      this.root.append(lawDetail(law));
+      root.append(lawDetail(law, heldOutRuns));
     }
   }
 }
@@ -69,12 +106,12 @@ function rankingTable(ranking: RankingEntry[], heldOut: boolean): HTMLElement {
       h('td', {}, r.error ?? `${r.status ?? ''}${r.usable === false ? ' (not usable)' : ''}`),
     ),
   );
-  return h('table', { class: 'ranking' }, h('thead', {}, head), h('tbody', {}, ...rows));
+  return h('div', { class: 'ranking-scroll' }, h('table', { class: 'ranking', id: 'ranking', 'aria-label': 'ranking of the laws' }, h('thead', {}, head), h('tbody', {}, ...rows)));
 }
 
 const slug = (label: string): string => label.replace(/[^\w-]+/g, '-');
 
-function lawDetail(law: LawResult): HTMLElement {
+function lawDetail(law: LawResult, heldOut: { rows: number[]; label: string } | undefined): HTMLElement {
   const section = h('section', { class: 'law-detail', id: `law-${slug(law.label)}`, 'data-law': law.label }, h('h3', {}, law.label));
   if (!law.ok) {
     section.append(h('p', { class: 'field-error' }, law.error.message));
@@ -90,9 +127,9 @@ function lawDetail(law: LawResult): HTMLElement {
     h('div', { class: 'export-bar' }, exportButton, h('span', { class: 'hint' }, 'the artifact the CLI reads: ', h('code', {}, 'lawfit report FILE'), ', ', h('code', {}, 'lawfit predict FILE --at ...'))),
   );
   section.append(
-    lazyPlots({ kind: 'fit', inputs: law.plots }, slug(law.label)),
+    lazyPlots({ kind: 'fit', inputs: heldOut !== undefined ? { ...law.plots, heldOut } : law.plots }, slug(law.label)),
     h('details', {}, h('summary', {}, 'Text report (as the command line prints it)'), h('pre', { class: 'report' }, law.report)),
-    h('p', { class: 'hint' }, 'Same fit on the command line: ', h('code', {}, law.command.join(' '))),
+    commandLine('fit', 'Same fit on the command line: ', law.command, '', true),
   );
   return section;
 }
@@ -172,4 +209,66 @@ function predictForm(s: FitSummary): HTMLElement {
       .catch((e: unknown) => showFieldError(error, e instanceof Error ? e.message : String(e)));
   });
   return h('div', { class: 'predict' }, h('strong', {}, 'Predict at'), ...fields.flatMap((f, k) => [h('label', {}, `${names[k]} = `, f)]), button, out, error);
+}
+
+/**
+ * A command line as shell text (quoted so it pastes into a terminal as is), in a code element
+ * with a copy button; `why` when the CLI cannot express it (shown only where `show`).
+ */
+function commandLine(kind: 'fit' | 'ranking', lead: string, argv: readonly string[] | undefined, why: string, show: boolean): HTMLElement {
+  if (argv === undefined) return h('p', { class: 'hint', hidden: show ? undefined : '' }, why);
+  const text = shellCommand(argv);
+  const code = h('code', { class: 'command', 'data-command': kind }, text);
+  const copy = h('button', { type: 'button', class: 'secondary copy', 'aria-label': `Copy the ${kind} command line` }, 'Copy');
+  copy.addEventListener('click', () => void navigator.clipboard.writeText(text).then(() => (copy.textContent = 'Copied'), () => (copy.textContent = 'Select and copy')));
+  return h('p', { class: 'hint command-line' }, lead, code, ' ', copy);
+}
+
+/** The comparison's verdict in words (verdict.ts), as a paragraph. */
+function comparisonInWords(c: Comparison): HTMLElement[] {
+  const text = comparisonVerdict(c);
+  return text === undefined ? [] : [h('p', { class: 'verdict', id: 'comparison-verdict' }, text)];
+}
+
+/** Each law's mean error on each fold's held-out runs. */
+function foldTable(c: Comparison): HTMLElement {
+  const head = h('tr', {}, h('th', {}, 'fold'), h('th', {}, 'held out'), h('th', {}, 'fitted on'), h('th', {}, 'held-out runs'), ...c.laws.map((l) => h('th', {}, l.law)));
+  const rows = c.folds.map((f, k) =>
+    h(
+      'tr',
+      { 'data-fold': String(k + 1) },
+      h('td', {}, String(k + 1)),
+      h('td', {}, f.label),
+      h('td', {}, String(f.fitRows.length)),
+      h('td', {}, String(f.heldOutRows.length)),
+      ...c.laws.map((l) => {
+        const s = l.folds[k];
+        return h('td', { 'data-law': l.law }, s === undefined ? '—' : s.outcome === 'scored' ? formatPercent(s.meanAbsRelError) : s.outcome);
+      }),
+    ),
+  );
+  return h('details', { class: 'folds' }, h('summary', {}, `Error per fold (${c.folds.length})`), h('div', { class: 'table-scroll' }, h('table', { class: 'ranking', 'aria-label': 'held-out error per fold' }, h('thead', {}, head), h('tbody', {}, ...rows))));
+}
+
+/** Each law's error on each held-out run. */
+function heldOutTable(c: Comparison): HTMLElement {
+  const head = h('tr', {}, h('th', {}, 'fold'), h('th', {}, 'row'), h('th', {}, 'actual'), ...c.laws.map((l) => h('th', {}, l.law)));
+  const rows = c.folds.flatMap((f, k) =>
+    f.heldOutRows.map((row) => {
+      const actual = c.laws.flatMap((l) => (l.folds[k]?.heldOut ?? []).filter((x) => x.row === row).map((x) => x.actual))[0];
+      return h(
+        'tr',
+        { 'data-row': String(row) },
+        h('td', {}, String(k + 1)),
+        h('td', {}, String(row)),
+        h('td', {}, formatNumber(actual, 5)),
+        ...c.laws.map((l) => {
+          const e = l.folds[k]?.heldOut.find((x) => x.row === row);
+          return h('td', { 'data-law': l.law }, e === undefined ? '—' : formatPercent(e.absRelError));
+        }),
+      );
+    }),
+  );
+  const n = new Set(c.folds.flatMap((f) => f.heldOutRows)).size;
+  return h('details', { class: 'held-out' }, h('summary', {}, `Error per held-out run (${n})`), h('div', { class: 'table-scroll' }, h('table', { class: 'ranking', 'aria-label': 'error per held-out run' }, h('thead', {}, head), h('tbody', {}, ...rows))));
 }

@@ -19,8 +19,12 @@ export interface RunHooks {
   onResult(result: RunResult, request: RunRequest): void;
   /** A run rejected with bad input (not a cancel); the page routes it to the field it concerns. */
   onError(e: unknown): void;
-  /** Called when a run starts (the page clears old errors and results). */
+  /** Called when a run starts (the page clears old errors and marks the last results as previous). */
   onStart(): void;
+  /** The page is missing something a run needs (the message says what). */
+  onMissing(message: string): void;
+  /** A run was cancelled (nothing new to show). */
+  onStopped(): void;
 }
 
 /** Whole-run share done: steps finished plus the current step's share, over the steps. */
@@ -60,7 +64,7 @@ export class RunPanel {
   async run(): Promise<void> {
     const request = this.hooks.request();
     if (typeof request === 'string') {
-      showFieldError(this.error, request);
+      this.hooks.onMissing(request);
       return;
     }
     showFieldError(this.error, undefined);
@@ -83,7 +87,8 @@ export class RunPanel {
       this.hooks.onResult(result, request);
     } catch (e) {
       if (isCancelled(e)) {
-        this.setState('cancelled', 'Cancelled: the run was stopped and nothing was kept. Change anything and run again.');
+        this.setState('cancelled', 'Cancelled: the run was stopped; the results below (if any) are the previous run’s. Change anything and run again.');
+        this.hooks.onStopped();
       } else {
         this.setState('failed', 'The run stopped with an error (see the message next to the field it concerns).');
         this.hooks.onError(e);
@@ -96,8 +101,8 @@ export class RunPanel {
     await worker().cancel();
   }
 
-  /** Show a run problem that concerns no particular field. */
-  showError(message: string): void {
+  /** Show a run problem that concerns no particular field (undefined clears it). */
+  showError(message: string | undefined): void {
     showFieldError(this.error, message);
   }
 

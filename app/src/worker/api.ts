@@ -13,6 +13,7 @@ import { LawfitError } from '../../../src/errors.js';
 import { checkPoint, parseAtFlag } from '../../../src/cli/at-flag.js';
 import { predictAt, type Prediction } from '../../../src/stats/predict.js';
 import { inspectFile } from './inspect.js';
+import { preflightRun } from './preflight.js';
 import { checkFormula as checkFormulaText, listLaws as builtInLaws } from './laws.js';
 import { runLaws, type RunEnvironment } from './run.js';
 import type {
@@ -22,6 +23,8 @@ import type {
   InspectResult,
   LawInfo,
   PlotRequest,
+  PreflightRequest,
+  PreflightResult,
   PredictRequest,
   PreparedPlot,
   RunProgress,
@@ -36,6 +39,10 @@ export async function inspect(request: InspectRequest): Promise<InspectResult> {
 
 export async function checkFormula(request: CheckFormulaRequest): Promise<CheckFormulaResult> {
   return Promise.resolve(checkFormulaText(request));
+}
+
+export async function preflight(request: PreflightRequest): Promise<PreflightResult> {
+  return Promise.resolve(preflightRun(request));
 }
 
 export async function listLaws(): Promise<LawInfo[]> {
@@ -90,4 +97,4 @@ export async function plots(request: PlotRequest): Promise<PreparedPlot[]> {
 }
 
 /** The whole surface, for bridge.ts (and a compile-time check that it matches the protocol). */
-export const workerApi: WorkerApi = { inspect, checkFormula, listLaws, run: (r, p) => run(r, p), cancel, predict, plots };
+export const workerApi: WorkerApi = { inspect, checkFormula, preflight, listLaws, run: (r, p) => run(r, p), cancel, predict, plots };

@@ -1,7 +1,9 @@
 /**
  * The `lawfit` command line equivalent to a run in the app: recorded in each law's artifact (as
  * the CLI records its own argv) and shown on the page, so a result from the browser can be
- * reproduced, digit for digit, from a terminal. Only flags that differ from the defaults appear.
+ * reproduced, digit for digit, from a terminal. Every option the run used appears (the seed and the
+ * interval level too, though they may be the defaults), so the line does not depend on defaults;
+ * the page shows it as shell text (src/util/shell-quote.ts) that pastes into a terminal as is.
  */
 import type { LawChoice, RunRequest } from './protocol.js';
 
@@ -33,12 +35,18 @@ export function fitCommandLine(req: RunRequest, choice: LawChoice, mapping: Read
   if (choice.starts !== undefined) a.push('--starts', choice.starts);
   a.push(...repeated('--grid', choice.grid), ...repeated('--range', choice.range));
   if (choice.screen !== undefined) a.push('--screen', String(choice.screen));
-  if (req.seed !== undefined && req.seed !== 0) a.push('--seed', String(req.seed));
+  a.push(...runFlags(req, engine));
+  return a;
+}
+
+/** The seed, the bootstrap and the engine, as fit and compare both take them. */
+function runFlags(req: RunRequest, engine: 'webgpu' | 'cpu'): string[] {
+  const a = ['--seed', String(req.seed ?? 0)];
   const b = req.bootstrap;
   if (b !== undefined) {
     a.push('--bootstrap', String(b.replicates));
     if (b.design !== undefined) a.push('--design', b.design);
-    if (b.ci !== undefined) a.push('--ci', String(b.ci));
+    a.push('--ci', String(b.ci ?? 95));
     if (b.replicateStarts !== undefined) a.push('--replicate-starts', b.replicateStarts);
   }
   if (engine === 'webgpu') a.push('--engine', 'webgpu');
@@ -51,7 +59,14 @@ export function fitCommandLine(req: RunRequest, choice: LawChoice, mapping: Read
  * with its own options (fixed parameters, transforms, a label...) or weighted runs have no
  * equivalent there.
  */
-export function compareCommandLine(req: RunRequest, choices: readonly LawChoice[], labels: readonly string[], mapped: readonly string[], formulaInputs: readonly (readonly string[])[]): string[] | undefined {
+export function compareCommandLine(
+  req: RunRequest,
+  choices: readonly LawChoice[],
+  labels: readonly string[],
+  mapped: readonly string[],
+  formulaInputs: readonly (readonly string[])[],
+  engine: 'webgpu' | 'cpu',
+): string[] | undefined {
   if (req.holdout === undefined || req.weights !== undefined) return undefined;
   const tuned = (c: LawChoice): boolean =>
     [c.positive, c.transform, c.fix, c.free, c.range, c.grid].some((v) => (v ?? []).length > 0) || c.space !== undefined || c.loss !== undefined || c.starts !== undefined || c.screen !== undefined;
@@ -67,5 +82,5 @@ export function compareCommandLine(req: RunRequest, choices: readonly LawChoice[
   const a = ['lawfit', 'compare', req.file.name];
   if (laws.length > 0) a.push('--laws', laws.join(','));
   for (const c of choices) if (c.formula !== undefined) a.push('--formula', c.formula);
-  return [...a, ...dataFlags(req, req.x), '--holdout', req.holdout];
+  return [...a, ...dataFlags(req, req.x), '--holdout', req.holdout, ...runFlags(req, engine)];
 }

@@ -10,6 +10,7 @@ import { BUILTIN_LAWS, defaultGridSize } from '../../../src/laws/index.js';
 import { DEFAULT_SOBOL_STARTS, makeStarts, rangeOf } from '../../../src/fit/starts.js';
 import { compileFromFlags, formulaDeclaration } from '../../../src/cli/law-flags.js';
 import { problemReport } from './problems.js';
+import { exponentNames, scaledRange } from './start-ranges.js';
 import type { CheckFormulaRequest, CheckFormulaResult, LawChoice, LawInfo, ParameterInfo } from './protocol.js';
 
 /** Every declared parameter of a compiled law: transform, fixed value, start range and axis. */
@@ -70,8 +71,16 @@ export function formulaInputs(formula: string, mapped: readonly string[]): { use
 export function checkFormula(req: CheckFormulaRequest): CheckFormulaResult {
   try {
     const { used, unused } = formulaInputs(req.formula, req.inputs);
-    const law = compileLaw(formulaDeclaration(req.formula, used, req.space ?? 'linear', req.positive ?? []));
-    return { ok: true, inputs: used, unusedInputs: unused, parameters: parameterInfo(law), starts: makeStarts(law, { kind: 'default' }).description };
+    const positive = req.positive ?? [];
+    const law = compileLaw(formulaDeclaration(req.formula, used, req.space ?? 'linear', positive));
+    let parameters = parameterInfo(law);
+    const scale = req.targetScale;
+    if (scale !== undefined && Number.isFinite(scale) && scale > 0) {
+      // Ranges from the data's scale (start-ranges.ts) replace the engine's fallback −1…1.
+      const exponents = exponentNames(req.formula);
+      parameters = parameters.map((p) => (p.range !== undefined ? { ...p, range: scaledRange(p.name, exponents, positive.includes(p.name), scale) } : p));
+    }
+    return { ok: true, inputs: used, unusedInputs: unused, parameters, starts: makeStarts(law, { kind: 'default' }).description };
   } catch (e) {
     return { ok: false, error: problemReport(e) };
   }
@@ -119,12 +128,23 @@ export function compileChoice(choice: LawChoice, label: string, mapped: readonly
   return { label, law: named, inputs: [...named.inputNames] };
 }
 
-/** Labels for the chosen laws: the user's, else the built-in's name or formula-1, formula-2, ...; made unique. */
+/**
+ * A user's label as a law name (letters, digits, '-', '_', '.', starting with a letter: the rule
+ * compileLaw enforces, because names end up in file names and reports): 'my law 2' -> 'my-law-2'.
+ */
+export function labelAsName(label: string): string {
+  const name = label.trim().replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z]+/, '').replace(/-+$/, '');
+  return name === '' ? 'law' : name;
+}
+
+/** Labels for the chosen laws: the user's (as a valid law name), else the built-in's name or formula-1, formula-2, ...; made unique. */
 export function choiceLabels(choices: readonly LawChoice[]): string[] {
   let formulas = 0;
   const seen = new Map<string, number>();
   return choices.map((c) => {
-    const base = c.label?.trim() || (c.formula !== undefined ? `formula-${++formulas}` : (c.law ?? 'law'));
+    if (c.formula !== undefined) formulas++;
+    const own = c.label !== undefined && c.label.trim() !== '' ? labelAsName(c.label) : undefined;
+    const base = own ?? (c.formula !== undefined ? `formula-${formulas}` : (c.law ?? 'law'));
     const k = (seen.get(base) ?? 0) + 1;
     seen.set(base, k);
     return k === 1 ? base : `${base}-${k}`;

@@ -17,12 +17,43 @@
 import { comparisonPlotOptions } from '../../../src/plots/comparison-plot.js';
 import { comparisonPlots, fitPlots, type NamedPlot } from '../../../src/plots/plot-set.js';
 import { compileToVega, renderSvg } from '../../../src/plots/render.js';
-import type { PlotRequest, PreparedPlot } from './protocol.js';
+import type { PlotInputs, PlotRequest, PreparedPlot } from './protocol.js';
+
+/**
+ * Draws shown in the page's pair grid. Its SVG grows by about 280 bytes per draw and panel: 2.8 MB
+ * for 1,000 draws of a five-parameter law, which the browser needs hundreds of milliseconds to
+ * parse and lay out; 300 evenly spaced draws show the same shape of the cloud. The histograms, the
+ * intervals and the exported artifact use every draw; `lawfit fit --plots` draws them all.
+ */
+export const PAIR_DRAWS_SHOWN = 300;
+
+/** `inputs` with at most `max` of its successful bootstrap draws, evenly spaced (deterministic). */
+export function thinDraws(inputs: PlotInputs, max: number): { inputs: PlotInputs; shown: number; total: number } {
+  const b = inputs.summary.bootstrap;
+  const ok = (b?.draws ?? []).filter((d): d is number[] => d !== null);
+  if (b === undefined || ok.length <= max) return { inputs, shown: ok.length, total: ok.length };
+  const picked = Array.from({ length: max }, (_, k) => ok[Math.floor((k * ok.length) / max)]!);
+  return { inputs: { ...inputs, summary: { ...inputs.summary, bootstrap: { ...b, draws: picked } } }, shown: max, total: ok.length };
+}
 
 export async function preparePlots(request: PlotRequest): Promise<PreparedPlot[]> {
-  const plots = request.kind === 'fit' ? fitPlots(request.inputs) : comparisonPlots(request.comparison.laws, comparisonPlotOptions(request.comparison, request.holdout));
+  if (request.kind === 'comparison') {
+    const plots = comparisonPlots(request.comparison.laws, comparisonPlotOptions(request.comparison, request.holdout));
+    return Promise.all(plots.map(prepare));
+  }
+  const plots = fitPlots(request.inputs);
   const prepared: PreparedPlot[] = [];
-  for (const plot of plots) prepared.push(await prepare(plot));
+  for (const plot of plots) {
+    if (plot.file === 'bootstrap-pairs.svg') {
+      const thin = thinDraws(request.inputs, PAIR_DRAWS_SHOWN);
+      if (thin.shown < thin.total) {
+        const pairs = fitPlots(thin.inputs).find((p) => p.file === plot.file)!;
+        prepared.push(await prepare({ ...pairs, description: `${pairs.description} (${thin.shown} of ${thin.total} draws shown, evenly spaced; the histograms and intervals use all)` }));
+        continue;
+      }
+    }
+    prepared.push(await prepare(plot));
+  }
   return prepared;
 }
 

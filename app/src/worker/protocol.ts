@@ -122,7 +122,34 @@ export interface CheckFormulaRequest {
   positive?: string[];
   /** Residual space. Default 'linear', as the CLI's --space for formulas. */
   space?: ResidualSpace;
+  /**
+   * The largest |target| over the rows to fit (from `preflight`): when given, start ranges follow
+   * the data's scale (worker/start-ranges.ts) instead of the fallback −1…1.
+   */
+  targetScale?: number;
 }
+
+// ---- (b2) what a run would fit, before it runs ------------------------------------------------
+
+export interface PreflightRequest {
+  file: { name: string; content: Uint8Array | string; format?: FormatChoice };
+  /** --x as the page would send it (only the inputs mapped so far). */
+  x: string;
+  y: string;
+  where?: string;
+}
+
+export type PreflightResult =
+  | {
+      ok: true;
+      /** Rows in the file. */
+      rows: number;
+      /** Rows the run would fit: kept by --where, with a finite target and inputs. */
+      fitted: number;
+      /** The largest |target| over those rows (the scale of start ranges for formulas). */
+      targetScale: number;
+    }
+  | { ok: false; rows: number; error: ProblemReport };
 
 export interface ParameterInfo {
   name: string;
@@ -336,8 +363,11 @@ export type LawResult =
 
 export interface RunResult {
   engine: EngineReport;
-  /** The data as read: file name, rows in the file, SHA-256 of the content as given. */
-  data: { source: string; rows: number; digest: string };
+  /**
+   * The data as read: file name, rows in the file, rows fitted (kept by --where and complete for
+   * the laws that fitted: the largest count over them), SHA-256 of the content as given.
+   */
+  data: { source: string; rows: number; fitted: number; digest: string };
   ranking: RankingEntry[];
   /**
    * With a holdout: the whole comparison as `lawfit compare --out` writes it (folds, per-run
@@ -400,6 +430,8 @@ export interface PreparedPlot {
 export interface WorkerApi {
   inspect(request: InspectRequest): Promise<InspectResult>;
   checkFormula(request: CheckFormulaRequest): Promise<CheckFormulaResult>;
+  /** How many rows a run with this mapping would fit, and their scale. */
+  preflight(request: PreflightRequest): Promise<PreflightResult>;
   listLaws(): Promise<LawInfo[]>;
   /** Rejects with code 'cancelled' after cancel(); with the LawfitError of bad input otherwise. */
   run(request: RunRequest, onProgress?: (p: RunProgress) => void): Promise<RunResult>;

@@ -194,10 +194,11 @@ export async function runLaws(req: RunRequest, env: RunEnvironment = {}): Promis
     labels,
     mapped,
     compiled.map((k) => (k.ok ? k.c.inputs : [])),
+    chosen.report.used,
   );
   return {
     engine: chosen.report,
-    data: { source: table.source, rows: table.rows.length, digest },
+    data: { source: table.source, rows: table.rows.length, fitted: Math.max(0, ...laws.map((l) => (l.ok ? l.summary.data.n : 0))), digest },
     ranking: rankLaws(laws, comparison),
     ...(comparison !== undefined ? { comparison } : {}),
     ...(rankingCommand !== undefined ? { rankingCommand } : {}),
