@@ -21,8 +21,16 @@ const FRONTIER_POINTS = 40;
 
 const short = (v: number): string => Number(v.toPrecision(3)).toExponential().replace('e+', 'e');
 
-function fileSuffix(g: IsoflopGroup): string {
+function fileSuffix(g: Pick<IsoflopGroup, 'group'>): string {
   return g.group === undefined ? '' : `-${g.group.replace(/[^A-Za-z0-9._-]+/g, '_')}`;
+}
+
+/** Every file isoflopPlots may write for these groups (undefined: one ungrouped sweep), for the output check before the run. */
+export function isoflopPlotFiles(groups: readonly string[] | undefined): string[] {
+  return (groups ?? [undefined]).flatMap((group) => {
+    const suffix = fileSuffix(group === undefined ? {} : { group });
+    return [`isoflop-curves${suffix}.svg`, `isoflop-frontier${suffix}.svg`];
+  });
 }
 
 /** The curves and frontier of every group, with stable file names. */

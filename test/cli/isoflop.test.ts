@@ -47,6 +47,23 @@ describe('lawfit isoflop', () => {
     for (const flag of ['--budget', '--qc', '--near-duplicate', '--min-points', '--outlier-z', '--curvature-ci', '--trim-width', '--edge-margin', '--bootstrap', '--design', '--also', '--engine', '--plots']) expect(r.out).toContain(flag);
   });
 
+  test('outputs are checked before anything is fitted: --out the data file, --plots a file, a bad seed', async () => {
+    const data = file('outputs.csv', sweep([1e18, 1e19, 1e20], 7));
+    const before = readFileSync(data, 'utf8');
+    const same = await run('isoflop', data, ...ARGS, '--out', data);
+    expect(same.code).toBe(2);
+    expect(same.err).toMatch(/--out.*outputs\.csv/);
+    expect(readFileSync(data, 'utf8')).toBe(before);
+    const plotsFile = file('not-a-dir.txt', [['x']]);
+    const plots = await run('isoflop', data, ...ARGS, '--plots', plotsFile, '--out', join(dir, 'never.json'));
+    expect(plots.code).toBe(2);
+    expect(plots.err).toMatch(/--plots/);
+    expect(existsSync(join(dir, 'never.json'))).toBe(false);
+    const seed = await run('isoflop', data, ...ARGS, '--bootstrap', '10', '--seed', '1.5');
+    expect(seed.code).toBe(2);
+    expect(seed.err).toMatch(/--seed/);
+  });
+
   test('Llama 3: report, artifact, report reprint, plots', async () => {
     const out = join(dir, 'llama.json');
     const plots = join(dir, 'plots');

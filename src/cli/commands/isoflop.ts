@@ -12,7 +12,7 @@ import { findLaw } from '../../laws/index.js';
 import { artifactHeader } from '../../report/artifact.js';
 import { checkOutputs, writeOutputSet } from '../outputs.js';
 import { renderIsoflop } from '../../report/isoflop-text.js';
-import { isoflopPlots } from '../../plots/isoflop-plots.js';
+import { isoflopPlotFiles, isoflopPlots } from '../../plots/isoflop-plots.js';
 import { renderSvg } from '../../plots/render.js';
 import { analyzeIsoflop, isoflopRunsFromDataset, ISOFLOP_DESIGNS, type IsoflopDesign, type IsoflopResult } from '../../stats/isoflop.js';
 import { approach3, subsetDataset, type Approach3Result } from '../../stats/isoflop-approach3.js';
@@ -149,8 +149,6 @@ export async function isoflopCommand(argv: string[], io: Io): Promise<number> {
   const format = parseFormatFlag(values.format);
 
   const file = positionals[0]!;
-  // Every output is checked before the data are read (outputs.ts); the plots' names depend on the groups.
-  const outputs = await checkOutputs([{ flag: '--out', path: values.out, kind: 'file' }, { flag: '--plots', path: values.plots, kind: 'dir' }], [file], { command: 'isoflop', io });
   const bytes = await readFileBytes(file);
   const table = readTable(bytes, file, format);
   const spec: DataSpec = {
@@ -163,6 +161,9 @@ export async function isoflopCommand(argv: string[], io: Io): Promise<number> {
   const dataset = datasetFromTable(table, spec, ['N', 'D', 'budget']);
   const digest = await sha256Hex(bytes);
   dataset.digest = digest;
+  // Every output is checked before anything is fitted (outputs.ts); the plots' names follow the groups.
+  const groupLabels = dataset.groups !== undefined ? [...new Set(dataset.groups)] : undefined;
+  const outputs = await checkOutputs([{ flag: '--out', path: values.out, kind: 'file' }, { flag: '--plots', path: values.plots, kind: 'dir', files: isoflopPlotFiles(groupLabels) }], [file], { command: 'isoflop', io });
   const runs = isoflopRunsFromDataset(dataset);
   const result = analyzeIsoflop(runs, {
     qc,
