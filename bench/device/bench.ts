@@ -105,9 +105,9 @@ const remaining = (): number => BUDGET_S - elapsed();
 
 const SIZES = QUICK ? [1000] : [10_000, 100_000, 1_000_000];
 const PARITY_STARTS = QUICK ? 64 : 512;
-const PROTOCOL = { replicates: QUICK ? 2 : 4000, chunk: QUICK ? 1 : 100, seed: 42 };
-/** Each matrix measurement may use at most this share of the time left (the protocol comes last). */
-const STEP_SHARE = 0.25;
+const PROTOCOL = { replicates: QUICK ? 2 : 4000, firstChunk: QUICK ? 1 : 4, maxChunk: 1000, chunkSeconds: 30, seed: 42 };
+/** The matrix ends by this share of the budget; the rest is the protocol's. */
+const MATRIX_SHARE = 0.5;
 
 interface ParityRow {
   workload: string;
@@ -213,7 +213,7 @@ function markdown(): string {
       '',
       '## Epoch bootstrap protocol (row resamples x Hoffmann grid, Huber 1e-3)',
       '',
-      `${p.replicatesDone} of ${p.replicates} replicates x ${p.starts} starts on ${p.rows} points = ${p.fitsDone.toLocaleString('en-US')} fits in ${p.seconds.toFixed(1)} s (${fmt(p.fitsPerSecond)} fits/s; median share reaching each replicate's best ${(100 * p.medianShareReached).toFixed(1)} %).`,
+      `${p.replicatesDone} of ${p.replicates} replicates x ${p.starts} starts on ${p.rows} points = ${p.fitsDone.toLocaleString('en-US')} fits in ${p.seconds.toFixed(1)} s (${fmt(p.fitsPerSecond)} fits/s over the finished chunks; median share reaching each replicate's best ${(100 * p.medianShareReached).toFixed(1)} %).`,
       `Full protocol (${p.fitsPlanned.toLocaleString('en-US')} fits): ${p.fullSeconds.toFixed(1)} s, ${p.complete ? 'measured' : 'extrapolated'}.`,
     );
   }
@@ -312,13 +312,20 @@ for (const w of workloads) {
 }
 
 // ---- 3. the matrix ----
+// The matrix may run until MATRIX_SHARE of the budget is spent; the rest is the protocol's. A size
+// is skipped when the previous size's rate predicts it would overrun what is left; the deadline
+// passed to the run control is the safety net (the GPU engine reports progress as problems finish,
+// so a stopped step's partial count is a lower bound, often 0 for one large chunk).
+const matrixEnds = MATRIX_SHARE * BUDGET_S;
 for (const w of workloads) {
+  let lastRate: number | undefined;
   for (const size of SIZES) {
-    if (remaining() < 5) {
-      report.skipped.push(`${w.name}, ${size} fits: no time left in the budget`);
-      continue;
+    const limit = matrixEnds - elapsed();
+    const predicted = lastRate === undefined ? undefined : size / lastRate;
+    if (limit < 3 || (predicted !== undefined && 1.3 * predicted > limit)) {
+      report.skipped.push(`${w.name}, ${size} fits: ${limit < 3 ? 'no time left in the matrix budget' : `predicted ${predicted!.toFixed(0)} s from the previous size, over the ${limit.toFixed(0)} s left`}`);
+      break; // larger sizes would not fit either
     }
-    const limit = Math.max(5, STEP_SHARE * remaining());
     const r = await timedFit(gpu, w.ds, w.loss, { kind: 'sobol', count: size }, size, limit);
     const row: MatrixRow = {
       workload: w.name,
@@ -329,9 +336,10 @@ for (const w of workloads) {
       complete: r.fit !== undefined,
       seconds: r.seconds,
       deviceSeconds: r.deviceSeconds,
-      fitsPerSecond: r.done / (r.fit !== undefined ? r.seconds : r.deviceSeconds),
+      fitsPerSecond: r.done / r.seconds,
     };
     if (r.fit !== undefined) {
+      lastRate = row.fitsPerSecond;
       const polished = r.fit.cost[r.fit.best[0]!]!;
       const ref = Math.min(reference.get(w.name)!, polished);
       let reached = 0;
@@ -343,16 +351,18 @@ for (const w of workloads) {
       // More starts can only find an equal or lower minimum than the parity run's float64 best.
       row.bestWithinParity = polished <= reference.get(w.name)! * (1 + DEFAULT_REACH_TOLERANCE);
     } else {
-      report.skipped.push(`${w.name}, ${size} fits: stopped at its ${limit.toFixed(0)} s limit after ${r.done} fits (partial rate recorded)`);
+      report.skipped.push(`${w.name}, ${size} fits: stopped at its ${limit.toFixed(0)} s limit after ${r.done} fits (the rate shown is a lower bound)`);
     }
     report.matrix.push(row);
     log(`${w.name}, ${size} fits: ${fmt(row.fitsPerSecond)} fits/s${row.complete ? '' : ' (stopped)'}`);
     save();
-    if (!row.complete) break; // the larger sizes would be stopped too
+    if (!row.complete) break;
   }
 }
 
 // ---- 4. the Epoch bootstrap protocol ----
+// In chunks of replicates sized to about PROTOCOL.chunkSeconds at the rate measured so far (the
+// first chunk is small), so that a stop loses little and the rate comes from finished chunks.
 {
   const epoch = workloads[1]!;
   const n = epoch.ds.n;
@@ -362,29 +372,34 @@ for (const w of workloads) {
   const shares: number[] = [];
   let replicatesDone = 0;
   let fitsDone = 0;
-  let seconds = 0;
+  let seconds = 0; // of finished chunks
+  let spent = 0; // all chunks, the stopped one included
   let stopped = false;
+  let chunk = PROTOCOL.firstChunk;
   while (replicatesDone < PROTOCOL.replicates) {
     if (remaining() < 3) {
       stopped = true;
       break;
     }
-    const count = Math.min(PROTOCOL.chunk, PROTOCOL.replicates - replicatesDone);
+    const count = Math.min(chunk, PROTOCOL.replicates - replicatesDone);
     const r = await timedFit(gpu, epoch.ds, epoch.loss, starts, count * nStarts, remaining() - 1, weights.subarray(replicatesDone * n, (replicatesDone + count) * n));
-    seconds += r.seconds;
+    spent += r.seconds;
     if (r.fit === undefined) {
-      fitsDone += r.done;
       stopped = true;
       break;
     }
     if (r.fit.nStarts !== nStarts) throw new Error(`the chinchilla grid has ${r.fit.nStarts} points, expected Hoffmann's ${nStarts}`);
     for (const s of r.fit.shareReachedBest) shares.push(s);
+    seconds += r.seconds;
     replicatesDone += count;
     fitsDone += count * nStarts;
+    const perReplicate = seconds / replicatesDone;
+    chunk = Math.max(1, Math.min(PROTOCOL.maxChunk, Math.floor(Math.min(PROTOCOL.chunkSeconds, remaining() / 3) / perReplicate)));
+    log(`protocol: ${replicatesDone}/${PROTOCOL.replicates} replicates in ${seconds.toFixed(1)} s`);
   }
   shares.sort((a, b) => a - b);
   const fitsPlanned = PROTOCOL.replicates * nStarts;
-  const rate = fitsDone / seconds;
+  const rate = seconds > 0 ? fitsDone / seconds : 0;
   report.protocol = {
     replicates: PROTOCOL.replicates,
     starts: nStarts,
@@ -392,14 +407,14 @@ for (const w of workloads) {
     fitsPlanned,
     replicatesDone,
     fitsDone,
-    seconds,
+    seconds: spent,
     fitsPerSecond: rate,
     complete: !stopped,
-    fullSeconds: stopped ? fitsPlanned / rate : seconds,
+    fullSeconds: stopped ? (rate > 0 ? fitsPlanned / rate : Infinity) : seconds,
     medianShareReached: shares.length > 0 ? shares[Math.floor(shares.length / 2)]! : NaN,
   };
-  if (stopped) report.skipped.push(`protocol: stopped by the budget after ${replicatesDone} replicates; full time extrapolated`);
-  log(`protocol: ${replicatesDone}/${PROTOCOL.replicates} replicates, ${fitsDone} fits in ${seconds.toFixed(1)} s`);
+  if (stopped) report.skipped.push(`protocol: stopped by the budget after ${replicatesDone} replicates; full time extrapolated from the finished chunks`);
+  log(`protocol: ${replicatesDone}/${PROTOCOL.replicates} replicates, ${fitsDone} fits in ${spent.toFixed(1)} s`);
 }
 
 report.complete = report.skipped.length === 0;
