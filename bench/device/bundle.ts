@@ -8,6 +8,8 @@
  *   pool-worker.js   the float64 pool's worker (src/fit/cpu/pool-worker.ts), beside it, where
  *                    pool.ts looks for it
  *   package.json     {"type": "module"}, so Node reads the two files as ESM
+ *   libstdc++.so.6.xz  this machine's C++ runtime (dawn.node needs GLIBCXX_3.4.30, GCC 12's); run.sh
+ *                    puts it on LD_LIBRARY_PATH only if Dawn fails to load against the system's
  *   libvulkan1_*.deb the Vulkan loader (Debian's, `apt-get download libvulkan1`): run.sh installs
  *                    it only where `ldconfig -p` finds none
  *   data/            the Epoch Chinchilla CSV (from ../shared/data, read in place; it travels in
@@ -23,7 +25,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 
@@ -100,6 +102,8 @@ await build({
 writeFileSync(resolve(stage, 'package.json'), '{ "type": "module" }\n');
 copyFileSync(compressed(process.execPath, 'node'), resolve(stage, 'node.xz'));
 copyFileSync(compressed(resolve(root, 'node_modules/webgpu/dist/linux-x64/dawn.node'), 'dawn.node'), resolve(stage, 'dawn.node.xz'));
+const libstdcxx = realpathSync('/usr/lib/x86_64-linux-gnu/libstdc++.so.6');
+copyFileSync(compressed(libstdcxx, 'libstdc++.so.6'), resolve(stage, 'libstdc++.so.6.xz'));
 const deb = vulkanLoaderDeb();
 copyFileSync(deb, resolve(stage, deb.split('/').pop()!));
 const shared = resolve(root, '../shared/data/chinchilla-epoch');

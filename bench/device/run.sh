@@ -85,6 +85,13 @@ fi
 probe() { "$node" "$work/bench.js" --probe >"$OUT/adapter.json" 2>"$OUT/adapter.log"; }
 hardware() { grep -q '"found": true' "$OUT/adapter.json" && ! grep -qiE '"(architecture|device|description)": "[^"]*(llvmpipe|lavapipe|swiftshader|software)' "$OUT/adapter.json"; }
 probe
+# dawn.node needs GCC 12's C++ runtime (GLIBCXX_3.4.30); an older system one gets the carried copy.
+if grep -q 'GLIBCXX' "$OUT/adapter.log" "$OUT/adapter.json" 2>/dev/null; then
+  mkdir -p "$work/lib" && unxz_to "$work/libstdc++.so.6.xz" "$work/lib/libstdc++.so.6"
+  export LD_LIBRARY_PATH="$work/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  say "the system's libstdc++ is too old for Dawn; using the carried one"
+  probe
+fi
 nv=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
 if ! hardware && [ -f "$nv" ] && [ -z "${VK_DRIVER_FILES:-}" ]; then
   say "no hardware adapter with the default driver search; trying VK_DRIVER_FILES=$nv"
