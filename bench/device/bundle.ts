@@ -25,7 +25,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 
@@ -69,15 +69,38 @@ function compressed(src: string, name: string): string {
   return cached;
 }
 
+/**
+ * Debian's libvulkan1 .deb: downloaded with apt-get (cached), or, where apt has no package lists
+ * (an offline machine, a CI image whose lists were cleaned), repacked with dpkg-deb from the
+ * installed package's own files, so the bundle never depends on the network.
+ */
 function vulkanLoaderDeb(): string {
-  const have = readdirSync(cacheDir).filter((f) => /^libvulkan1_.*_amd64\.deb$/.test(f));
-  if (have.length === 0) {
+  const debs = (): string[] => readdirSync(cacheDir).filter((f) => /^libvulkan1_.*_amd64\.deb$/.test(f)).sort();
+  if (debs().length === 0) {
     log('apt-get download libvulkan1 (amd64)...');
-    execFileSync('apt-get', ['download', '-q', '-o', 'APT::Sandbox::User=root', 'libvulkan1:amd64'], { cwd: cacheDir, stdio: ['ignore', 'ignore', 'inherit'] });
+    try {
+      execFileSync('apt-get', ['download', '-q', '-o', 'APT::Sandbox::User=root', 'libvulkan1:amd64'], { cwd: cacheDir, stdio: ['ignore', 'ignore', 'inherit'] });
+    } catch {
+      log('apt-get download failed; repacking the installed libvulkan1 with dpkg-deb');
+      const version = execFileSync('dpkg-query', ['-W', '-f=${Version}', 'libvulkan1:amd64'], { encoding: 'utf8' }).trim();
+      const pkg = resolve(cacheDir, 'repack');
+      rmSync(pkg, { recursive: true, force: true });
+      mkdirSync(resolve(pkg, 'DEBIAN'), { recursive: true });
+      for (const f of execFileSync('dpkg', ['-L', 'libvulkan1:amd64'], { encoding: 'utf8' }).split('\n')) {
+        if (!f.startsWith('/usr/lib/')) continue;
+        const st = lstatSync(f, { throwIfNoEntry: false });
+        if (st === undefined || st.isDirectory()) continue;
+        mkdirSync(resolve(pkg, `.${dirname(f)}`), { recursive: true });
+        execFileSync('cp', ['-P', f, resolve(pkg, `.${f}`)]);
+      }
+      writeFileSync(resolve(pkg, 'DEBIAN/control'), `Package: libvulkan1\nVersion: ${version}\nArchitecture: amd64\nMaintainer: lawfit device bundle (repacked from the installed package)\nDescription: Vulkan loader library\n`);
+      execFileSync('dpkg-deb', ['--root-owner-group', '--build', pkg, resolve(cacheDir, `libvulkan1_${version}_amd64.deb`)], { stdio: ['ignore', 'ignore', 'inherit'] });
+      rmSync(pkg, { recursive: true, force: true });
+    }
   }
-  const debs = readdirSync(cacheDir).filter((f) => /^libvulkan1_.*_amd64\.deb$/.test(f)).sort();
-  if (debs.length === 0) throw new Error('apt-get download libvulkan1 left no .deb');
-  return resolve(cacheDir, debs[debs.length - 1]!);
+  const have = debs();
+  if (have.length === 0) throw new Error('no libvulkan1 .deb: apt-get download and the repack both failed');
+  return resolve(cacheDir, have[have.length - 1]!);
 }
 
 mkdirSync(outDir, { recursive: true });
