@@ -45,7 +45,7 @@ describe('device bundle', () => {
     copyFileSync(tar, resolve(d, 'lawfit-device.tar'));
     copyFileSync(resolve(root, '.device/run.sh'), resolve(d, 'run.sh'));
     const out = resolve(d, 'out');
-    const env: NodeJS.ProcessEnv = { ...process.env, OUT: out, LAWFIT_DEVICE_LOADER: 'carried', PATH: '/usr/local/bin:/usr/bin:/bin' };
+    const env: NodeJS.ProcessEnv = { ...process.env, OUT: out, LAWFIT_DEVICE_LOADER: 'carried' };
     delete env.NODE_OPTIONS; // the bundle's own Node runs it, without this repo's loaders
     const r = spawnSync('bash', ['run.sh', '--quick'], { cwd: d, encoding: 'utf8', env, timeout: 240_000 });
     const said = `${r.stdout}\n${r.stderr}`;
