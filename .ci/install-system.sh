@@ -20,9 +20,14 @@ if ! dpkg -s mesa-vulkan-drivers >/dev/null 2>&1 || ! ls /usr/share/vulkan/icd.d
 fi
 need_chromium=0
 command -v chromium >/dev/null 2>&1 || need_chromium=1
+need_xz=0
+command -v xz >/dev/null 2>&1 || need_xz=1   # npm run device:bundle compresses Node and Dawn with xz
 
-if [ "$need_mesa" = 1 ] || [ "$need_chromium" = 1 ]; then
+if [ "$need_mesa" = 1 ] || [ "$need_chromium" = 1 ] || [ "$need_xz" = 1 ]; then
   apt-get update -qq
+fi
+if [ "$need_xz" = 1 ]; then
+  apt-get install -y -qq xz-utils >/dev/null
 fi
 if [ "$need_mesa" = 1 ]; then
   apt-get install -y -qq libvulkan1 >/dev/null

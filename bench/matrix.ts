@@ -13,24 +13,38 @@
  *
  * Peers (Chinchilla rows): npm's ml-levenberg-marquardt (finite-difference Jacobian), and when
  * python3 with scipy is present, scipy's least_squares(method='lm') (least squares) or the Huber /
- * L-BFGS-B protocol of Besiroglu et al. 2024 (Huber), each from the first `peerStarts` starts.
+ * L-BFGS-B protocol of Besiroglu et al. 2024 (Huber), in one process and in two side by side (the
+ * machine's two cores; timed from the first process's first fit to the last one's end). Two
+ * workloads, since each side can be asked to play on its own terms:
  *
- * Run: npm run bench [-- --full]   (--full adds batches of 1e5 and 1e6 on the GPU)
- * Writes bench/results/matrix.{json,md} (matrix-full.{json,md} with --full).
+ *   own defaults, grid     every solver at its own default tolerances, from a Hoffmann-style grid:
+ *                          least squares: log A, log B in {0, 5, ..., 25}, log E in {-1, ..., 1}
+ *                          (Hoffmann's axes) x a 4 x 4 grid of exponents alpha, beta in
+ *                          {0.2, 0.4, 0.6, 0.8} = 2,880 starts; Huber: Hoffmann's own 4,500-point
+ *                          grid (scipy on every 10th point, ml-levenberg-marquardt on every 16th);
+ *   lawfit tolerances, Sobol  lawfit's 10,000-start Sobol rows, the peers at lawfit's tolerances
+ *                          (1e-12) from the first of the same Sobol starts.
+ *
+ * The "best" a fit must reach is the lowest float64 cost lawfit found on that data over both start
+ * sets, so the two workloads are judged against the same optimum.
+ *
+ * Run: npm run bench [-- --full | --peers]
+ *   --full   adds batches of 1e5 and 1e6 on the GPU; writes bench/results/matrix-full.{json,md}
+ *   --peers  only the rows the peer comparison needs (the two Chinchilla workloads, 10,000 fits,
+ *            both ways); writes bench/results/peers.{json,md}
+ * Otherwise writes bench/results/matrix.{json,md}.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { levenbergMarquardt as mlLm } from 'ml-levenberg-marquardt';
 import type { Dataset } from '../src/data/dataset.js';
-import { loadDataset } from '../src/data/index.js';
-import { chinchillaLadder, HOFFMANN_TRUTH } from '../src/examples/chinchilla-ladder.js';
 import { poolEngine } from '../src/fit/cpu/pool.js';
 import type { Engine } from '../src/fit/engine.js';
 import { fitBatch, F32_REACH_TOLERANCE, DEFAULT_REACH_TOLERANCE } from '../src/fit/fit.js';
 import { LEAST_SQUARES, type LossSpec } from '../src/fit/losses.js';
 import { prepareData } from '../src/fit/problem.js';
-import { makeStarts } from '../src/fit/starts.js';
+import { makeStarts, type StartSpec } from '../src/fit/starts.js';
 import { compileLaw, internalFromNatural, type CompiledLaw } from '../src/law/compile.js';
 import { findLaw } from '../src/laws/index.js';
 import { acquireGpu, isGpuContext, releaseGpu } from '../src/gpu/device.js';
@@ -41,8 +55,10 @@ import { PARAMS_SIZE, packParams } from '../src/gpu/layout.js';
 import { bindGroupEntries } from '../src/gpu/bindings.js';
 import { gpuLossCode } from '../src/gpu/losses-wgsl.js';
 import { createRng, nextNormal } from '../src/util/rng.js';
+import { EPOCH_HUBER, ladder, loadEpoch } from './workloads.js';
 
 const FULL = process.argv.includes('--full');
+const PEERS_ONLY = process.argv.includes('--peers');
 const here = import.meta.dirname;
 
 interface Row {
@@ -52,6 +68,8 @@ interface Row {
   rows: number;
   batch: number;
   engine: string;
+  /** Which workload: 'lawfit tolerances, Sobol' (the matrix's own rows) or 'own defaults, grid'. */
+  workload: string;
   seconds: number;
   fitsPerSecond: number;
   reachTolerance: number;
@@ -65,12 +83,6 @@ interface Row {
 const rows: Row[] = [];
 
 // ---- data -------------------------------------------------------------------------------------
-
-function ladder(nSizes: number, nRatios: number): Dataset {
-  const sizes = Array.from({ length: nSizes }, (_, k) => 2e7 * Math.pow(200, k / Math.max(1, nSizes - 1)));
-  const ratios = Array.from({ length: nRatios }, (_, k) => 2 * Math.pow(100, k / Math.max(1, nRatios - 1)));
-  return chinchillaLadder({ sizes, tokensPerParam: ratios, seed: 7 });
-}
 
 function overtrainData(n: number): Dataset {
   const law = compileLaw(findLaw('overtrain'));
@@ -99,12 +111,31 @@ function bnslData(n: number): Dataset {
 
 // ---- measuring ----------------------------------------------------------------------------------
 
-async function measure(law: CompiledLaw, ds: Dataset, loss: LossSpec, batch: number, engines: Array<[string, Engine]>, dataLabel: string): Promise<Map<string, { best: number; costs: Float64Array }>> {
-  const starts = { kind: 'sobol', count: batch } as const;
+/** Each row's end costs, kept out of the JSON, so the peer comparison can re-judge reach against a joint best. */
+const costsOf = new WeakMap<Row, { costs: ArrayLike<number>; f32: boolean; polished?: number }>();
+const LAWFIT_SOBOL = 'lawfit tolerances, Sobol';
+const OWN_GRID = 'own defaults, grid';
+
+function lossLabel(loss: LossSpec): string {
+  return loss.kind === 'linear' ? 'least squares' : `${loss.kind} ${loss.delta}`;
+}
+
+/** Share of a row's fits within its reach tolerance of `best`, and the best-reaching rate that follows. */
+function judge(row: Row, best: number): void {
+  const c = costsOf.get(row);
+  if (c === undefined) return;
+  let reached = 0;
+  for (let k = 0; k < c.costs.length; k++) if (c.costs[k]! <= best * (1 + row.reachTolerance)) reached++;
+  row.shareReached = reached / c.costs.length;
+  row.bestReachingPerSecond = row.fitsPerSecond * row.shareReached;
+}
+
+async function measure(law: CompiledLaw, ds: Dataset, loss: LossSpec, startSpec: StartSpec, engines: Array<[string, Engine]>, dataLabel: string, workload = LAWFIT_SOBOL): Promise<Row[]> {
+  const batch = makeStarts(law, startSpec).count;
   const results = new Map<string, { seconds: number; costs: Float64Array; its: number; f32: boolean; polished?: number }>();
   for (const [name, engine] of engines) {
     const t0 = performance.now();
-    const r = await fitBatch(law, ds, { starts, engine, lm: { loss } });
+    const r = await fitBatch(law, ds, { starts: startSpec, engine, lm: { loss } });
     const seconds = (performance.now() - t0) / 1000;
     const polished = r.polish?.[0]?.costAfter;
     results.set(name, { seconds, costs: r.cost, its: r.iterations.reduce((a, b) => a + b, 0), f32: engine.precision === 'f32', ...(polished !== undefined ? { polished } : {}) });
@@ -118,29 +149,31 @@ async function measure(law: CompiledLaw, ds: Dataset, loss: LossSpec, batch: num
     else for (const c of r.costs) if (c < best) best = c;
   }
   let cpuRate = 0;
-  const out = new Map<string, { best: number; costs: Float64Array }>();
+  const out: Row[] = [];
   for (const [name, r] of results) {
     const tol = r.f32 ? F32_REACH_TOLERANCE : DEFAULT_REACH_TOLERANCE;
-    let reached = 0;
-    for (const c of r.costs) if (c <= best * (1 + tol)) reached++;
     const rate = batch / r.seconds;
     if (name === 'cpu') cpuRate = rate;
-    rows.push({
+    const row: Row = {
       law: law.name,
-      loss: loss.kind === 'linear' ? 'least squares' : `${loss.kind} ${loss.delta}`,
+      loss: lossLabel(loss),
       data: dataLabel,
       rows: ds.n,
       batch,
       engine: name,
+      workload,
       seconds: r.seconds,
       fitsPerSecond: rate,
       reachTolerance: tol,
-      shareReached: reached / batch,
-      bestReachingPerSecond: (rate * reached) / batch,
+      shareReached: 0,
+      bestReachingPerSecond: 0,
       pointIterationsPerSecond: (r.its * ds.n) / r.seconds,
       ...(name !== 'cpu' && cpuRate > 0 ? { ratioToCpu: rate / cpuRate } : {}),
-    });
-    out.set(name, { best, costs: r.costs });
+    };
+    costsOf.set(row, { costs: r.costs, f32: r.f32, ...(r.polished !== undefined ? { polished: r.polished } : {}) });
+    judge(row, best);
+    rows.push(row);
+    out.push(row);
   }
   return out;
 }
@@ -200,66 +233,153 @@ async function ceiling(law: CompiledLaw, ds: Dataset, loss: LossSpec, batch: num
   return (passes * batch * data.n) / s;
 }
 
-function peerRows(law: CompiledLaw, ds: Dataset, loss: LossSpec, peerStarts: number, best: number, dataLabel: string): void {
+// ---- peers ---------------------------------------------------------------------------------------
+
+interface PeerInput {
+  logN: number[];
+  logD: number[];
+  y: number[];
+}
+
+function peerInput(law: CompiledLaw, ds: Dataset): PeerInput {
   const data = prepareData(law, ds);
-  const starts = makeStarts(law, { kind: 'sobol', count: peerStarts });
-  const logN = Array.from({ length: ds.n }, (_, i) => Math.log(ds.inputs[2 * i]!));
-  const logD = Array.from({ length: ds.n }, (_, i) => Math.log(ds.inputs[2 * i + 1]!));
-  const y = Array.from(data.yt);
-  const u = Array.from({ length: peerStarts }, (_, s) => Array.from(starts.u.subarray(s * 5, s * 5 + 5)));
-  const push = (engine: string, seconds: number, costs: number[], nfev: number) => {
-    let reached = 0;
-    for (const c of costs) if (c <= best * (1 + DEFAULT_REACH_TOLERANCE)) reached++;
-    const rate = peerStarts / seconds;
-    rows.push({
-      law: law.name,
-      loss: loss.kind === 'linear' ? 'least squares' : `${loss.kind} ${loss.delta}`,
-      data: dataLabel,
-      rows: ds.n,
-      batch: peerStarts,
-      engine,
-      seconds,
-      fitsPerSecond: rate,
-      reachTolerance: DEFAULT_REACH_TOLERANCE,
-      shareReached: reached / peerStarts,
-      bestReachingPerSecond: (rate * reached) / peerStarts,
-      pointIterationsPerSecond: (nfev * ds.n) / seconds,
-    });
+  return {
+    logN: Array.from({ length: ds.n }, (_, i) => Math.log(ds.inputs[2 * i]!)),
+    logD: Array.from({ length: ds.n }, (_, i) => Math.log(ds.inputs[2 * i + 1]!)),
+    y: Array.from(data.yt),
   };
-  if (loss.kind === 'linear') {
-    // ml-levenberg-marquardt: the same log-space model, finite-difference Jacobian.
-    const idx = Array.from({ length: ds.n }, (_, i) => i);
-    const model = ([a, b, e, al, be]: number[]) => (i: number) => {
-      const t1 = a! - al! * logN[i]!;
-      const t2 = b! - be! * logD[i]!;
-      const m = Math.max(t1, t2, e!);
-      return m + Math.log(Math.exp(t1 - m) + Math.exp(t2 - m) + Math.exp(e! - m));
-    };
-    const t0 = performance.now();
-    const costs: number[] = [];
-    let its = 0;
-    for (const s of u) {
-      try {
-        const r = mlLm({ x: idx, y }, model, { initialValues: s, maxIterations: 1000, errorTolerance: 1e-12, gradientDifference: 1e-6, damping: 1e-2 });
-        costs.push(0.5 * r.parameterError);
-        its += r.iterations;
-      } catch {
-        costs.push(NaN);
-      }
+}
+
+/** Start vectors (internal coordinates: log A, log B, log E, alpha, beta), every `stride`-th of the set, at most `limit`. */
+function startVectors(law: CompiledLaw, spec: StartSpec, stride = 1, limit = Infinity): number[][] {
+  const st = makeStarts(law, spec);
+  const p = law.free.length;
+  const out: number[][] = [];
+  for (let s = 0; s < st.count && out.length < limit; s += stride) out.push(Array.from(st.u.subarray(s * p, s * p + p)));
+  return out;
+}
+
+function pushPeer(law: CompiledLaw, ds: Dataset, loss: LossSpec, dataLabel: string, workload: string, engine: string, seconds: number, costs: number[], evaluations: number): Row {
+  const rate = costs.length / seconds;
+  const row: Row = {
+    law: law.name,
+    loss: lossLabel(loss),
+    data: dataLabel,
+    rows: ds.n,
+    batch: costs.length,
+    engine,
+    workload,
+    seconds,
+    fitsPerSecond: rate,
+    reachTolerance: DEFAULT_REACH_TOLERANCE,
+    shareReached: 0,
+    bestReachingPerSecond: 0,
+    pointIterationsPerSecond: (evaluations * ds.n) / seconds,
+  };
+  costsOf.set(row, { costs, f32: false });
+  rows.push(row);
+  return row;
+}
+
+/** npm's ml-levenberg-marquardt on the same log-space model (finite-difference Jacobian). */
+function mlLmRow(law: CompiledLaw, ds: Dataset, input: PeerInput, starts: number[][], dataLabel: string, workload: string): Row {
+  const { logN, logD, y } = input;
+  const idx = Array.from({ length: ds.n }, (_, i) => i);
+  const model = ([a, b, e, al, be]: number[]) => (i: number) => {
+    const t1 = a! - al! * logN[i]!;
+    const t2 = b! - be! * logD[i]!;
+    const m = Math.max(t1, t2, e!);
+    return m + Math.log(Math.exp(t1 - m) + Math.exp(t2 - m) + Math.exp(e! - m));
+  };
+  // Its defaults (100 iterations, error tolerance 1e-7, damping 1e-2, gradient step 0.1), or
+  // lawfit's iteration cap and tolerance with a finer finite-difference step.
+  const opts = workload === OWN_GRID ? {} : { maxIterations: 1000, errorTolerance: 1e-12, gradientDifference: 1e-6, damping: 1e-2 };
+  const t0 = performance.now();
+  const costs: number[] = [];
+  let its = 0;
+  for (const s of starts) {
+    try {
+      const r = mlLm({ x: idx, y }, model, { initialValues: s, ...opts });
+      costs.push(0.5 * r.parameterError);
+      its += r.iterations;
+    } catch {
+      costs.push(NaN);
     }
-    push('ml-levenberg-marquardt', (performance.now() - t0) / 1000, costs, its * 6);
   }
-  const py = spawnSync('python3', [resolve(here, 'peers/scipy_chinchilla.py')], {
-    input: JSON.stringify({ logN, logD, y, starts: u, method: loss.kind === 'linear' ? 'lm' : 'huber-lbfgsb', delta: loss.delta }),
-    encoding: 'utf8',
-    maxBuffer: 1 << 26,
+  return pushPeer(law, ds, LEAST_SQUARES, dataLabel, workload, 'ml-levenberg-marquardt', (performance.now() - t0) / 1000, costs, its * 6);
+}
+
+interface ScipyOut {
+  seconds: number;
+  costs: number[];
+  nfev: number;
+  wallStart: number;
+  wallEnd: number;
+}
+
+function scipy(input: PeerInput, starts: number[][], method: 'lm' | 'huber-lbfgsb', tolerances: 'scipy' | 'lawfit'): Promise<ScipyOut> {
+  return new Promise((resolvePromise, reject) => {
+    // One BLAS thread per process: "1 process" is then one core, and two processes are two. (Left
+    // to itself OpenBLAS spins a thread per core, and on a busy 2-core machine that made the same
+    // fits 9x slower.)
+    const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+    const py = spawn('python3', [resolve(here, 'peers/scipy_chinchilla.py')], { stdio: ['pipe', 'pipe', 'pipe'], env });
+    let out = '';
+    let err = '';
+    py.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    py.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    py.on('error', reject);
+    py.on('close', (code) => (code === 0 ? resolvePromise(JSON.parse(out) as ScipyOut) : reject(new Error(err.split('\n').slice(-3).join(' ')))));
+    py.stdin.end(JSON.stringify({ ...input, starts, method, delta: 1e-3, tolerances }));
   });
-  if (py.status === 0) {
-    const r = JSON.parse(py.stdout) as { seconds: number; costs: number[]; nfev: number };
-    push(loss.kind === 'linear' ? "scipy least_squares(method='lm')" : 'scipy Huber / L-BFGS-B (Besiroglu et al.)', r.seconds, r.costs, r.nfev);
-  } else {
-    console.error(`scipy peer not run: ${py.error?.message ?? py.stderr.split('\n').slice(-2).join(' ')}`);
+}
+
+/** scipy in one process, then the same starts split over two processes run side by side (2 cores). */
+async function scipyRows(law: CompiledLaw, ds: Dataset, loss: LossSpec, input: PeerInput, starts: number[][], dataLabel: string, workload: string): Promise<Row[]> {
+  const method = loss.kind === 'linear' ? 'lm' : 'huber-lbfgsb';
+  const tolerances = workload === OWN_GRID ? 'scipy' : 'lawfit';
+  const name = `${method === 'lm' ? "scipy least_squares(method='lm')" : 'scipy Huber / L-BFGS-B (Besiroglu et al.)'}${tolerances === 'scipy' ? ', scipy defaults' : ', tolerances 1e-12'}`;
+  try {
+    const one = await scipy(input, starts, method, tolerances);
+    const half = Math.ceil(starts.length / 2);
+    const two = await Promise.all([scipy(input, starts.slice(0, half), method, tolerances), scipy(input, starts.slice(half), method, tolerances)]);
+    const wall = Math.max(two[0].wallEnd, two[1].wallEnd) - Math.min(two[0].wallStart, two[1].wallStart);
+    return [
+      pushPeer(law, ds, loss, dataLabel, workload, `${name}, 1 process`, one.seconds, one.costs, one.nfev),
+      pushPeer(law, ds, loss, dataLabel, workload, `${name}, 2 processes`, wall, [...two[0].costs, ...two[1].costs], two[0].nfev + two[1].nfev),
+    ];
+  } catch (e) {
+    console.error(`scipy peer not run: ${(e as Error).message}`);
+    return [];
   }
+}
+
+/**
+ * Both workloads for one data set (module comment): lawfit on the grid, every peer on the grid at
+ * its defaults and on the Sobol starts at lawfit's tolerances, then every row involved re-judged
+ * against the lowest float64 cost lawfit found on this data over both start sets.
+ */
+async function peerComparison(law: CompiledLaw, ds: Dataset, loss: LossSpec, dataLabel: string, sobolRows: Row[]): Promise<void> {
+  const huber = loss.kind !== 'linear';
+  const EXPONENTS = [0.2, 0.4, 0.6, 0.8];
+  const grid: StartSpec = huber ? { kind: 'default' } : { kind: 'grid', axes: { alpha: EXPONENTS, beta: EXPONENTS } };
+  const involved = [...sobolRows, ...(await measure(law, ds, loss, grid, engines, dataLabel, OWN_GRID))];
+  const input = peerInput(law, ds);
+  const gridCount = makeStarts(law, grid).count;
+  involved.push(...(await scipyRows(law, ds, loss, input, startVectors(law, grid, huber ? 10 : 1), dataLabel, OWN_GRID)));
+  if (!huber) involved.push(mlLmRow(law, ds, input, startVectors(law, grid, 16), dataLabel, OWN_GRID));
+  const sobol: StartSpec = { kind: 'sobol', count: Math.max(...sobolRows.map((r) => r.batch)) };
+  involved.push(...(await scipyRows(law, ds, loss, input, startVectors(law, sobol, 1, huber ? 400 : 1000), dataLabel, LAWFIT_SOBOL)));
+  if (!huber) involved.push(mlLmRow(law, ds, input, startVectors(law, sobol, 1, 200), dataLabel, LAWFIT_SOBOL));
+  let best = Infinity;
+  for (const r of involved) {
+    if (!['cpu', 'webgpu'].includes(r.engine)) continue;
+    const c = costsOf.get(r)!;
+    if (c.f32) best = Math.min(best, c.polished ?? Infinity);
+    else for (let k = 0; k < c.costs.length; k++) best = Math.min(best, c.costs[k]!);
+  }
+  for (const r of involved) judge(r, best);
+  console.error(`peers on ${dataLabel} (${ds.n} rows): grid of ${gridCount} starts, joint best ${best}`);
 }
 
 // ---- the matrix --------------------------------------------------------------------------------
@@ -271,77 +391,71 @@ const engines: Array<[string, Engine]> = [
   ['webgpu', gpu],
 ];
 const chin = compileLaw(findLaw('chinchilla'));
-const epoch = await loadDataset(
-  resolve(here, '../../shared/data/chinchilla-epoch/chinchilla_epoch_245.csv'),
-  { inputs: { N: 'N_params', D: 'D_tokens' }, target: 'loss', where: 'excluded_outlier == 0' },
-  chin.inputNames,
-);
-const huber: LossSpec = { kind: 'huber', delta: 1e-3 };
-const batches = [100, 1000, 10_000];
-const peerStarts = 200;
-void HOFFMANN_TRUTH;
+const epoch = await loadEpoch(chin);
+const batches = PEERS_ONLY ? [10_000] : [100, 1000, 10_000];
 
 console.error(`device: ${(await gpu.device()) ?? 'none (webgpu rows are the CPU fallback)'}`);
 for (const [loss, ds, label] of [
-  [huber, epoch, 'Epoch'],
-  [LEAST_SQUARES, ladder(8, 8), 'ladder'],
+  [EPOCH_HUBER, epoch, 'Epoch'],
+  ...(PEERS_ONLY ? [] : [[LEAST_SQUARES, ladder(8, 8), 'ladder'] as const]),
   [LEAST_SQUARES, ladder(16, 16), 'ladder'],
-  [LEAST_SQUARES, ladder(32, 32), 'ladder'],
+  ...(PEERS_ONLY ? [] : [[LEAST_SQUARES, ladder(32, 32), 'ladder'] as const]),
 ] as const) {
   for (const batch of batches) {
-    const got = await measure(chin, ds, loss, batch, engines, label);
-    const gpuRow = rows[rows.length - 1]!;
-    const ceil = await ceiling(chin, ds, loss, batch);
+    const got = await measure(chin, ds, loss, { kind: 'sobol', count: batch }, engines, label);
+    const gpuRow = got[got.length - 1]!;
+    const ceil = PEERS_ONLY ? undefined : await ceiling(chin, ds, loss, batch);
     if (ceil !== undefined) gpuRow.ceilingFraction = gpuRow.pointIterationsPerSecond / ceil;
-    if (batch === 10_000 && (label === 'Epoch' || ds.n === 256)) peerRows(chin, ds, loss, peerStarts, got.get('cpu')!.best, label);
+    if (batch === 10_000 && (label === 'Epoch' || ds.n === 256)) await peerComparison(chin, ds, loss, label, got);
     console.error(`done: chinchilla ${label} ${ds.n} rows, ${batch} fits`);
   }
 }
-for (const [law, ds] of [
-  [compileLaw(findLaw('overtrain')), overtrainData(64)],
-  [compileLaw(findLaw('bnsl-1')), bnslData(256)],
-] as const) {
-  for (const batch of batches) {
-    await measure(law, ds, LEAST_SQUARES, batch, engines, 'synthetic');
-    console.error(`done: ${law.name} ${batch} fits`);
+if (!PEERS_ONLY) {
+  for (const [law, ds] of [
+    [compileLaw(findLaw('overtrain')), overtrainData(64)],
+    [compileLaw(findLaw('bnsl-1')), bnslData(256)],
+  ] as const) {
+    for (const batch of batches) {
+      await measure(law, ds, LEAST_SQUARES, { kind: 'sobol', count: batch }, engines, 'synthetic');
+      console.error(`done: ${law.name} ${batch} fits`);
+    }
   }
 }
 if (FULL) {
   for (const batch of [100_000, 1_000_000]) {
-    await measure(chin, ladder(16, 16), LEAST_SQUARES, batch, [['webgpu', gpu]], 'ladder');
+    await measure(chin, ladder(16, 16), LEAST_SQUARES, { kind: 'sobol', count: batch }, [['webgpu', gpu]], 'ladder');
     console.error(`done: chinchilla ladder 256 rows, ${batch} fits on webgpu`);
   }
 }
 
 const fmt = (v: number | undefined, d = 0) => (v === undefined ? '' : v >= 1e6 ? `${(v / 1e6).toFixed(1)}M` : v.toFixed(d));
+const isLawfit = (r: Row) => ['cpu', 'webgpu'].includes(r.engine);
 const md = [
-  `lawfit benchmark matrix (${new Date().toISOString().slice(0, 10)}; device: ${(await gpu.device()) ?? 'none'}; ${FULL ? 'full' : 'quick'} run)`,
+  `lawfit benchmark matrix (${new Date().toISOString().slice(0, 10)}; device: ${(await gpu.device()) ?? 'none'}; ${FULL ? 'full' : PEERS_ONLY ? 'peers only' : 'quick'} run)`,
   '',
-  '| law | loss | data | rows | fits | engine | fits/s | reach tol | reached | best-reaching fits/s | point-iterations/s | webgpu/cpu | of GPU ceiling |',
-  '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  '| law | loss | data | rows | workload | fits | engine | fits/s | reach tol | reached | best-reaching fits/s | point-iterations/s | webgpu/cpu | of GPU ceiling |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ...rows.map(
     (r) =>
-      `| ${r.law} | ${r.loss} | ${r.data} | ${r.rows} | ${r.batch} | ${r.engine} | ${fmt(r.fitsPerSecond)} | ${r.reachTolerance} | ${(100 * r.shareReached).toFixed(1)} % | ${fmt(r.bestReachingPerSecond)} | ${fmt(r.pointIterationsPerSecond)} | ${r.ratioToCpu === undefined ? '' : r.ratioToCpu.toFixed(2)} | ${r.ceilingFraction === undefined ? '' : `${(100 * r.ceilingFraction).toFixed(0)} %`} |`,
+      `| ${r.law} | ${r.loss} | ${r.data} | ${r.rows} | ${r.workload} | ${r.batch} | ${r.engine} | ${fmt(r.fitsPerSecond)} | ${r.reachTolerance} | ${(100 * r.shareReached).toFixed(1)} % | ${fmt(r.bestReachingPerSecond)} | ${fmt(r.pointIterationsPerSecond)} | ${r.ratioToCpu === undefined ? '' : r.ratioToCpu.toFixed(2)} | ${r.ceilingFraction === undefined ? '' : `${(100 * r.ceilingFraction).toFixed(0)} %`} |`,
   ),
 ].join('\n');
-// Ratios to the peers, measured in this run: each lawfit engine at the largest batch of a
-// workload against each peer on the same data and starts.
-const ratioLines: string[] = [];
-for (const peer of rows.filter((r) => !['cpu', 'webgpu'].includes(r.engine))) {
+// Ratios to the peers, measured in this run: each lawfit engine against each peer in the same
+// workload on the same data (Sobol: lawfit's largest batch; grid: lawfit on the whole grid).
+const ratioLines = ['| data | workload | peer | lawfit engine (fits) | fits/s ratio | best-reaching fits/s ratio |', '|---|---|---|---|---|---|'];
+for (const peer of rows.filter((r) => !isLawfit(r))) {
   for (const engineName of ['webgpu', 'cpu']) {
     const ours = rows
-      .filter((r) => r.engine === engineName && r.law === peer.law && r.loss === peer.loss && r.data === peer.data && r.rows === peer.rows)
+      .filter((r) => r.engine === engineName && r.workload === peer.workload && r.law === peer.law && r.loss === peer.loss && r.data === peer.data && r.rows === peer.rows)
       .sort((a, b) => b.batch - a.batch)[0];
     if (ours === undefined) continue;
-    const best = peer.bestReachingPerSecond > 0 ? (ours.bestReachingPerSecond / peer.bestReachingPerSecond).toFixed(1) : 'inf';
-    ratioLines.push(
-      `- ${ours.law}, ${ours.loss}, ${ours.data} (${ours.rows} rows): lawfit ${engineName} (${ours.batch} fits) / ${peer.engine} = ${(ours.fitsPerSecond / peer.fitsPerSecond).toFixed(1)}x fits/s, ${best}x best-reaching fits/s`,
-    );
+    const best = peer.bestReachingPerSecond > 0 ? `${(ours.bestReachingPerSecond / peer.bestReachingPerSecond).toFixed(1)}x` : 'inf (the peer reached the best in none)';
+    ratioLines.push(`| ${ours.data}, ${ours.loss} (${ours.rows} rows) | ${peer.workload} | ${peer.engine} (${peer.batch} fits) | ${engineName} (${ours.batch}) | ${(ours.fitsPerSecond / peer.fitsPerSecond).toFixed(1)}x | ${best} |`);
   }
 }
-const report = `${md}\n\nRatios to the peers (same run, same data and starts):\n\n${ratioLines.join('\n')}\n`;
+const report = `${md}\n\nRatios to the peers (same run, same data; "reached" is judged against the lowest float64 cost lawfit found on that data over both start sets):\n\n${ratioLines.join('\n')}\n`;
 mkdirSync(resolve(here, 'results'), { recursive: true });
-const stem = FULL ? 'matrix-full' : 'matrix';
+const stem = FULL ? 'matrix-full' : PEERS_ONLY ? 'peers' : 'matrix';
 writeFileSync(resolve(here, `results/${stem}.json`), JSON.stringify(rows, null, 2) + '\n');
 writeFileSync(resolve(here, `results/${stem}.md`), report);
 console.log(report);
