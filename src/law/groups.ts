@@ -32,6 +32,9 @@
  */
 import { LawfitError, didYouMean } from '../errors.js';
 import type { Dataset } from '../data/dataset.js';
+import type { DataSpec } from '../data/spec.js';
+import type { Table } from '../data/table.js';
+import { datasetFromTable } from '../data/map-table.js';
 import { compileLaw, type CompiledLaw, type FreeParam } from './compile.js';
 import type { LawDeclaration, ParamDecl } from './declaration.js';
 
@@ -96,7 +99,7 @@ export function groupLevels(labels: readonly string[], column: string, source: s
 const INDICATOR_PREFIX = 'lawfit_group_';
 
 /** Compile `base` with the parameters of `per` made per-group over `levels`. */
-export function compileGroupedLaw(base: CompiledLaw, per: PerGroupSpec, levels: readonly string[]): CompiledLaw {
+export function compileGroupedLaw(base: CompiledLaw, per: PerGroupSpec, levels: readonly string[], name?: string): CompiledLaw {
   if (base.grouping !== undefined) throw new LawfitError('bad-option', `law '${base.name}' already has per-group parameters (over '${base.grouping.column}'); give one --per`);
   const d = base.declaration;
   const names = d.params.map((p) => p.name);
@@ -123,6 +126,7 @@ export function compileGroupedLaw(base: CompiledLaw, per: PerGroupSpec, levels: 
   const bindings = per.params.map((p) => `${p} = ${levels.map((_, g) => `${internal(p, g)} * ${indicators[g]}`).join(' + ')}`);
   const decl: LawDeclaration = {
     ...d,
+    ...(name !== undefined ? { name } : {}),
     formula: `${bindings.join(';\n')};\n${d.formula}`,
     display: `${d.display ?? d.formula.replace(/\s*\n\s*/g, '; ')}   with ${per.params.join(', ')} per ${per.column} (${levels.length} groups: ${levels.join(', ')})`,
     inputs: [...d.inputs, ...indicators.map((name, g) => ({ name, description: `1 on the rows where ${per.column} = ${levels[g]}` }))],
@@ -256,4 +260,44 @@ export function indicatorValues(groups: GroupsRecord, value: string | undefined,
     throw new LawfitError('bad-option', `${where}: group '${value}' of column '${groups.column}' was not in the fit, so it has no ${groups.params.join(', ')} (groups: ${groups.levels.join(', ')})`);
   }
   return Object.fromEntries(groups.indicatorInputs.map((n, k) => [n, k === g ? 1 : 0]));
+}
+
+/** The law's own inputs as the data must map them (a grouped law's indicators are made, not mapped). */
+export function mappedInputs(law: CompiledLaw): readonly string[] {
+  return law.grouping?.base.inputNames ?? law.inputNames;
+}
+
+/**
+ * A table's rows as `law`'s dataset: for a grouped law, the group column read too and turned into
+ * the indicator inputs (`checkCounts`: each group needs as many runs as its own parameters, for
+ * fitting, not for held-out rows). A cluster column in `spec.group` is kept as the rows' groups.
+ */
+export function datasetForLaw(law: CompiledLaw, table: Table, spec: DataSpec, checkCounts: boolean): Dataset {
+  const g = law.grouping;
+  if (g === undefined) return datasetFromTable(table, spec, law.inputNames);
+  const ds = datasetFromTable(table, { ...spec, group: g.column }, g.base.inputNames);
+  const out = groupedDataset(law, ds, ds.groups!, checkCounts);
+  if (spec.group === undefined) {
+    delete out.groups;
+    delete out.groupColumn;
+  } else if (spec.group !== g.column) {
+    const c = datasetFromTable(table, spec, g.base.inputNames);
+    out.groups = c.groups!;
+    out.groupColumn = spec.group;
+  }
+  return out;
+}
+
+/**
+ * compare's `--per-law LAW:COL:P1,P2`: the variant of law LAW with P1, P2 per group of COL, named
+ * `LAW.per-COL` so that one comparison holds both and tests them against each other.
+ */
+export function parsePerLawFlag(text: string): { law: string; per: PerGroupSpec } {
+  const i = text.indexOf(':');
+  if (i <= 0) throw new LawfitError('bad-option', `--per-law: expected LAW:COLUMN:PARAM[,PARAM...], e.g. chinchilla:corpus:E,A; got '${text}'`);
+  return { law: text.slice(0, i).trim(), per: parsePerFlag(text.slice(i + 1), '--per-law') };
+}
+
+export function perLawName(law: string, column: string): string {
+  return `${law}.per-${/^[A-Za-z0-9_.-]+$/.test(column) ? column : 'group'}`;
 }

@@ -6,7 +6,11 @@
 import { parseFlags } from '../parse-flags.js';
 import { LawfitError } from '../../errors.js';
 import { parseColumnMap, readFileBytes, readTable, sha256Hex, type DataSpec } from '../../data/index.js';
-import { compileLaw } from '../../law/compile.js';
+import { compileLaw, type CompiledLaw } from '../../law/compile.js';
+import { compileGroupedLaw, groupLevels, parsePerLawFlag, perLawName } from '../../law/groups.js';
+import { datasetFromTable } from '../../data/map-table.js';
+import type { Table } from '../../data/table.js';
+import { nameTable, own } from '../../util/names.js';
 import { findLaw } from '../../laws/index.js';
 import { formatNumber } from '../../report/text.js';
 import { artifactHeader } from '../../report/artifact.js';
@@ -35,6 +39,11 @@ error is the mean over folds of each fold's mean over its held-out runs. AIC and
 fit of each law on all runs, with residuals in the target's units so they compare across laws.
 
   --laws A,B,...      built-in laws; --formula TEXT (repeatable) adds your own (inputs from --x)
+  --per-law L:COL:P1,P2
+                      add law L (a --laws name or formula-K) with P1, P2 per group of column
+                      COL, named L.per-COL (repeatable); when L is compared too, the report
+                      tests shared vs per-group: likelihood ratio (chi2 with dP degrees of
+                      freedom, Gaussian residuals in the law's space) and dAIC, dBIC
   --x IN=COL,...      every input any of the laws takes
   --y COL             the target
   --where EXPR        runs to consider at all (every fold splits these)
@@ -61,6 +70,7 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
     options: {
       laws: { type: 'string' },
       formula: { type: 'string', multiple: true, default: [] },
+      'per-law': { type: 'string', multiple: true, default: [] },
       x: { type: 'string' },
       y: { type: 'string' },
       where: { type: 'string' },
@@ -85,11 +95,11 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
   if (values.holdout === undefined) throw new LawfitError('bad-option', "--holdout is required, e.g. --holdout 'top:2:N_params*D_tokens'");
   const inputs = parseColumnMap(values.x, '--x');
   const names = (values.laws ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
-  const laws = [
+  const sharedLaws = [
     ...names.map((n) => compileLaw(findLaw(n))),
     ...values.formula.map((f, i) => compileLaw({ ...formulaDeclaration(f, formulaInputsUsed(f, Object.keys(inputs)), 'linear', []), name: `formula-${i + 1}` })),
   ];
-  if (laws.length < 1) throw new LawfitError('bad-option', '--laws or --formula: give at least one law to compare');
+  if (sharedLaws.length < 1) throw new LawfitError('bad-option', '--laws or --formula: give at least one law to compare');
   const holdout = parseHoldout(values.holdout);
   const seed = values.seed !== undefined ? parseSeed(values.seed) : 0;
   const boot = resolveBootstrapFlags(values);
@@ -100,6 +110,7 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
   const bytes = await readFileBytes(file);
   const table = readTable(bytes, file, format);
   const spec: DataSpec = { inputs, target: values.y, ...(values.where !== undefined ? { where: values.where } : {}) };
+  const laws = [...sharedLaws, ...values['per-law'].map((t) => perLawVariant(t, sharedLaws, table, spec))];
 
   const digest = await sha256Hex(bytes);
   if (values.shard !== undefined && boot === undefined) throw new LawfitError('bad-option', '--shard splits the bootstrap replicates of every (law, fold): add --bootstrap N');
@@ -147,6 +158,15 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
   });
   for (const w of written) io.out(`wrote ${w.path}\n`);
   return 0;
+}
+
+/** A --per-law variant: its levels are the group column's values over every run the where filter keeps. */
+function perLawVariant(text: string, laws: readonly CompiledLaw[], table: Table, spec: DataSpec): CompiledLaw {
+  const { law: name, per } = parsePerLawFlag(text);
+  const base = laws.find((l) => l.name === name);
+  if (base === undefined) throw new LawfitError('bad-option', `--per-law ${text}: '${name}' is not among the compared laws (${laws.map((l) => l.name).join(', ')})`);
+  const labels = datasetFromTable(table, { ...spec, inputs: nameTable(base.inputNames.map((n) => [n, own(spec.inputs, n)!] as const)), group: per.column }, base.inputNames).groups!;
+  return compileGroupedLaw(base, per, groupLevels(labels, per.column, table.source), perLawName(name, per.column));
 }
 
 const pct = (v: number): string => (Number.isFinite(v) ? `${(100 * v).toFixed(4)} %` : '-');
@@ -234,6 +254,14 @@ export function renderComparison(c: Comparison): string {
     if (l.bootstrap !== undefined && l.bootstrap.failed.length > 0) {
       const shown = l.bootstrap.failed.slice(0, 10).join(', ');
       notes.push(`  ${l.law}: ${l.bootstrap.failed.length} of ${l.bootstrap.replicates} replicates failed (${shown}${l.bootstrap.failed.length > 10 ? ', ...' : ''}); the interval is over the others`);
+    }
+  }
+  if (c.nested !== undefined) {
+    lines.push('', 'shared vs per-group (fits on all runs; likelihood ratio on Gaussian residuals in the law\'s space):');
+    for (const t of c.nested) {
+      lines.push(
+        `  ${t.grouped} vs ${t.shared}: +${t.dof} parameters; LR = ${formatNumber(t.lr, 5)}, p = ${formatNumber(t.pValue, 3)} (chi2, ${t.dof} dof); dAIC = ${formatNumber(t.deltaAic, 5)}, dBIC = ${formatNumber(t.deltaBic, 5)} (negative favours per-group)${t.note !== undefined ? `; ${t.note}` : ''}`,
+      );
     }
   }
   if (notes.length > 0) lines.push('', 'notes:', ...notes);
