@@ -5,11 +5,11 @@
  */
 import { loadDataset, type DataSpec, type Dataset } from '../data/index.js';
 import type { CompiledLaw } from '../law/compile.js';
-import { parsePerFlag, perGroup } from '../law/groups.js';
+import { mergePer, parsePerFlag, perGroup, type PerGroupSpec } from '../law/groups.js';
 
 export const PER_USAGE = `  --per COL:P1,P2         per-group parameters: P1, P2 take one value per value of column COL
                           (shown as P1[value]); every other parameter is shared. Starts: the
-                          shared law's, copied to each group
+                          shared law's, copied to each group. In a --formula, E[COL] says the same
 `;
 
 export const PER_PARSE_OPTIONS = { per: { type: 'string' } } as const;
@@ -17,9 +17,9 @@ export const PER_PARSE_OPTIONS = { per: { type: 'string' } } as const;
 type Format = Parameters<typeof loadDataset>[3];
 
 /** Load FILE for `law`; with --per, also the group column, and return the grouped law and data. */
-export async function loadForLaw(file: string, spec: DataSpec, law: CompiledLaw, format: Format, perText: string | undefined): Promise<{ law: CompiledLaw; dataset: Dataset }> {
-  if (perText === undefined) return { law, dataset: await loadDataset(file, spec, law.inputNames, format) };
-  const per = parsePerFlag(perText);
+export async function loadForLaw(file: string, spec: DataSpec, law: CompiledLaw, format: Format, perText: string | undefined, indexed?: PerGroupSpec): Promise<{ law: CompiledLaw; dataset: Dataset }> {
+  const per = mergePer(perText === undefined ? undefined : parsePerFlag(perText), indexed);
+  if (per === undefined) return { law, dataset: await loadDataset(file, spec, law.inputNames, format) };
   const dataset = await loadDataset(file, { ...spec, group: spec.group ?? per.column }, law.inputNames, format);
   // The design's cluster column (spec.group) may differ from the --per column: read that one too.
   const labels = dataset.groupColumn === per.column ? dataset.groups : (await loadDataset(file, { ...spec, group: per.column }, law.inputNames, format)).groups;

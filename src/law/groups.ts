@@ -301,3 +301,31 @@ export function parsePerLawFlag(text: string): { law: string; per: PerGroupSpec 
 export function perLawName(law: string, column: string): string {
   return `${law}.per-${/^[A-Za-z0-9_.-]+$/.test(column) ? column : 'group'}`;
 }
+
+/**
+ * The indexed syntax of a typed formula: `E[corpus] + A[corpus]/N^alpha` makes E and A per group
+ * of column `corpus`. Each `NAME[COL]` is replaced by NAME padded with spaces, so every formula
+ * error still points at the right column of the text the user typed. A parameter indexed anywhere
+ * is per-group everywhere; one law takes one group column.
+ */
+export function extractIndexedParams(formula: string): { formula: string; per?: PerGroupSpec } {
+  const params: string[] = [];
+  const columns = new Set<string>();
+  const text = formula.replace(/\b([A-Za-z_][A-Za-z0-9_]*)\[([^\]\n]*)\]/g, (whole, name: string, col: string) => {
+    const c = col.trim();
+    if (c === '') throw new LawfitError('formula-syntax', `formula: '${whole}' names no group column; write ${name}[COLUMN]`);
+    columns.add(c);
+    if (!params.includes(name)) params.push(name);
+    return name.padEnd(whole.length, ' ');
+  });
+  if (columns.size > 1) throw new LawfitError('formula-syntax', `formula: parameters are indexed by ${[...columns].map((c) => `'${c}'`).join(' and ')}; a law takes one group column`);
+  if (params.length === 0) return { formula };
+  return { formula: text, per: { column: [...columns][0]!, params } };
+}
+
+/** One --per from the flag and the formula's indexed parameters (which must agree on the column). */
+export function mergePer(flag: PerGroupSpec | undefined, indexed: PerGroupSpec | undefined): PerGroupSpec | undefined {
+  if (flag === undefined || indexed === undefined) return flag ?? indexed;
+  if (flag.column !== indexed.column) throw new LawfitError('bad-option', `--per ${flag.column}: the formula indexes parameters by '${indexed.column}'; a law takes one group column`);
+  return { column: flag.column, params: [...new Set([...indexed.params, ...flag.params])] };
+}

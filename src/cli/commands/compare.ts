@@ -7,7 +7,8 @@ import { parseFlags } from '../parse-flags.js';
 import { LawfitError } from '../../errors.js';
 import { parseColumnMap, readFileBytes, readTable, sha256Hex, type DataSpec } from '../../data/index.js';
 import { compileLaw, type CompiledLaw } from '../../law/compile.js';
-import { compileGroupedLaw, groupLevels, parsePerLawFlag, perLawName } from '../../law/groups.js';
+import { compileGroupedLaw, extractIndexedParams, groupLevels, mergePer, parsePerFlag, parsePerLawFlag, perLawName, type PerGroupSpec } from '../../law/groups.js';
+import { PER_PARSE_OPTIONS, PER_USAGE } from '../per-flag.js';
 import { datasetFromTable } from '../../data/map-table.js';
 import type { Table } from '../../data/table.js';
 import { nameTable, own } from '../../util/names.js';
@@ -39,7 +40,7 @@ error is the mean over folds of each fold's mean over its held-out runs. AIC and
 fit of each law on all runs, with residuals in the target's units so they compare across laws.
 
   --laws A,B,...      built-in laws; --formula TEXT (repeatable) adds your own (inputs from --x)
-  --per-law L:COL:P1,P2
+${PER_USAGE}  --per-law L:COL:P1,P2
                       add law L (a --laws name or formula-K) with P1, P2 per group of column
                       COL, named L.per-COL (repeatable); when L is compared too, the report
                       tests shared vs per-group: likelihood ratio (chi2 with dP degrees of
@@ -71,6 +72,7 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
       laws: { type: 'string' },
       formula: { type: 'string', multiple: true, default: [] },
       'per-law': { type: 'string', multiple: true, default: [] },
+      ...PER_PARSE_OPTIONS,
       x: { type: 'string' },
       y: { type: 'string' },
       where: { type: 'string' },
@@ -95,10 +97,12 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
   if (values.holdout === undefined) throw new LawfitError('bad-option', "--holdout is required, e.g. --holdout 'top:2:N_params*D_tokens'");
   const inputs = parseColumnMap(values.x, '--x');
   const names = (values.laws ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const indexed = values.formula.map((f) => extractIndexedParams(f));
   const sharedLaws = [
     ...names.map((n) => compileLaw(findLaw(n))),
-    ...values.formula.map((f, i) => compileLaw({ ...formulaDeclaration(f, formulaInputsUsed(f, Object.keys(inputs)), 'linear', []), name: `formula-${i + 1}` })),
+    ...indexed.map(({ formula: f }, i) => compileLaw({ ...formulaDeclaration(f, formulaInputsUsed(f, Object.keys(inputs)), 'linear', []), name: `formula-${i + 1}` })),
   ];
+  const perAll = values.per !== undefined ? parsePerFlag(values.per) : undefined;
   if (sharedLaws.length < 1) throw new LawfitError('bad-option', '--laws or --formula: give at least one law to compare');
   const holdout = parseHoldout(values.holdout);
   const seed = values.seed !== undefined ? parseSeed(values.seed) : 0;
@@ -110,7 +114,19 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
   const bytes = await readFileBytes(file);
   const table = readTable(bytes, file, format);
   const spec: DataSpec = { inputs, target: values.y, ...(values.where !== undefined ? { where: values.where } : {}) };
-  const laws = [...sharedLaws, ...values['per-law'].map((t) => perLawVariant(t, sharedLaws, table, spec))];
+  // --per and a formula's E[COL] make the law itself grouped (same name); --per-law adds a variant.
+  const laws = [
+    ...sharedLaws.map((l, i) => {
+      const per = mergePer(perAll, i >= names.length ? indexed[i - names.length]!.per : undefined);
+      return per === undefined ? l : groupedVariant(l, per, table, spec, l.name);
+    }),
+    ...values['per-law'].map((t) => {
+      const { law: name, per } = parsePerLawFlag(t);
+      const base = sharedLaws.find((l) => l.name === name);
+      if (base === undefined) throw new LawfitError('bad-option', `--per-law ${t}: '${name}' is not among the compared laws (${sharedLaws.map((l) => l.name).join(', ')})`);
+      return groupedVariant(base, per, table, spec, perLawName(name, per.column));
+    }),
+  ];
 
   const digest = await sha256Hex(bytes);
   if (values.shard !== undefined && boot === undefined) throw new LawfitError('bad-option', '--shard splits the bootstrap replicates of every (law, fold): add --bootstrap N');
@@ -160,13 +176,10 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
   return 0;
 }
 
-/** A --per-law variant: its levels are the group column's values over every run the where filter keeps. */
-function perLawVariant(text: string, laws: readonly CompiledLaw[], table: Table, spec: DataSpec): CompiledLaw {
-  const { law: name, per } = parsePerLawFlag(text);
-  const base = laws.find((l) => l.name === name);
-  if (base === undefined) throw new LawfitError('bad-option', `--per-law ${text}: '${name}' is not among the compared laws (${laws.map((l) => l.name).join(', ')})`);
+/** A grouped law for compare: its levels are the group column's values over every run the where filter keeps. */
+function groupedVariant(base: CompiledLaw, per: PerGroupSpec, table: Table, spec: DataSpec, name: string): CompiledLaw {
   const labels = datasetFromTable(table, { ...spec, inputs: nameTable(base.inputNames.map((n) => [n, own(spec.inputs, n)!] as const)), group: per.column }, base.inputNames).groups!;
-  return compileGroupedLaw(base, per, groupLevels(labels, per.column, table.source), perLawName(name, per.column));
+  return compileGroupedLaw(base, per, groupLevels(labels, per.column, table.source), name);
 }
 
 const pct = (v: number): string => (Number.isFinite(v) ? `${(100 * v).toFixed(4)} %` : '-');

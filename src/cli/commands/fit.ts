@@ -16,6 +16,7 @@ import { BOOTSTRAP_PARSE_OPTIONS, BOOTSTRAP_USAGE, designGroupColumn, resolveBoo
 import { fitSummary, resolveFitFlags } from '../fit-flags.js';
 import { plotsRequest, putFitPlots, reportWritten, PLOTS_USAGE } from './plot.js';
 import { checkOutputs, writeOutputSet } from '../outputs.js';
+import { extractIndexedParams } from '../../law/groups.js';
 import { loadForLaw, PER_PARSE_OPTIONS, PER_USAGE } from '../per-flag.js';
 import { runFitShard, SHARD_PARSE_OPTIONS, shardUsage } from '../shard-flag.js';
 
@@ -104,10 +105,11 @@ export async function fitCommand(argv: string[], io: Io): Promise<number> {
   if (values.x === undefined) throw new LawfitError('bad-option', '--x is required: map the law inputs to columns, e.g. --x N=N_params,D=D_tokens');
   if (values.y === undefined) throw new LawfitError('bad-option', '--y is required: the target column, e.g. --y loss');
   const inputs = parseColumnMap(values.x, '--x');
+  const indexed = values.formula !== undefined ? extractIndexedParams(values.formula) : undefined;
   const sharedLaw = compileFromFlags(
     {
       ...(values.law !== undefined ? { law: values.law } : {}),
-      ...(values.formula !== undefined ? { formula: values.formula } : {}),
+      ...(values.formula !== undefined ? { formula: indexed!.formula } : {}),
       fix: values.fix,
       free: values.free,
       transform: values.transform,
@@ -137,7 +139,7 @@ export async function fitCommand(argv: string[], io: Io): Promise<number> {
 
   // Every output is checked before the data are read or anything is fitted (outputs.ts).
   const outputs = await checkOutputs([{ flag: '--out', path: values.out, kind: 'file' }, plotsRequest(values.plots)], [file], { command: 'fit', io });
-  const { law, dataset } = await loadForLaw(file, spec, sharedLaw, format, values.per);
+  const { law, dataset } = await loadForLaw(file, spec, sharedLaw, format, values.per, indexed?.per);
   if (values.shard !== undefined) {
     return runFitShard({ argv, shardText: values.shard, out: values.out, quiet: values.quiet, boot, plan, law, dataset, io, flags: values, plots: values.plots });
   }
