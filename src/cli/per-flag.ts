@@ -5,7 +5,7 @@
  */
 import { loadDataset, type DataSpec, type Dataset } from '../data/index.js';
 import type { CompiledLaw } from '../law/compile.js';
-import { mergePer, parsePerFlag, perGroup, type PerGroupSpec } from '../law/groups.js';
+import { checkClusterDesign, mergePer, parsePerFlag, perGroup, type PerGroupSpec } from '../law/groups.js';
 
 export const PER_USAGE = `  --per COL:P1,P2         per-group parameters: P1, P2 take one value per value of column COL
                           (shown as P1[value]); every other parameter is shared. Starts: the
@@ -23,5 +23,7 @@ export async function loadForLaw(file: string, spec: DataSpec, law: CompiledLaw,
   const dataset = await loadDataset(file, { ...spec, group: spec.group ?? per.column }, law.inputNames, format);
   // The design's cluster column (spec.group) may differ from the --per column: read that one too.
   const labels = dataset.groupColumn === per.column ? dataset.groups : (await loadDataset(file, { ...spec, group: per.column }, law.inputNames, format)).groups;
-  return perGroup(law, dataset, per, labels);
+  const grouped = perGroup(law, dataset, per, labels);
+  checkClusterDesign(grouped.law, spec.group);
+  return grouped;
 }

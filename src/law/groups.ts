@@ -329,3 +329,17 @@ export function mergePer(flag: PerGroupSpec | undefined, indexed: PerGroupSpec |
   if (flag.column !== indexed.column) throw new LawfitError('bad-option', `--per ${flag.column}: the formula indexes parameters by '${indexed.column}'; a law takes one group column`);
   return { column: flag.column, params: [...new Set([...indexed.params, ...flag.params])] };
 }
+
+/**
+ * A cluster bootstrap over the per-group column itself would draw replicates without some groups,
+ * whose parameters then have no data and stay at their start: intervals that look tight and mean
+ * nothing. Refused; cluster on another column (model size, seed) or resample rows.
+ */
+export function checkClusterDesign(law: CompiledLaw, clusterColumn: string | undefined): void {
+  if (law.grouping !== undefined && clusterColumn !== undefined && clusterColumn === law.grouping.column) {
+    throw new LawfitError(
+      'bad-option',
+      `--design clusters:${clusterColumn}: resampling whole groups of the per-group column '${clusterColumn}' leaves some groups' parameters (${law.grouping.perParams.map((p) => `${p}[...]`).join(', ')}) without data in a replicate; cluster on another column or use --design rows`,
+    );
+  }
+}

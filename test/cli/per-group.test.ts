@@ -73,6 +73,15 @@ describe('bad input: one line, exit 2', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/few\.csv, column 'corpus': group 'stack' has 1 run for its 2 own parameters \(E\[stack\], A\[stack\]\); need at least 2/);
   });
+  test('a cluster bootstrap over the per-group column itself is refused; over another column it runs', async () => {
+    const r = await runCliCaptured('fit', PARSCALE, '--formula', FORM, '--per', 'corpus:E,A', ...BASE, '--bootstrap', '4', '--design', 'clusters:corpus', '--quiet');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--design clusters:corpus: resampling whole groups of the per-group column 'corpus'/);
+    const ok = await runCliCaptured('fit', PARSCALE, '--formula', FORM, '--per', 'corpus:E,A', ...BASE, '--bootstrap', '8', '--design', 'clusters:P_streams');
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/\[\[Bootstrap\]\] \(8 replicates, clusters:P_streams/);
+    expect(ok.out).toMatch(/E\[pile\]:\s+[\d.]+\s+sd/);
+  }, 120_000);
   test('an unknown parameter, a missing column, a malformed flag', async () => {
     const f = csv('ok.csv', ['pile,1e8,1,3.1', 'stack,2e8,1,3.0']);
     expect((await run(f, 'corpus:F')).err).toMatch(/has no parameter 'F'/);

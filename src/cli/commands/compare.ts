@@ -7,7 +7,7 @@ import { parseFlags } from '../parse-flags.js';
 import { LawfitError } from '../../errors.js';
 import { parseColumnMap, readFileBytes, readTable, sha256Hex, type DataSpec } from '../../data/index.js';
 import { compileLaw, type CompiledLaw } from '../../law/compile.js';
-import { compileGroupedLaw, extractIndexedParams, groupLevels, mergePer, parsePerFlag, parsePerLawFlag, perLawName, type PerGroupSpec } from '../../law/groups.js';
+import { checkClusterDesign, compileGroupedLaw, extractIndexedParams, groupLevels, mergePer, parsePerFlag, parsePerLawFlag, perLawName, type PerGroupSpec } from '../../law/groups.js';
 import { PER_PARSE_OPTIONS, PER_USAGE } from '../per-flag.js';
 import { datasetFromTable } from '../../data/map-table.js';
 import type { Table } from '../../data/table.js';
@@ -127,6 +127,7 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
       return groupedVariant(base, per, table, spec, perLawName(name, per.column));
     }),
   ];
+  for (const l of laws) checkClusterDesign(l, boot?.design?.kind === 'clusters' ? boot.design.column : undefined);
 
   const digest = await sha256Hex(bytes);
   if (values.shard !== undefined && boot === undefined) throw new LawfitError('bad-option', '--shard splits the bootstrap replicates of every (law, fold): add --bootstrap N');
