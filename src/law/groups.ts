@@ -289,13 +289,14 @@ export function datasetForLaw(law: CompiledLaw, table: Table, spec: DataSpec, ch
 }
 
 /**
- * compare's `--per-law LAW:COL:P1,P2`: the variant of law LAW with P1, P2 per group of COL, named
- * `LAW.per-COL` so that one comparison holds both and tests them against each other.
+ * compare's `--per-law [NAME=]LAW:COL:P1,P2`: the variant of law LAW with P1, P2 per group of COL,
+ * named NAME (default `LAW.per-COL`), so that one comparison holds both and tests them against
+ * each other.
  */
-export function parsePerLawFlag(text: string): { law: string; per: PerGroupSpec } {
-  const i = text.indexOf(':');
-  if (i <= 0) throw new LawfitError('bad-option', `--per-law: expected LAW:COLUMN:PARAM[,PARAM...], e.g. chinchilla:corpus:E,A; got '${text}'`);
-  return { law: text.slice(0, i).trim(), per: parsePerFlag(text.slice(i + 1), '--per-law') };
+export function parsePerLawFlag(text: string): { law: string; per: PerGroupSpec; name?: string } {
+  const m = /^(?:([A-Za-z][A-Za-z0-9_.-]*)=)?([^:=]+):(.+)$/s.exec(text.trim());
+  if (m === null) throw new LawfitError('bad-option', `--per-law: expected [NAME=]LAW:COLUMN:PARAM[,PARAM...], e.g. chinchilla:corpus:E,A or joint=overtrain:train_dataset:a,c,E; got '${text}'`);
+  return { law: m[2]!.trim(), per: parsePerFlag(m[3]!, '--per-law'), ...(m[1] !== undefined ? { name: m[1] } : {}) };
 }
 
 export function perLawName(law: string, column: string): string {

@@ -151,19 +151,29 @@ export interface Comparison {
 }
 
 /**
- * Each grouped law against its shared law when both are in the comparison (by the shared law's
- * name), on their fits to all runs: same law, same runs, nested parameters.
+ * Every nested pair of the same law on their fits to all runs: the shared law inside any grouped
+ * variant of it, and a grouped variant inside another on the same column whose per-group
+ * parameters include its own (b shared inside b per group). Same law, same runs, nested parameters.
  */
 function nestedTests(laws: readonly CompiledLaw[], fits: ReadonlyMap<string, AllRunsFit>): NestedTest[] {
+  const root = (l: CompiledLaw): CompiledLaw => l.grouping?.base ?? l;
+  const sameLaw = (a: CompiledLaw, b: CompiledLaw): boolean => root(a).declaration.formula === root(b).declaration.formula && root(a).name === root(b).name;
+  const inside = (small: CompiledLaw, big: CompiledLaw): boolean => {
+    const gb = big.grouping;
+    if (gb === undefined || small === big || !sameLaw(small, big)) return false;
+    const gs = small.grouping;
+    if (gs === undefined) return true;
+    return gs.column === gb.column && gs.levels.join('\u0000') === gb.levels.join('\u0000') && gs.perParams.every((p) => gb.perParams.includes(p)) && gs.perParams.length < gb.perParams.length;
+  };
   const out: NestedTest[] = [];
-  for (const law of laws) {
-    const base = law.grouping?.base;
-    if (base === undefined) continue;
-    const shared = laws.find((l) => l.grouping === undefined && l.name === base.name);
-    const a = shared === undefined ? undefined : fits.get(shared.name)?.fit;
-    const b = fits.get(law.name)?.fit;
-    if (shared === undefined || a === undefined || b === undefined || a.dataset.n !== b.dataset.n) continue;
-    out.push(nestedTest({ name: shared.name, nFree: shared.free.length, ssr: a.statistics.ssr }, { name: law.name, nFree: law.free.length, ssr: b.statistics.ssr }, b.dataset.n, formatLoss(b.loss)));
+  for (const big of laws) {
+    for (const small of laws) {
+      if (!inside(small, big)) continue;
+      const a = fits.get(small.name)?.fit;
+      const b = fits.get(big.name)?.fit;
+      if (a === undefined || b === undefined || a.dataset.n !== b.dataset.n) continue;
+      out.push(nestedTest({ name: small.name, nFree: small.free.length, ssr: a.statistics.ssr }, { name: big.name, nFree: big.free.length, ssr: b.statistics.ssr }, b.dataset.n, formatLoss(b.loss)));
+    }
   }
   return out;
 }

@@ -55,6 +55,26 @@ describe('compare --per-law', () => {
   }, 120_000);
 });
 
+describe('Gadre et al.: do the exponents differ across the three training sets? One compare call', () => {
+  test('b shared (joint) vs b per set (separate) vs one law: held-out 1.4B/6.9B errors and every nested test', async () => {
+    const gadre = sharedFile('gadre-overtraining/gadre_104_models.csv');
+    const where = "((token_multiplier_M == 20 && N_params < 5e8) || (model_config == 'd=96_l=8_h=4' && token_multiplier_M == 320)) || ((model_config == 'open_lm_1b' || model_config == 'open_lm_7b') && token_multiplier_M == 20)";
+    const r = await runCliCaptured('compare', gadre, '--laws', 'overtrain', '--per-law', 'joint=overtrain:train_dataset:a,c,E', '--per-law', 'separate=overtrain:train_dataset:a,b,c,E', '--x', 'N=N_params,M=D_tokens/N_params', '--y', 'loss_c4_val', '--where', where, '--holdout', 'N_params > 1e9', '--threads', '1');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('3 laws on 21 runs');
+    // The separate fits' mean held-out error is the mean of the three published-protocol fits' (test/reference/grouped.test.ts).
+    expect(r.out).toMatch(/1\s+joint\s+1\.09\d\d %/);
+    expect(r.out).toMatch(/2\s+separate\s+1\.349\d %/);
+    expect(r.out).toMatch(/joint vs overtrain: \+6 parameters/);
+    expect(r.out).toMatch(/separate vs overtrain: \+8 parameters/);
+    expect(r.out).toMatch(/separate vs joint: \+2 parameters; LR = 0\.4\d+, p = 0\.8\d+ \(chi2, 2 dof\)/);
+    const dup = await runCliCaptured('compare', gadre, '--laws', 'overtrain', '--per-law', 'overtrain:train_dataset:E', '--per-law', 'overtrain:train_dataset:a', '--x', 'N=N_params,M=D_tokens/N_params', '--y', 'loss_c4_val', '--where', where, '--holdout', 'N_params > 1e9');
+    expect(dup.code).toBe(2);
+    expect(dup.err).toMatch(/two laws are named 'overtrain\.per-train_dataset'/);
+  }, 120_000);
+});
+
 describe('bad input: one line, exit 2', () => {
   const csv = (name: string, rows: string[]): string => {
     const f = join(dir, name);

@@ -40,10 +40,11 @@ error is the mean over folds of each fold's mean over its held-out runs. AIC and
 fit of each law on all runs, with residuals in the target's units so they compare across laws.
 
   --laws A,B,...      built-in laws; --formula TEXT (repeatable) adds your own (inputs from --x)
-${PER_USAGE}  --per-law L:COL:P1,P2
+${PER_USAGE}  --per-law [NAME=]L:COL:P1,P2
                       add law L (a --laws name or formula-K) with P1, P2 per group of column
-                      COL, named L.per-COL (repeatable); when L is compared too, the report
-                      tests shared vs per-group: likelihood ratio (chi2 with dP degrees of
+                      COL, named NAME (default L.per-COL; repeatable). Every nested pair of the
+                      same law (shared vs per-group, or fewer vs more per-group parameters on
+                      the same column) is tested: likelihood ratio (chi2 with dP degrees of
                       freedom, Gaussian residuals in the law's space) and dAIC, dBIC
   --x IN=COL,...      every input any of the laws takes
   --y COL             the target
@@ -121,12 +122,14 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
       return per === undefined ? l : groupedVariant(l, per, table, spec, l.name);
     }),
     ...values['per-law'].map((t) => {
-      const { law: name, per } = parsePerLawFlag(t);
+      const { law: name, per, name: label } = parsePerLawFlag(t);
       const base = sharedLaws.find((l) => l.name === name);
       if (base === undefined) throw new LawfitError('bad-option', `--per-law ${t}: '${name}' is not among the compared laws (${sharedLaws.map((l) => l.name).join(', ')})`);
-      return groupedVariant(base, per, table, spec, perLawName(name, per.column));
+      return groupedVariant(base, per, table, spec, label ?? perLawName(name, per.column));
     }),
   ];
+  const dup = laws.find((l, i) => laws.findIndex((m) => m.name === l.name) !== i);
+  if (dup !== undefined) throw new LawfitError('bad-option', `--per-law: two laws are named '${dup.name}'; name the variants, e.g. --per-law joint=LAW:COL:P1`);
   for (const l of laws) checkClusterDesign(l, boot?.design?.kind === 'clusters' ? boot.design.column : undefined);
 
   const digest = await sha256Hex(bytes);
