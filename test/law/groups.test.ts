@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { compileLaw, internalFromNatural } from '../../src/law/compile.js';
 import { findLaw } from '../../src/laws/index.js';
-import { compileGroupedLaw, groupedDataset, groupLevels, indicatorValues, parsePerFlag, perGroup, groupsRecord, displayName } from '../../src/law/groups.js';
+import { extractIndexedParams, mergePer, compileGroupedLaw, groupedDataset, groupLevels, indicatorValues, parsePerFlag, perGroup, groupsRecord, displayName } from '../../src/law/groups.js';
 import { makeStarts } from '../../src/fit/starts.js';
 import { prepareData } from '../../src/fit/problem.js';
 import { groupedLadder } from '../../src/examples/grouped-ladder.js';
@@ -32,6 +32,28 @@ describe('--per COL:P1,P2', () => {
         expect(parsePerFlag(`${col}:${params.join(',')}`)).toEqual({ column: col, params });
       }),
     );
+  });
+});
+
+describe('the indexed syntax E[COL]', () => {
+  test('strips the index, keeps every other character at its column, and names the parameters', () => {
+    const f = 'E[corpus] + A[ corpus ]/N^alpha + E[corpus]*0';
+    const r = extractIndexedParams(f);
+    expect(r.per).toEqual({ column: 'corpus', params: ['E', 'A'] });
+    expect(r.formula.length).toBe(f.length);
+    expect(r.formula.indexOf('/N^alpha')).toBe(f.indexOf('/N^alpha'));
+    expect(extractIndexedParams('E + A/N^alpha')).toEqual({ formula: 'E + A/N^alpha' });
+  });
+  test('property: any formula without brackets is returned unchanged', () => {
+    fc.assert(fc.property(fc.string().filter((t) => !t.includes('[')), (t) => {
+      expect(extractIndexedParams(t)).toEqual({ formula: t });
+    }));
+  });
+  test('two group columns, an empty index, and a --per on another column are errors', () => {
+    expect(() => extractIndexedParams('E[a] + A[b]')).toThrow(/indexed by 'a' and 'b'; a law takes one group column/);
+    expect(() => extractIndexedParams('E[] + A')).toThrow(/names no group column/);
+    expect(() => mergePer({ column: 'x', params: ['A'] }, { column: 'y', params: ['E'] })).toThrow(/one group column/);
+    expect(mergePer({ column: 'x', params: ['A'] }, { column: 'x', params: ['E'] })).toEqual({ column: 'x', params: ['E', 'A'] });
   });
 });
 
