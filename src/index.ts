@@ -9,6 +9,9 @@ export { compileLaw, internalFromNatural, naturalFromInternal, targetInSpace, ap
 export type { LawDeclaration, ParamDecl, InputDecl, LawOverrides, ResidualSpace } from './law/declaration.js';
 export { parseProgram, parseExpression, MAX_NESTING, MAX_NODES, type Program, type Expr } from './law/syntax.js';
 export { FUNCTIONS } from './law/functions.js';
+export { perGroup, compileGroupedLaw, groupedDataset, groupLevels, parsePerFlag, extractIndexedParams, indicatorValues, type PerGroupSpec, type Grouping, type GroupsRecord } from './law/groups.js';
+export { nestedTest, type NestedTest } from './stats/nested.js';
+export { groupedLadder, type GroupedLadder, type GroupedLadderOptions } from './examples/grouped-ladder.js';
 export { BUILTIN_LAWS, findLaw, lawNames } from './laws/index.js';
 export { loadDataset, datasetFromText, datasetFromTable, readTable, readTableFile, tableFromRecords, parseColumnMap, type Dataset, type DataSpec, type Table } from './data/index.js';
 export { fitLaw, fitBatch, pickBest, type BatchFit, type BatchFitOptions, DEFAULT_REACH_TOLERANCE, F32_REACH_TOLERANCE, defaultReachTolerance, type FitOptions, type FitResult, type ParamEstimate, type FitStatistics, type StartSummary } from './fit/fit.js';

@@ -163,11 +163,12 @@ export async function fitLaw(law: CompiledLaw, dataset: Dataset, opts: FitOption
   const statistics = statisticsAt(law, data, options.loss, bestU);
   const natural = naturalFromInternal(law, bestU);
   const startNat = naturalFromInternal(law, starts.u.subarray(best * p, best * p + p));
-  const params: ParamEstimate[] = law.declaration.params.map((d) => {
-    const j = law.free.findIndex((f) => f.name === d.name);
+  // By declaration index, and named as the law names them (a per-group copy prints as E[pile]).
+  const params: ParamEstimate[] = law.declaration.params.map((d, k) => {
+    const j = law.free.findIndex((f) => f.declIndex === k);
     if (j < 0) return { name: d.name, value: law.fixed.get(d.name)!, stdError: NaN, fixed: true, transform: 'fixed', start: NaN };
     return {
-      name: d.name,
+      name: law.free[j]!.name,
       value: natural[j]!,
       stdError: uncertainty.stdErrors[j]!,
       fixed: false,

@@ -15,6 +15,7 @@
  * A law parameter without a start axis gets one derived from its range; without either, the
  * defaults below (said in `lawfit laws NAME`).
  */
+import { expandGroupedStarts } from '../law/groups.js';
 import { LawfitError } from '../errors.js';
 import type { CompiledLaw, FreeParam } from '../law/compile.js';
 import { toInternal, toNatural } from '../law/transforms.js';
@@ -69,6 +70,11 @@ function axisOf(law: CompiledLaw, fp: FreeParam): readonly number[] {
 }
 
 export function makeStarts(law: CompiledLaw, spec: StartSpec): StartSet {
+  // A grouped law's starts are the shared law's, copied to every group's copy (law/groups.ts).
+  if (law.grouping !== undefined && spec.kind !== 'points') {
+    const shared = makeStarts(law.grouping.base, spec);
+    return { ...shared, u: expandGroupedStarts(law, shared.u, shared.count), description: `${shared.description}, copied to each of ${law.grouping.levels.length} groups` };
+  }
   switch (spec.kind) {
     case 'default': {
       // A law that declares no start values (a formula typed on the command line or in the app,

@@ -13,6 +13,7 @@ import { PhasedProgress, throwIfCancelled, type RunControl } from '../fit/contro
 import { acquireGpu, isGpuContext, type GpuContext, type GpuUnavailable } from './device.js';
 import type { KernelVariant, ShaderSources } from './kernels.js';
 import { DeviceLostError, solveBatchGpu, type GpuSolveOptions } from './lm-gpu.js';
+import { groupKernelWorkgroupBytes } from './layout.js';
 
 export interface WebGpuEngineOptions extends Omit<GpuSolveOptions, 'variant'> {
   /**
@@ -131,6 +132,8 @@ async function chooseVariant(ctx: GpuContext, problem: BatchProblem, opts: WebGp
   const count = problem.nStarts * problem.nWeightSets;
   const n = problem.data.n;
   if (count > GROUP_PROBE_GATE.maxProblems || n < GROUP_PROBE_GATE.minPoints) return 'thread';
+  // The group kernel's workgroup memory grows as P^2 (layout.ts): large (e.g. grouped) laws use threads.
+  if (groupKernelWorkgroupBytes(problem.law.free.length, opts.workgroupSize ?? 64) > ctx.device.limits.maxComputeWorkgroupStorageSize) return 'thread';
   const key = `${problem.law.name}|${problem.law.free.length}|${ctx.description}|${Math.round(Math.log2(n))}|${Math.round(Math.log2(count))}`;
   const known = chosen.get(key);
   if (known !== undefined) return known;

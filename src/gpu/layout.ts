@@ -127,3 +127,13 @@ export function packParams(v: ParamsValues): ArrayBuffer {
   });
   return buf;
 }
+
+/**
+ * Bytes of workgroup memory the 'group' kernel (lm_group.wgsl) declares: g_u[P], g_eval and
+ * g_red[WG * RS] with RS = P (P + 1) / 2 + P + 2. It grows as P^2 WG, so the group layout only
+ * serves small laws: at WG = 64 and WebGPU's default 16 KiB limit, P <= 9. The 'thread' kernel
+ * keeps its matrices in private memory and has no such cap (P = 43 runs on lavapipe).
+ */
+export function groupKernelWorkgroupBytes(P: number, workgroupSize: number): number {
+  return 4 * (P + 1 + workgroupSize * ((P * (P + 1)) / 2 + P + 2));
+}

@@ -30,7 +30,8 @@ import { abortable, isCancelled, throwIfCancelled, type RunControl } from '../fi
 import type { GpuContext } from './device.js';
 import { lmPipelines, type KernelVariant, type ShaderSources } from './kernels.js';
 import { bindGroupEntries } from './bindings.js';
-import { PARAMS_SIZE, packParams, type ParamsValues } from './layout.js';
+import { groupKernelWorkgroupBytes, PARAMS_SIZE, packParams, type ParamsValues } from './layout.js';
+import { LawfitError } from '../errors.js';
 import { gpuLossCode } from './losses-wgsl.js';
 
 export interface GpuSolveOptions {
@@ -74,6 +75,13 @@ export async function solveBatchGpu(
   const { device } = ctx;
   const wg = opts.workgroupSize ?? 64;
   const variant = opts.variant ?? 'thread';
+  if (variant === 'group') {
+    const need = groupKernelWorkgroupBytes(problem.law.free.length, wg);
+    const have = device.limits.maxComputeWorkgroupStorageSize;
+    if (need > have) {
+      throw new LawfitError('bad-option', `law '${problem.law.name}': the workgroup kernel needs ${need} bytes of workgroup memory for ${problem.law.free.length} free parameters (workgroup size ${wg}), the device allows ${have}; use the thread kernel (variant 'thread' or 'auto')`);
+    }
+  }
   throwIfCancelled(control);
   const pipes = await lmPipelines(device, problem.law, sources, wg, variant);
   throwIfCancelled(control);

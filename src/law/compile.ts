@@ -56,6 +56,8 @@ export interface CompiledLaw {
   /** dm/du_j for each free parameter j. */
   readonly gradientNodes: readonly number[];
   readonly js: JsEvaluators;
+  /** Present when some parameters are per-group (law/groups.ts): the levels and the shared law. */
+  readonly grouping?: import('./groups.js').Grouping;
 }
 
 /** Apply caller overrides to a declaration, checking every parameter name they mention. */

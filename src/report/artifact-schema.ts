@@ -10,6 +10,7 @@
  * fields accept null; counts must be whole numbers. Unknown fields are allowed (newer writers may
  * add some); the validated artifact is returned as read.
  */
+import { displayName, type GroupsRecord } from '../law/groups.js';
 import { z } from 'zod';
 import { LawfitError } from '../errors.js';
 
@@ -174,7 +175,8 @@ type Summary = z.infer<typeof fitSummarySchema>;
 export function summaryProblems(s: Summary, at: string): Problem[] {
   const out: Problem[] = [];
   const bad = (path: string, message: string): void => void out.push({ path: `${at}.${path}`, message });
-  const declared = s.law.declaration.params.map((p) => p.name);
+  const groups = s.law.groups as GroupsRecord | undefined;
+  const declared = s.law.declaration.params.map((p) => displayName(p.name, groups));
   const inputs = s.law.declaration.inputs.map((i) => i.name);
   const names = s.params.map((p) => p.name);
   if (names.join('\u0000') !== declared.join('\u0000')) bad('params', `names (${names.join(', ')}) are not the law's parameters (${declared.join(', ')})`);

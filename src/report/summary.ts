@@ -2,6 +2,7 @@
  * FitSummary: a fit as plain data. Reports, artifacts and the app all render from this one
  * serialisable shape, so a report printed from a saved artifact is the report printed at fit time.
  */
+import { groupsRecord, type GroupsRecord } from '../law/groups.js';
 import type { FitResult, FitStatistics, StartSummary } from '../fit/fit.js';
 import { formatLoss } from '../fit/losses.js';
 import type { LmOptions } from '../fit/options.js';
@@ -12,6 +13,8 @@ export interface FitSummary {
     name: string;
     declaration: LawDeclaration;
     freeNames: string[];
+    /** Per-group parameters (law/groups.ts): the declaration's `E__g` is displayed as `E[level g]`. */
+    groups?: GroupsRecord;
   };
   data: {
     source: string;
@@ -81,7 +84,7 @@ export function summarizeFit(r: FitResult, truth?: Record<string, number>): FitS
   const p = r.law.free.length;
   const { loss: _loss, ...options } = r.options;
   const summary: FitSummary = {
-    law: { name: r.law.name, declaration: r.law.declaration, freeNames: r.law.free.map((f) => f.name) },
+    law: { name: r.law.name, declaration: r.law.declaration, freeNames: r.law.free.map((f) => f.name), ...(r.law.grouping !== undefined ? { groups: groupsRecord(r.law)! } : {}) },
     data: {
       source: ds.source,
       ...(ds.digest !== undefined ? { digest: ds.digest } : {}),

@@ -32,7 +32,9 @@ import { LawfitError } from '../errors.js';
 import type { DataSpec } from '../data/spec.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Table } from '../data/table.js';
-import { datasetFromTable } from '../data/map-table.js';
+import { datasetForLaw, mappedInputs } from '../law/groups.js';
+import { nestedTest, type NestedTest } from './nested.js';
+import { formatLoss } from '../fit/losses.js';
 import { internalFromNatural, type CompiledLaw } from '../law/compile.js';
 import type { Engine } from '../fit/engine.js';
 import { isCancelled, PhasedProgress, throwIfCancelled, type RunControl } from '../fit/control.js';
@@ -144,12 +146,42 @@ export interface Comparison {
   laws: LawComparison[];
   /** The bootstrap as run, every default filled in. */
   bootstrap?: Required<CompareBootstrapOptions>;
+  /** Shared vs per-group tests (nested.ts): one per grouped law whose shared law is compared too. */
+  nested?: NestedTest[];
+}
+
+/**
+ * Every nested pair of the same law on their fits to all runs: the shared law inside any grouped
+ * variant of it, and a grouped variant inside another on the same column whose per-group
+ * parameters include its own (b shared inside b per group). Same law, same runs, nested parameters.
+ */
+function nestedTests(laws: readonly CompiledLaw[], fits: ReadonlyMap<string, AllRunsFit>): NestedTest[] {
+  const root = (l: CompiledLaw): CompiledLaw => l.grouping?.base ?? l;
+  const sameLaw = (a: CompiledLaw, b: CompiledLaw): boolean => root(a).declaration.formula === root(b).declaration.formula && root(a).name === root(b).name;
+  const inside = (small: CompiledLaw, big: CompiledLaw): boolean => {
+    const gb = big.grouping;
+    if (gb === undefined || small === big || !sameLaw(small, big)) return false;
+    const gs = small.grouping;
+    if (gs === undefined) return true;
+    return gs.column === gb.column && gs.levels.join('\u0000') === gb.levels.join('\u0000') && gs.perParams.every((p) => gb.perParams.includes(p)) && gs.perParams.length < gb.perParams.length;
+  };
+  const out: NestedTest[] = [];
+  for (const big of laws) {
+    for (const small of laws) {
+      if (!inside(small, big)) continue;
+      const a = fits.get(small.name)?.fit;
+      const b = fits.get(big.name)?.fit;
+      if (a === undefined || b === undefined || a.dataset.n !== b.dataset.n) continue;
+      out.push(nestedTest({ name: small.name, nFree: small.free.length, ssr: a.statistics.ssr }, { name: big.name, nFree: big.free.length, ssr: b.statistics.ssr }, b.dataset.n, formatLoss(b.loss)));
+    }
+  }
+  return out;
 }
 
 /** Fit each law on every fold's fitting runs, score it on the held-out runs, and rank the laws. */
 export async function compareLaws(laws: readonly CompiledLaw[], table: Table, spec: DataSpec, holdout: Holdout, opts: CompareOptions = {}): Promise<Comparison> {
   for (const law of laws) {
-    const missing = law.inputNames.filter((n) => own(spec.inputs, n) === undefined);
+    const missing = mappedInputs(law).filter((n) => own(spec.inputs, n) === undefined);
     if (missing.length > 0) {
       throw new LawfitError('data-column', `law '${law.name}' takes ${missing.map((m) => `'${m}'`).join(', ')}, which --x does not map (add e.g. ${missing[0]}=COLUMN)`);
     }
@@ -172,11 +204,12 @@ export async function compareLaws(laws: readonly CompiledLaw[], table: Table, sp
     }),
   );
   const out: LawComparison[] = [];
+  const allFits = new Map<string, AllRunsFit>();
   for (const [j, law] of laws.entries()) {
     // Each law reads only its own inputs; the group column rides along for a cluster design.
     const lawSpec: DataSpec = {
       ...spec,
-      inputs: nameTable(law.inputNames.map((n) => [n, own(spec.inputs, n)!] as const)),
+      inputs: nameTable(mappedInputs(law).map((n) => [n, own(spec.inputs, n)!] as const)),
       ...(boot?.design?.kind === 'clusters' ? { group: boot.design.column } : {}),
     };
     const folds: FoldScore[] = [];
@@ -189,11 +222,14 @@ export async function compareLaws(laws: readonly CompiledLaw[], table: Table, sp
     const label = `${law.name}, all runs`;
     const allRuns = await fitAllRuns(law, subTable(table, [...kept].sort((a, b) => a - b)), lawSpec, { engine: opts.engine, control: prog.phase(j * phases + plans.length, label), starts: opts.starts?.[law.name] });
     prog.complete(j * phases + plans.length, label);
+    allFits.set(law.name, allRuns);
     out.push(summarizeLaw(law, folds, allRuns, boot, opts.replicateSlice));
   }
   out.sort((a, b) => (Number.isNaN(a.meanAbsRelError) ? 1 : Number.isNaN(b.meanAbsRelError) ? -1 : a.meanAbsRelError - b.meanAbsRelError));
   const result: Comparison = { source: table.source, runs: kept.size, holdout, folds: plans.map((p) => p.fold), laws: out };
   if (boot !== undefined) result.bootstrap = boot;
+  const nested = nestedTests(laws, allFits);
+  if (nested.length > 0) result.nested = nested;
   prog.finish();
   return result;
 }
@@ -247,8 +283,8 @@ async function scoreFold(
   const skipped = (note: string): FoldScore => ({ fold, outcome: 'skipped', note, meanAbsRelError: NaN, heldOut: [] });
   if (plan.fitIndex.length < p) return skipped(`${plan.fitIndex.length} run${plan.fitIndex.length === 1 ? '' : 's'} to fit, fewer than the law's ${p} free parameters`);
   try {
-    const fitData = datasetFromTable(subTable(table, plan.fitIndex), spec, law.inputNames);
-    const test = datasetFromTable(subTable(table, plan.heldOutIndex), spec, law.inputNames);
+    const fitData = datasetForLaw(law, subTable(table, plan.fitIndex), spec, true);
+    const test = datasetForLaw(law, subTable(table, plan.heldOutIndex), spec, false);
     const X = law.js.features(test.inputs, law.inputNames.length, test.n);
     let fit: FitResult;
     let replicateErrors: Array<number | null> | undefined;
@@ -296,7 +332,7 @@ interface AllRunsFit {
 async function fitAllRuns(law: CompiledLaw, table: Table, spec: DataSpec, run: FitRun): Promise<AllRunsFit> {
   if (table.rows.length < law.free.length) return { error: `${table.rows.length} runs, fewer than the law's ${law.free.length} free parameters` };
   try {
-    const dataset = datasetFromTable(table, spec, law.inputNames);
+    const dataset = datasetForLaw(law, table, spec, true);
     return { fit: await fitLaw(law, dataset, fitRunOptions(run)), dataset };
   } catch (e) {
     if (isCancelled(e)) throw e;

@@ -8,6 +8,7 @@
  *   the scatter a new run would show by sqrt(5) (the usual degrees-of-freedom correction),
  * and a warning, in decades of each input, when a point lies outside the fitted range.
  */
+import { indicatorValues } from '../law/groups.js';
 import { compileLaw, internalFromNatural, type CompiledLaw } from '../law/compile.js';
 import type { ResidualSpace } from '../law/declaration.js';
 import type { FitSummary } from '../report/summary.js';
@@ -34,7 +35,13 @@ function predictOne(law: CompiledLaw, natural: readonly number[], inputs: Float6
   return law.js.prediction(internalFromNatural(law, natural), X, 0);
 }
 
-export function predictAt(summary: FitSummary, at: Record<string, number>, seed = 0): Prediction {
+/**
+ * `group`: for a law with per-group parameters, the group value whose parameters to use (an
+ * error when absent or not among the fitted groups).
+ */
+export function predictAt(summary: FitSummary, point: Record<string, number>, seed = 0, group?: string): Prediction {
+  const groups = summary.law.groups;
+  const at = groups === undefined ? point : { ...point, ...indicatorValues(groups, group, 'predict') };
   const law = lawOf(summary);
   const inputs = Float64Array.from(law.inputNames.map((n) => own(at, n) ?? NaN));
   const free = summary.law.freeNames;

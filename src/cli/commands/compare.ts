@@ -6,7 +6,12 @@
 import { parseFlags } from '../parse-flags.js';
 import { LawfitError } from '../../errors.js';
 import { parseColumnMap, readFileBytes, readTable, sha256Hex, type DataSpec } from '../../data/index.js';
-import { compileLaw } from '../../law/compile.js';
+import { compileLaw, type CompiledLaw } from '../../law/compile.js';
+import { checkClusterDesign, compileGroupedLaw, extractIndexedParams, groupLevels, mergePer, parsePerFlag, parsePerLawFlag, perLawName, type PerGroupSpec } from '../../law/groups.js';
+import { PER_PARSE_OPTIONS, PER_USAGE } from '../per-flag.js';
+import { datasetFromTable } from '../../data/map-table.js';
+import type { Table } from '../../data/table.js';
+import { nameTable, own } from '../../util/names.js';
 import { findLaw } from '../../laws/index.js';
 import { formatNumber } from '../../report/text.js';
 import { artifactHeader } from '../../report/artifact.js';
@@ -35,6 +40,12 @@ error is the mean over folds of each fold's mean over its held-out runs. AIC and
 fit of each law on all runs, with residuals in the target's units so they compare across laws.
 
   --laws A,B,...      built-in laws; --formula TEXT (repeatable) adds your own (inputs from --x)
+${PER_USAGE}  --per-law [NAME=]L:COL:P1,P2
+                      add law L (a --laws name or formula-K) with P1, P2 per group of column
+                      COL, named NAME (default L.per-COL; repeatable). Every nested pair of the
+                      same law (shared vs per-group, or fewer vs more per-group parameters on
+                      the same column) is tested: likelihood ratio (chi2 with dP degrees of
+                      freedom, Gaussian residuals in the law's space) and dAIC, dBIC
   --x IN=COL,...      every input any of the laws takes
   --y COL             the target
   --where EXPR        runs to consider at all (every fold splits these)
@@ -61,6 +72,8 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
     options: {
       laws: { type: 'string' },
       formula: { type: 'string', multiple: true, default: [] },
+      'per-law': { type: 'string', multiple: true, default: [] },
+      ...PER_PARSE_OPTIONS,
       x: { type: 'string' },
       y: { type: 'string' },
       where: { type: 'string' },
@@ -85,11 +98,13 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
   if (values.holdout === undefined) throw new LawfitError('bad-option', "--holdout is required, e.g. --holdout 'top:2:N_params*D_tokens'");
   const inputs = parseColumnMap(values.x, '--x');
   const names = (values.laws ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
-  const laws = [
+  const indexed = values.formula.map((f) => extractIndexedParams(f));
+  const sharedLaws = [
     ...names.map((n) => compileLaw(findLaw(n))),
-    ...values.formula.map((f, i) => compileLaw({ ...formulaDeclaration(f, formulaInputsUsed(f, Object.keys(inputs)), 'linear', []), name: `formula-${i + 1}` })),
+    ...indexed.map(({ formula: f }, i) => compileLaw({ ...formulaDeclaration(f, formulaInputsUsed(f, Object.keys(inputs)), 'linear', []), name: `formula-${i + 1}` })),
   ];
-  if (laws.length < 1) throw new LawfitError('bad-option', '--laws or --formula: give at least one law to compare');
+  const perAll = values.per !== undefined ? parsePerFlag(values.per) : undefined;
+  if (sharedLaws.length < 1) throw new LawfitError('bad-option', '--laws or --formula: give at least one law to compare');
   const holdout = parseHoldout(values.holdout);
   const seed = values.seed !== undefined ? parseSeed(values.seed) : 0;
   const boot = resolveBootstrapFlags(values);
@@ -100,6 +115,22 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
   const bytes = await readFileBytes(file);
   const table = readTable(bytes, file, format);
   const spec: DataSpec = { inputs, target: values.y, ...(values.where !== undefined ? { where: values.where } : {}) };
+  // --per and a formula's E[COL] make the law itself grouped (same name); --per-law adds a variant.
+  const laws = [
+    ...sharedLaws.map((l, i) => {
+      const per = mergePer(perAll, i >= names.length ? indexed[i - names.length]!.per : undefined);
+      return per === undefined ? l : groupedVariant(l, per, table, spec, l.name);
+    }),
+    ...values['per-law'].map((t) => {
+      const { law: name, per, name: label } = parsePerLawFlag(t);
+      const base = sharedLaws.find((l) => l.name === name);
+      if (base === undefined) throw new LawfitError('bad-option', `--per-law ${t}: '${name}' is not among the compared laws (${sharedLaws.map((l) => l.name).join(', ')})`);
+      return groupedVariant(base, per, table, spec, label ?? perLawName(name, per.column));
+    }),
+  ];
+  const dup = laws.find((l, i) => laws.findIndex((m) => m.name === l.name) !== i);
+  if (dup !== undefined) throw new LawfitError('bad-option', `--per-law: two laws are named '${dup.name}'; name the variants, e.g. --per-law joint=LAW:COL:P1`);
+  for (const l of laws) checkClusterDesign(l, boot?.design?.kind === 'clusters' ? boot.design.column : undefined);
 
   const digest = await sha256Hex(bytes);
   if (values.shard !== undefined && boot === undefined) throw new LawfitError('bad-option', '--shard splits the bootstrap replicates of every (law, fold): add --bootstrap N');
@@ -147,6 +178,12 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
   });
   for (const w of written) io.out(`wrote ${w.path}\n`);
   return 0;
+}
+
+/** A grouped law for compare: its levels are the group column's values over every run the where filter keeps. */
+function groupedVariant(base: CompiledLaw, per: PerGroupSpec, table: Table, spec: DataSpec, name: string): CompiledLaw {
+  const labels = datasetFromTable(table, { ...spec, inputs: nameTable(base.inputNames.map((n) => [n, own(spec.inputs, n)!] as const)), group: per.column }, base.inputNames).groups!;
+  return compileGroupedLaw(base, per, groupLevels(labels, per.column, table.source), name);
 }
 
 const pct = (v: number): string => (Number.isFinite(v) ? `${(100 * v).toFixed(4)} %` : '-');
@@ -234,6 +271,14 @@ export function renderComparison(c: Comparison): string {
     if (l.bootstrap !== undefined && l.bootstrap.failed.length > 0) {
       const shown = l.bootstrap.failed.slice(0, 10).join(', ');
       notes.push(`  ${l.law}: ${l.bootstrap.failed.length} of ${l.bootstrap.replicates} replicates failed (${shown}${l.bootstrap.failed.length > 10 ? ', ...' : ''}); the interval is over the others`);
+    }
+  }
+  if (c.nested !== undefined) {
+    lines.push('', 'shared vs per-group (fits on all runs; likelihood ratio on Gaussian residuals in the law\'s space):');
+    for (const t of c.nested) {
+      lines.push(
+        `  ${t.grouped} vs ${t.shared}: +${t.dof} parameters; LR = ${formatNumber(t.lr, 5)}, p = ${formatNumber(t.pValue, 3)} (chi2, ${t.dof} dof); dAIC = ${formatNumber(t.deltaAic, 5)}, dBIC = ${formatNumber(t.deltaBic, 5)} (negative favours per-group)${t.note !== undefined ? `; ${t.note}` : ''}`,
+      );
     }
   }
   if (notes.length > 0) lines.push('', 'notes:', ...notes);

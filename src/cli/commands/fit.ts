@@ -4,7 +4,7 @@
  */
 import { parseFlags } from '../parse-flags.js';
 import { LawfitError } from '../../errors.js';
-import { loadDataset, parseColumnMap, type DataSpec } from '../../data/index.js';
+import { parseColumnMap, type DataSpec } from '../../data/index.js';
 import { makeArtifact, serializeArtifact } from '../../report/artifact.js';
 import { renderTextReport } from '../../report/text.js';
 import { parseFormatFlag, parsePositiveInt } from '../args.js';
@@ -16,6 +16,8 @@ import { BOOTSTRAP_PARSE_OPTIONS, BOOTSTRAP_USAGE, designGroupColumn, resolveBoo
 import { fitSummary, resolveFitFlags } from '../fit-flags.js';
 import { plotsRequest, putFitPlots, reportWritten, PLOTS_USAGE } from './plot.js';
 import { checkOutputs, writeOutputSet } from '../outputs.js';
+import { extractIndexedParams } from '../../law/groups.js';
+import { loadForLaw, PER_PARSE_OPTIONS, PER_USAGE } from '../per-flag.js';
 import { runFitShard, SHARD_PARSE_OPTIONS, shardUsage } from '../shard-flag.js';
 
 export const FIT_USAGE = `usage: lawfit fit FILE (--law NAME | --formula TEXT) --x IN=COL[,IN=EXPR...] --y COL [options]
@@ -30,7 +32,7 @@ law
   --transform P=T         P's transform: none, log, or bounded:LO:HI (repeatable)
   --fix P=VALUE           hold P at VALUE (repeatable);  --free P  frees a parameter fixed by default
   --space S               residuals in linear, log or log1p space (default: the law's)
-data
+${PER_USAGE}data
   --x IN=COL,...          law inputs from columns or expressions (M=D_tokens/N_params)
   --y COL                 the target column (or expression)
   --weights COL           observation weights (>= 0)
@@ -65,6 +67,7 @@ export async function fitCommand(argv: string[], io: Io): Promise<number> {
       fix: { type: 'string', multiple: true, default: [] },
       free: { type: 'string', multiple: true, default: [] },
       space: { type: 'string' },
+      ...PER_PARSE_OPTIONS,
       x: { type: 'string' },
       y: { type: 'string' },
       weights: { type: 'string' },
@@ -102,10 +105,11 @@ export async function fitCommand(argv: string[], io: Io): Promise<number> {
   if (values.x === undefined) throw new LawfitError('bad-option', '--x is required: map the law inputs to columns, e.g. --x N=N_params,D=D_tokens');
   if (values.y === undefined) throw new LawfitError('bad-option', '--y is required: the target column, e.g. --y loss');
   const inputs = parseColumnMap(values.x, '--x');
-  const law = compileFromFlags(
+  const indexed = values.formula !== undefined ? extractIndexedParams(values.formula) : undefined;
+  const sharedLaw = compileFromFlags(
     {
       ...(values.law !== undefined ? { law: values.law } : {}),
-      ...(values.formula !== undefined ? { formula: values.formula } : {}),
+      ...(values.formula !== undefined ? { formula: indexed!.formula } : {}),
       fix: values.fix,
       free: values.free,
       transform: values.transform,
@@ -135,7 +139,7 @@ export async function fitCommand(argv: string[], io: Io): Promise<number> {
 
   // Every output is checked before the data are read or anything is fitted (outputs.ts).
   const outputs = await checkOutputs([{ flag: '--out', path: values.out, kind: 'file' }, plotsRequest(values.plots)], [file], { command: 'fit', io });
-  const dataset = await loadDataset(file, spec, law.inputNames, format);
+  const { law, dataset } = await loadForLaw(file, spec, sharedLaw, format, values.per, indexed?.per);
   if (values.shard !== undefined) {
     return runFitShard({ argv, shardText: values.shard, out: values.out, quiet: values.quiet, boot, plan, law, dataset, io, flags: values, plots: values.plots });
   }

@@ -1,0 +1,111 @@
+/**
+ * Per-group parameters on the paths users take: `fit --per`, the indexed formula syntax, the
+ * artifact and `predict --group`, `compare --per-law` with its shared-vs-per-group test, and the
+ * bad-input errors (exit 2, one line).
+ */
+import { describe, expect, test } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCliCaptured } from '../support/cli.js';
+import { sharedFile } from '../support/shared-data.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lawfit-per-'));
+const PARSCALE = sharedFile('parscale/parscale_48.csv');
+const FORM = 'E + (A*1e9/(N*(k*log(P)+1)))^alpha';
+const BASE = ['--x', 'N=N_params,P=P_streams', '--y', 'loss', '--space', 'log', '--loss', 'huber:1e-3', '--starts', 'sobol:32', '--threads', '1'];
+
+describe('fit --per and E[COL]', () => {
+  test('--per corpus:E,A prints E[pile] ...; the artifact predicts per group; an absent group is refused', async () => {
+    const out = join(dir, 'grouped.json');
+    const r = await runCliCaptured('fit', PARSCALE, '--formula', FORM, '--per', 'corpus:E,A', ...BASE, '--out', out);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/with E, A per corpus \(2 groups: stack-v2-python, pile\)/);
+    expect(r.out).toMatch(/E\[pile\]:\s+1\.29/);
+    expect(r.out).toMatch(/A\[stack-v2-python\]:/);
+    expect(r.out).toMatch(/copied to each of 2 groups/);
+    const p = await runCliCaptured('predict', out, '--at', 'N=1e9,P=2', '--group', 'pile');
+    expect(p.code).toBe(0);
+    expect(p.out).toMatch(/corpus = pile:\s+1\.98/);
+    const bad = await runCliCaptured('predict', out, '--at', 'N=1e9,P=2', '--group', 'c4');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/group 'c4' of column 'corpus' was not in the fit/);
+    const none = await runCliCaptured('predict', out, '--at', 'N=1e9,P=2');
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/give the group, e\.g\. --group stack-v2-python/);
+  }, 120_000);
+
+  test('the indexed syntax E[corpus] gives the same fit as --per corpus:E,A', async () => {
+    const a = await runCliCaptured('fit', PARSCALE, '--formula', FORM, '--per', 'corpus:E,A', ...BASE);
+    const b = await runCliCaptured('fit', PARSCALE, '--formula', 'E[corpus] + (A[corpus]*1e9/(N*(k*log(P)+1)))^alpha', ...BASE);
+    expect(b.code).toBe(0);
+    const vars = (s: string) => s.slice(s.indexOf('[[Variables]]'), s.indexOf('[[Correlations]]'));
+    expect(vars(b.out)).toBe(vars(a.out));
+  }, 120_000);
+});
+
+describe('compare --per-law', () => {
+  test('one call: held-out error of both, and the likelihood-ratio test with AIC/BIC', async () => {
+    const r = await runCliCaptured('compare', PARSCALE, '--formula', FORM, '--per-law', 'formula-1:corpus:E,A', '--x', 'N=N_params,P=P_streams', '--y', 'loss', '--holdout', 'top:8:N_params');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/1\s+formula-1\.per-corpus/);
+    expect(r.out).toMatch(/formula-1\.per-corpus vs formula-1: \+2 parameters; LR = [\d.]+, p = [\d.e-]+ \(chi2, 2 dof\); dAIC = -[\d.]+, dBIC = -[\d.]+/);
+  }, 120_000);
+});
+
+describe('Gadre et al.: do the exponents differ across the three training sets? One compare call', () => {
+  test('b shared (joint) vs b per set (separate) vs one law: held-out 1.4B/6.9B errors and every nested test', async () => {
+    const gadre = sharedFile('gadre-overtraining/gadre_104_models.csv');
+    const where = "((token_multiplier_M == 20 && N_params < 5e8) || (model_config == 'd=96_l=8_h=4' && token_multiplier_M == 320)) || ((model_config == 'open_lm_1b' || model_config == 'open_lm_7b') && token_multiplier_M == 20)";
+    const r = await runCliCaptured('compare', gadre, '--laws', 'overtrain', '--per-law', 'joint=overtrain:train_dataset:a,c,E', '--per-law', 'separate=overtrain:train_dataset:a,b,c,E', '--x', 'N=N_params,M=D_tokens/N_params', '--y', 'loss_c4_val', '--where', where, '--holdout', 'N_params > 1e9', '--threads', '1');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('3 laws on 21 runs');
+    // The separate fits' mean held-out error is the mean of the three published-protocol fits' (test/reference/grouped.test.ts).
+    expect(r.out).toMatch(/1\s+joint\s+1\.09\d\d %/);
+    expect(r.out).toMatch(/2\s+separate\s+1\.349\d %/);
+    expect(r.out).toMatch(/joint vs overtrain: \+6 parameters/);
+    expect(r.out).toMatch(/separate vs overtrain: \+8 parameters/);
+    expect(r.out).toMatch(/separate vs joint: \+2 parameters; LR = 0\.4\d+, p = 0\.8\d+ \(chi2, 2 dof\)/);
+    const dup = await runCliCaptured('compare', gadre, '--laws', 'overtrain', '--per-law', 'overtrain:train_dataset:E', '--per-law', 'overtrain:train_dataset:a', '--x', 'N=N_params,M=D_tokens/N_params', '--y', 'loss_c4_val', '--where', where, '--holdout', 'N_params > 1e9');
+    expect(dup.code).toBe(2);
+    expect(dup.err).toMatch(/two laws are named 'overtrain\.per-train_dataset'/);
+  }, 120_000);
+});
+
+describe('bad input: one line, exit 2', () => {
+  const csv = (name: string, rows: string[]): string => {
+    const f = join(dir, name);
+    writeFileSync(f, ['corpus,N,P,loss', ...rows].join('\n') + '\n');
+    return f;
+  };
+  const run = (f: string, per = 'corpus:E,A') => runCliCaptured('fit', f, '--formula', FORM, '--per', per, '--x', 'N=N,P=P', '--y', 'loss', '--starts', 'sobol:4', '--threads', '1');
+  test('a group column with a single value', async () => {
+    const r = await run(csv('one.csv', ['pile,1e8,1,3.1', 'pile,2e8,1,3.0', 'pile,4e8,1,2.9', 'pile,8e8,2,2.8', 'pile,1e9,4,2.7']));
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/one\.csv, column 'corpus': per-group parameters need at least two groups, but the column has the single value 'pile'/);
+  });
+  test('a group with fewer runs than its own parameters', async () => {
+    const r = await run(csv('few.csv', ['pile,1e8,1,3.1', 'pile,2e8,1,3.0', 'pile,4e8,1,2.9', 'pile,8e8,2,2.8', 'stack,1e9,4,2.7']));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/few\.csv, column 'corpus': group 'stack' has 1 run for its 2 own parameters \(E\[stack\], A\[stack\]\); need at least 2/);
+  });
+  test('a cluster bootstrap over the per-group column itself is refused; over another column it runs', async () => {
+    const r = await runCliCaptured('fit', PARSCALE, '--formula', FORM, '--per', 'corpus:E,A', ...BASE, '--bootstrap', '4', '--design', 'clusters:corpus', '--quiet');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--design clusters:corpus: resampling whole groups of the per-group column 'corpus'/);
+    const ok = await runCliCaptured('fit', PARSCALE, '--formula', FORM, '--per', 'corpus:E,A', ...BASE, '--bootstrap', '8', '--design', 'clusters:P_streams');
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/\[\[Bootstrap\]\] \(8 replicates, clusters:P_streams/);
+    expect(ok.out).toMatch(/E\[pile\]:\s+[\d.]+\s+sd/);
+  }, 120_000);
+  test('an unknown parameter, a missing column, a malformed flag', async () => {
+    const f = csv('ok.csv', ['pile,1e8,1,3.1', 'stack,2e8,1,3.0']);
+    expect((await run(f, 'corpus:F')).err).toMatch(/has no parameter 'F'/);
+    expect((await run(f, 'corpsu:E')).code).toBe(2);
+    expect((await run(f, 'corpus')).err).toMatch(/--per: expected COLUMN:PARAM/);
+  });
+});
