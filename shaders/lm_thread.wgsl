@@ -20,6 +20,9 @@
 @group(0) @binding(3) var<storage, read_write> state: array<f32>;
 @group(0) @binding(4) var<storage, read_write> flags: array<u32>;
 @group(0) @binding(5) var<storage, read_write> running_count: atomic<u32>;
+// Per-weight-vector targets in residual space, one row of n_points per weight vector, indexed as
+// the weights are (weight_row): a fixed-design bootstrap replicate brings its own target vector.
+@group(0) @binding(6) var<storage, read> targets: array<f32>;
 
 const ACCEPT: f32 = 1e-4f;
 const EPS32: f32 = 1.1920929e-7f;

@@ -17,7 +17,7 @@ import { uncertaintyAt, type Uncertainty } from './covariance.js';
 import { singleThreadEngine, type Engine } from './engine.js';
 import { LEAST_SQUARES, parseLoss, type LossSpec } from './losses.js';
 import { resolveLmOptions, type LmOptions } from './options.js';
-import { allocateBatchResult, prepareData, type BatchProblem, type BatchResult, type PreparedData } from './problem.js';
+import { allocateBatchResult, prepareData, targetRow, type BatchProblem, type BatchResult, type PreparedData } from './problem.js';
 import { makeStarts, type StartSpec } from './starts.js';
 import { DEFAULT_POLISH, polishBest, type PolishReport } from './polish.js';
 import { PhasedProgress, slicer, throwIfCancelled, type RunControl } from './control.js';
@@ -367,6 +367,11 @@ export interface BatchFitOptions {
    * costs, e.g. multinomial counts for bootstrap replicates. Default: the dataset's own weights.
    */
   weightSets?: Float64Array;
+  /**
+   * Target vectors in the law's residual space, one row of n per weight vector (a fixed-design
+   * bootstrap's replicates, stats/fixed-design.ts). Default: every weight vector fits the data's.
+   */
+  targetSets?: Float64Array;
   lm?: Partial<LmOptions>;
   engine?: Engine;
   reachTolerance?: number;
@@ -410,6 +415,11 @@ export async function fitBatch(law: CompiledLaw, dataset: Dataset, opts: BatchFi
     if (!(weights[k]! >= 0) || !Number.isFinite(weights[k]!)) throw new LawfitError('bad-option', `weightSets: value ${k} is ${weights[k]}; weights must be finite and >= 0`);
   }
   const nWeightSets = weights.length / data.n;
+  const targets = opts.targetSets;
+  if (targets !== undefined) {
+    if (targets.length !== weights.length) throw new LawfitError('bad-option', `targetSets: expected ${weights.length} values (one per row per weight vector), got ${targets.length}`);
+    for (let k = 0; k < targets.length; k++) if (!Number.isFinite(targets[k]!)) throw new LawfitError('bad-option', `targetSets: value ${k} is ${targets[k]}; targets must be finite`);
+  }
   const engine = opts.engine ?? singleThreadEngine;
   const control = opts.control;
   const f32 = engine.precision === 'f32';
@@ -417,7 +427,8 @@ export async function fitBatch(law: CompiledLaw, dataset: Dataset, opts: BatchFi
   const polishPerVector = Math.min(candidates, starts.count);
   const prog = new PhasedProgress(control, [starts.count * nWeightSets, f32 ? nWeightSets * polishPerVector : 0]);
   throwIfCancelled(control);
-  const batch = await engine.solve({ law, data, starts: starts.u, nStarts: starts.count, weights, nWeightSets, options }, prog.phase(0, 'fits'));
+  const problem: BatchProblem = { law, data, starts: starts.u, nStarts: starts.count, weights, nWeightSets, ...(targets !== undefined ? { targets } : {}), options };
+  const batch = await engine.solve(problem, prog.phase(0, 'fits'));
   prog.complete(0, 'fits');
   const p = law.free.length;
   // f32 engines: finish each weight vector's best candidates in float64 (in place in `batch`): on
@@ -428,7 +439,7 @@ export async function fitBatch(law: CompiledLaw, dataset: Dataset, opts: BatchFi
     const pause = slicer(control);
     for (let w = 0; w < nWeightSets; w++) {
       await pause();
-      polish.push(polishBest(law, data, weights, w * data.n, batch, w * starts.count, (w + 1) * starts.count, options, candidates));
+      polish.push(polishBest(law, data, weights, w * data.n, batch, w * starts.count, (w + 1) * starts.count, options, candidates, targetRow(problem, w)));
       prog.advance(1, 'float64 polish', (w + 1) * polishPerVector);
     }
   }

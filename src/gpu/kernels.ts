@@ -99,7 +99,7 @@ export function accumulateWgsl(law: CompiledLaw, mode: 'whole' | 'part'): string
     '    if (w == 0.0f) { continue; }',
     '    let base = i * STRIDE;',
     ...inner.map((l) => `    ${l}`),
-    `    let r = features[base + NF] - ${m};`,
+    `    let r = targets[wrow + i] - ${m};`,
     '    let lw = point_loss(r, w);',
     '    let y = lw.y - carry;',
     '    let t = cost + y;',
@@ -165,6 +165,8 @@ async function build(device: GPUDevice, code: string, layout: StateLayout, workg
     { binding: 3, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
     { binding: 4, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
     { binding: 5, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
+    // Per-weight-vector targets (lm-gpu.ts): added for the fixed-design bootstraps.
+    { binding: 6, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
   ];
   const bindGroupLayout = device.createBindGroupLayout({ entries, label: 'lawfit lm' });
   const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [bindGroupLayout] });

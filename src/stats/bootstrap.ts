@@ -2,7 +2,9 @@
  * The bootstrap of a fit: replicates drawn as weight vectors (resample.ts), every replicate refit
  * with multi-start through the batched API (one call, any engine), and the draws summarised:
  * standard deviations, covariance, percentile and BCa intervals. Failed replicates are counted
- * and reported, never silently dropped.
+ * and reported, never silently dropped. The fixed-design designs (`residuals`, `wild`) keep the
+ * weights and give each replicate its own targets, drawn around the full fit (fixed-design.ts).
+ * The BCa acceleration comes from the row jackknife for every design.
  *
  * Starts per replicate:
  * - `basins` (the default): the best k distinct end points of the full-data fit (distinct: some
@@ -36,7 +38,8 @@ import { makeStarts, type StartSpec } from '../fit/starts.js';
 import { PhasedProgress, type RunControl } from '../fit/control.js';
 import { isUsable, STATUS } from '../fit/status.js';
 import { bcaInterval, covariance, percentileInterval, sd } from './intervals.js';
-import { resampleWeights, type BootstrapDesign, type ResampleGenerator } from './resample.js';
+import { isFixedDesign, resampleWeights, type BootstrapDesign, type ResampleGenerator } from './resample.js';
+import { fixedDesignBasis, replicateTargets } from './fixed-design.js';
 
 /** Where each replicate starts: the full fit's best distinct basins, the full fit's own start set ('same'), or any start set. */
 export type ReplicateStarts = { kind: 'basins'; k: number } | { kind: 'same' } | StartSpec;
@@ -132,10 +135,13 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
 
   const starts: StartSpec = rs.kind === 'basins' ? { kind: 'points', points: distinctBasins(law, fit, rs.k) } : rs;
 
-  const raw = resampleWeights(n, { replicates: o.replicates, seed: o.seed, design: o.design ?? { kind: 'rows' }, ...(o.generator !== undefined ? { generator: o.generator } : {}) });
+  const design = o.design ?? { kind: 'rows' };
+  const raw = resampleWeights(n, { replicates: o.replicates, seed: o.seed, design, ...(o.generator !== undefined ? { generator: o.generator } : {}) });
   for (let r = 0; r < o.replicates; r++) for (let i = 0; i < n; i++) raw[r * n + i] = raw[r * n + i]! * base[i]!;
+  const fullNatural = fit.params.filter((q) => !q.fixed).map((q) => q.value);
+  const targets = isFixedDesign(design) ? replicateTargets(fixedDesignBasis(law, ds, fullNatural, design), design, o.seed, 0, o.replicates) : undefined;
   const common = { starts, ...(o.lm !== undefined ? { lm: o.lm } : {}), ...(engine !== undefined ? { engine } : {}) };
-  const batch = await fitBatch(law, ds, { ...common, weightSets: raw, ...controlFor(prog.phase(1, 'bootstrap replicates')) });
+  const batch = await fitBatch(law, ds, { ...common, weightSets: raw, ...(targets !== undefined ? { targetSets: targets } : {}), ...controlFor(prog.phase(1, 'bootstrap replicates')) });
   prog.complete(1, 'bootstrap replicates');
 
   const draws = new Float64Array(o.replicates * p).fill(NaN);
@@ -160,7 +166,12 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
     const refit = async (which: number[], spec: StartSpec, phase: RunControl | undefined): Promise<number[]> => {
       const w = new Float64Array(which.length * n);
       which.forEach((r, k) => w.set(raw.subarray(r * n, r * n + n), k * n));
-      const rb = await fitBatch(law, ds, { ...common, lm: longer, starts: spec, weightSets: w, ...controlFor(phase) });
+      let t: Float64Array | undefined;
+      if (targets !== undefined) {
+        t = new Float64Array(which.length * n);
+        which.forEach((r, k) => t!.set(targets.subarray(r * n, r * n + n), k * n));
+      }
+      const rb = await fitBatch(law, ds, { ...common, lm: longer, starts: spec, weightSets: w, ...(t !== undefined ? { targetSets: t } : {}), ...controlFor(phase) });
       const still: number[] = [];
       which.forEach((r, k) => {
         shareReachedBest[r] = rb.shareReachedBest[k]!;

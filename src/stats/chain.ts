@@ -55,7 +55,8 @@ import { createRng, nextNormal } from '../util/rng.js';
 import { DEFAULT_BASINS, distinctBasins, replicateStartSpec, type ReplicateStarts } from './bootstrap.js';
 import { percentileInterval, sd } from './intervals.js';
 import { outsideFittedRange, residualScale, withResidualNoise } from './predict.js';
-import { describeDesign, resampleWeights, resolveDesign, type ColumnDesign, type ResampleGenerator } from './resample.js';
+import { describeDesign, isFixedDesign, resampleWeights, resolveDesign, type ColumnDesign, type ResampleGenerator } from './resample.js';
+import { fixedDesignBasis, replicateTargets } from './fixed-design.js';
 
 /** In a later stage's input mapping: the previous stage's quantity (observed when fitting, predicted at new points). */
 export const PREVIOUS_STAGE = '@';
@@ -234,9 +235,15 @@ export async function fitChain(table: Table, stages: readonly ChainStage[], o: C
     const data = prepareData(st.law, st.dataset);
     const weights = new Float64Array(R * n);
     for (let r = 0; r < R; r++) for (let i = 0; i < n; i++) weights[r * n + i] = W[r * U + st.runIndex[i]!]! * data.baseWeights[i]!;
+    // Fixed designs: every stage keeps its rows and refits to targets drawn around its own fit,
+    // stage k from stream k of replicate r's generator (the stages' noises taken as independent).
+    const targets = isFixedDesign(design)
+      ? replicateTargets(fixedDesignBasis(st.law, st.dataset, st.fit.params.filter((q) => !q.fixed).map((q) => q.value), design), design, boot.seed, 0, R, k)
+      : undefined;
     const batch = await fitBatch(st.law, st.dataset, {
       starts: starts[k]!,
       weightSets: weights,
+      ...(targets !== undefined ? { targetSets: targets } : {}),
       ...(stages[k]!.lm !== undefined ? { lm: stages[k]!.lm } : {}),
       ...(engine !== undefined ? { engine } : {}),
       ...(control !== undefined ? { control } : {}),

@@ -68,3 +68,39 @@ suite('bootstrap replicates: GPU best-of-starts equals float64', () => {
     expect(before / REPLICATES).toBeGreaterThanOrEqual(0.995);
   }, 600_000);
 });
+
+/**
+ * Fixed-design replicates on the GPU: each replicate carries its own target vector (binding 6,
+ * uploaded per chunk with the weight rows). The same replicates (targets drawn on the host from
+ * replicateRng(seed, r)) solved on the GPU and on the float64 pool must give the same intervals
+ * after the polish; a small chunk size makes the per-chunk weight/target slices do the work.
+ */
+suite('fixed-design bootstraps: GPU intervals equal float64 after the polish', () => {
+  test.each(['residuals', 'wild', 'wild:mammen:leverage'])('%s, 300 replicates of Chinchilla on Epoch, chunks of 128 problems', async (text) => {
+    const { bootstrapFit } = await import('../../src/stats/bootstrap.js');
+    const { parseDesign } = await import('../../src/stats/resample.js');
+    const law = compileLaw(findLaw('chinchilla'));
+    const ds = await loadEpochChinchilla(law);
+    const design = parseDesign(text)!;
+    if (design.kind !== 'residuals' && design.kind !== 'wild') throw new Error('fixed design expected');
+    const common = { replicates: 300, seed: 7, design, starts: { kind: 'sobol', count: 64 } as const, bca: false };
+    const cpu = await bootstrapFit(law, ds, { ...common, engine: poolEngine() });
+    const engine = webgpuEngine({ sources: nodeShaderSources(), maxProblemsPerChunk: 128, ...(gpu.ctx !== undefined ? { context: gpu.ctx } : {}) });
+    const g = await bootstrapFit(law, ds, { ...common, engine });
+    expect(g.succeeded).toBe(cpu.succeeded);
+    const p = law.free.length;
+    let same = 0;
+    for (let r = 0; r < 300; r++) {
+      const a = cpu.draws.subarray(r * p, r * p + p);
+      const b = g.draws.subarray(r * p, r * p + p);
+      if (Array.from(a).every((v, j) => Math.abs(v - b[j]!) <= 1e-4 * Math.max(1e-3, Math.abs(v)))) same++;
+    }
+    console.log(`${text}: ${same}/300 replicates' parameters within 1e-4 relative on GPU and CPU; ` + cpu.parameters.map((q, j) => `${q.name} [${q.percentile.map((v) => v.toPrecision(6)).join(', ')}] vs [${g.parameters[j]!.percentile.map((v) => v.toPrecision(6)).join(', ')}]`).join('; '));
+    expect(same / 300).toBeGreaterThanOrEqual(0.99);
+    cpu.parameters.forEach((q, j) => {
+      const h = g.parameters[j]!;
+      for (let k = 0; k < 2; k++) expect(Math.abs(h.percentile[k]! - q.percentile[k]!)).toBeLessThanOrEqual(1e-3 * (Math.abs(q.percentile[1]! - q.percentile[0]!) + 1e-12));
+      expect(Math.abs(h.sd / q.sd - 1)).toBeLessThan(1e-2);
+    });
+  }, 600_000);
+});
