@@ -52,6 +52,12 @@ export function replicateStartSpec(rs: ReplicateStarts, fullStarts: StartSpec | 
 export interface BootstrapOptions {
   replicates: number;
   seed: number;
+  /**
+   * Index of the first replicate: the run refits replicates [firstReplicate, firstReplicate +
+   * replicates) of the seed's sequence (each replicate's draws depend on (seed, index) only), so a
+   * run can be split into ranges. Default 0.
+   */
+  firstReplicate?: number;
   design?: BootstrapDesign;
   generator?: ResampleGenerator;
   /** Starts for the full-data fit. Default: the law's grid. */
@@ -101,6 +107,8 @@ export interface BootstrapResult {
 }
 
 export const DEFAULT_BASINS = 4;
+/** Replicates per batched call: bounds the host's weight and target rows (R x n each otherwise). */
+export const REPLICATE_CHUNK = 16_384;
 /** The rescue uses the full fit's start set when it has at most this many points... */
 export const RESCUE_MAX_STARTS = 4500;
 /** The rescue's iteration cap, as a multiple of the run's own. */
@@ -136,27 +144,54 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
   const starts: StartSpec = rs.kind === 'basins' ? { kind: 'points', points: distinctBasins(law, fit, rs.k) } : rs;
 
   const design = o.design ?? { kind: 'rows' };
-  const raw = resampleWeights(n, { replicates: o.replicates, seed: o.seed, design, ...(o.generator !== undefined ? { generator: o.generator } : {}) });
-  for (let r = 0; r < o.replicates; r++) for (let i = 0; i < n; i++) raw[r * n + i] = raw[r * n + i]! * base[i]!;
   const fullNatural = fit.params.filter((q) => !q.fixed).map((q) => q.value);
-  const targets = isFixedDesign(design) ? replicateTargets(fixedDesignBasis(law, ds, fullNatural, design), design, o.seed, 0, o.replicates) : undefined;
+  const basis = isFixedDesign(design) ? fixedDesignBasis(law, ds, fullNatural, design) : undefined;
   const common = { starts, ...(o.lm !== undefined ? { lm: o.lm } : {}), ...(engine !== undefined ? { engine } : {}) };
-  const batch = await fitBatch(law, ds, { ...common, weightSets: raw, ...(targets !== undefined ? { targetSets: targets } : {}), ...controlFor(prog.phase(1, 'bootstrap replicates')) });
-  prog.complete(1, 'bootstrap replicates');
-
-  const draws = new Float64Array(o.replicates * p).fill(NaN);
-  const shareReachedBest = Float64Array.from(batch.shareReachedBest);
-  const status = new Uint8Array(o.replicates).fill(STATUS.NONFINITE);
+  // Replicates in chunks of REPLICATE_CHUNK, each drawn by range (replicate r's draws depend on
+  // (seed, r) only), so the host holds one chunk's weights and targets however many replicates
+  // there are; only failed replicates' rows are kept, for the rescue.
+  const R = o.replicates;
+  const first0 = o.firstReplicate ?? 0;
+  const draws = new Float64Array(R * p).fill(NaN);
+  const shareReachedBest = new Float64Array(R);
+  const status = new Uint8Array(R).fill(STATUS.NONFINITE);
+  const kept = new Map<number, { w: Float64Array; t?: Float64Array }>();
   let failed: number[] = [];
-  for (let r = 0; r < o.replicates; r++) {
-    const b = batch.best[r]!;
-    if (b >= 0) status[r] = batch.status[b]!;
-    if (b < 0 || !isUsable(batch.status[b]!)) {
-      failed.push(r);
-      continue;
+  let doneBefore = 0;
+  for (let first = 0; first < R; first += REPLICATE_CHUNK) {
+    const count = Math.min(REPLICATE_CHUNK, R - first);
+    const raw = resampleWeights(n, { replicates: count, seed: o.seed, first: first0 + first, design, ...(o.generator !== undefined ? { generator: o.generator } : {}) });
+    for (let r = 0; r < count; r++) for (let i = 0; i < n; i++) raw[r * n + i] = raw[r * n + i]! * base[i]!;
+    const targets = basis !== undefined && isFixedDesign(design) ? replicateTargets(basis, design, o.seed, first0 + first, count) : undefined;
+    const before = doneBefore;
+    let chunkTotal = 0;
+    const chunkControl: RunControl | undefined =
+      o.control === undefined
+        ? undefined
+        : {
+            ...(o.control.signal !== undefined ? { signal: o.control.signal } : {}),
+            onProgress: (q) => {
+              prog.resize(1, before + q.total * Math.ceil((R - first) / count));
+              prog.advance(1, 'bootstrap replicates', before + q.done);
+              chunkTotal = q.total;
+            },
+          };
+    const batch = await fitBatch(law, ds, { ...common, weightSets: raw, ...(targets !== undefined ? { targetSets: targets } : {}), ...controlFor(chunkControl) });
+    doneBefore = before + chunkTotal;
+    for (let r = 0; r < count; r++) {
+      const b = batch.best[r]!;
+      shareReachedBest[first + r] = batch.shareReachedBest[r]!;
+      if (b >= 0) status[first + r] = batch.status[b]!;
+      if (b < 0 || !isUsable(batch.status[b]!)) {
+        failed.push(first + r);
+        kept.set(first + r, { w: raw.slice(r * n, r * n + n), ...(targets !== undefined ? { t: targets.slice(r * n, r * n + n) } : {}) });
+        continue;
+      }
+      draws.set(batch.params.subarray(b * p, b * p + p), (first + r) * p);
     }
-    draws.set(batch.params.subarray(b * p, b * p + p), r * p);
   }
+  prog.complete(1, 'bootstrap replicates');
+  const startsPerReplicate = starts.kind === 'points' ? starts.points.length : makeStarts(law, starts).count;
 
   const rescued = rs.kind === 'basins' && o.rescue !== false && failed.length > 0 ? failed : [];
   let rescueStarts: string | undefined;
@@ -165,11 +200,11 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
     // Refit `which` replicates from `spec` with the longer cap; returns those still unusable.
     const refit = async (which: number[], spec: StartSpec, phase: RunControl | undefined): Promise<number[]> => {
       const w = new Float64Array(which.length * n);
-      which.forEach((r, k) => w.set(raw.subarray(r * n, r * n + n), k * n));
+      which.forEach((r, k) => w.set(kept.get(r)!.w, k * n));
       let t: Float64Array | undefined;
-      if (targets !== undefined) {
+      if (basis !== undefined) {
         t = new Float64Array(which.length * n);
-        which.forEach((r, k) => t!.set(targets.subarray(r * n, r * n + n), k * n));
+        which.forEach((r, k) => t!.set(kept.get(r)!.t!, k * n));
       }
       const rb = await fitBatch(law, ds, { ...common, lm: longer, starts: spec, weightSets: w, ...(t !== undefined ? { targetSets: t } : {}), ...controlFor(phase) });
       const still: number[] = [];
@@ -228,7 +263,7 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
     level,
     parameters,
     covariance: covariance(good, ok.length, p),
-    startsPerReplicate: batch.nStarts,
+    startsPerReplicate,
   };
 }
 

@@ -44,14 +44,14 @@ function wlsLine(x: number[], y: number[], w: number[]): [number, number] | unde
 describe('the joint bootstrap', () => {
   test('every replicate weighs a run the same in both stages: draws match closed-form weighted least squares', async () => {
     const R = 40;
-    const chain = await fitChain(tiny, tinyStages, { bootstrap: { replicates: R, seed: 3, design: { kind: 'rows' } } });
+    const chain = await fitChain(tiny, tinyStages, { bootstrap: { replicates: R, seed: 25, design: { kind: 'rows' } } });
     expect(chain.runs.n).toBe(8);
     expect(Array.from(chain.stages[0]!.runIndex)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(Array.from(chain.stages[1]!.runIndex)).toEqual([2, 3, 4, 5, 6, 7]);
     // The stage-2 input on its runs is stage 1's observed target.
     expect(Array.from(chain.stages[1]!.dataset.inputs)).toEqual(y1.slice(2));
 
-    const W = resampleWeights(8, { replicates: R, seed: 3, design: { kind: 'rows' } });
+    const W = resampleWeights(8, { replicates: R, seed: 25, design: { kind: 'rows' } });
     const at = { x: 12 };
     const p = predictChain(chain, at);
     const [a0, b0] = [chain.stages[0]!.fit.params[0]!.value, chain.stages[0]!.fit.params[1]!.value];
