@@ -18,6 +18,7 @@ import { optimalCommand } from './commands/optimal.js';
 import { compareCommand } from './commands/compare.js';
 import { plotCommand } from './commands/plot.js';
 import { chainCommand } from './commands/chain.js';
+import { coverageCommand } from './commands/coverage.js';
 import { EXIT, processIo, type Io } from './io.js';
 
 export const USAGE = `lawfit ${LAWFIT_VERSION}: fit neural scaling laws, verified in float64
@@ -34,6 +35,7 @@ commands
   compare FILE ...      rank laws by their error on held-out runs (lawfit compare --help)
   plot RESULT.json      draw a saved fit's plots again as SVG files (--out DIR)
   chain FILE ...        a loss law feeding a downstream law, stage 1's uncertainty carried (lawfit chain --help)
+  coverage RESULT.json  check a fit's bootstrap intervals on simulated datasets of its own design (--sets S)
 
   lawfit <command> --help   for a command's options
 `;
@@ -50,6 +52,7 @@ const COMMANDS: Record<string, Command> = {
   compare: compareCommand,
   plot: plotCommand,
   chain: chainCommand,
+  coverage: coverageCommand,
 };
 
 /** Run the CLI in-process (tests call this); returns the exit code. */

@@ -2,6 +2,7 @@
  * FitSummary: a fit as plain data. Reports, artifacts and the app all render from this one
  * serialisable shape, so a report printed from a saved artifact is the report printed at fit time.
  */
+import type { CoverageResult } from '../stats/coverage.js';
 import type { FitResult, FitStatistics, StartSummary } from '../fit/fit.js';
 import { formatLoss } from '../fit/losses.js';
 import type { LmOptions } from '../fit/options.js';
@@ -63,6 +64,8 @@ export interface FitSummary {
     /** replicates x free parameters, natural units, in law.freeNames order; null for failed replicates. */
     draws: Array<number[] | null>;
   };
+  /** A coverage check of these intervals (`lawfit coverage`, stats/coverage.ts), shown next to them. */
+  coverage?: CoverageResult;
   /** Known true parameter values (synthetic data only), shown next to the estimates. */
   truth?: Record<string, number>;
 }

@@ -74,6 +74,11 @@ export interface BootstrapOptions {
   rescue?: boolean;
   /** Progress over the full fit, the replicates, the rescue and the jackknife, and cancellation; see control.ts. */
   control?: RunControl;
+  /**
+   * The full-data fit, when the caller has it already (fitted with `starts` and keepStarts, as
+   * this function would): e.g. a coverage check that bootstraps one dataset under several designs.
+   */
+  fit?: FitResult;
 }
 
 export interface ParameterSummary {
@@ -104,6 +109,8 @@ export interface BootstrapResult {
   parameters: ParameterSummary[];
   covariance: Float64Array;
   startsPerReplicate: number;
+  /** Leave-one-row-out refits (BCa only), rows x p natural values: derived quantities' BCa intervals use them. */
+  jackknife?: Float64Array;
 }
 
 export const DEFAULT_BASINS = 4;
@@ -130,7 +137,7 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
     return [makeStarts(law, o.starts ?? { kind: 'default' }).count, o.replicates * perReplicate, 0, bca ? n : 0];
   };
   const prog = new PhasedProgress(o.control, o.control !== undefined ? sizes() : []);
-  const fit = await fitLaw(law, ds, {
+  const fit = o.fit ?? await fitLaw(law, ds, {
     ...(o.starts !== undefined ? { starts: o.starts } : {}),
     ...(o.lm !== undefined ? { lm: o.lm } : {}),
     ...(engine !== undefined ? { engine } : {}),
@@ -264,6 +271,7 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
     parameters,
     covariance: covariance(good, ok.length, p),
     startsPerReplicate,
+    ...(jack !== undefined ? { jackknife: jack } : {}),
   };
 }
 

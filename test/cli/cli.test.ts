@@ -84,7 +84,7 @@ test('--bootstrap: a Bootstrap section, every draw in the artifact, and report r
   const r = await run('fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--bootstrap', '100', '--seed', '3', '--ci', '90', '--threads', '1', '--out', out);
   expect(r.err).toBe('');
   expect(r.code).toBe(0);
-  expect(r.out).toMatch(/\[\[Bootstrap\]\] \(100 replicates, rows, seed 3/);
+  expect(r.out).toMatch(/\[\[Bootstrap\]\] \(100 replicates, design rows, seed 3/);
   expect(r.out).toMatch(/alpha:\s+0\.3\s+sd .* 90 % \[.*\]\s+BCa \[/);
   const art = JSON.parse(readFileSync(out, 'utf8'));
   expect(art.summary.bootstrap.draws.length).toBe(100);
