@@ -2,7 +2,7 @@
  * Coverage of lawfit's bootstrap intervals on synthetic designs with a known truth
  * (`npm run bench:coverage`): for each design below, S datasets are simulated from the truth with
  * Gaussian noise in the law's residual space, each is fitted and bootstrapped under every design
- * (rows, bayes, residuals, residuals:leverage, wild), and the share of 95 % percentile and BCa
+ * (rows, bayes, residuals, residuals:leverage, wild, wild:leverage), and the share of 95 % percentile and BCa
  * intervals that hold the truth is counted per parameter (coverageCheck, src/stats/coverage.ts,
  * with the truth and the noise given).
  *
@@ -34,7 +34,7 @@ const arg = (name: string, dflt: number): number => {
 const SETS = arg('--sets', 100);
 const REPLICATES = arg('--replicates', 200);
 const THREADS = arg('--threads', 2);
-const DESIGNS = ['rows', 'bayes', 'residuals', 'residuals:leverage', 'wild'];
+const DESIGNS = ['rows', 'bayes', 'residuals', 'residuals:leverage', 'wild', 'wild:leverage'];
 
 function table(name: string, inputs: string[], rows: number[][], y: number[]): Dataset {
   return {
