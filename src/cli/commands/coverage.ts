@@ -125,7 +125,8 @@ export async function coverageCommand(argv: string[], io: Io): Promise<number> {
     rsText === undefined ? { kind: 'basins', k: DEFAULT_BASINS } : rsText === 'law' ? { kind: 'default' } : rsText === 'same' ? { kind: 'same' } : { kind: 'basins', k: Number(/^basins:(\d+)$/.exec(rsText)?.[1] ?? DEFAULT_BASINS) };
   const generator = recorded(art.command, '--generator') === 'numpy-legacy' ? 'numpy-legacy' : 'xoroshiro';
   if (generator === 'numpy-legacy' && designs.some((d) => d.design.kind !== 'rows')) throw new LawfitError('bad-option', '--designs: the artifact used --generator numpy-legacy, which draws rows only');
-  const seed = values.seed !== undefined ? parsePositiveInt('--seed', values.seed) : 0;
+  const seed = values.seed !== undefined ? parseNumber('--seed', values.seed) : 0;
+  if (!Number.isInteger(seed)) throw new LawfitError('bad-option', `--seed: expected a whole number, got '${values.seed}'`);
   const dataset = await reloadFitData(art, path);
   const level = boot?.level ?? 0.95;
 
