@@ -104,3 +104,30 @@ suite('fixed-design bootstraps: GPU intervals equal float64 after the polish', (
     });
   }, 600_000);
 });
+
+/**
+ * Chunks that split a weight vector's starts: each chunk uploads the weight and target rows of
+ * the vectors its problems touch and addresses them from problem_offset; with 50 problems per
+ * chunk and 16 starts per vector, most chunks begin and end inside a vector.
+ */
+suite('per-vector targets across chunk boundaries', () => {
+  test('37 target vectors x 16 starts, chunks of 50 problems: every problem fits its own vector', async () => {
+    const { replicateTargets, fixedDesignBasis } = await import('../../src/stats/fixed-design.js');
+    const law = compileLaw(findLaw('chinchilla'));
+    const ds = await loadEpochChinchilla(law);
+    const design = { kind: 'wild', weights: 'rademacher', leverage: false } as const;
+    const basis = fixedDesignBasis(law, ds, [482.0, 2085.4, 1.817, 0.3478, 0.3658], design);
+    const K = 37;
+    const targetSets = replicateTargets(basis, design, 3, 0, K);
+    const weightSets = new Float64Array(K * ds.n).fill(1);
+    const starts = { kind: 'sobol', count: 16 } as const;
+    const cpu = await fitBatch(law, ds, { starts, weightSets, targetSets, engine: poolEngine() });
+    const engine = webgpuEngine({ sources: nodeShaderSources(), maxProblemsPerChunk: 50, variant: 'thread', ...(gpu.ctx !== undefined ? { context: gpu.ctx } : {}) });
+    const g = await fitBatch(law, ds, { starts, weightSets, targetSets, engine });
+    let same = 0;
+    for (let w = 0; w < K; w++) if (Math.abs(g.cost[g.best[w]!]! / cpu.cost[cpu.best[w]!]! - 1) <= 1e-6) same++;
+    expect(same).toBe(K);
+    // And the targets matter: the vectors' optima differ from each other.
+    expect(new Set(Array.from({ length: K }, (_, w) => cpu.cost[cpu.best[w]!]!.toPrecision(6))).size).toBeGreaterThan(K / 2);
+  }, 300_000);
+});
