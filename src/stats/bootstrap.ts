@@ -58,6 +58,8 @@ export interface BootstrapOptions {
    * run can be split into ranges. Default 0.
    */
   firstReplicate?: number;
+  /** Replicates per batched call (default REPLICATE_CHUNK): bounds the host memory; results do not depend on it. */
+  replicateChunk?: number;
   design?: BootstrapDesign;
   generator?: ResampleGenerator;
   /** Starts for the full-data fit. Default: the law's grid. */
@@ -165,8 +167,9 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
   const kept = new Map<number, { w: Float64Array; t?: Float64Array }>();
   let failed: number[] = [];
   let doneBefore = 0;
-  for (let first = 0; first < R; first += REPLICATE_CHUNK) {
-    const count = Math.min(REPLICATE_CHUNK, R - first);
+  const chunkSize = Math.max(1, Math.floor(o.replicateChunk ?? REPLICATE_CHUNK));
+  for (let first = 0; first < R; first += chunkSize) {
+    const count = Math.min(chunkSize, R - first);
     const raw = resampleWeights(n, { replicates: count, seed: o.seed, first: first0 + first, design, ...(o.generator !== undefined ? { generator: o.generator } : {}) });
     for (let r = 0; r < count; r++) for (let i = 0; i < n; i++) raw[r * n + i] = raw[r * n + i]! * base[i]!;
     const targets = basis !== undefined && isFixedDesign(design) ? replicateTargets(basis, design, o.seed, first0 + first, count) : undefined;

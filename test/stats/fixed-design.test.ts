@@ -161,4 +161,16 @@ describe('targets reach the refits', () => {
       expect(Array.from(again.draws)).toEqual(Array.from(b.draws));
     }
   });
+  test('replicates refitted in chunks (the host holds one chunk) give the same draws as one call, for every design', async () => {
+    for (const text of ['rows', 'residuals:leverage', 'wild:mammen']) {
+      const design = parseDesign(text) as BootstrapDesign;
+      const whole = await bootstrapFit(power, ds, { replicates: 25, seed: 2, design, bca: false });
+      const chunked = await bootstrapFit(power, ds, { replicates: 25, seed: 2, design, bca: false, replicateChunk: 7 });
+      expect(Array.from(chunked.draws)).toEqual(Array.from(whole.draws));
+      expect(Array.from(chunked.status)).toEqual(Array.from(whole.status));
+      // A range of replicates is the same rows of the whole run.
+      const range = await bootstrapFit(power, ds, { replicates: 10, firstReplicate: 9, seed: 2, design, bca: false });
+      expect(Array.from(range.draws)).toEqual(Array.from(whole.draws.subarray(9 * 3, 19 * 3)));
+    }
+  });
 });
