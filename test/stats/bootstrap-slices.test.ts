@@ -8,6 +8,7 @@ import { assembleBootstrap, bootstrapFit, type BootstrapOptions, type BootstrapP
 import { compileLaw } from '../../src/law/compile.js';
 import { findLaw } from '../../src/laws/index.js';
 import { chinchillaLadder } from '../../src/examples/chinchilla-ladder.js';
+import { inlineDataset } from '../support/datasets.js';
 
 describe('bootstrap slices', () => {
   const law = compileLaw(findLaw('chinchilla'));
@@ -31,16 +32,46 @@ describe('bootstrap slices', () => {
       const b = await bootstrapFit(law, ds, { ...o, slice, jackknife: k === 1 });
       parts.push(b.part!);
       if (b.jackknife !== undefined) jackknife = b.jackknife;
-      // Every slice counts the few-rows replicates over all R, so each reports the whole run's set.
-      expect(b.fewRows).toEqual(whole.fewRows);
+      // Each slice counts the few-rows replicates over its own range only (it draws only that
+      // range): its part carries the whole run's set restricted to the slice, in global numbers,
+      // and its own summary the same numbered from the slice's start. assembleBootstrap joins them.
+      const inSlice = whole.fewRows.replicates.filter((r) => r >= slice.from && r < slice.to);
+      expect(b.part!.fewRows.replicates).toEqual(inSlice);
+      expect(b.fewRows.replicates).toEqual(inSlice.map((r) => r - slice.from));
     }
     const estimates = whole.fit.params.filter((q) => !q.fixed).map((q) => ({ name: q.name, value: q.value }));
-    const got = assembleBootstrap({ replicates: 8, level: 0.95, n: ds.n, estimates, parts: parts.reverse(), jackknife: jackknife!, fewRows: whole.fewRows });
+    const got = assembleBootstrap({ replicates: 8, level: 0.95, n: ds.n, estimates, parts: parts.reverse(), jackknife: jackknife! });
     const { fit: _fit, part: _part, jackknife: _jack, ...want } = whole;
     expect(got.parameters.every((q) => q.bca !== undefined)).toBe(true);
     expect(JSON.stringify({ ...got, draws: Array.from(got.draws), shareReachedBest: Array.from(got.shareReachedBest), status: Array.from(got.status), covariance: Array.from(got.covariance) })).toBe(
       JSON.stringify({ ...want, draws: Array.from(want.draws), shareReachedBest: Array.from(want.shareReachedBest), status: Array.from(want.status), covariance: Array.from(want.covariance) }),
     );
     expect(() => assembleBootstrap({ replicates: 8, level: 0.95, n: ds.n, estimates, parts: [parts[0]!, parts[2]!] })).toThrow(/replicates 4\.\.7 are in no part|replicates 0\.\.3 are in no part|in no part/);
+  }, 120_000);
+
+  test('few-rows replicates: each slice counts its own range, and the joined set is the whole run\'s', async () => {
+    // A power law (3 parameters) on 6 rows: about half the row resamples keep at most p + 1 = 4
+    // distinct rows, so the set is neither empty nor everything, and it falls in several slices.
+    const power = compileLaw(findLaw('power'));
+    const xs = [4, 16, 64, 256, 1024, 4096];
+    const small = inlineDataset(xs, xs.map((x, k) => (2 + 10 * x ** -0.5) * (1 + 0.01 * Math.sin(k))));
+    const o: BootstrapOptions = { replicates: 20, seed: 3, starts: { kind: 'sobol', count: 16 }, bca: false };
+    const whole = await bootstrapFit(power, small, o);
+    expect(whole.fewRows.replicates.length).toBeGreaterThan(0);
+    expect(whole.fewRows.replicates.length).toBeLessThan(20);
+    const slices = [
+      { from: 0, to: 7 },
+      { from: 7, to: 13 },
+      { from: 13, to: 20 },
+    ];
+    const parts: BootstrapPart[] = [];
+    for (const slice of slices) {
+      const b = await bootstrapFit(power, small, { ...o, slice });
+      expect(b.part!.fewRows.replicates).toEqual(whole.fewRows.replicates.filter((r) => r >= slice.from && r < slice.to));
+      parts.push(b.part!);
+    }
+    const estimates = whole.fit.params.filter((q) => !q.fixed).map((q) => ({ name: q.name, value: q.value }));
+    const got = assembleBootstrap({ replicates: 20, level: 0.95, n: small.n, estimates, parts });
+    expect(got.fewRows).toEqual(whole.fewRows);
   }, 120_000);
 });
