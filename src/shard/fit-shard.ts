@@ -65,7 +65,20 @@ export function partToJson(p: BootstrapPart): PartJson {
   };
 }
 
-export function partFromJson(p: PartJson): BootstrapPart {
+export function partFromJson(p: PartJson, where = 'fit shard'): BootstrapPart {
+  // A shard file is read back from disk: check its shape here so that a truncated, hand-edited or
+  // older shard is a one-line error naming the field, never a TypeError inside the merge.
+  const bad = (field: string, what: string): never => {
+    throw new LawfitError('artifact', `${where}: invalid shard: part.${field}: ${what}`);
+  };
+  if (typeof p !== 'object' || p === null) bad('', 'missing');
+  if (!Number.isInteger(p.from) || !Number.isInteger(p.to) || p.from < 0 || p.to < p.from) bad('from/to', `expected 0 <= from <= to, got ${String(p.from)}..${String(p.to)}`);
+  const m = p.to - p.from;
+  for (const key of ['draws', 'shareReachedBest', 'status', 'failed', 'rescued', 'fromFullStarts'] as const) if (!Array.isArray(p[key])) bad(key, 'expected an array');
+  if (p.shareReachedBest.length !== m) bad('shareReachedBest', `has ${p.shareReachedBest.length} entries for ${m} replicates`);
+  if (p.status.length !== m) bad('status', `has ${p.status.length} entries for ${m} replicates`);
+  if (m > 0 && p.draws.length % m !== 0) bad('draws', `has ${p.draws.length} values, not a multiple of ${m} replicates`);
+  if (typeof p.fewRows !== 'object' || p.fewRows === null || !Array.isArray(p.fewRows.replicates)) bad('fewRows', 'missing (a shard written by an earlier lawfit: run it again)');
   return {
     ...p,
     draws: fromJson(p.draws),
@@ -86,7 +99,7 @@ export function mergeFitShards(shards: ReadonlyArray<ShardArtifact<FitShardPaylo
     level: first.level,
     n: first.n,
     estimates: first.estimates,
-    parts: shards.map((s) => partFromJson(s.payload.part)),
+    parts: shards.map((s) => partFromJson(s.payload.part, `fit shard ${s.shard.index}/${s.shard.count}`)),
     ...(withJack !== undefined ? { jackknife: fromJson(withJack.payload.jackknife!) } : {}),
   });
   if (first.artifact.summary.bootstrap !== undefined) throw new LawfitError('artifact', 'fit shard: its artifact already has a bootstrap section');

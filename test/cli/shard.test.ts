@@ -144,6 +144,20 @@ describe('fit --bootstrap --shard, merged', () => {
     r = await runCliCaptured('merge', join(dir, 'fit.shard-0-of-3.json'), join(dir, 'fit.shard-1-of-3.json'), join(dup, 'fit.shard-2-of-3.json'), '--out', join(root, 'x.json'));
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/shard 2\/3's full-data fit differs from shard 0\/3's \(A: .* vs .*\): the shards ran on engines or machines that disagree/);
+    // A truncated or older shard: one line naming the field, never a TypeError inside the merge.
+    for (const [edit, field] of [
+      [(c: any) => delete c.payload.part.fewRows, /part\.fewRows: missing/],
+      [(c: any) => (c.payload.part.status = c.payload.part.status.slice(1)), /part\.status: has \d+ entries for \d+ replicates/],
+      [(c: any) => (c.payload.part.draws = 'x'), /part\.draws: expected an array/],
+    ] as const) {
+      const c = JSON.parse(readFileSync(join(dir, 'fit.shard-2-of-3.json'), 'utf8'));
+      edit(c);
+      writeFileSync(join(dup, 'fit.shard-2-of-3.json'), JSON.stringify(c));
+      r = await runCliCaptured('merge', join(dir, 'fit.shard-0-of-3.json'), join(dir, 'fit.shard-1-of-3.json'), join(dup, 'fit.shard-2-of-3.json'), '--out', join(root, 'x.json'));
+      expect(r.code, r.err).toBe(2);
+      expect(r.err).toMatch(field);
+      expect(r.err).not.toMatch(/internal error/);
+    }
     // Not a shard at all.
     r = await runCliCaptured('merge', join(dir, 'fit.json'));
     expect(r.code).toBe(2);
