@@ -99,7 +99,7 @@ describe('bad input: one line, exit 2', () => {
     expect(r.err).toMatch(/--design clusters:corpus: resampling whole groups of the per-group column 'corpus'/);
     const ok = await runCliCaptured('fit', PARSCALE, '--formula', FORM, '--per', 'corpus:E,A', ...BASE, '--bootstrap', '8', '--design', 'clusters:P_streams');
     expect(ok.code).toBe(0);
-    expect(ok.out).toMatch(/\[\[Bootstrap\]\] \(8 replicates, clusters:P_streams/);
+    expect(ok.out).toMatch(/\[\[Bootstrap\]\] \(8 replicates, design clusters:P_streams/);
     expect(ok.out).toMatch(/E\[pile\]:\s+[\d.]+\s+sd/);
   }, 120_000);
   test('an unknown parameter, a missing column, a malformed flag', async () => {
