@@ -28,6 +28,7 @@ import { buildTransform, describeTransform, NO_TRANSFORM, toInternal, toNatural,
 import type { LawDeclaration, LawOverrides, ParamDecl, ResidualSpace } from './declaration.js';
 import { emitJsEvaluators, type JsEvaluators } from './emit-js.js';
 import { own } from '../util/names.js';
+import { detectLinearParams, type LinearParamInfo } from './linear-params.js';
 
 export interface FreeParam {
   /** Position in the declaration's parameter list. */
@@ -56,6 +57,8 @@ export interface CompiledLaw {
   /** dm/du_j for each free parameter j. */
   readonly gradientNodes: readonly number[];
   readonly js: JsEvaluators;
+  /** Parameters that enter the prediction linearly (variable projection; linear-params.ts). */
+  readonly linear: LinearParamInfo;
 }
 
 /** Apply caller overrides to a declaration, checking every parameter name they mention. */
@@ -130,6 +133,8 @@ export function compileLaw(decl: LawDeclaration, overrides?: LawOverrides): Comp
 
   const featureNodes = collectFeatures(g, [predictionNode, modelNode, ...gradientNodes]);
   const js = emitJsEvaluators(g, featureNodes, inputNames.length, predictionNode, modelNode, gradientNodes);
+  // After the evaluators: detection adds (unused) nodes to the graph and must not change them.
+  const linear = detectLinearParams(g, free, predictionNode, d.space);
   return {
     declaration: d,
     name: d.name,
@@ -144,6 +149,7 @@ export function compileLaw(decl: LawDeclaration, overrides?: LawOverrides): Comp
     modelNode,
     gradientNodes,
     js,
+    linear,
   };
 }
 

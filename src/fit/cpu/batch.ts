@@ -11,6 +11,7 @@ import { levenbergMarquardt, LmWorkspace } from './lm.js';
 import { costOnly } from './normal-equations.js';
 import { LOSSES } from '../losses.js';
 import { STATUS } from '../status.js';
+import { projectedSolve, projectionApplies } from './projected.js';
 
 /** Solve problems [from, to) of the batch into `out` (whose arrays are indexed from `from`). */
 export function solveRange(problem: BatchProblem, from: number, to: number, out: BatchResult, outOffset = from): void {
@@ -29,12 +30,37 @@ export function solveRange(problem: BatchProblem, from: number, to: number, out:
   }
   const ws = new LmWorkspace(p);
   const u = new Float64Array(p);
+  const project = projectionApplies(law, options);
+  // Projected runs depend only on a start's nonlinear coordinates: starts that differ only in the
+  // linear ones (a 5-D grid over Chinchilla is a 2-D grid here) are solved once per weight vector.
+  const seen = new Map<string, { u: Float64Array; cost: number; status: number; iterations: number }>();
   for (let k = from; k < to; k++) {
     const w = Math.floor(k / nStarts);
     const s = k - w * nStarts;
     for (let j = 0; j < p; j++) u[j] = starts[s * p + j]!;
-    const r = levenbergMarquardt(law, { n: data.n, X: data.X, yt: data.yt, w: weights, wOffset: w * data.n }, u, options, ws);
+    const lmData = { n: data.n, X: data.X, yt: data.yt, w: weights, wOffset: w * data.n };
+    let r: { cost: number; status: number; iterations: number };
     const o = k - outOffset;
+    if (project) {
+      const key = `${w}|${law.linear.nonlinear.map((j) => u[j]).join(',')}`;
+      const hit = seen.get(key);
+      if (hit !== undefined) {
+        out.u.set(hit.u, o * p);
+        out.cost[o] = hit.cost;
+        out.status[o] = hit.status;
+        out.iterations[o] = hit.iterations;
+        continue;
+      }
+      const pr = law.linear.nonlinear.every((j) => Number.isFinite(u[j]!)) ? projectedSolve(law, lmData, u, options) : undefined;
+      // The full LM finishes from the projected optimum (statuses and statistics of the full
+      // problem; it only accepts lower costs); from the start itself where projection failed.
+      if (pr !== undefined) u.set(pr.u);
+      const polish = levenbergMarquardt(law, lmData, u, options, ws);
+      r = { ...polish, iterations: polish.iterations + (pr?.iterations ?? 0) };
+      seen.set(key, { u: u.slice(), cost: r.cost, status: r.status, iterations: r.iterations });
+    } else {
+      r = levenbergMarquardt(law, lmData, u, options, ws);
+    }
     out.u.set(u, o * p);
     out.cost[o] = r.cost;
     out.status[o] = r.status;
