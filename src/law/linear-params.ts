@@ -21,6 +21,7 @@
  *     built-in laws use for A x^-α: exp(log A - α log x), where log(exp(u_k)) is u_k);
  *   - a * b and a / b scale one side by the other when that side (the divisor, for /) is
  *     independent of S;
+ *   - p_k * (an expression of other members) blames those others and keeps p_k;
  *   - anything else that depends on S (a product of two members, a member inside exp, pow, log,
  *     min, a divisor, ...) cannot be decomposed: the members it depends on are "blamed".
  * Blamed members leave S and the pass repeats until nothing is blamed (at most |S| passes). The
@@ -87,6 +88,11 @@ export function detectLinearParams(g: Graph, free: readonly { name: string; tran
       for (const a of ids) for (const j of deps.get(a)!) if (S.has(j)) blamed.add(j);
       return null;
     };
+    // u_k of a positive member k (the node exp(u_k) is its natural value).
+    const member = (x: number): number | undefined => {
+      const k = g.node(x).op === 'param' ? natural.get(g.exp(x)) : undefined;
+      return k !== undefined && S.has(k) ? k : undefined;
+    };
     for (const id of order) {
       const n = g.node(id);
       if (!touches(id, S)) {
@@ -103,13 +109,35 @@ export function detectLinearParams(g: Graph, free: readonly { name: string; tran
         aff.set(id, null);
         continue;
       }
+      if (n.op === 'exp' && g.node(n.args[0]!).op === 'lse') {
+        // exp(logsumexp(x_1..x_m)) = Σ exp(x_i): Chinchilla's stable form, each term split as below.
+        const terms = g.node(n.args[0]!).args;
+        const coef = new Map<number, number>();
+        let hsum = g.constant(0);
+        let ok = true;
+        for (const x of terms) {
+          if (!touches(x, S)) {
+            hsum = g.add(hsum, g.exp(x));
+            continue;
+          }
+          const split = splitLogCoefficient(g, x, member);
+          const inRest = split === undefined ? [x] : split.terms.filter((t) => touches(t, S));
+          if (split === undefined || inRest.length > 0) {
+            blame(inRest);
+            ok = false;
+            continue;
+          }
+          const e = g.exp(split.rest);
+          const prev = coef.get(split.k);
+          coef.set(split.k, prev === undefined ? e : g.add(prev, e));
+        }
+        aff.set(id, ok ? { h: hsum, coef } : null);
+        continue;
+      }
       if (n.op === 'exp') {
         // exp(u_k + r) = p_k * exp(r) for a positive member k and r independent of S: the form
         // the built-in laws are written in (A x^-alpha as exp(log A - alpha log x), stable in f32).
-        const split = splitLogCoefficient(g, n.args[0]!, (x) => {
-          const k = g.node(x).op === 'param' ? natural.get(g.exp(x)) : undefined;
-          return k !== undefined && S.has(k) ? k : undefined;
-        });
+        const split = splitLogCoefficient(g, n.args[0]!, member);
         if (split !== undefined) {
           // Members inside the rest (an exponent alpha) are not linear; k may still be.
           const inRest = split.terms.filter((t) => touches(t, S));
@@ -129,7 +157,11 @@ export function detectLinearParams(g: Graph, free: readonly { name: string; tran
         aff.set(id, null);
         continue;
       }
-      aff.set(id, combine(g, n.op, n.args, args as Affine[], (id2) => touches(id2, S), blame));
+      const bare = (x: number): boolean => {
+        const k = natural.get(x);
+        return k !== undefined && S.has(k);
+      };
+      aff.set(id, combine(g, n.op, n.args, args as Affine[], (id2) => touches(id2, S), bare, blame));
     }
     const top = aff.get(predictionNode);
     if (top === null && blamed.size === 0) {
@@ -182,7 +214,7 @@ function splitLogCoefficient(g: Graph, x: number, member: (id: number) => number
   return undefined;
 }
 
-function combine(g: Graph, op: string, ids: readonly number[], a: readonly Affine[], varies: (id: number) => boolean, blame: (ids: readonly number[]) => null): Affine | null {
+function combine(g: Graph, op: string, ids: readonly number[], a: readonly Affine[], varies: (id: number) => boolean, bare: (id: number) => boolean, blame: (ids: readonly number[]) => null): Affine | null {
   const [x, y] = a;
   const scale = (v: Affine, by: number, how: 'mul' | 'div'): Affine => {
     const f = (node: number) => (how === 'mul' ? g.mul(node, by) : g.div(node, by));
@@ -203,7 +235,14 @@ function combine(g: Graph, op: string, ids: readonly number[], a: readonly Affin
     case 'mul': {
       const vx = varies(ids[0]!);
       const vy = varies(ids[1]!);
-      if (vx && vy) return blame(ids);
+      if (vx && vy) {
+        // p_k * (something with other members): keep the bare p_k, blame the other side (b1 of
+        // b1*(x^2 + b2 x) stays linear once b2 is out). A product of two bare members: both go.
+        const bx = bare(ids[0]!);
+        const by = bare(ids[1]!);
+        if (bx !== by) return blame([bx ? ids[1]! : ids[0]!]);
+        return blame(ids);
+      }
       return vx ? scale(x!, ids[1]!, 'mul') : scale(y!, ids[0]!, 'mul');
     }
     case 'div':

@@ -27,7 +27,8 @@ import type { CompiledLaw } from '../../law/compile.js';
 import { choleskyInPlace, choleskySolveInPlace } from '../linalg.js';
 import { lossInfo } from '../losses.js';
 import type { LmOptions } from '../options.js';
-import type { LmData } from './lm.js';
+import { levenbergMarquardt, LmWorkspace, type LmData } from './lm.js';
+import type { NormalEquations } from './normal-equations.js';
 import { nnlsNormal } from './nnls.js';
 
 export interface ProjectedOutcome {
@@ -186,9 +187,6 @@ export function projectedSolve(law: CompiledLaw, data: LmData, u0: ArrayLike<num
   const GG = new Float64Array(K * K);
   const GJ = new Float64Array(K * q);
   const Ared = new Float64Array(q * q);
-  const Mh = new Float64Array(q * q);
-  const h = new Float64Array(q);
-  const trialTheta = new Float64Array(q);
   const J = new Float64Array(q);
   // Kaufman's normal equations at (θ, c*): Ared h = b. Returns |r~|^2 (NaN if not finite).
   const normal = (th: Float64Array, inner: Inner): number => {
@@ -264,54 +262,29 @@ export function projectedSolve(law: CompiledLaw, data: LmData, u0: ArrayLike<num
     return ok ? rr : NaN;
   };
 
-  let lambda = 1e-3;
-  let iterations = 0;
-  const tiny = 1e-300;
-  outer: for (;;) {
-    const rr = normal(theta, cur);
-    if (!Number.isFinite(rr)) break;
-    if (cur.cost === 0 || rr === 0) break;
-    let gnorm = 0;
-    for (let a = 0; a < q; a++) {
-      const aa = Ared[a * q + a]!;
-      if (aa > 0) gnorm = Math.max(gnorm, Math.abs(b[a]!) / Math.sqrt(aa * rr));
+  // LM over θ: the reference algorithm of lm.ts (Moré's trust region, MINPACK's tests), its
+  // normal-equations pass replaced by the reduced cost and Kaufman's normal equations.
+  let last: Inner = cur;
+  const evaluate = (th: Float64Array, out: NormalEquations): void => {
+    const inner = basis(th) ? coefficients(last.c) : undefined;
+    const rr = inner === undefined ? NaN : normal(th, inner);
+    if (inner === undefined || !Number.isFinite(rr)) {
+      out.cost = NaN;
+      out.rr = NaN;
+      return;
     }
-    if (gnorm <= opt.gtol) break;
-    for (;;) {
-      if (iterations >= opt.maxIterations) break outer;
-      iterations++;
-      // Marquardt's damping on the reduced system: invariant to the scale of each θ_j.
-      for (let k = 0; k < q * q; k++) Mh[k] = Ared[k]!;
-      for (let a = 0; a < q; a++) {
-        Mh[a * q + a] = Mh[a * q + a]! + lambda * Math.max(Ared[a * q + a]!, tiny) + tiny;
-        h[a] = b[a]!;
-      }
-      let stepOk = choleskyInPlace(Mh, q);
-      if (stepOk) {
-        choleskySolveInPlace(Mh, q, h);
-        stepOk = h.every(Number.isFinite);
-      }
-      let hn = 0;
-      let tn = 0;
-      for (let a = 0; a < q; a++) {
-        trialTheta[a] = theta[a]! + (stepOk ? h[a]! : 0);
-        hn += h[a]! * h[a]!;
-        tn += theta[a]! * theta[a]!;
-      }
-      let trial: Inner | undefined;
-      if (stepOk && basis(trialTheta)) trial = coefficients(cur.c);
-      if (trial !== undefined && trial.cost < cur.cost) {
-        const rel = (cur.cost - trial.cost) / cur.cost;
-        theta.set(trialTheta);
-        cur = trial;
-        lambda = Math.max(lambda / 3, 1e-15);
-        if (rel <= opt.ftol || Math.sqrt(hn) <= opt.xtol * (Math.sqrt(tn) + opt.xtol)) break outer;
-        break;
-      }
-      lambda *= trial === undefined ? 10 : 4;
-      if (lambda > 1e16 || (stepOk && Math.sqrt(hn) <= opt.xtol * (Math.sqrt(tn) + opt.xtol))) break outer;
-    }
-  }
+    last = inner;
+    out.cost = inner.cost;
+    out.rr = rr;
+    out.A.set(Ared);
+    out.b.set(b);
+  };
+  const ws = new LmWorkspace(q);
+  const r = levenbergMarquardt(law, data, theta, opt, ws, evaluate);
+  if (!Number.isFinite(r.cost)) return undefined;
+  // θ is the last accepted point; its coefficients, recomputed (the last pass may be a rejected trial).
+  if (!basis(theta)) return undefined;
+  cur = coefficients(last.c) ?? cur;
   // The basis buffers may hold a rejected trial: the answer is (θ, c*) of the last accepted state.
-  return finish(theta, cur, iterations);
+  return finish(theta, cur, r.iterations);
 }
