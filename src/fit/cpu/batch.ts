@@ -13,6 +13,12 @@ import { LOSSES } from '../losses.js';
 import { STATUS } from '../status.js';
 import { projectedSolve, projectionApplies } from './projected.js';
 
+/**
+ * With this many starts per weight vector or fewer, a projected run is checked against the full LM
+ * from the same start (the lower cost wins, a tie goes to the full LM): see solveRange.
+ */
+export const FULL_LM_GUARD_STARTS = 4;
+
 /** Solve problems [from, to) of the batch into `out` (whose arrays are indexed from `from`). */
 export function solveRange(problem: BatchProblem, from: number, to: number, out: BatchResult, outOffset = from): void {
   const { law, data, starts, nStarts, weights, options } = problem;
@@ -54,9 +60,25 @@ export function solveRange(problem: BatchProblem, from: number, to: number, out:
       const pr = law.linear.nonlinear.every((j) => Number.isFinite(u[j]!)) ? projectedSolve(law, lmData, u, options) : undefined;
       // The full LM finishes from the projected optimum (statuses and statistics of the full
       // problem; it only accepts lower costs); from the start itself where projection failed.
+      const start = u.slice();
       if (pr !== undefined) u.set(pr.u);
       const polish = levenbergMarquardt(law, lmData, u, options, ws);
       r = { ...polish, iterations: polish.iterations + (pr?.iterations ?? 0) };
+      if (pr !== undefined && nStarts <= FULL_LM_GUARD_STARTS) {
+        // Few starts: nothing else covers for a projected run that lands in another basin (MGH17
+        // from NIST's start 1), so the full LM from the start itself runs too and the lower cost
+        // wins; with many starts the multi-start search does that job.
+        const alt = start.slice();
+        const full = levenbergMarquardt(law, lmData, alt, options, ws);
+        // A tie (within 1e-10, rounding on a flat valley such as Lanczos3's) goes to the full LM:
+        // its end point is the one the reference algorithm defines.
+        if (Number.isFinite(full.cost) && !(r.cost < full.cost * (1 - 1e-10))) {
+          u.set(alt);
+          r = { ...full, iterations: full.iterations + r.iterations };
+        } else {
+          r = { ...r, iterations: r.iterations + full.iterations };
+        }
+      }
       seen.set(key, { u: u.slice(), cost: r.cost, status: r.status, iterations: r.iterations });
     } else {
       r = levenbergMarquardt(law, lmData, u, options, ws);
