@@ -127,8 +127,9 @@ export function projectedSolve(law: CompiledLaw, data: LmData, u0: ArrayLike<num
         const wi = w[wOffset + i]!;
         if (wi === 0) continue;
         let omH = wi;
-        let r = t[i]!;
-        if (c !== undefined) for (let a = 0; a < K; a++) r -= G[i * K + a]! * c[a]!;
+        let hc = 0;
+        if (c !== undefined) for (let a = 0; a < K; a++) hc += G[i * K + a]! * c[a]!;
+        const r = t[i]! - hc;
         let omG = wi;
         if (!linearLoss && c !== undefined) {
           const z = (r * r) / d2;
@@ -137,11 +138,10 @@ export function projectedSolve(law: CompiledLaw, data: LmData, u0: ArrayLike<num
           omH = wi * Math.max(r1 + 2 * z * info.rho2(z), 1e-3 * r1);
         }
         // Model: minimise 0.5 (c'-c)'H(c'-c) - gvec'(c'-c), i.e. 0.5 c''Hc' - (gvec + Hc)'c'.
+        const rhs = omG * r + omH * hc;
         for (let a = 0; a < K; a++) {
           const ga = G[i * K + a]!;
-          let hc = 0;
-          if (c !== undefined) for (let b = 0; b < K; b++) hc += G[i * K + b]! * c[b]!;
-          v[a] = v[a]! + ga * (omG * r + omH * hc);
+          v[a] = v[a]! + ga * rhs;
           for (let b = 0; b <= a; b++) M[a * K + b] = M[a * K + b]! + omH * ga * G[i * K + b]!;
         }
       }
