@@ -20,7 +20,10 @@ import type { Dataset } from '../src/data/dataset.js';
 import { compileLaw, type CompiledLaw } from '../src/law/compile.js';
 import { formulaDeclaration } from '../src/cli/law-flags.js';
 import { BUILTIN_LAWS } from '../src/laws/index.js';
-import { fitLaw } from '../src/fit/fit.js';
+import { fitLaw, resolveLoss } from '../src/fit/fit.js';
+import { projectionDecision } from '../src/fit/cpu/projected.js';
+import { resolveLmOptions } from '../src/fit/options.js';
+import { makeStarts } from '../src/fit/starts.js';
 import { singleThreadEngine } from '../src/fit/engine.js';
 import type { LossSpec } from '../src/fit/losses.js';
 import type { StartSpec } from '../src/fit/starts.js';
@@ -35,7 +38,7 @@ const log = (s: string): void => {
   out.push(s);
 };
 
-async function run(law: CompiledLaw, ds: Dataset, starts: StartSpec, loss: LossSpec | undefined, projection: 'auto' | 'off') {
+async function run(law: CompiledLaw, ds: Dataset, starts: StartSpec, loss: LossSpec | undefined, projection: 'auto' | 'on' | 'off') {
   const lm = { projection, ...(loss !== undefined ? { loss } : {}) };
   const t0 = performance.now();
   const fit = await fitLaw(law, ds, { starts, lm, engine: singleThreadEngine });
@@ -62,11 +65,25 @@ log('| experiment | n | vpnls | projection | full LM | share best (proj / full) 
 log('|---|---|---|---|---|---|---|---|---|');
 for (const [e, label, vp, vt] of VPNLS) {
   const ds = await datasetFromText(isoflops, 'isoflops.csv', 'csv', { inputs: { N: 'params/1e6', D: 'tokens/1e9' }, target: 'loss', where: `experiment == '${e}'` }, ['N', 'D']);
-  await run(chin, ds, grid, HUBER, 'auto'); // warm the generated kernels once
-  const on = await run(chin, ds, grid, HUBER, 'auto');
+  await run(chin, ds, grid, HUBER, 'on'); // warm the generated kernels once
+  const on = await run(chin, ds, grid, HUBER, 'on');
   const off = await run(chin, ds, grid, HUBER, 'off');
   const m = (o: number) => ((o / ds.n) * 1e6).toFixed(3);
   log(`| ${label} | ${ds.n} | ${vp} | ${m(on.objective)} | ${m(off.objective)} | ${(on.share * 100).toFixed(0)} % / ${(off.share * 100).toFixed(0)} % | ${(on.ms / 1000).toFixed(3)} s | ${(off.ms / 1000).toFixed(3)} s | ${vt} s |`);
+}
+
+log('');
+log('The same experiments from 512 Sobol starts over the default ranges (alpha, beta in [-1, 1], E, A, B log-uniform in [1e-3, 1e3]), as a new user runs it:');
+log('');
+log('| experiment | projection | full LM | share best (proj / full) | time proj | time full |');
+log('|---|---|---|---|---|---|');
+for (const [e, label] of VPNLS) {
+  const ds = await datasetFromText(isoflops, 'isoflops.csv', 'csv', { inputs: { N: 'params/1e6', D: 'tokens/1e9' }, target: 'loss', where: `experiment == '${e}'` }, ['N', 'D']);
+  const sob: StartSpec = { kind: 'sobol', count: 512 };
+  const on = await run(chin, ds, sob, HUBER, 'on');
+  const off = await run(chin, ds, sob, HUBER, 'off');
+  const m = (o: number) => ((o / ds.n) * 1e6).toFixed(3);
+  log(`| ${label} | ${m(on.objective)} | ${m(off.objective)} | ${(on.share * 100).toFixed(0)} % / ${(off.share * 100).toFixed(0)} % | ${(on.ms / 1000).toFixed(3)} s | ${(off.ms / 1000).toFixed(3)} s |`);
 }
 
 // ---- 2. built-in laws ---------------------------------------------------------------------------
@@ -103,16 +120,17 @@ const cases: Array<{ law: CompiledLaw; ds: Dataset; label: string }> = [
 log('');
 log('## Built-in laws: projection against the full LM from the same starts (default starts, float64, one thread)');
 log('');
-log('| law | loss | starts | projected | objective proj | objective full | share best (proj / full) | fits/s proj | fits/s full |');
-log('|---|---|---|---|---|---|---|---|---|');
+log('| law | loss | starts | projected | objective proj | objective full | share best (proj / full) | fits/s proj | fits/s full | auto picks |');
+log('|---|---|---|---|---|---|---|---|---|---|');
 for (const c of cases) {
   for (const loss of [undefined, HUBER]) {
-    await run(c.law, c.ds, { kind: 'default' }, loss, 'auto');
-    const on = await run(c.law, c.ds, { kind: 'default' }, loss, 'auto');
+    await run(c.law, c.ds, { kind: 'default' }, loss, 'on');
+    const on = await run(c.law, c.ds, { kind: 'default' }, loss, 'on');
+    const auto = projectionDecision(c.law, resolveLmOptions({ loss: loss ?? resolveLoss(c.law, undefined) }), makeStarts(c.law, { kind: 'default' }).u, on.count) ? 'on' : 'off';
     const off = await run(c.law, c.ds, { kind: 'default' }, loss, 'off');
     const proj = on.fit.projected.join(', ');
     log(
-      `| ${c.label} | ${loss === undefined ? on.fit.loss.kind : 'huber:1e-3'} | ${on.count} | ${proj} | ${on.objective.toPrecision(10)} | ${off.objective.toPrecision(10)} | ${(on.share * 100).toFixed(1)} % / ${(off.share * 100).toFixed(1)} % | ${Math.round(on.count / (on.ms / 1000))} | ${Math.round(off.count / (off.ms / 1000))} |`,
+      `| ${c.label} | ${loss === undefined ? on.fit.loss.kind : 'huber:1e-3'} | ${on.count} | ${proj} | ${on.objective.toPrecision(10)} | ${off.objective.toPrecision(10)} | ${(on.share * 100).toFixed(1)} % / ${(off.share * 100).toFixed(1)} % | ${Math.round(on.count / (on.ms / 1000))} | ${Math.round(off.count / (off.ms / 1000))} | ${auto} |`,
     );
   }
 }

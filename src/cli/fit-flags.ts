@@ -53,7 +53,7 @@ export function resolveFitFlags(values: FitFlags): FitPlan {
     lm.damping = values.damping;
   }
   if (values.projection !== undefined) {
-    if (values.projection !== 'auto' && values.projection !== 'off') throw new LawfitError('bad-option', `--projection: expected auto or off, got '${values.projection}'`);
+    if (values.projection !== 'auto' && values.projection !== 'on' && values.projection !== 'off') throw new LawfitError('bad-option', `--projection: expected auto, on or off, got '${values.projection}'`);
     lm.projection = values.projection;
   }
   const screen = values.screen !== undefined ? parsePositiveInt('--screen', values.screen) : undefined;

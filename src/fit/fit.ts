@@ -12,6 +12,7 @@ import { naturalFromInternal, type CompiledLaw } from '../law/compile.js';
 import { describeTransform } from '../law/transforms.js';
 import type { Dataset } from '../data/dataset.js';
 import { startCosts } from './cpu/batch.js';
+import { projectionDecision } from './cpu/projected.js';
 import { costOnly } from './cpu/normal-equations.js';
 import { uncertaintyAt, type Uncertainty } from './covariance.js';
 import { singleThreadEngine, type Engine } from './engine.js';
@@ -141,12 +142,15 @@ export interface ProjectionReport {
  * What variable projection does for this law, options and engine: undefined when the law has no
  * projectable parameter (nothing to say); otherwise the names and a one-line note for reports.
  */
-export function projectionReport(law: CompiledLaw, options: LmOptions, engine: Engine): ProjectionReport | undefined {
+export function projectionReport(law: CompiledLaw, options: LmOptions, engine: Engine, starts: StartSet): ProjectionReport | undefined {
   const info = law.linear;
   if (info.projectable.length === 0) return undefined;
   const lin = info.projectable.map((j) => law.free[j]!.name);
   const non = info.nonlinear.map((j) => law.free[j]!.name);
-  if (options.projection === 'off') return { projected: [], searched: [], note: `off (${lin.join(', ')} enter the law linearly; --projection auto would solve them by least squares)` };
+  if (options.projection === 'off') return { projected: [], searched: [], note: `off (${lin.join(', ')} enter the law linearly; --projection on would solve them by least squares)` };
+  if (!projectionDecision(law, options, starts.u, starts.count)) {
+    return { projected: [], searched: [], note: `auto chose the full LM: robust loss from distinct starts (${lin.join(', ')} enter the law linearly; --projection on projects them)` };
+  }
   if (engine.precision !== 'f64') return { projected: [], searched: [], note: `not on the ${engine.name} engine: the full LM ran (${lin.join(', ')} enter the law linearly; the float64 engines project them)` };
   const nn = info.projectable.filter((_, a) => info.nonNegative[a]).map((j) => law.free[j]!.name);
   const how = nn.length > 0 ? `(non-negative: ${nn.join(', ')})` : '';
@@ -232,7 +236,7 @@ export async function fitLaw(law: CompiledLaw, dataset: Dataset, opts: FitOption
     bestInternal: bestU,
     projected: [],
   };
-  const projection = projectionReport(law, options, engine);
+  const projection = projectionReport(law, options, engine, starts);
   if (projection !== undefined) {
     result.projection = projection;
     result.projected = [...projection.projected];

@@ -27,7 +27,7 @@ const notWorse = (projected: number, full: number, floor: number): boolean => pr
 async function compare(law: CompiledLaw, ds: Dataset, starts: StartSpec, loss: LossSpec | undefined, extra: Partial<{ ftol: number; xtol: number; gtol: number; maxIterations: number }> = {}, weightSets?: Float64Array) {
   const lm = { ...extra, ...(loss !== undefined ? { loss } : {}) };
   const ws = weightSets !== undefined ? { weightSets } : {};
-  const on = await fitBatch(law, ds, { starts, lm: { ...lm, projection: 'auto' }, ...ws });
+  const on = await fitBatch(law, ds, { starts, lm: { ...lm, projection: 'on' }, ...ws });
   const off = await fitBatch(law, ds, { starts, lm: { ...lm, projection: 'off' }, ...ws });
   const best = (b: typeof on, w: number) => b.cost[b.best[w]!]!;
   let sy2 = 0;
@@ -88,10 +88,20 @@ describe('projection on real data: Approach 3 on IsoFLOP runs (linear residuals,
     expect(notWorse(r!.on, r!.off, r!.floor), `projected ${r!.on} vs full ${r!.off}`).toBe(true);
     // vpnls's published mean Huber on this experiment: 13.1e-6 (SOURCE.md); the free optimum 13.09e-6.
     expect(r!.on / ds.n).toBeLessThan(13.1e-6);
-    const fit = await fitLaw(law, ds, { starts: { kind: 'sobol', count: 16 }, lm: { loss: huber } });
+    const fit = await fitLaw(law, ds, { starts: { kind: 'sobol', count: 16 }, lm: { loss: huber, projection: 'on' } });
     expect([...fit.projected].sort()).toEqual(['A', 'B', 'E']);
+    expect(fit.projection?.searched).toEqual(['alpha', 'beta']);
     const off = await fitLaw(law, ds, { starts: { kind: 'sobol', count: 16 }, lm: { loss: huber, projection: 'off' } });
     expect(off.projected).toEqual([]);
+    expect(off.projection?.note).toMatch(/^off/);
+    // auto: a robust loss from 16 distinct starts runs the full LM; a grid repeating (alpha, beta) projects.
+    const auto = await fitLaw(law, ds, { starts: { kind: 'sobol', count: 16 }, lm: { loss: huber } });
+    expect(auto.projected).toEqual([]);
+    expect(auto.projection?.note).toMatch(/auto chose the full LM/);
+    const grid = await fitLaw(law, ds, { starts: { kind: 'grid', axes: { alpha: [0.2, 0.5], beta: [0.2, 0.5], E: [1, 2], A: [1, 10], B: [1] } }, lm: { loss: huber } });
+    expect([...grid.projected].sort()).toEqual(['A', 'B', 'E']);
+    const ls = await fitLaw(law, ds, { starts: { kind: 'sobol', count: 16 } });
+    expect([...ls.projected].sort()).toEqual(['A', 'B', 'E']);
   });
   test('built-in chinchilla with --space linear on the Epoch runs (N, D in raw units)', async () => {
     const law = compileLaw(decl('chinchilla'), { space: 'linear' });

@@ -11,7 +11,7 @@ import { levenbergMarquardt, LmWorkspace } from './lm.js';
 import { costOnly } from './normal-equations.js';
 import { LOSSES } from '../losses.js';
 import { STATUS } from '../status.js';
-import { projectedSolve, projectionApplies } from './projected.js';
+import { projectedSolve, projectionDecision } from './projected.js';
 
 /**
  * With this many starts per weight vector or fewer, a projected run is checked against the full LM
@@ -36,7 +36,7 @@ export function solveRange(problem: BatchProblem, from: number, to: number, out:
   }
   const ws = new LmWorkspace(p);
   const u = new Float64Array(p);
-  const project = projectionApplies(law, options);
+  const project = projectionDecision(law, options, starts, nStarts);
   // Projected runs depend only on a start's nonlinear coordinates: starts that differ only in the
   // linear ones (a 5-D grid over Chinchilla is a 2-D grid here) are solved once per weight vector.
   const seen = new Map<string, { u: Float64Array; cost: number; status: number; iterations: number }>();

@@ -38,9 +38,28 @@ export interface ProjectedOutcome {
   iterations: number;
 }
 
-/** Is projection on for this law under these options? */
+/** Does the law have coefficients to project, and are they not turned off? */
 export function projectionApplies(law: CompiledLaw, opt: LmOptions): boolean {
   return (opt.projection ?? 'auto') !== 'off' && law.linear !== undefined && law.linear.projectable.length > 0;
+}
+
+/**
+ * Whether a batch runs projected. 'on': whenever it applies. 'auto', by measurement
+ * (bench/results/projection.md): with least squares the inner solve is one linear solve and the
+ * projected runs are 2-6x faster per start; with a robust loss each inner solve is an iterative
+ * one, and from distinct starts (Sobol over Chinchilla's ranges) the full LM was faster and
+ * reached the best more often (half of those starts put alpha < 0, where the best A is 0 and the
+ * reduced cost is flat in alpha); but a design that repeats the nonlinear coordinates (a grid
+ * over every parameter: Hoffmann's 4,500 starts hold 25 distinct (alpha, beta) pairs) is
+ * solved once per distinct pair, far faster, and from every start.
+ */
+export function projectionDecision(law: CompiledLaw, opt: LmOptions, starts: Float64Array, nStarts: number): boolean {
+  if (!projectionApplies(law, opt)) return false;
+  if (opt.projection === 'on' || opt.loss.kind === 'linear') return true;
+  const p = law.free.length;
+  const keys = new Set<string>();
+  for (let s = 0; s < nStarts; s++) keys.add(law.linear.nonlinear.map((j) => starts[s * p + j]).join(','));
+  return keys.size <= nStarts / 2;
 }
 
 interface Inner {
