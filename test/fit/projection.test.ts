@@ -18,6 +18,7 @@ import type { Dataset } from '../../src/data/dataset.js';
 import type { LossSpec } from '../../src/fit/losses.js';
 import type { StartSpec } from '../../src/fit/starts.js';
 import { createRng, nextDouble, nextNormal } from '../../src/util/rng.js';
+import { bootstrapFit } from '../../src/stats/bootstrap.js';
 import { sharedFile } from '../support/shared-data.js';
 import { loadNistSuite, NIST_LAWS, NIST_LM_OPTIONS, nistDataset } from '../support/nist.js';
 import type { LawDeclaration } from '../../src/law/declaration.js';
@@ -135,5 +136,13 @@ describe('the bootstrap goes through projection (weight vectors in fitBatch)', (
     const res = await compare(law, ds, { kind: 'default' }, { kind: 'huber', delta: 0.01 }, {}, weights);
     expect(res).toHaveLength(R);
     for (const r of res) expect(notWorse(r.on, r.off, r.floor), `projected ${r.on} vs full ${r.off}`).toBe(true);
+  });
+  test('bootstrapFit with projection on gives the draws of the full LM (least squares, power law)', async () => {
+    const { law, ds } = synthetic(decl('power'), { E: 1.7, A: 400, alpha: 0.3 }, { x: [1e6, 1e10] }, 40, 0.02, 5);
+    const common = { replicates: 12, seed: 3, bca: false };
+    const on = await bootstrapFit(law, ds, { ...common, lm: { projection: 'on' } });
+    const off = await bootstrapFit(law, ds, { ...common, lm: { projection: 'off' } });
+    expect(on.succeeded).toBe(12);
+    for (let k = 0; k < on.draws.length; k++) expect(Math.abs(on.draws[k]! - off.draws[k]!) / Math.abs(off.draws[k]!)).toBeLessThan(1e-5);
   });
 });
