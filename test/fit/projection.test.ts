@@ -95,11 +95,11 @@ describe('projection on real data: Approach 3 on IsoFLOP runs (linear residuals,
     const off = await fitLaw(law, ds, { starts: { kind: 'sobol', count: 16 }, lm: { loss: huber, projection: 'off' } });
     expect(off.projected).toEqual([]);
     expect(off.projection?.note).toMatch(/^off/);
-    // auto: a robust loss from 16 distinct starts runs the full LM; a grid repeating (alpha, beta) projects.
+    // auto: a robust loss from 16 distinct starts runs the full LM; a grid with 32 copies of each (alpha, beta) projects.
     const auto = await fitLaw(law, ds, { starts: { kind: 'sobol', count: 16 }, lm: { loss: huber } });
     expect(auto.projected).toEqual([]);
     expect(auto.projection?.note).toMatch(/auto chose the full LM/);
-    const grid = await fitLaw(law, ds, { starts: { kind: 'grid', axes: { alpha: [0.2, 0.5], beta: [0.2, 0.5], E: [1, 2], A: [1, 10], B: [1] } }, lm: { loss: huber } });
+    const grid = await fitLaw(law, ds, { starts: { kind: 'grid', axes: { alpha: [0.2, 0.5], beta: [0.2, 0.5], E: [1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5], A: [1, 10, 100, 1000], B: [1] } }, lm: { loss: huber } });
     expect([...grid.projected].sort()).toEqual(['A', 'B', 'E']);
     const ls = await fitLaw(law, ds, { starts: { kind: 'sobol', count: 16 } });
     expect([...ls.projected].sort()).toEqual(['A', 'B', 'E']);

@@ -48,7 +48,7 @@ fitting
   --projection auto|on|off  variable projection (float64 engines, linear residuals): solve the
                           coefficients that enter the law linearly by (non-negative, robust) least
                           squares and search the rest; auto (default): on for least squares and
-                          for start grids that repeat the nonlinear coordinates
+                          for start grids that repeat the nonlinear coordinates (>= 32 times)
 ${ENGINE_USAGE}  --audit K               (webgpu) re-run K random fits entirely in float64 and report the agreement
                           (a single fit: not with --bootstrap, whose replicates the polish finishes)
 ${BOOTSTRAP_USAGE}output

@@ -50,16 +50,20 @@ export function projectionApplies(law: CompiledLaw, opt: LmOptions): boolean {
  * one, and from distinct starts (Sobol over Chinchilla's ranges) the full LM was faster and
  * reached the best more often (half of those starts put alpha < 0, where the best A is 0 and the
  * reduced cost is flat in alpha); but a design that repeats the nonlinear coordinates (a grid
- * over every parameter: Hoffmann's 4,500 starts hold 25 distinct (alpha, beta) pairs) is
- * solved once per distinct pair, far faster, and from every start.
+ * over every parameter: Hoffmann's 4,500 starts hold 25 distinct (alpha, beta) pairs, 180
+ * copies each) is solved once per distinct pair, far faster, and from every start. Below 32
+ * copies (vit's grid: 15, downstream-sigmoid's: 4) the robust projected runs were slower.
  */
+/** 'auto' with a robust loss: project when the starts hold at least this many copies of each (θ) on average. */
+export const AUTO_REPEATS = 32;
+
 export function projectionDecision(law: CompiledLaw, opt: LmOptions, starts: Float64Array, nStarts: number): boolean {
   if (!projectionApplies(law, opt)) return false;
   if (opt.projection === 'on' || opt.loss.kind === 'linear') return true;
   const p = law.free.length;
   const keys = new Set<string>();
   for (let s = 0; s < nStarts; s++) keys.add(law.linear.nonlinear.map((j) => starts[s * p + j]).join(','));
-  return keys.size <= nStarts / 2;
+  return keys.size * AUTO_REPEATS <= nStarts;
 }
 
 interface Inner {
