@@ -72,7 +72,11 @@ export function solveRange(problem: BatchProblem, from: number, to: number, out:
         const full = levenbergMarquardt(law, lmData, alt, options, ws);
         // A tie (within 1e-10, rounding on a flat valley such as Lanczos3's) goes to the full LM:
         // its end point is the one the reference algorithm defines.
-        if (Number.isFinite(full.cost) && !(r.cost < full.cost * (1 - 1e-10))) {
+        // Also within rounding of the data's own scale (1e-20 of 0.5 sum w y^2): Lanczos1's
+        // optimum is an RSS of 1e-25, where the two costs differ only by noise.
+        let scale = 0;
+        for (let i = 0; i < data.n; i++) scale += weights[w * data.n + i]! * data.yt[i]! * data.yt[i]!;
+        if (Number.isFinite(full.cost) && !(r.cost < full.cost * (1 - 1e-10) - 0.5e-20 * scale)) {
           u.set(alt);
           r = { ...full, iterations: full.iterations + r.iterations };
         } else {
