@@ -4,17 +4,22 @@
  *
  * DERIVATION. The law's prediction is f = h(θ) + G(θ) c, with c the coefficients the compiler
  * found linear (law.linear, src/law/linear-params.ts) and θ the other free parameters. For fixed
- * θ the best c solves a weighted linear least-squares problem; with a robust loss it is found by
- * IRLS (each step a weighted least squares with weights ω_i = w_i ρ'(r_i²/δ²); since every ρ of
- * losses.ts is concave in z = r²/δ², IRLS is a majorise–minimise method and never raises the
- * cost), and with non-negativity where the parameter is declared positive (nnls.ts). What remains
- * is the reduced cost φ(θ) = cost(θ, c*(θ)), minimised here by Levenberg–Marquardt over θ alone.
+ * θ the best c solves a weighted linear least-squares problem (least squares: one solve), with
+ * non-negativity where the parameter is declared positive (nnls.ts). With a robust loss the inner
+ * problem min_c Σ w_i ½δ²ρ(r_i²/δ²) is solved by damped Newton steps: the quadratic model with
+ * gradient weights w ρ'(z) and curvature weights w ψ'(r) = w (ρ' + 2zρ''), floored at 1e-3 w ρ',
+ * minimised under the bounds by nnls.ts, then a backtracking line search on the true cost, so no
+ * step raises it (the problem is convex in c for Huber and soft-L1; for Cauchy and arctan this
+ * finds a local minimum). Plain IRLS (curvature weights = ρ') converged only linearly here: with
+ * Huber δ = 1e-3 most loss-curve residuals lie beyond δ. What remains is the reduced cost
+ * φ(θ) = cost(θ, c*(θ)), minimised by lm.ts's own trust-region LM over θ alone:
  *
- *   gradient:  ∇φ = -Σ ω_i r_i ∂f_i/∂θ at c = c*  (exact: ∂cost/∂c = 0 on the free coefficients,
- *              and held coefficients do not move)
- *   Jacobian:  Kaufman's J_K = -P⊥ Ω^½ ∂f/∂θ with P⊥ the projector off the free columns of
- *              Ω^½ G, so J_K'J_K = J'ΩJ - (G'ΩJ)'(G'ΩG)^-1(G'ΩJ): the Schur complement of the
- *              full Gauss–Newton matrix, accumulated as small sums, no n × p storage.
+ *   gradient:  ∇φ = -Σ w_i ρ'(z_i) r_i ∂f_i/∂θ at c = c*  (exact: ∂cost/∂c = 0 on the free
+ *              coefficients, and held coefficients do not move)
+ *   matrix:    Kaufman's J_K = -P⊥ Ω^½ ∂f/∂θ with P⊥ the projector off the free columns of
+ *              Ω^½ G (Ω the curvature weights), so J_K'J_K = J'ΩJ - (G'ΩJ)'(G'ΩG)^-1(G'ΩJ): the
+ *              Schur complement of the full Gauss–Newton matrix, accumulated as small sums, no
+ *              n × p storage.
  *
  * EVALUATION. g_k and h come from the law's own float64 evaluator (no extra generated code): with
  * every linear coefficient at 0 (u_k = -∞ for a positive one, exp(-∞) = 0) the prediction is h;
