@@ -64,6 +64,22 @@ export function solveRange(problem: BatchProblem, from: number, to: number, out:
       if (pr !== undefined) u.set(pr.u);
       const polish = levenbergMarquardt(law, lmData, u, options, ws);
       r = { ...polish, iterations: polish.iterations + (pr?.iterations ?? 0) };
+      if (pr !== undefined && pr.held.length > 0) {
+        // A positive coefficient held at 0 (A = 0 where alpha < 0 makes N^-alpha grow) leaves the
+        // reduced cost flat in the parameters of its term: no projected step can leave that
+        // plateau. The full LM from the projected point with those coefficients back at the
+        // start's values can, and the lower cost wins.
+        const alt = u.slice();
+        alt.set(pr.u);
+        for (const j of pr.held) alt[j] = start[j]!;
+        const esc = levenbergMarquardt(law, lmData, alt, options, ws);
+        if (Number.isFinite(esc.cost) && esc.cost < r.cost) {
+          u.set(alt);
+          r = { ...esc, iterations: r.iterations + esc.iterations };
+        } else {
+          r = { ...r, iterations: r.iterations + esc.iterations };
+        }
+      }
       if (pr !== undefined && nStarts <= FULL_LM_GUARD_STARTS) {
         // Few starts: nothing else covers for a projected run that lands in another basin (MGH17
         // from NIST's start 1), so the full LM from the start itself runs too and the lower cost

@@ -41,6 +41,8 @@ export interface ProjectedOutcome {
   u: Float64Array;
   cost: number;
   iterations: number;
+  /** Coefficients (indices into law.free) held at their bound 0 at the optimum. */
+  held: number[];
 }
 
 /** Does the law have coefficients to project, and are they not turned off? */
@@ -202,7 +204,8 @@ export function projectedSolve(law: CompiledLaw, data: LmData, u0: ArrayLike<num
   const finish = (th: Float64Array, cur: Inner, iterations: number): ProjectedOutcome => {
     const u = new Float64Array(p);
     full(th, cur.c, u);
-    return { u, cost: cur.cost, iterations };
+    const held = lin.filter((_, a) => nonNeg[a] && !(cur.c[a]! > 0));
+    return { u, cost: cur.cost, iterations, held };
   };
 
   if (!basis(theta)) return undefined;
