@@ -24,7 +24,9 @@ export { acquireGpu, releaseGpu, createGpuContext, isGpuContext, type GpuContext
 export { isCancelled, type RunControl, type Progress } from './fit/control.js';
 export { prepareData, type BatchProblem, type BatchResult, type PreparedData } from './fit/problem.js';
 export { STATUS, STATUS_TABLE, statusInfo, isUsable, type StatusInfo } from './fit/status.js';
-export { DEFAULT_LM_OPTIONS, LM_OPTION_DOCS, resolveLmOptions, type LmOptions, type DampingMode } from './fit/options.js';
+export { DEFAULT_LM_OPTIONS, LM_OPTION_DOCS, resolveLmOptions, type LmOptions, type DampingMode, type ProjectionMode } from './fit/options.js';
+export { detectLinearParams, type LinearParamInfo } from './law/linear-params.js';
+export { projectionReport, type ProjectionReport } from './fit/fit.js';
 export { LOSSES, parseLoss, formatLoss, type LossSpec, type LossKind } from './fit/losses.js';
 export { makeStarts, sobolPoints, type StartSpec, type StartSet } from './fit/starts.js';
 export { uncertaintyAt, type Uncertainty } from './fit/covariance.js';

@@ -1,6 +1,6 @@
 /**
  * The fitting options of `lawfit fit` (`--starts --grid --seed --loss --screen --max-iter --ftol
- * --xtol --gtol --damping`) read from their flag text, and the one path from a law and a dataset to
+ * --xtol --gtol --damping --projection`) read from their flag text, and the one path from a law and a dataset to
  * the FitSummary a report and an artifact are made of (a plain fit, or the bootstrap's full fit
  * with the draws). The CLI and the browser app's worker both call these, so the same flags give
  * the same numbers in both. No Node imports: the app bundles this module.
@@ -29,6 +29,7 @@ export interface FitFlags {
   xtol?: string;
   gtol?: string;
   damping?: string;
+  projection?: string;
 }
 
 export interface FitPlan {
@@ -50,6 +51,10 @@ export function resolveFitFlags(values: FitFlags): FitPlan {
   if (values.damping !== undefined) {
     if (values.damping !== 'levenberg' && values.damping !== 'marquardt') throw new LawfitError('bad-option', `--damping: expected levenberg or marquardt, got '${values.damping}'`);
     lm.damping = values.damping;
+  }
+  if (values.projection !== undefined) {
+    if (values.projection !== 'auto' && values.projection !== 'on' && values.projection !== 'off') throw new LawfitError('bad-option', `--projection: expected auto, on or off, got '${values.projection}'`);
+    lm.projection = values.projection;
   }
   const screen = values.screen !== undefined ? parsePositiveInt('--screen', values.screen) : undefined;
   return { seed, startSpec, lm, ...(screen !== undefined ? { screen } : {}) };

@@ -12,6 +12,7 @@ import { naturalFromInternal, type CompiledLaw } from '../law/compile.js';
 import { describeTransform } from '../law/transforms.js';
 import type { Dataset } from '../data/dataset.js';
 import { startCosts } from './cpu/batch.js';
+import { projectionDecision } from './cpu/projected.js';
 import { costOnly } from './cpu/normal-equations.js';
 import { uncertaintyAt, type Uncertainty } from './covariance.js';
 import { singleThreadEngine, type Engine } from './engine.js';
@@ -125,6 +126,39 @@ export interface FitResult {
   polish?: PolishReport;
   /** f32 engines with `audit`: agreement of a sample re-run entirely in float64. */
   audit?: AuditReport;
+  /** Names of the parameters variable projection solved by least squares (empty when it did not run). */
+  projected: string[];
+  /** Set when the law has projectable parameters: what projection did on this run (projectionReport). */
+  projection?: ProjectionReport;
+}
+
+export interface ProjectionReport {
+  projected: readonly string[];
+  searched: readonly string[];
+  note: string;
+}
+
+/**
+ * What variable projection does for this law, options and engine: undefined when the law has no
+ * projectable parameter (nothing to say); otherwise the names and a one-line note for reports.
+ */
+export function projectionReport(law: CompiledLaw, options: LmOptions, engine: Engine, starts: StartSet): ProjectionReport | undefined {
+  const info = law.linear;
+  if (info.projectable.length === 0) return undefined;
+  const lin = info.projectable.map((j) => law.free[j]!.name);
+  const non = info.nonlinear.map((j) => law.free[j]!.name);
+  if (options.projection === 'off') return { projected: [], searched: [], note: `off (${lin.join(', ')} enter the law linearly; --projection on would solve them by least squares)` };
+  if (!projectionDecision(law, options, starts.u, starts.count)) {
+    return { projected: [], searched: [], note: `auto chose the full LM: robust loss from distinct starts (${lin.join(', ')} enter the law linearly; --projection on projects them)` };
+  }
+  if (engine.precision !== 'f64') return { projected: [], searched: [], note: `not on the ${engine.name} engine: the full LM ran (${lin.join(', ')} enter the law linearly; the float64 engines project them)` };
+  const nn = info.projectable.filter((_, a) => info.nonNegative[a]).map((j) => law.free[j]!.name);
+  const how = nn.length > 0 ? `(non-negative: ${nn.join(', ')})` : '';
+  return {
+    projected: lin,
+    searched: non,
+    note: `${lin.join(', ')} solved by ${options.loss.kind === 'linear' ? 'linear' : 'robust (IRLS/Newton)'} least squares at every step ${how}, LM over ${non.length > 0 ? non.join(', ') : 'nothing else'}, then the full LM from that optimum`.replace('  ', ' '),
+  };
 }
 
 /** The loss a fit uses: the caller's, else the law's declared default, else least squares. */
@@ -201,7 +235,13 @@ export async function fitLaw(law: CompiledLaw, dataset: Dataset, opts: FitOption
     engine: engine.describe(),
     elapsedMs: performance.now() - t0,
     bestInternal: bestU,
+    projected: [],
   };
+  const projection = projectionReport(law, options, engine, starts);
+  if (projection !== undefined) {
+    result.projection = projection;
+    result.projected = [...projection.projected];
+  }
   if (opts.keepStarts === true) result.batch = batch;
   if (polish !== undefined) result.polish = polish;
   if (audit !== undefined) result.audit = audit;
@@ -471,7 +511,8 @@ async function solveWeighted(law: CompiledLaw, dataset: Dataset, opts: BatchFitO
   const batch = await solveWithScreening(engine, full, screen, prog.phase(0, 'fits'));
   prog.complete(0, 'fits');
   // f32 engines: an audit against float64 on a sample (before the polish changes anything).
-  const audit = auditSample > 0 ? await auditBatch(full, batch, auditSample, opts.auditSeed ?? 0, countingEngine(singleThreadEngine, prog, 1, 'float64 audit', control)) : undefined;
+  // The audit re-runs the engine's own algorithm (the full LM) in float64: projection off.
+  const audit = auditSample > 0 ? await auditBatch({ ...full, options: { ...options, projection: 'off' } }, batch, auditSample, opts.auditSeed ?? 0, countingEngine(singleThreadEngine, prog, 1, 'float64 audit', control)) : undefined;
   prog.complete(1, 'float64 audit');
   // f32 engines: finish each weight vector's best candidates in float64 (in place in `batch`): on
   // this thread, so in slices that let a cancel arrive (thousands of bootstrap replicates take seconds).

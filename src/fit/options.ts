@@ -35,7 +35,18 @@ export interface LmOptions {
   stepBound: number;
   /** Robust loss applied to the residuals (see losses.ts). */
   loss: LossSpec;
+  /**
+   * Variable projection (src/fit/cpu/projected.ts): 'on' eliminates the coefficients the
+   * compiler found linear (law.linear) when residuals are in linear space, searching over the
+   * other parameters only, then polishes with the full LM; 'off' always runs the full LM; 'auto'
+   * (the default) projects where it measured faster or more reliable (projectionDecision): least
+   * squares, or a start design that repeats its nonlinear coordinates (a grid over every
+   * parameter). The float64 CPU engines honour it; the WebGPU engine runs the full LM.
+   */
+  projection: ProjectionMode;
 }
+
+export type ProjectionMode = 'auto' | 'on' | 'off';
 
 export interface OptionDoc {
   key: keyof LmOptions;
@@ -50,6 +61,7 @@ export const DEFAULT_LM_OPTIONS: Readonly<LmOptions> = Object.freeze({
   damping: 'levenberg',
   stepBound: 0.3,
   loss: LEAST_SQUARES,
+  projection: 'auto',
 });
 
 export const LM_OPTION_DOCS: readonly OptionDoc[] = [
@@ -59,6 +71,7 @@ export const LM_OPTION_DOCS: readonly OptionDoc[] = [
   { key: 'gtol', summary: 'gradient orthogonality (max cosine) at which to stop' },
   { key: 'damping', summary: "'levenberg' (mu I, the default) or 'marquardt' (mu diag(J'J), MINPACK's scaling)" },
   { key: 'stepBound', summary: 'initial trust radius relative to |D u0| (MINPACK factor)' },
+  { key: 'projection', summary: "variable projection: 'on' (solve linear coefficients by (non-negative, robust) least squares, LM over the rest, then the full LM), 'off', or 'auto' (on for least squares and for start grids that repeat the nonlinear coordinates)" },
   { key: 'loss', summary: "robust loss: 'linear', 'huber:DELTA', 'soft_l1:DELTA', 'cauchy:DELTA', 'arctan:DELTA'" },
 ];
 
@@ -78,6 +91,7 @@ export function validateOptions(o: LmOptions): void {
   }
   if (o.damping !== 'levenberg' && o.damping !== 'marquardt') bad('damping', `must be 'levenberg' or 'marquardt', got '${String(o.damping)}'`);
   if (!(o.stepBound > 0) || !Number.isFinite(o.stepBound)) bad('stepBound', `must be a finite number > 0, got ${o.stepBound}`);
+  if (o.projection !== 'auto' && o.projection !== 'on' && o.projection !== 'off') bad('projection', `must be 'auto', 'on' or 'off', got '${String(o.projection)}'`);
   if (!(o.loss.delta > 0) || !Number.isFinite(o.loss.delta)) bad('loss', `scale must be > 0, got ${o.loss.delta}`);
 }
 

@@ -28,6 +28,7 @@ import { buildTransform, describeTransform, NO_TRANSFORM, toInternal, toNatural,
 import type { LawDeclaration, LawOverrides, ParamDecl, ResidualSpace } from './declaration.js';
 import { emitJsEvaluators, type JsEvaluators } from './emit-js.js';
 import { own } from '../util/names.js';
+import { detectLinearParams, type LinearParamInfo } from './linear-params.js';
 
 export interface FreeParam {
   /** Position in the declaration's parameter list. */
@@ -58,6 +59,8 @@ export interface CompiledLaw {
   readonly js: JsEvaluators;
   /** Present when some parameters are per-group (law/groups.ts): the levels and the shared law. */
   readonly grouping?: import('./groups.js').Grouping;
+  /** Parameters that enter the prediction linearly (variable projection; linear-params.ts). */
+  readonly linear: LinearParamInfo;
 }
 
 /** Apply caller overrides to a declaration, checking every parameter name they mention. */
@@ -132,6 +135,8 @@ export function compileLaw(decl: LawDeclaration, overrides?: LawOverrides): Comp
 
   const featureNodes = collectFeatures(g, [predictionNode, modelNode, ...gradientNodes]);
   const js = emitJsEvaluators(g, featureNodes, inputNames.length, predictionNode, modelNode, gradientNodes);
+  // After the evaluators: detection adds (unused) nodes to the graph and must not change them.
+  const linear = detectLinearParams(g, free, predictionNode, d.space);
   return {
     declaration: d,
     name: d.name,
@@ -146,6 +151,7 @@ export function compileLaw(decl: LawDeclaration, overrides?: LawOverrides): Comp
     modelNode,
     gradientNodes,
     js,
+    linear,
   };
 }
 

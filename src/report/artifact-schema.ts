@@ -76,6 +76,7 @@ export const fitSummarySchema = z.looseObject({
   starts: z.looseObject({ description: z.string(), count, fitted: count, usable: count, reachedBest: count, shareReachedBest: real, reachTolerance: real, statusCounts: nameMap(count), bestStartIndex: z.number().int() }),
   engine: z.string(),
   elapsedMs: real,
+  projection: z.looseObject({ projected: z.array(z.string()), searched: z.array(z.string()), note: z.string() }).optional(),
   polish: z.looseObject({ costBefore: real, costAfter: real, maxRelativeChange: real, parameter: z.string(), iterations: count, candidates: count }).optional(),
   audit: z.looseObject({ sampled: count, agreeing: count, tolerance: real, maxRelativeDifference: real, seed: finite }).optional(),
   bootstrap: bootstrap.optional(),

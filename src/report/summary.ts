@@ -44,6 +44,8 @@ export interface FitSummary {
   starts: StartSummary;
   engine: string;
   elapsedMs: number;
+  /** Variable projection: the parameters solved by least squares per step, those searched, and a note. */
+  projection?: { projected: string[]; searched: string[]; note: string };
   /** For f32 engines: how the float64 polish moved the best fit. */
   polish?: { costBefore: number; costAfter: number; maxRelativeChange: number; parameter: string; iterations: number; candidates: number };
   /** For f32 engines with an audit: a sample re-run entirely in float64. */
@@ -137,5 +139,6 @@ export function summarizeFit(r: FitResult, truth?: Record<string, number>): FitS
     summary.polish = { costBefore, costAfter, maxRelativeChange, parameter, iterations, candidates };
   }
   if (r.audit !== undefined) summary.audit = { ...r.audit };
+  if (r.projection !== undefined) summary.projection = { ...r.projection, projected: [...r.projection.projected], searched: [...r.projection.searched] };
   return summary;
 }

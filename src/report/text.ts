@@ -80,6 +80,7 @@ export function renderTextReport(s: FitSummary, opts: TextReportOptions = {}): s
     .join(', ');
   lines.push(`    statuses: ${counts}`);
   lines.push(`    engine: ${s.engine}, ${(s.elapsedMs / 1000).toFixed(2)} s`);
+  if (s.projection !== undefined) lines.push(`    variable projection: ${s.projection.note}`);
   if (s.polish !== undefined) {
     const pl = s.polish;
     lines.push(

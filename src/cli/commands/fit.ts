@@ -47,6 +47,10 @@ fitting
   --screen K              run LM only from the K starts with the lowest starting objective
   --seed S                seed for random starts (default 0)
   --max-iter N --ftol X --xtol X --gtol X --damping levenberg|marquardt
+  --projection auto|on|off  variable projection (float64 engines, linear residuals): solve the
+                          coefficients that enter the law linearly by (non-negative, robust) least
+                          squares and search the rest; auto (default): on for least squares and
+                          for start grids that repeat the nonlinear coordinates (>= 32 times)
 ${ENGINE_USAGE}  --audit K               (webgpu) re-run K random fits entirely in float64 and report the agreement
                           (a single fit: not with --bootstrap, whose replicates the polish finishes)
 ${BOOTSTRAP_USAGE}output
@@ -84,6 +88,7 @@ export async function fitCommand(argv: string[], io: Io): Promise<number> {
       xtol: { type: 'string' },
       gtol: { type: 'string' },
       damping: { type: 'string' },
+      projection: { type: 'string' },
       threads: { type: 'string' },
       engine: { type: 'string' },
       audit: { type: 'string' },

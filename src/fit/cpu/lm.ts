@@ -53,6 +53,9 @@ export interface LmData {
   wOffset: number;
 }
 
+/** A cost and normal-equations pass at u: sets out.cost, out.rr, out.A (full), out.b. */
+export type Evaluate = (u: Float64Array, out: NormalEquations) => void;
+
 export interface LmOutcome {
   status: number;
   iterations: number;
@@ -159,8 +162,14 @@ function lmpar(A: Float64Array, b: Float64Array, p: number, diag: Float64Array, 
  * Run LM from u (overwritten with the final parameters). The returned cost is the cost at the
  * final u; for NONFINITE_START it is NaN. (Trust-region step control, Moré 1978 / MINPACK lmder.)
  */
-export function levenbergMarquardt(law: CompiledLaw, data: LmData, u: Float64Array, opt: LmOptions, ws: LmWorkspace): LmOutcome {
-  const p = law.js.nFree;
+export function levenbergMarquardt(law: CompiledLaw, data: LmData, u: Float64Array, opt: LmOptions, ws: LmWorkspace, evaluate?: Evaluate): LmOutcome {
+  // `evaluate` replaces the law's normal-equations pass: variable projection (projected.ts) runs
+  // this same algorithm over the nonlinear parameters with its reduced cost and Jacobian.
+  const p = evaluate !== undefined ? ws.p : law.js.nFree;
+  const pass = (at: Float64Array, out: NormalEquations): void => {
+    if (evaluate !== undefined) evaluate(at, out);
+    else normalEquations(law, data.X, data.yt, data.w, data.wOffset, data.n, opt.loss, at, out);
+  };
   let cur = ws.cur;
   let trial = ws.trial;
   const { M, h, uTrial, D } = ws;
@@ -169,7 +178,7 @@ export function levenbergMarquardt(law: CompiledLaw, data: LmData, u: Float64Arr
   for (let j = 0; j < p; j++) {
     if (!Number.isFinite(u[j]!)) return { status: STATUS.NONFINITE_START, iterations: 0, cost: NaN };
   }
-  normalEquations(law, data.X, data.yt, data.w, data.wOffset, data.n, opt.loss, u, cur);
+  pass(u, cur);
   if (!allFinite(cur)) return { status: STATUS.NONFINITE_START, iterations: 0, cost: NaN };
 
   const marquardt = opt.damping === 'marquardt';
@@ -222,7 +231,7 @@ export function levenbergMarquardt(law: CompiledLaw, data: LmData, u: Float64Arr
       pnorm = Math.sqrt(pnorm);
       if (first) delta = Math.min(delta, pnorm);
       iterations++;
-      normalEquations(law, data.X, data.yt, data.w, data.wOffset, data.n, opt.loss, uTrial, trial);
+      pass(uTrial, trial);
       const finite = allFinite(trial);
       // MINPACK's reductions, relative to the cost (= |r|^2 / 2).
       const actred = finite && trial.cost < 100 * cur.cost ? 1 - trial.cost / cur.cost : -1;
