@@ -16,7 +16,8 @@ import { worker } from '../worker-client.js';
 import type { IsoflopRequest, IsoflopRunResult } from '../worker/protocol.js';
 import type { LoadedFile } from './data.js';
 
-const g4 = (v: number | null | undefined): string => (typeof v === 'number' && Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : 'n/a');
+/** 4 significant digits, in exponent form for budgets, sizes and token counts (6e+18, not 6000000000000000000). */
+const g4 = (v: number | null | undefined): string => (typeof v !== 'number' || !Number.isFinite(v) ? 'n/a' : v !== 0 && (Math.abs(v) >= 1e6 || Math.abs(v) < 1e-3) ? v.toExponential(3).replace(/\.?0+e/, 'e') : Number(v.toPrecision(4)).toString());
 const f4 = (v: number | null | undefined): string => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(4) : 'n/a');
 const interval = (r: readonly (number | null)[] | undefined, fmt = f4): string => (r === undefined ? 'n/a' : `[${fmt(r[0])}, ${fmt(r[1])}]`);
 
@@ -120,7 +121,7 @@ export class IsoflopPanel {
       { class: 'iso-head' },
       h('p', { id: 'iso-count', 'data-runs': String(res.runs) }, `${res.runs} of ${r.rows} rows analysed${res.groupColumn !== undefined ? `, in ${res.groups.length} groups of ${res.groupColumn}` : ''}; quality control ${res.qc.stages.length === 0 ? 'off' : `on (${res.qc.stages.join(', ')})`}.`),
       h('p', {}, 'The same analysis on the command line:'),
-      h('pre', { class: 'command' }, h('code', { 'data-command': 'isoflop' }, command)),
+      h('p', { class: 'command-line' }, h('code', { 'data-command': 'isoflop' }, command)),
       exportButton,
     );
     const report = h('details', {}, h('summary', {}, 'The text report (as lawfit isoflop prints it)'), h('pre', { class: 'report' }, r.report));
