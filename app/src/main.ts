@@ -27,11 +27,14 @@ const laws = new LawsPanel(() => {
   changed();
 });
 const data = new DataPanel(
-  () => changed(),
+  () => {
+    if (mode() === 'isoflop') isoflop.guessBudget();
+    changed();
+  },
   (scale) => laws.setTargetScale(scale),
 );
 
-new IsoflopPanel({
+const isoflop = new IsoflopPanel({
   file: () => data.current(),
   mapping: () => {
     const m = data.read();
@@ -49,6 +52,7 @@ function applyMode(): void {
   for (const id of ['step-laws', 'step-run', 'step-results']) byId(id).hidden = iso;
   byId('holdout-row').hidden = iso;
   byId('step-isoflop').hidden = !iso;
+  if (iso) isoflop.guessBudget();
   // An IsoFLOP sweep has two inputs, mapped in the same rows as a law's.
   data.setInputs(iso ? [{ name: 'N', description: 'model size (parameters)' }, { name: 'D', description: 'training tokens' }] : laws.inputs());
 }

@@ -113,6 +113,8 @@ suite('the app\'s IsoFLOP mode in headless Chromium', () => {
     await page.fill('#x-D', 'tokens');
     await page.fill('#target', 'loss');
     await page.fill('#where', `experiment == '${EXPERIMENT}'`);
+    // The budget column is guessed from the file's columns; N and D are mapped like a law's inputs.
+    expect(await page.inputValue('#iso-budget')).toBe('budget');
     await page.fill('#iso-budget', 'budget');
     await page.fill('#iso-replicates', String(REPLICATES));
     await page.fill('#iso-seed', String(SEED));

@@ -53,6 +53,17 @@ export class IsoflopPanel {
     byId('iso-run').addEventListener('click', () => void this.run());
   }
 
+  /**
+   * An empty budget field takes the file's column that names a compute budget, if one does
+   * (budget, compute, flops, C), from the column list the data step keeps.
+   */
+  guessBudget(): void {
+    if (this.budget.value.trim() !== '') return;
+    const columns = [...byId('column-list').querySelectorAll('option')].map((o) => o.value);
+    const guess = columns.find((c) => /^(budget|compute|compute_budget|flops|c)$/i.test(c)) ?? columns.find((c) => /budget|flops/i.test(c));
+    if (guess !== undefined) this.budget.value = guess;
+  }
+
   /** Threshold fields mean nothing with QC off (the CLI refuses them then). */
   private syncQc(): void {
     byId<HTMLFieldSetElement>('iso-thresholds').disabled = !this.qc.checked;
