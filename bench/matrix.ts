@@ -170,10 +170,13 @@ async function ceiling(law: CompiledLaw, ds: Dataset, loss: LossSpec, batch: num
   const stateBuf = mk(state.byteLength, S);
   device.queue.writeBuffer(stateBuf, 0, state);
   const flagsBuf = mk(batch * L.FLAGS_U * 4, S);
+  // One weight vector: its targets are the data's own.
+  const targetBuf = mk(data.n * 4, S);
+  device.queue.writeBuffer(targetBuf, 0, Float32Array.from(data.yt));
   const activeBuf = mk(4, S | GPUBufferUsage.COPY_SRC);
   const uni = mk(PARAMS_SIZE, GPUBufferUsage.UNIFORM);
   device.queue.writeBuffer(uni, 0, packParams({ n_points: data.n, n_starts: batch, n_problems: batch, problem_offset: 0, iterations: 1, max_iterations: 1, loss: gpuLossCode(loss.kind), damping: 0, delta: loss.delta, ftol: 1e-7, xtol: 1e-7, gtol: 1e-6, step_bound: 0.3, n_weight_sets: 1 }));
-  const bg = device.createBindGroup({ layout: pipes.bindGroupLayout, entries: bindGroupEntries({ prm: uni, features: dataBuf, weights: wBuf, state: stateBuf, flags: flagsBuf, running_count: activeBuf }) });
+  const bg = device.createBindGroup({ layout: pipes.bindGroupLayout, entries: bindGroupEntries({ prm: uni, features: dataBuf, weights: wBuf, state: stateBuf, flags: flagsBuf, running_count: activeBuf, targets: targetBuf }) });
   const read = device.createBuffer({ size: 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   const run = async (passes: number): Promise<number> => {
     const t0 = performance.now();

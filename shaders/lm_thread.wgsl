@@ -15,9 +15,11 @@
 //   prelude, point_loss and loss_known (src/gpu/losses-wgsl.ts) and the law's generated
 //   law_value / law_value_grad (src/law/emit-wgsl.ts).
 
-// The bindings (prm, features, weights, state, flags, running_count) are generated from the
-// table in src/gpu/bindings.ts, and point_loss / loss_known from the loss table
-// (src/gpu/losses-wgsl.ts); both are composed in before this file.
+// The bindings (prm, features, weights, state, flags, running_count, targets) are generated from
+// the table in src/gpu/bindings.ts, and point_loss / loss_known from the loss table
+// (src/gpu/losses-wgsl.ts); both are composed in before this file. `targets` holds one row of
+// n_points per weight vector in residual space, indexed as the weights are (weight_row): a
+// fixed-design bootstrap replicate brings its own target vector.
 
 const ACCEPT: f32 = 1e-4f;
 const EPS32: f32 = 1.1920929e-7f;

@@ -26,12 +26,15 @@ export { LOSSES, parseLoss, formatLoss, type LossSpec, type LossKind } from './f
 export { makeStarts, sobolPoints, type StartSpec, type StartSet } from './fit/starts.js';
 export { uncertaintyAt, type Uncertainty } from './fit/covariance.js';
 export { bootstrapFit, DEFAULT_BASINS, type BootstrapOptions, type BootstrapResult, type ParameterSummary, type ReplicateStarts } from './stats/bootstrap.js';
-export { resampleWeights, resolveDesign, describeDesign, type BootstrapDesign, type ColumnDesign, type ResampleGenerator, type ResampleOptions } from './stats/resample.js';
 export { predictAt, type Prediction } from './stats/predict.js';
 export { computeOptimal, type OptimalOptions, type OptimalPlan, type OptimalBudget, type PlannedQuantity } from './stats/optimal.js';
 export { chinchillaParams, optimalExponents, optimalAllocation, budgetForLoss, DEFAULT_FLOPS_PER_TOKEN_PER_PARAM, type ChinchillaParams, type Allocation } from './stats/derived.js';
 export { compareLaws, type Comparison, type LawComparison, type FoldScore, type HeldOutError, type CompareOptions, type CompareBootstrapOptions, type CompareDesign } from './stats/compare.js';
 export { holdoutFolds, DEFAULT_ROLLING_CUTOFFS, type Holdout, type Fold, type FoldPlan } from './stats/holdout.js';
+export { coverageCheck, coverageBootstrapSeed, parseNoise, describeNoise, NOISE_SYNTAX, type CoverageOptions, type CoverageResult, type CoverageNoise, type CoverageDesign, type DesignCoverage, type QuantityCoverage, type IntervalCoverage } from './stats/coverage.js';
+export { fixedDesignBasis, replicateTargets, leverages, type FixedDesignBasis } from './stats/fixed-design.js';
+export { parseDesign, describeDesign, resolveDesign, isFixedDesign, resampleWeights, DESIGN_SYNTAX, type BootstrapDesign, type ColumnDesign, type FixedDesign, type WildWeights, type ResampleGenerator, type ResampleOptions } from './stats/resample.js';
+export { replicateRng } from './util/rng.js';
 export { fitChain, predictChain, pointInputs, summarizeChain, PREVIOUS_STAGE, type ChainStage, type ChainOptions, type ChainBootstrapOptions, type ChainDesign, type ChainFit, type FittedStage, type ChainBootstrap, type ReplicateFailure, type ChainPrediction, type StagePrediction, type ChainSummary } from './stats/chain.js';
 export { summarizeFit, type FitSummary } from './report/summary.js';
 export { bootstrapSummary, summarizeBootstrapFit, type BootstrapRun } from './report/bootstrap-summary.js';

@@ -1,5 +1,5 @@
 /**
- * The CLI's bootstrap options (`--bootstrap N --design rows|clusters:COL|bayes --ci 95
+ * The CLI's bootstrap options (`--bootstrap N --design rows|clusters:COL|bayes|residuals|wild --ci 95
  * --replicate-starts basins:K|law`), shared by `fit` and `demo`, and the summary they add to a
  * fit's report and artifact.
  */
@@ -13,13 +13,17 @@ import type { CompiledLaw } from '../law/compile.js';
 import type { FitSummary } from '../report/summary.js';
 import { bootstrapSummary } from '../report/bootstrap-summary.js';
 import { bootstrapFit, DEFAULT_BASINS, type BootstrapResult, type ReplicateStarts } from '../stats/bootstrap.js';
-import { resolveDesign, type ColumnDesign, type ResampleGenerator } from '../stats/resample.js';
+import { DESIGN_SYNTAX, parseDesign, resolveDesign, type ColumnDesign, type ResampleGenerator } from '../stats/resample.js';
 import { parseNumber, parsePositiveInt } from './args.js';
 import { checkLimit } from '../limits.js';
 
 export const BOOTSTRAP_USAGE = `bootstrap
   --bootstrap N           refit N resampled replicates; report sd, percentile and BCa intervals
-  --design D              rows (default), clusters:COL (resample whole groups of COL) or bayes
+  --design D              rows (default), clusters:COL (resample whole groups of COL), bayes,
+                          residuals (keep every row, refit to fit + resampled residuals in the
+                          law's residual space, centred; :raw uncentred, :leverage divided by
+                          sqrt(1 - h)) or wild (fit + residual x random sign; :mammen for
+                          Mammen's weights, :leverage as above)
   --ci P                  interval level in percent (default 95)
   --replicate-starts S    basins:K (the K best distinct end points of the full fit, default
                           basins:${DEFAULT_BASINS}), law (the law's full grid for every replicate) or
@@ -72,10 +76,8 @@ export function resolveBootstrapFlags(f: BootstrapFlags): ResolvedBootstrap | un
   const ci = f.ci !== undefined ? parseNumber('--ci', f.ci) : 95;
   if (!(ci > 0 && ci < 100)) throw new LawfitError('bad-option', `--ci: expected a level between 0 and 100 (percent), got '${f.ci}'`);
   const designText = f.design ?? 'rows';
-  const cluster = designGroupColumn(f);
-  const design: ColumnDesign | undefined =
-    cluster !== undefined ? { kind: 'clusters', column: cluster } : designText === 'rows' || designText === 'bayes' ? { kind: designText } : undefined;
-  if (design === undefined) throw new LawfitError('bad-option', `--design: expected rows, bayes or clusters:COLUMN, got '${designText}'`);
+  const design: ColumnDesign | undefined = parseDesign(designText);
+  if (design === undefined) throw new LawfitError('bad-option', `--design: expected ${DESIGN_SYNTAX}, got '${designText}'`);
   let replicateStarts: ReplicateStarts = { kind: 'basins', k: DEFAULT_BASINS };
   const rs = f['replicate-starts'];
   if (rs !== undefined) {

@@ -24,6 +24,7 @@ import { sweepCommand } from './commands/sweep.js';
 import { shardManifestCommand } from './commands/shard-manifest.js';
 import { EXIT, markStdoutClosed, processIo, type Io } from './io.js';
 import { releaseOutputGuards } from './outputs.js';
+import { coverageCommand } from './commands/coverage.js';
 import { adoptParentTerminal, runWithFilteredStderr, wantsNativeFilter } from './native-stderr.js';
 
 export const USAGE = `lawfit ${LAWFIT_VERSION}: fit neural scaling laws, verified in float64
@@ -44,6 +45,7 @@ commands
   sweep SPEC.json       many (dataset, target, law) fits or comparisons from one file (lawfit sweep --help)
   merge SHARD...        join the shards of a run (--shard K/N) into its artifact; --status lists them
   shard-manifest --k8s  a Kubernetes Indexed Job running a sweep's shards
+  coverage RESULT.json  check a fit's bootstrap intervals on simulated datasets of its own design (--sets S)
 
   lawfit <command> --help   for a command's options
 `;
@@ -64,6 +66,7 @@ const COMMANDS: Record<string, Command> = {
   sweep: sweepCommand,
   merge: mergeCommand,
   'shard-manifest': shardManifestCommand,
+  coverage: coverageCommand,
 };
 
 /** Run the CLI in-process (tests call this); returns the exit code. */

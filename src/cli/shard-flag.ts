@@ -72,7 +72,6 @@ export async function runFitShard(r: FitShardRun): Promise<number> {
       n: r.dataset.n,
       estimates: b.fit.params.filter((q) => !q.fixed).map((q) => ({ name: q.name, value: q.value })),
       part: partToJson(b.part!),
-      ...(b.fewRows.replicates.length > 0 ? { fewRows: b.fewRows } : {}),
       ...(b.jackknife !== undefined ? { jackknife: floatsToJson(b.jackknife) } : {}),
     };
   });

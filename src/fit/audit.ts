@@ -6,7 +6,7 @@
  */
 import { createRng, nextInt } from '../util/rng.js';
 import type { Engine } from './engine.js';
-import type { BatchProblem, BatchResult } from './problem.js';
+import { targetRow, type BatchProblem, type BatchResult } from './problem.js';
 import { STATUS } from './status.js';
 
 export interface AuditReport {
@@ -48,6 +48,7 @@ export async function auditBatch(problem: BatchProblem, f32: BatchResult, sample
       nStarts: 1,
       weights: problem.weights.subarray(w * n, (w + 1) * n),
       nWeightSets: 1,
+      ...(problem.targets !== undefined ? { targets: targetRow(problem, w) } : {}),
     });
     const c = r.cost[0]!;
     const rel = Math.abs(f32.cost[k]! - c) / Math.max(Math.abs(c), 1e-300);

@@ -17,7 +17,7 @@ import { uncertaintyAt, type Uncertainty } from './covariance.js';
 import { singleThreadEngine, type Engine } from './engine.js';
 import { LEAST_SQUARES, parseLoss, type LossSpec } from './losses.js';
 import { resolveLmOptions, type LmOptions } from './options.js';
-import { allocateBatchResult, prepareData, type BatchProblem, type BatchResult, type PreparedData } from './problem.js';
+import { allocateBatchResult, prepareData, targetRow, type BatchProblem, type BatchResult, type PreparedData } from './problem.js';
 import { makeStarts, type StartSet, type StartSpec } from './starts.js';
 import { DEFAULT_POLISH, polishBest, type PolishReport } from './polish.js';
 import { PhasedProgress, slicer, throwIfCancelled, type RunControl } from './control.js';
@@ -266,7 +266,15 @@ export async function solveWithScreening(engine: Engine, problem: BatchProblem, 
     const sub = new Float64Array(keep.length * p);
     keep.forEach((s, k) => sub.set(problem.starts.subarray(s * p, s * p + p), k * p));
     const solved = await engine.solve(
-      { ...problem, starts: sub, nStarts: keep.length, weights: problem.weights.subarray(w * n, (w + 1) * n), nWeightSets: 1 },
+      {
+        ...problem,
+        starts: sub,
+        nStarts: keep.length,
+        weights: problem.weights.subarray(w * n, (w + 1) * n),
+        nWeightSets: 1,
+        // Vector w's own targets (a fixed-design replicate), as its start costs were computed.
+        ...(problem.targets !== undefined ? { targets: targetRow(problem, w) } : {}),
+      },
       prog.phase(w, 'fits'),
     );
     keep.forEach((s, k) => {
@@ -355,6 +363,11 @@ export interface BatchFitOptions {
    * costs, e.g. multinomial counts for bootstrap replicates. Default: the dataset's own weights.
    */
   weightSets?: Float64Array;
+  /**
+   * Target vectors in the law's residual space, one row of n per weight vector (a fixed-design
+   * bootstrap's replicates, stats/fixed-design.ts). Default: every weight vector fits the data's.
+   */
+  targetSets?: Float64Array;
   lm?: Partial<LmOptions>;
   engine?: Engine;
   reachTolerance?: number;
@@ -437,6 +450,11 @@ async function solveWeighted(law: CompiledLaw, dataset: Dataset, opts: BatchFitO
     if (!(weights[k]! >= 0) || !Number.isFinite(weights[k]!)) throw new LawfitError('bad-option', `weightSets: value ${k} is ${weights[k]}; weights must be finite and >= 0`);
   }
   const nWeightSets = weights.length / data.n;
+  const targets = opts.targetSets;
+  if (targets !== undefined) {
+    if (targets.length !== weights.length) throw new LawfitError('bad-option', `targetSets: expected ${weights.length} values (one per row per weight vector), got ${targets.length}`);
+    for (let k = 0; k < targets.length; k++) if (!Number.isFinite(targets[k]!)) throw new LawfitError('bad-option', `targetSets: value ${k} is ${targets[k]}; targets must be finite`);
+  }
   const engine = opts.engine ?? singleThreadEngine;
   const control = opts.control;
   const f32 = engine.precision === 'f32';
@@ -447,7 +465,7 @@ async function solveWeighted(law: CompiledLaw, dataset: Dataset, opts: BatchFitO
   const nFits = screened ? screen : starts.count;
   const prog = new PhasedProgress(control, [nFits * nWeightSets, Math.min(auditSample, nFits * nWeightSets), f32 ? nWeightSets * Math.min(candidates, nFits) : 0]);
   throwIfCancelled(control);
-  const full: BatchProblem = { law, data, starts: starts.u, nStarts: starts.count, weights, nWeightSets, options };
+  const full: BatchProblem = { law, data, starts: starts.u, nStarts: starts.count, weights, nWeightSets, ...(targets !== undefined ? { targets } : {}), options };
   if (screened) prog.advance(0, 'screening', 0);
   const batch = await solveWithScreening(engine, full, screen, prog.phase(0, 'fits'));
   prog.complete(0, 'fits');
@@ -463,7 +481,7 @@ async function solveWeighted(law: CompiledLaw, dataset: Dataset, opts: BatchFitO
     const perVector = Math.min(candidates, nFits);
     for (let w = 0; w < nWeightSets; w++) {
       await pause();
-      polish.push(polishBest(law, data, weights, w * data.n, batch, w * starts.count, (w + 1) * starts.count, options, candidates));
+      polish.push(polishBest(law, data, weights, w * data.n, batch, w * starts.count, (w + 1) * starts.count, options, candidates, targetRow(full, w)));
       prog.advance(2, 'float64 polish', (w + 1) * perVector);
     }
   }

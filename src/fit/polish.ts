@@ -57,6 +57,8 @@ export function polishBest(
   to: number,
   options: LmOptions,
   candidates: number = DEFAULT_POLISH.candidates,
+  /** The target vector these problems fit (a fixed-design replicate's own). Default: the data's. */
+  yt: Float64Array = data.yt,
 ): PolishReport | undefined {
   const p = law.free.length;
   const order: number[] = [];
@@ -74,7 +76,7 @@ export function polishBest(
     const u = batch.u.slice(k * p, k * p + p);
     const before = naturalFromInternal(law, u);
     const costBefore = batch.cost[k]!;
-    const r = levenbergMarquardt(law, { n: data.n, X: data.X, yt: data.yt, w: weights, wOffset }, u, opt, ws);
+    const r = levenbergMarquardt(law, { n: data.n, X: data.X, yt, w: weights, wOffset }, u, opt, ws);
     if (!Number.isFinite(r.cost)) continue;
     const after = naturalFromInternal(law, u);
     let maxRel = 0;

@@ -3,7 +3,8 @@
  * and a target already in residual space), a set of start points and a set of weight vectors. The
  * batch is their product: problem p = w * nStarts + s fits start s under weight vector w. Multi-start
  * and bootstrap share the data; a bootstrap replicate is a weight vector (multinomial counts), never
- * a copy of the rows.
+ * a copy of the rows. A fixed-design bootstrap replicate (stats/fixed-design.ts) keeps the weights
+ * and brings its own target vector instead: `targets`, one row of n per weight vector.
  */
 import { LawfitError } from '../errors.js';
 import { targetInSpace, type CompiledLaw } from '../law/compile.js';
@@ -29,7 +30,18 @@ export interface BatchProblem {
   /** nWeightSets x n; each row multiplies the points' costs. */
   weights: Float64Array;
   nWeightSets: number;
+  /**
+   * Per-weight-vector targets in the law's residual space, nWeightSets x n; absent: every weight
+   * vector fits data.yt. Problem p = w * nStarts + s fits targets row w under weights row w.
+   */
+  targets?: Float64Array;
   options: LmOptions;
+}
+
+/** The target vector problems of weight vector w fit: its own row of `targets`, or the data's. */
+export function targetRow(problem: Pick<BatchProblem, 'data' | 'targets'>, w: number): Float64Array {
+  const n = problem.data.n;
+  return problem.targets === undefined ? problem.data.yt : problem.targets.subarray(w * n, (w + 1) * n);
 }
 
 export interface BatchResult {

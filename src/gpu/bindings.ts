@@ -29,6 +29,12 @@ export const LM_BINDINGS = [
   { name: 'state', usage: 'readWrite', type: 'array<f32>', doc: 'per-problem LM state, STATE_F floats each' },
   { name: 'flags', usage: 'readWrite', type: 'array<u32>', doc: 'per-problem status, iterations and bits, FLAGS_U each' },
   { name: 'running_count', usage: 'readWrite', type: 'atomic<u32>', doc: 'problems still running after the last dispatch' },
+  {
+    name: 'targets',
+    usage: 'read',
+    type: 'array<f32>',
+    doc: 'one row of n targets in residual space per weight vector (a fixed-design replicate brings its own), indexed as weights',
+  },
 ] as const satisfies readonly BindingDecl[];
 
 export type LmBindingName = (typeof LM_BINDINGS)[number]['name'];

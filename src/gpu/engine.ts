@@ -104,6 +104,7 @@ async function finishOnFallback(problem: BatchProblem, e: DeviceLostError, fallb
         nStarts: k,
         weights: problem.weights.subarray(w * n, (w + 1) * n),
         nWeightSets: 1,
+        ...(problem.targets !== undefined ? { targets: problem.targets.subarray(w * n, (w + 1) * n) } : {}),
       },
       control === undefined ? undefined : prog.phase(w + 1, 'fits'),
     );
@@ -142,6 +143,7 @@ async function chooseVariant(ctx: GpuContext, problem: BatchProblem, opts: WebGp
     nStarts: k,
     weights: problem.weights.subarray(0, n),
     nWeightSets: 1,
+    ...(problem.targets !== undefined ? { targets: problem.targets.subarray(0, n) } : {}),
     options: { ...problem.options, maxIterations: Math.min(problem.options.maxIterations, 16) },
   };
   const time = async (variant: KernelVariant): Promise<number> => {

@@ -103,7 +103,7 @@ export function accumulateWgsl(law: CompiledLaw, mode: 'whole' | 'part'): string
     '    if (w == 0.0f) { continue; }',
     '    let base = i * STRIDE;',
     ...inner.map((l) => `    ${l}`),
-    `    let r = features[base + NF] - ${m};`,
+    `    let r = targets[wrow + i] - ${m};`,
     '    let lw = point_loss(r, w);',
     '    let y = lw.y - carry;',
     '    let t = cost + y;',

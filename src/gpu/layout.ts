@@ -14,7 +14,10 @@
  *   4: no trial step taken yet)
  *
  * The data buffer is row-major with stride NF + 1: the law's hoisted features, then the target in
- * residual space. Weights are one row of n per weight vector.
+ * residual space. Weights are one row of n per weight vector; so are the targets the kernels fit
+ * (the `targets` binding in src/gpu/bindings.ts: a fixed-design bootstrap replicate's own, or the
+ * data's target repeated),
+ * uploaded per chunk for the weight vectors the chunk uses (lm-gpu.ts).
  */
 import { STATUS_TABLE } from '../fit/status.js';
 

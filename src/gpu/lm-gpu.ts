@@ -7,7 +7,10 @@
  *   are still running;
  * - finished problems return at once from every later dispatch (early exit);
  * - batches larger than the device's storage-binding limit (128 MiB on lavapipe) or than
- *   `maxProblemsPerChunk` run in chunks, so memory stays bounded whatever the batch size;
+ *   `maxProblemsPerChunk` run in chunks, so memory stays bounded whatever the batch size: each
+ *   chunk uploads only the weight rows and target rows (per-weight-vector targets, the
+ *   fixed-design bootstraps' replicates; the data's own target repeated otherwise) of the weight
+ *   vectors its problems use, and `problem_offset` / `n_weight_sets` address that slice;
  * - Dawn busy-waits a core while a map is pending, so the host sleeps before it maps for about
  *   the time the round's work should take (measured: this roughly doubles throughput on 2 cores):
  *   the previous round's duration scaled by the share of problems still running, since finished
@@ -94,11 +97,21 @@ export async function solveBatchGpu(
     rows[i * L.STRIDE + L.NF] = data.yt[i]!;
   }
   const dataBuf = createFilled(device, rows, GPUBufferUsage.STORAGE, 'lawfit data');
-  const weightBuf = createFilled(device, Float32Array.from(problem.weights), GPUBufferUsage.STORAGE, 'lawfit weights');
 
-  const limitProblems = Math.floor(Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize) / (L.STATE_F * 4));
+  const limitBytes = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+  const limitProblems = Math.floor(limitBytes / (L.STATE_F * 4));
+  // A chunk of c problems spans at most ceil(c / nStarts) + 1 weight vectors, whose weight and
+  // target rows must fit one binding each.
+  const limitSets = Math.max(2, Math.floor(limitBytes / (4 * Math.max(1, data.n))));
+  const limitBySets = Math.max(1, (limitSets - 1) * problem.nStarts);
   const maxWorkgroups = device.limits.maxComputeWorkgroupsPerDimension;
-  const chunk = Math.max(1, Math.min(limitProblems, maxWorkgroups * (variant === 'thread' ? wg : maxWorkgroups), opts.maxProblemsPerChunk ?? 1 << 18, nProblems));
+  const chunk = Math.max(1, Math.min(limitProblems, limitBySets, maxWorkgroups * (variant === 'thread' ? wg : maxWorkgroups), opts.maxProblemsPerChunk ?? 1 << 18, nProblems));
+  const setsPerChunk = Math.min(problem.nWeightSets, Math.ceil(chunk / problem.nStarts) + 1);
+  const sliceBytes = Math.max(16, setsPerChunk * data.n * 4);
+  const weightBuf = device.createBuffer({ size: sliceBytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, label: 'lawfit weights' });
+  const targetBuf = device.createBuffer({ size: sliceBytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, label: 'lawfit targets' });
+  const weightSlice = new Float32Array(setsPerChunk * data.n);
+  const targetSlice = new Float32Array(setsPerChunk * data.n);
   const steps = opts.stepsPerDispatch ?? 8;
   const dispatches = opts.dispatchesPerRound ?? 4;
 
@@ -111,7 +124,7 @@ export async function solveBatchGpu(
   const uniformBuf = device.createBuffer({ size: PARAMS_SIZE, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, label: 'lawfit params' });
   const bindGroup = device.createBindGroup({
     layout: pipes.bindGroupLayout,
-    entries: bindGroupEntries({ prm: uniformBuf, features: dataBuf, weights: weightBuf, state: stateBuf, flags: flagsBuf, running_count: activeBuf }),
+    entries: bindGroupEntries({ prm: uniformBuf, features: dataBuf, weights: weightBuf, state: stateBuf, flags: flagsBuf, running_count: activeBuf, targets: targetBuf }),
   });
 
   // A loss the table does not have is sent as a code no kernel knows: every problem then ends
@@ -124,11 +137,20 @@ export async function solveBatchGpu(
   try {
     for (let offset = 0; offset < nProblems; offset += chunk) {
       const count = Math.min(chunk, nProblems - offset);
+      // The weight vectors [w0, w1] this chunk's problems use, uploaded as rows 0.. of the slices.
+      const w0 = Math.floor(offset / problem.nStarts);
+      const w1 = Math.floor((offset + count - 1) / problem.nStarts);
+      const sets = w1 - w0 + 1;
+      weightSlice.set(problem.weights.subarray(w0 * data.n, (w1 + 1) * data.n));
+      if (problem.targets !== undefined) targetSlice.set(problem.targets.subarray(w0 * data.n, (w1 + 1) * data.n));
+      else for (let k = 0; k < sets; k++) targetSlice.set(data.yt, k * data.n);
+      device.queue.writeBuffer(weightBuf, 0, weightSlice, 0, sets * data.n);
+      device.queue.writeBuffer(targetBuf, 0, targetSlice, 0, sets * data.n);
       const params: ParamsValues = {
         n_points: data.n,
         n_starts: problem.nStarts,
         n_problems: count,
-        problem_offset: offset,
+        problem_offset: offset - w0 * problem.nStarts,
         iterations: steps,
         max_iterations: options.maxIterations,
         loss: lossCode,
@@ -138,7 +160,7 @@ export async function solveBatchGpu(
         xtol: Math.max(options.xtol, F32_TOLERANCE_FLOOR.xtol),
         gtol: Math.max(options.gtol, F32_TOLERANCE_FLOOR.gtol),
         step_bound: options.stepBound,
-        n_weight_sets: problem.nWeightSets,
+        n_weight_sets: sets,
       };
       device.queue.writeBuffer(uniformBuf, 0, packParams(params));
       // Starts: problem p uses start (offset + p) mod nStarts.
@@ -220,7 +242,7 @@ export async function solveBatchGpu(
     if (lostReason !== undefined) throw new DeviceLostError(lostReason, 0, out);
     throw e;
   } finally {
-    for (const b of [dataBuf, weightBuf, stateBuf, flagsBuf, activeBuf, activeRead, stateRead, flagsRead, uniformBuf]) b.destroy();
+    for (const b of [dataBuf, weightBuf, targetBuf, stateBuf, flagsBuf, activeBuf, activeRead, stateRead, flagsRead, uniformBuf]) b.destroy();
   }
   return out;
 }

@@ -2,6 +2,7 @@
  * FitSummary: a fit as plain data. Reports, artifacts and the app all render from this one
  * serialisable shape, so a report printed from a saved artifact is the report printed at fit time.
  */
+import type { CoverageResult } from '../stats/coverage.js';
 import type { FitResult, FitStatistics, StartSummary } from '../fit/fit.js';
 import { formatLoss } from '../fit/losses.js';
 import type { LmOptions } from '../fit/options.js';
@@ -65,6 +66,8 @@ export interface FitSummary {
     /** Replicates with at most p + 1 effective rows (bootstrap.ts FewRows); absent when none or in older artifacts. */
     fewRows?: { threshold: number; replicates: number[]; minEffectiveRows: number };
   };
+  /** A coverage check of these intervals (`lawfit coverage`, stats/coverage.ts), shown next to them. */
+  coverage?: CoverageResult;
   /** Known true parameter values (synthetic data only), shown next to the estimates. */
   truth?: Record<string, number>;
 }

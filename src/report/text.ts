@@ -113,7 +113,7 @@ export function renderTextReport(s: FitSummary, opts: TextReportOptions = {}): s
   if (s.bootstrap !== undefined) {
     const bs = s.bootstrap;
     const pctLevel = `${Math.round(100 * bs.level)} %`;
-    lines.push(`[[Bootstrap]] (${bs.replicates.toLocaleString('en-US')} replicates, ${bs.design}, seed ${bs.seed}; ${bs.startsPerReplicate} start${bs.startsPerReplicate === 1 ? '' : 's'} each)`);
+    lines.push(`[[Bootstrap]] (${bs.replicates.toLocaleString('en-US')} replicates, design ${bs.design}, seed ${bs.seed}; ${bs.startsPerReplicate} start${bs.startsPerReplicate === 1 ? '' : 's'} each)`);
     if (bs.replicateStatus !== undefined) {
       const counts = new Map<string, number>();
       for (const name of bs.replicateStatus) counts.set(name, (counts.get(name) ?? 0) + 1);
@@ -135,9 +135,24 @@ export function renderTextReport(s: FitSummary, opts: TextReportOptions = {}): s
     if (few !== undefined && few.replicates.length > 0) lines.push(`    ${fewRowsWarning(few, bs.replicates, bs.parameters.length)}`);
     if (bs.failed.length > 0) lines.push(`    ${bs.failed.length} replicate${bs.failed.length === 1 ? '' : 's'} failed (no usable fit) and ${bs.failed.length === 1 ? 'is' : 'are'} left out of the intervals: ${bs.failed.slice(0, 10).join(', ')}${bs.failed.length > 10 ? ', ...' : ''}`);
     const w = Math.max(...bs.parameters.map((q) => q.name.length)) + 1;
+    // A coverage check of this design (lawfit coverage --out), when the artifact has one.
+    const checked = s.coverage?.designs.find((d) => d.design === bs.design);
+    const covPct = (v: number): string => `${(100 * v).toFixed(1)} %`;
     for (const q of bs.parameters) {
       const bca = q.bca !== undefined ? `   BCa [${formatNumber(q.bca[0], 5)}, ${formatNumber(q.bca[1], 5)}]` : '';
-      lines.push(`    ${`${q.name}:`.padEnd(w + 1)} ${formatNumber(q.estimate, 7).padStart(13)}   sd ${formatNumber(q.sd, 4).padEnd(10)} ${pctLevel} [${formatNumber(q.percentile[0], 5)}, ${formatNumber(q.percentile[1], 5)}]${bca}`);
+      const c = checked?.quantities.find((x) => x.kind === 'parameter' && x.name === q.name);
+      const cov = c !== undefined ? `   coverage ${covPct(c.percentile.share)} ± ${(100 * c.percentile.se).toFixed(1)}${c.bca !== undefined && q.bca !== undefined ? ` (BCa ${covPct(c.bca.share)})` : ''}` : '';
+      lines.push(`    ${`${q.name}:`.padEnd(w + 1)} ${formatNumber(q.estimate, 7).padStart(13)}   sd ${formatNumber(q.sd, 4).padEnd(10)} ${pctLevel} [${formatNumber(q.percentile[0], 5)}, ${formatNumber(q.percentile[1], 5)}]${bca}${cov}`);
+    }
+    if (s.coverage !== undefined) {
+      const cv = s.coverage;
+      lines.push(`    coverage check: ${cv.sets} datasets simulated from this fit at its design (noise ${cv.noise}), ${cv.replicates} replicates each${checked === undefined ? `; design ${bs.design} was not checked` : ''}`);
+      for (const d of cv.designs) {
+        const params = d.quantities.filter((x) => x.kind === 'parameter');
+        const mean = params.reduce((a, x) => a + x.percentile.share, 0) / Math.max(1, params.length);
+        const worst = params.reduce((m, x) => Math.min(m, x.percentile.share), 1);
+        lines.push(`      ${d.design}: percentile coverage mean ${covPct(mean)}, lowest ${covPct(worst)} over ${params.length} parameters; ${d.quantities.filter((x) => x.kind === 'derived').map((x) => `${x.name} ${covPct(x.percentile.share)}`).join(', ')}`);
+      }
     }
     if (truthLine(s) !== '') lines.push(truthLine(s));
   }

@@ -1,7 +1,8 @@
 /**
  * `lawfit chain --bootstrap R --shard K/N`: every shard fits every stage on all its runs (the point
  * predictions and the replicates' basin starts; deterministic, equal in every shard) and the
- * joint bootstrap's replicates shardRange(R, K/N), each drawing row r of the seed's run weights.
+ * joint bootstrap's replicates shardRange(R, K/N), drawing only those (replicate r's run weights
+ * come from its own stream, resample.ts); each stage's few-rows set is the slice's, joined here.
  * The payload is the chain artifact of the slice plus each stage's draws and the failures,
  * numbered globally. mergeChainShards joins the draws and rebuilds each stage's bootstrap summary,
  * the chain's bookkeeping and every point's bands with chain.ts's own functions. The bands push
@@ -13,6 +14,7 @@ import { compileLaw } from '../law/compile.js';
 import type { ChainArtifact } from '../cli/commands/chain.js';
 import { addChainBands, stageBootstrapSummary, summarizeChainBootstrap, summarizePrediction, type ChainDesign, type ChainFit, type ChainPrediction, type ReplicateFailure } from '../stats/chain.js';
 import { artifactHeader } from '../report/artifact.js';
+import type { FewRows } from '../stats/bootstrap.js';
 import type { ShardArtifact } from './artifact.js';
 import { checkPointFitsAgree } from './merge.js';
 import { floatsFromJson, floatsToJson } from './fit-shard.js';
@@ -36,6 +38,25 @@ export function chainShardPayload(chain: ChainFit, artifact: ChainArtifact, desi
   };
 }
 
+/**
+ * Stage k's few-rows set over the whole run: each shard counted its own replicates (numbered from
+ * 0, as its draws are), so the sets are joined with the shards' offsets. A shard records the set
+ * only when it is non-empty, and then its fewest rows are at most p + 1, below any shard's without
+ * one: the least of the recorded minima is the run's.
+ */
+function joinFewRows(shards: ReadonlyArray<ShardArtifact<ChainShardPayload>>, k: number): FewRows | undefined {
+  const sets = shards.flatMap((s) => {
+    const few = s.payload.artifact.summary.stages[k]!.summary.bootstrap?.fewRows;
+    return few !== undefined ? [{ few, from: s.work.from }] : [];
+  });
+  if (sets.length === 0) return undefined;
+  return {
+    threshold: sets[0]!.few.threshold,
+    replicates: sets.flatMap(({ few, from }) => few.replicates.map((r) => r + from)),
+    minEffectiveRows: Math.min(...sets.map(({ few }) => few.minEffectiveRows)),
+  };
+}
+
 /** The single-machine chain artifact from a complete, checked set of chain shards (in index order). */
 export function mergeChainShards(shards: ReadonlyArray<ShardArtifact<ChainShardPayload>>): ChainArtifact {
   checkPointFitsAgree(shards, 'stage fits', (s) => s.payload.artifact.summary.stages.flatMap((st, k) => st.summary.params.map((q): [string, unknown] => [`stage ${k + 1} ${q.name}`, q.value])));
@@ -49,7 +70,7 @@ export function mergeChainShards(shards: ReadonlyArray<ShardArtifact<ChainShardP
   const draws = S.stages.map((_, k) => floatsFromJson(shards.flatMap((s) => s.payload.stageDraws[k]!)));
   S.stages.forEach((st, k) => {
     const free = st.summary.params.filter((q) => !q.fixed).map((q) => ({ name: q.name, value: q.value ?? NaN }));
-    st.summary.bootstrap = stageBootstrapSummary(draws[k]!, free, R, seed, design, level, st.summary.bootstrap!.startsPerReplicate, st.summary.bootstrap!.fewRows);
+    st.summary.bootstrap = stageBootstrapSummary(draws[k]!, free, R, seed, design, level, st.summary.bootstrap!.startsPerReplicate, joinFewRows(shards, k));
   });
   // As fitChain records them: stage by stage, replicates ascending within a stage.
   const failures = S.stages.flatMap((_, k) => shards.flatMap((s) => s.payload.failures.filter((f) => f.stage === k)));

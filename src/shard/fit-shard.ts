@@ -29,6 +29,8 @@ export interface PartJson {
   fullStartsDescription?: string;
   longerIterations: number;
   startsPerReplicate: number;
+  /** The slice's replicates with at most p + 1 effective rows (global numbers); merge joins the shards'. */
+  fewRows: FewRows;
 }
 
 export interface FitShardPayload {
@@ -39,8 +41,6 @@ export interface FitShardPayload {
   n: number;
   estimates: Array<{ name: string; value: number }>;
   part: PartJson;
-  /** Replicates with at most p + 1 effective rows, over all R (the same in every shard); absent: none. */
-  fewRows?: FewRows;
   /** n x p leave-one-out fits (shard 0, when BCa is on). */
   jackknife?: Array<number | null>;
 }
@@ -61,6 +61,7 @@ export function partToJson(p: BootstrapPart): PartJson {
     ...(p.fullStartsDescription !== undefined ? { fullStartsDescription: p.fullStartsDescription } : {}),
     longerIterations: p.longerIterations,
     startsPerReplicate: p.startsPerReplicate,
+    fewRows: { ...p.fewRows, replicates: [...p.fewRows.replicates] },
   };
 }
 
@@ -86,7 +87,6 @@ export function mergeFitShards(shards: ReadonlyArray<ShardArtifact<FitShardPaylo
     n: first.n,
     estimates: first.estimates,
     parts: shards.map((s) => partFromJson(s.payload.part)),
-    ...(first.fewRows !== undefined ? { fewRows: first.fewRows } : {}),
     ...(withJack !== undefined ? { jackknife: fromJson(withJack.payload.jackknife!) } : {}),
   });
   if (first.artifact.summary.bootstrap !== undefined) throw new LawfitError('artifact', 'fit shard: its artifact already has a bootstrap section');

@@ -2,7 +2,9 @@
  * The bootstrap of a fit: replicates drawn as weight vectors (resample.ts), every replicate refit
  * with multi-start through the batched API (one call, any engine), and the draws summarised:
  * standard deviations, covariance, percentile and BCa intervals. Failed replicates are counted
- * and reported, never silently dropped.
+ * and reported, never silently dropped. The fixed-design designs (`residuals`, `wild`) keep the
+ * weights and give each replicate its own targets, drawn around the full fit (fixed-design.ts).
+ * The BCa acceleration comes from the row jackknife for every design.
  *
  * Starts per replicate:
  * - `basins` (the default): the best k distinct end points of the full-data fit (distinct: some
@@ -14,8 +16,8 @@
  * 1. from the same starts with RESCUE_ITERATION_FACTOR times the iteration cap. The usual failure
  *    is max-iterations in a long, flat valley: on the synthetic ladder a resample can make A and
  *    alpha so nearly degenerate (correlation 0.999) that LM from the full-data optimum needs up to
- *    4,000 iterations, while the cost is already at its minimum. Measured on the three such
- *    replicates of `lawfit demo --bootstrap 1000`: all three converge, in milliseconds; from
+ *    4,000 iterations, while the cost is already at its minimum. Measured on the five such
+ *    replicates of `lawfit demo --bootstrap 1000` (172, 528, 592, 842, 878): all converge, in milliseconds; from
  *    Hoffmann's 4,500-point grid instead, 13,460 of 13,500 fits hit the cap (36 s).
  * 2. for any still unusable: from a full multi-start set, the full fit's own starts when they
  *    number at most RESCUE_MAX_STARTS (Hoffmann's grid qualifies), else RESCUE_SOBOL Sobol points
@@ -37,7 +39,8 @@ import { makeStarts, type StartSpec } from '../fit/starts.js';
 import { PhasedProgress, type RunControl } from '../fit/control.js';
 import { isUsable, STATUS } from '../fit/status.js';
 import { bcaInterval, covariance, percentileInterval, sd } from './intervals.js';
-import { resampleWeights, type BootstrapDesign, type ResampleGenerator } from './resample.js';
+import { isFixedDesign, resampleWeights, type BootstrapDesign, type ResampleGenerator } from './resample.js';
+import { fixedDesignBasis, replicateTargets } from './fixed-design.js';
 
 /** Where each replicate starts: the full fit's best distinct basins, the full fit's own start set ('same'), or any start set. */
 export type ReplicateStarts = { kind: 'basins'; k: number } | { kind: 'same' } | StartSpec;
@@ -50,6 +53,14 @@ export function replicateStartSpec(rs: ReplicateStarts, fullStarts: StartSpec | 
 export interface BootstrapOptions {
   replicates: number;
   seed: number;
+  /**
+   * Index of the first replicate: the run refits replicates [firstReplicate, firstReplicate +
+   * replicates) of the seed's sequence (each replicate's draws depend on (seed, index) only), so a
+   * run can be split into ranges. Default 0.
+   */
+  firstReplicate?: number;
+  /** Replicates per batched call (default REPLICATE_CHUNK): bounds the host memory; results do not depend on it. */
+  replicateChunk?: number;
   design?: BootstrapDesign;
   generator?: ResampleGenerator;
   /** Starts for the full-data fit. Default: the law's grid. */
@@ -73,6 +84,11 @@ export interface BootstrapOptions {
   slice?: { from: number; to: number };
   /** Compute the BCa jackknife (when bca is on). Default true; a shard other than the first skips it. */
   jackknife?: boolean;
+  /**
+   * The full-data fit, when the caller has it already (fitted with `starts` and keepStarts, as
+   * this function would): e.g. a coverage check that bootstraps one dataset under several designs.
+   */
+  fit?: FitResult;
 }
 
 export interface ParameterSummary {
@@ -137,7 +153,37 @@ export function fewEffectiveRows(weights: Float64Array, replicates: number, n: n
   return { threshold: p + 1, replicates: flagged, minEffectiveRows: Number.isFinite(min) ? min : 0 };
 }
 
+/**
+ * fewEffectiveRows counted range by range, replicates in ascending order (a chunk, a shard's
+ * slice, or rows drawn only to be counted): the host never holds more than one range's weights.
+ */
+export class FewRowsCounter {
+  private readonly flagged: number[] = [];
+  private min = Infinity;
+  constructor(
+    private readonly n: number,
+    private readonly p: number,
+  ) {}
+
+  /** Count replicates first .. first + count - 1, whose weight rows are `weights` (count x n). */
+  add(weights: Float64Array, count: number, first: number): void {
+    const n = this.n;
+    for (let r = 0; r < count; r++) {
+      let rows = 0;
+      for (let i = 0; i < n; i++) if (weights[r * n + i]! > 0) rows++;
+      this.min = Math.min(this.min, rows);
+      if (rows <= this.p + 1) this.flagged.push(first + r);
+    }
+  }
+
+  result(): FewRows {
+    return { threshold: this.p + 1, replicates: [...this.flagged], minEffectiveRows: Number.isFinite(this.min) ? this.min : 0 };
+  }
+}
+
 export const DEFAULT_BASINS = 4;
+/** Replicates per batched call: bounds the host's weight and target rows (R x n each otherwise). */
+export const REPLICATE_CHUNK = 16_384;
 /** The rescue uses the full fit's start set when it has at most this many points... */
 export const RESCUE_MAX_STARTS = 4500;
 /** The rescue's iteration cap, as a multiple of the run's own. */
@@ -159,7 +205,7 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
     return [makeStarts(law, o.starts ?? { kind: 'default' }).count, o.replicates * perReplicate, 0, bca ? n : 0];
   };
   const prog = new PhasedProgress(o.control, o.control !== undefined ? sizes() : []);
-  const fit = await fitLaw(law, ds, {
+  const fit = o.fit ?? await fitLaw(law, ds, {
     ...(o.starts !== undefined ? { starts: o.starts } : {}),
     ...(o.lm !== undefined ? { lm: o.lm } : {}),
     ...(engine !== undefined ? { engine } : {}),
@@ -172,39 +218,69 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
 
   const starts: StartSpec = rs.kind === 'basins' ? { kind: 'points', points: distinctBasins(law, fit, rs.k) } : rs;
 
-  // Replicate r's weights are row r of the one stream the seed starts (resample.ts), whatever
-  // slice this call fits: a shard draws every row and keeps its own, so replicate r is the same
-  // resample in any shard layout (drawing is microseconds per replicate; fitting is the cost).
+  const design = o.design ?? { kind: 'rows' };
+  const fullNatural = fit.params.filter((q) => !q.fixed).map((q) => q.value);
+  const basis = isFixedDesign(design) ? fixedDesignBasis(law, ds, fullNatural, design) : undefined;
+  const common = { starts, ...(o.lm !== undefined ? { lm: o.lm } : {}), ...(engine !== undefined ? { engine } : {}) };
+  // The replicates this call fits: [slice.from, slice.to) of the R (a shard's share), offset by
+  // firstReplicate in the seed's sequence. Replicate r's draws depend on (seed, r) only
+  // (resample.ts), so a shard draws its own range alone and replicate r is the same resample in
+  // any shard layout; the numpy-legacy generator, sequential by construction, runs its stream
+  // through the earlier replicates first.
   const slice = o.slice ?? { from: 0, to: o.replicates };
   if (!(Number.isInteger(slice.from) && Number.isInteger(slice.to) && 0 <= slice.from && slice.from <= slice.to && slice.to <= o.replicates)) {
     throw new LawfitError('bad-option', `bootstrap: replicate slice [${slice.from}, ${slice.to}) is not within the ${o.replicates} replicates`);
   }
-  const all = resampleWeights(n, { replicates: o.replicates, seed: o.seed, design: o.design ?? { kind: 'rows' }, ...(o.generator !== undefined ? { generator: o.generator } : {}) });
   const m = slice.to - slice.from;
-  const raw = all.slice(slice.from * n, slice.to * n);
-  for (let r = 0; r < m; r++) for (let i = 0; i < n; i++) raw[r * n + i] = raw[r * n + i]! * base[i]!;
-  // Replicates with at most p + 1 effective rows, over all R (every shard draws every row, so
-  // each reports the same set and a merge keeps one).
-  for (let r = 0; r < o.replicates; r++) for (let i = 0; i < n; i++) all[r * n + i] = all[r * n + i]! * base[i]!;
-  const fewRows = fewEffectiveRows(all, o.replicates, n, p);
-  const common = { starts, ...(o.lm !== undefined ? { lm: o.lm } : {}), ...(engine !== undefined ? { engine } : {}) };
-  const batch = await fitBatch(law, ds, { ...common, weightSets: raw, ...controlFor(prog.phase(1, 'bootstrap replicates')) });
-  prog.complete(1, 'bootstrap replicates');
-
-  // Indices below are local to the slice (r) until the part is built (slice.from + r).
+  const first0 = (o.firstReplicate ?? 0) + slice.from;
+  // Replicates in chunks of REPLICATE_CHUNK, each drawn by range, so the host holds one chunk's
+  // weights and targets however many replicates there are; only failed replicates' rows are kept,
+  // for the rescue. Indices below are local to the slice (r) until the part is built (slice.from + r).
   const draws = new Float64Array(m * p).fill(NaN);
-  const shareReachedBest = Float64Array.from(batch.shareReachedBest);
+  const shareReachedBest = new Float64Array(m);
   const status = new Uint8Array(m).fill(STATUS.NONFINITE);
+  const kept = new Map<number, { w: Float64Array; t?: Float64Array }>();
+  // Replicates with at most p + 1 effective rows, counted chunk by chunk over this slice (global
+  // numbers); a merge joins the slices' sets (assembleBootstrap).
+  const few = new FewRowsCounter(n, p);
   let failed: number[] = [];
-  for (let r = 0; r < m; r++) {
-    const b = batch.best[r]!;
-    if (b >= 0) status[r] = batch.status[b]!;
-    if (b < 0 || !isUsable(batch.status[b]!)) {
-      failed.push(r);
-      continue;
+  let doneBefore = 0;
+  const chunkSize = Math.max(1, Math.floor(o.replicateChunk ?? REPLICATE_CHUNK));
+  for (let first = 0; first < m; first += chunkSize) {
+    const count = Math.min(chunkSize, m - first);
+    const raw = resampleWeights(n, { replicates: count, seed: o.seed, first: first0 + first, design, ...(o.generator !== undefined ? { generator: o.generator } : {}) });
+    for (let r = 0; r < count; r++) for (let i = 0; i < n; i++) raw[r * n + i] = raw[r * n + i]! * base[i]!;
+    few.add(raw, count, slice.from + first);
+    const targets = basis !== undefined && isFixedDesign(design) ? replicateTargets(basis, design, o.seed, first0 + first, count) : undefined;
+    const before = doneBefore;
+    let chunkTotal = 0;
+    const chunkControl: RunControl | undefined =
+      o.control === undefined
+        ? undefined
+        : {
+            ...(o.control.signal !== undefined ? { signal: o.control.signal } : {}),
+            onProgress: (q) => {
+              prog.resize(1, before + q.total * Math.ceil((m - first) / count));
+              prog.advance(1, 'bootstrap replicates', before + q.done);
+              chunkTotal = q.total;
+            },
+          };
+    const batch = await fitBatch(law, ds, { ...common, weightSets: raw, ...(targets !== undefined ? { targetSets: targets } : {}), ...controlFor(chunkControl) });
+    doneBefore = before + chunkTotal;
+    for (let r = 0; r < count; r++) {
+      const b = batch.best[r]!;
+      shareReachedBest[first + r] = batch.shareReachedBest[r]!;
+      if (b >= 0) status[first + r] = batch.status[b]!;
+      if (b < 0 || !isUsable(batch.status[b]!)) {
+        failed.push(first + r);
+        kept.set(first + r, { w: raw.slice(r * n, r * n + n), ...(targets !== undefined ? { t: targets.slice(r * n, r * n + n) } : {}) });
+        continue;
+      }
+      draws.set(batch.params.subarray(b * p, b * p + p), (first + r) * p);
     }
-    draws.set(batch.params.subarray(b * p, b * p + p), r * p);
   }
+  prog.complete(1, 'bootstrap replicates');
+  const startsPerReplicate = starts.kind === 'points' ? starts.points.length : makeStarts(law, starts).count;
 
   const rescued = rs.kind === 'basins' && o.rescue !== false && failed.length > 0 ? failed : [];
   const longerIterations = RESCUE_ITERATION_FACTOR * resolveLmOptions(o.lm).maxIterations;
@@ -215,8 +291,13 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
     // Refit `which` replicates from `spec` with the longer cap; returns those still unusable.
     const refit = async (which: number[], spec: StartSpec, phase: RunControl | undefined): Promise<number[]> => {
       const w = new Float64Array(which.length * n);
-      which.forEach((r, k) => w.set(raw.subarray(r * n, r * n + n), k * n));
-      const rb = await fitBatch(law, ds, { ...common, lm: longer, starts: spec, weightSets: w, ...controlFor(phase) });
+      which.forEach((r, k) => w.set(kept.get(r)!.w, k * n));
+      let t: Float64Array | undefined;
+      if (basis !== undefined) {
+        t = new Float64Array(which.length * n);
+        which.forEach((r, k) => t!.set(kept.get(r)!.t!, k * n));
+      }
+      const rb = await fitBatch(law, ds, { ...common, lm: longer, starts: spec, weightSets: w, ...(t !== undefined ? { targetSets: t } : {}), ...controlFor(phase) });
       const still: number[] = [];
       which.forEach((r, k) => {
         shareReachedBest[r] = rb.shareReachedBest[k]!;
@@ -249,7 +330,8 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
     fromFullStarts: global(fromFullStarts),
     ...(fullStartsDescription !== undefined ? { fullStartsDescription } : {}),
     longerIterations,
-    startsPerReplicate: batch.nStarts,
+    startsPerReplicate,
+    fewRows: few.result(),
   };
 
   // Jackknife (leave one row out) for the BCa acceleration, from the full-data optimum. It does
@@ -267,8 +349,8 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
   prog.finish();
   const estimates = fit.params.filter((q) => !q.fixed).map((q) => ({ name: q.name, value: q.value }));
   // A slice is summarised on its own, its replicates numbered from 0 (the shard's artifact keeps `part`, global).
-  const local = slice.from === 0 && slice.to === o.replicates ? part : { ...part, from: 0, to: m, failed, rescued, fromFullStarts };
-  const summary = assembleBootstrap({ replicates: m, level, n, estimates, parts: [local], fewRows, ...(jack !== undefined ? { jackknife: jack } : {}) });
+  const local = slice.from === 0 && slice.to === o.replicates ? part : { ...part, from: 0, to: m, failed, rescued, fromFullStarts, fewRows: { ...part.fewRows, replicates: part.fewRows.replicates.map((r) => r - slice.from) } };
+  const summary = assembleBootstrap({ replicates: m, level, n, estimates, parts: [local], ...(jack !== undefined ? { jackknife: jack } : {}) });
   return { fit, ...summary, part, ...(jack !== undefined ? { jackknife: jack } : {}) };
 }
 
@@ -292,6 +374,8 @@ export interface BootstrapPart {
   fullStartsDescription?: string;
   longerIterations: number;
   startsPerReplicate: number;
+  /** The part's replicates with at most p + 1 effective rows (global numbers); assembleBootstrap joins the parts'. */
+  fewRows: FewRows;
 }
 
 export interface AssembleInput {
@@ -305,8 +389,6 @@ export interface AssembleInput {
   parts: readonly BootstrapPart[];
   /** n x p leave-one-out fits, for BCa; absent: no BCa intervals. */
   jackknife?: Float64Array;
-  /** Replicates with at most p + 1 effective rows, over all R (fewEffectiveRows); absent: none. */
-  fewRows?: FewRows;
 }
 
 /** The summary of the draws (sd, percentile and BCa intervals, covariance) from parts of the replicates. */
@@ -360,7 +442,12 @@ export function assembleBootstrap(a: AssembleInput): Omit<BootstrapResult, 'fit'
     parameters,
     covariance: covariance(good, ok.length, p),
     startsPerReplicate: parts[0]!.startsPerReplicate,
-    fewRows: a.fewRows ?? { threshold: p + 1, replicates: [], minEffectiveRows: a.n },
+    // The parts' few-rows sets joined (parts ascending, so replicates ascending), fewest rows the least.
+    fewRows: {
+      threshold: p + 1,
+      replicates: parts.flatMap((q) => q.fewRows.replicates),
+      minEffectiveRows: parts.some((q) => q.to > q.from) ? Math.min(...parts.filter((q) => q.to > q.from).map((q) => q.fewRows.minEffectiveRows)) : a.n,
+    },
   };
 }
 

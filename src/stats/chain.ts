@@ -55,8 +55,9 @@ import { createRng, nextNormal } from '../util/rng.js';
 import { DEFAULT_BASINS, distinctBasins, fewEffectiveRows, replicateStartSpec, type FewRows, type ReplicateStarts } from './bootstrap.js';
 import { percentileInterval, sd } from './intervals.js';
 import { outsideFittedRange, residualScale, withResidualNoise } from './predict.js';
-import { describeDesign, resampleWeights, resolveDesign, type ColumnDesign, type ResampleGenerator } from './resample.js';
+import { describeDesign, isFixedDesign, resampleWeights, resolveDesign, type ColumnDesign, type ResampleGenerator } from './resample.js';
 import { own } from '../util/names.js';
+import { fixedDesignBasis, replicateTargets } from './fixed-design.js';
 
 /** In a later stage's input mapping: the previous stage's quantity (observed when fitting, predicted at new points). */
 export const PREVIOUS_STAGE = '@';
@@ -95,8 +96,9 @@ export interface ChainOptions {
   control?: RunControl;
   /**
    * Fit only replicates [from, to) of the bootstrap (a shard's share, shard/chain-shard.ts): the
-   * chain's draws, failures and bootstrap then cover the slice alone, numbered from 0. Replicate r
-   * still draws row r of the seed's weights, whatever the slice.
+   * chain's draws, failures, few-rows sets and bootstrap then cover the slice alone, numbered
+   * from 0. Replicate r draws the same weights whatever the slice (its own stream; only the slice
+   * is drawn).
    */
   replicateSlice?: { from: number; to: number };
 }
@@ -228,7 +230,9 @@ export async function fitChain(table: Table, stages: readonly ChainStage[], o: C
   const level = boot.level ?? 0.95;
   const slice = o.replicateSlice ?? { from: 0, to: R };
   const m = slice.to - slice.from;
-  const W = resampleWeights(U, { replicates: R, seed: boot.seed, design: resolveDesign(design, groups), ...(boot.generator !== undefined ? { generator: boot.generator } : {}) });
+  // Only this call's replicates are drawn (replicate r's draws depend on (seed, r) alone; the
+  // numpy-legacy generator runs its stream through the earlier ones first): m x U run weights.
+  const W = resampleWeights(U, { replicates: Math.max(m, 1), first: slice.from, seed: boot.seed, design: resolveDesign(design, groups), ...(boot.generator !== undefined ? { generator: boot.generator } : {}) });
   const failures: ReplicateFailure[] = [];
   const starts = fitted.map((st, k) => {
     const r = replicateStartSpec(rs, stages[k]!.starts);
@@ -242,10 +246,16 @@ export async function fitChain(table: Table, stages: readonly ChainStage[], o: C
     const n = st.dataset.n;
     const data = prepareData(st.law, st.dataset);
     const weights = new Float64Array(m * n);
-    for (let r = 0; r < m; r++) for (let i = 0; i < n; i++) weights[r * n + i] = W[(slice.from + r) * U + st.runIndex[i]!]! * data.baseWeights[i]!;
+    for (let r = 0; r < m; r++) for (let i = 0; i < n; i++) weights[r * n + i] = W[r * U + st.runIndex[i]!]! * data.baseWeights[i]!;
+    // Fixed designs: every stage keeps its rows and refits to targets drawn around its own fit,
+    // stage k from stream k of replicate r's generator (the stages' noises taken as independent).
+    const targets = isFixedDesign(design)
+      ? replicateTargets(fixedDesignBasis(st.law, st.dataset, st.fit.params.filter((q) => !q.fixed).map((q) => q.value), design), design, boot.seed, slice.from, m, k)
+      : undefined;
     const batch = await fitBatch(st.law, st.dataset, {
       starts: starts[k]!,
       weightSets: weights,
+      ...(targets !== undefined ? { targetSets: targets } : {}),
       ...(stages[k]!.lm !== undefined ? { lm: stages[k]!.lm } : {}),
       ...(engine !== undefined ? { engine } : {}),
       ...(control !== undefined ? { control } : {}),
@@ -268,11 +278,9 @@ export async function fitChain(table: Table, stages: readonly ChainStage[], o: C
       draws.set(natural, r * p);
     }
     st.draws = draws;
-    // Replicates with at most p + 1 effective runs in this stage, over all R replicates (every
-    // shard draws every row, so each records the same set and a merge keeps one).
-    const full = new Float64Array(R * n);
-    for (let r = 0; r < R; r++) for (let i = 0; i < n; i++) full[r * n + i] = W[r * U + st.runIndex[i]!]! * data.baseWeights[i]!;
-    st.summary.bootstrap = stageBootstrapSummary(draws, freeEstimates(st.fit), m, boot.seed, design, level, batch.nStarts, fewEffectiveRows(full, R, n, p));
+    // Replicates with at most p + 1 effective runs in this stage, over this call's replicates
+    // (numbered from 0 as its draws are; a merge joins the shards' sets, chain-shard.ts).
+    st.summary.bootstrap = stageBootstrapSummary(draws, freeEstimates(st.fit), m, boot.seed, design, level, batch.nStarts, fewEffectiveRows(weights, m, n, p));
   }
 
   prog.finish();

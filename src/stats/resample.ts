@@ -9,6 +9,14 @@
  * - `bayes`: the Bayesian bootstrap (Rubin 1981): Dirichlet(1, ..., 1) weights, scaled to sum n.
  * - `strata`: rows drawn with replacement within each stratum, each stratum keeping its size (the
  *   IsoFLOP bootstrap resamples runs within each compute budget, so every budget keeps its runs' count).
+ * - `residuals` and `wild`: fixed-design bootstraps. The rows keep their weights (all replicates
+ *   see every row once); each replicate carries its own target vector instead, drawn around the
+ *   full fit (fixed-design.ts). Their weight rows here are all ones.
+ *
+ * Replicate r's draws come from replicateRng(seed, r) (util/rng.ts): a function of (seed, r) only,
+ * so any range [first, first + replicates) can be drawn alone (chunks, shards) and equals the same
+ * rows of a run that drew them all. The numpy-legacy generator is one sequential MT19937 stream by
+ * construction (numpy's protocol); a range of it is drawn by running the stream from replicate 0.
  *
  * Generators: `xoroshiro` (lawfit's own, util/rng.ts) or `numpy-legacy`, which reproduces
  * `np.random.seed(seed)` followed by `np.random.choice(n, n, replace=True)` per replicate draw for
@@ -17,9 +25,18 @@
  */
 import { mersenne } from 'pure-rand/generator/mersenne';
 import { LawfitError } from '../errors.js';
-import { createRng, nextDouble, nextInt } from '../util/rng.js';
+import { nextDouble, nextInt, replicateRng } from '../util/rng.js';
 
-export type BootstrapDesign = { kind: 'rows' } | { kind: 'clusters'; groups: readonly string[] } | { kind: 'bayes' } | { kind: 'strata'; strata: readonly string[] };
+/** Weights of the wild bootstrap's multipliers v (mean 0, variance 1). */
+export type WildWeights = 'rademacher' | 'mammen';
+
+/**
+ * The fixed-design designs (fixed-design.ts): `centre` subtracts the residuals' mean before
+ * resampling, `leverage` divides each residual by sqrt(1 - h_ii) (Davison & Hinkley 1997, eq. 6.9).
+ */
+export type FixedDesign = { kind: 'residuals'; centre: boolean; leverage: boolean } | { kind: 'wild'; weights: WildWeights; leverage: boolean };
+
+export type BootstrapDesign = { kind: 'rows' } | { kind: 'clusters'; groups: readonly string[] } | { kind: 'bayes' } | { kind: 'strata'; strata: readonly string[] } | FixedDesign;
 export type ResampleGenerator = 'xoroshiro' | 'numpy-legacy';
 
 /**
@@ -27,11 +44,47 @@ export type ResampleGenerator = 'xoroshiro' | 'numpy-legacy';
  * resolves it per fold and a chain over the union of its stages' runs, so clusters name the
  * column that groups them (resolveDesign gives the row-level BootstrapDesign).
  */
-export type ColumnDesign = { kind: 'rows' } | { kind: 'bayes' } | { kind: 'clusters'; column: string };
+export type ColumnDesign = { kind: 'rows' } | { kind: 'bayes' } | { kind: 'clusters'; column: string } | FixedDesign;
 
-/** Text of a design, as the CLI's --design flag writes it. */
+/** True for the designs that keep every row and give each replicate its own targets. */
+export function isFixedDesign(d: BootstrapDesign | ColumnDesign): d is FixedDesign {
+  return d.kind === 'residuals' || d.kind === 'wild';
+}
+
+/** The --design grammar, for help texts and error messages (one source of truth with parseDesign). */
+export const DESIGN_SYNTAX = 'rows, clusters:COL, bayes, residuals[:raw|:leverage] or wild[:rademacher|:mammen][:leverage]';
+
+/** Text of a design, as the CLI's --design flag writes it (parseDesign reads it back). */
 export function describeDesign(d: ColumnDesign): string {
-  return d.kind === 'clusters' ? `clusters:${d.column}` : d.kind;
+  switch (d.kind) {
+    case 'clusters':
+      return `clusters:${d.column}`;
+    case 'residuals':
+      return d.leverage ? (d.centre ? 'residuals:leverage' : 'residuals:raw:leverage') : d.centre ? 'residuals' : 'residuals:raw';
+    case 'wild':
+      return `wild${d.weights === 'mammen' ? ':mammen' : ''}${d.leverage ? ':leverage' : ''}`;
+    default:
+      return d.kind;
+  }
+}
+
+/** A design from its text (describeDesign's inverse); undefined when the text is not one. */
+export function parseDesign(text: string): ColumnDesign | undefined {
+  const cl = /^clusters:(.+)$/s.exec(text);
+  if (cl !== null) return { kind: 'clusters', column: cl[1]! };
+  if (text === 'rows' || text === 'bayes') return { kind: text };
+  const [head, ...mods] = text.split(':');
+  if (new Set(mods).size !== mods.length) return undefined;
+  if (head === 'residuals') {
+    if (mods.some((m) => m !== 'raw' && m !== 'leverage')) return undefined;
+    return { kind: 'residuals', centre: !mods.includes('raw'), leverage: mods.includes('leverage') };
+  }
+  if (head === 'wild') {
+    if (mods.some((m) => m !== 'rademacher' && m !== 'mammen' && m !== 'leverage')) return undefined;
+    if (mods.includes('rademacher') && mods.includes('mammen')) return undefined;
+    return { kind: 'wild', weights: mods.includes('mammen') ? 'mammen' : 'rademacher', leverage: mods.includes('leverage') };
+  }
+  return undefined;
 }
 
 /** The row-level design for a dataset whose rows carry `groups` (the clusters column's labels). */
@@ -44,6 +97,8 @@ export function resolveDesign(d: ColumnDesign, groups: readonly string[] | undef
 export interface ResampleOptions {
   replicates: number;
   seed: number;
+  /** First replicate of the range drawn (default 0): rows [first, first + replicates) of the full run. */
+  first?: number;
   design: BootstrapDesign;
   generator?: ResampleGenerator;
 }
@@ -70,6 +125,8 @@ function numpyLegacyInts(seed: number): (m: number) => number {
 export function resampleWeights(n: number, o: ResampleOptions): Float64Array {
   if (!Number.isInteger(o.replicates) || o.replicates < 1) throw new LawfitError('bad-option', `bootstrap: replicates must be a positive whole number, got ${o.replicates}`);
   const R = o.replicates;
+  const first = o.first ?? 0;
+  if (!Number.isInteger(first) || first < 0) throw new LawfitError('bad-option', `bootstrap: the first replicate must be a whole number >= 0, got ${first}`);
   const w = new Float64Array(R * n);
   const bump = (at: number): void => {
     w[at] = w[at]! + 1;
@@ -78,13 +135,20 @@ export function resampleWeights(n: number, o: ResampleOptions): Float64Array {
   if (generator === 'numpy-legacy') {
     if (o.design.kind !== 'rows') throw new LawfitError('bad-option', `bootstrap: the numpy-legacy generator reproduces row resampling only, not '${o.design.kind}'`);
     const draw = numpyLegacyInts(o.seed);
+    for (let r = 0; r < first; r++) for (let k = 0; k < n; k++) draw(n);
     for (let r = 0; r < R; r++) for (let k = 0; k < n; k++) bump(r * n + draw(n));
     return w;
   }
-  const rng = createRng(o.seed);
+  const rngOf = (r: number) => replicateRng(o.seed, first + r);
   switch (o.design.kind) {
+    case 'residuals':
+    case 'wild':
+      return w.fill(1);
     case 'rows':
-      for (let r = 0; r < R; r++) for (let k = 0; k < n; k++) bump(r * n + nextInt(rng, 0, n - 1));
+      for (let r = 0; r < R; r++) {
+        const rng = rngOf(r);
+        for (let k = 0; k < n; k++) bump(r * n + nextInt(rng, 0, n - 1));
+      }
       return w;
     case 'clusters': {
       const groups = o.design.groups;
@@ -93,6 +157,7 @@ export function resampleWeights(n: number, o: ResampleOptions): Float64Array {
       const members = labels.map((g) => groups.flatMap((x, i) => (x === g ? [i] : [])));
       if (labels.length < 2) throw new LawfitError('bad-option', `bootstrap: cluster resampling needs at least 2 groups, the data have ${labels.length}`);
       for (let r = 0; r < R; r++) {
+        const rng = rngOf(r);
         for (let k = 0; k < labels.length; k++) {
           for (const i of members[nextInt(rng, 0, labels.length - 1)]!) bump(r * n + i);
         }
@@ -104,12 +169,14 @@ export function resampleWeights(n: number, o: ResampleOptions): Float64Array {
       if (strata.length !== n) throw new LawfitError('bad-option', `bootstrap: ${strata.length} stratum labels for ${n} rows`);
       const members = [...new Set(strata)].map((g) => strata.flatMap((x, i) => (x === g ? [i] : [])));
       for (let r = 0; r < R; r++) {
+        const rng = rngOf(r);
         for (const m of members) for (let k = 0; k < m.length; k++) bump(r * n + m[nextInt(rng, 0, m.length - 1)]!);
       }
       return w;
     }
     case 'bayes':
       for (let r = 0; r < R; r++) {
+        const rng = rngOf(r);
         let sum = 0;
         for (let i = 0; i < n; i++) {
           let u = 0;

@@ -84,7 +84,7 @@ test('--bootstrap: a Bootstrap section, every draw in the artifact, and report r
   const r = await run('fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--bootstrap', '100', '--seed', '3', '--ci', '90', '--threads', '1', '--out', out);
   expect(r.err).toBe('');
   expect(r.code).toBe(0);
-  expect(r.out).toMatch(/\[\[Bootstrap\]\] \(100 replicates, rows, seed 3/);
+  expect(r.out).toMatch(/\[\[Bootstrap\]\] \(100 replicates, design rows, seed 3/);
   expect(r.out).toMatch(/alpha:\s+0\.3\s+sd .* 90 % \[.*\]\s+BCa \[/);
   const art = JSON.parse(readFileSync(out, 'utf8'));
   expect(art.summary.bootstrap.draws.length).toBe(100);
@@ -223,7 +223,9 @@ describe('lawfit fit: bad input is exit code 2 with one clear line', () => {
     ['bad loss', ['fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--loss', 'hubber:1'], /--loss: expected/],
     ['bad starts', ['fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--starts', 'lots'], /--starts: expected/],
     ['bad engine', ['fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--engine', 'gpu'], /--engine: expected cpu or webgpu, got 'gpu'/],
-    ['bad design', ['fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--bootstrap', '10', '--design', 'cols'], /--design: expected rows, bayes or clusters:COLUMN/],
+    ['bad design', ['fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--bootstrap', '10', '--design', 'cols'], /--design: expected rows, clusters:COL, bayes, residuals\[:raw\|:leverage\] or wild\[:rademacher\|:mammen\]\[:leverage\], got 'cols'/],
+    ['bad design modifier', ['fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--bootstrap', '10', '--design', 'wild:raw'], /--design: expected .*, got 'wild:raw'/],
+    ['numpy-legacy with a fixed design', ['fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--bootstrap', '10', '--design', 'residuals', '--generator', 'numpy-legacy'], /numpy-legacy reproduces numpy's row resampling only/],
     ['bad ci', ['fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--bootstrap', '10', '--ci', '150'], /--ci: expected a level between 0 and 100/],
     ['design without bootstrap', ['fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--design', 'bayes'], /--design needs --bootstrap N/],
     ['cluster column missing', ['fit', good, '--law', 'power', '--x', 'x=x', '--y', 'loss', '--bootstrap', '10', '--design', 'clusters:run'], /'run'/],

@@ -97,6 +97,47 @@ describe('screening is per weight vector', () => {
     expect(Math.abs(got.cost[got.best[1]!]! / alone.statistics.objective - 1)).toBeLessThan(1e-9);
   });
 
+  test("per-vector targets (a fixed-design bootstrap's): each vector is screened by start costs against its own targets", async () => {
+    const n = xs.length;
+    const data = prepareData(bnsl, bnslData);
+    // Two target vectors in residual space, the data's own moved two different ways; every row keeps weight 1.
+    const T = new Float64Array(2 * n);
+    for (let i = 0; i < n; i++) {
+      T[i] = data.yt[i]! + 0.3 * Math.sin(1.7 * i);
+      T[n + i] = data.yt[i]! - 0.3 * Math.cos(0.9 * i);
+    }
+    const W = new Float64Array(2 * n).fill(1);
+    const c = counting();
+    const got = await fitBatch(bnsl, bnslData, { weightSets: W, targetSets: T, engine: c.engine });
+    const S = got.nStarts;
+    expect(c.problems()).toBe(2 * 64);
+    const starts = makeStarts(bnsl, { kind: 'default' });
+    const costs = await startCosts({ law: bnsl, data, starts: starts.u, nStarts: S, weights: W, nWeightSets: 2, targets: T, options: resolveLmOptions({}) });
+    const kept: number[][] = [];
+    for (let w = 0; w < 2; w++) {
+      const fitted: number[] = [];
+      let worstKept = -Infinity;
+      let bestDropped = Infinity;
+      for (let s = 0; s < S; s++) {
+        const st = got.status[w * S + s]!;
+        if (st === STATUS.NONFINITE_START) continue;
+        if (st === STATUS.SCREENED_OUT) bestDropped = Math.min(bestDropped, costs[w * S + s]!);
+        else {
+          fitted.push(s);
+          worstKept = Math.max(worstKept, costs[w * S + s]!);
+        }
+      }
+      expect(fitted, `vector ${w}`).toHaveLength(64);
+      expect(worstKept, `vector ${w}`).toBeLessThanOrEqual(bestDropped);
+      kept.push(fitted);
+    }
+    // Same weights, different targets: different screens (screening against data.yt would keep the same 64).
+    expect(kept[0]).not.toEqual(kept[1]);
+    // Vector 1 alone (one weight vector with its targets) reaches the same best cost.
+    const alone = await fitBatch(bnsl, bnslData, { weightSets: W.slice(n), targetSets: T.slice(n) });
+    expect(Math.abs(got.cost[got.best[1]!]! / alone.cost[alone.best[0]!]! - 1)).toBeLessThan(1e-9);
+  });
+
   test('a bootstrap with replicate starts from the screened law grid runs LM from 64 starts per replicate', async () => {
     const c = counting();
     const b = await bootstrapFit(bnsl, bnslData, { replicates: 4, seed: 3, replicateStarts: { kind: 'default' }, engine: c.engine, bca: false, rescue: false });

@@ -31,11 +31,15 @@ describe('bootstrap slices', () => {
       const b = await bootstrapFit(law, ds, { ...o, slice, jackknife: k === 1 });
       parts.push(b.part!);
       if (b.jackknife !== undefined) jackknife = b.jackknife;
-      // Every slice counts the few-rows replicates over all R, so each reports the whole run's set.
-      expect(b.fewRows).toEqual(whole.fewRows);
+      // Each slice counts the few-rows replicates over its own range only (it draws only that
+      // range): its part carries the whole run's set restricted to the slice, in global numbers,
+      // and its own summary the same numbered from the slice's start. assembleBootstrap joins them.
+      const inSlice = whole.fewRows.replicates.filter((r) => r >= slice.from && r < slice.to);
+      expect(b.part!.fewRows.replicates).toEqual(inSlice);
+      expect(b.fewRows.replicates).toEqual(inSlice.map((r) => r - slice.from));
     }
     const estimates = whole.fit.params.filter((q) => !q.fixed).map((q) => ({ name: q.name, value: q.value }));
-    const got = assembleBootstrap({ replicates: 8, level: 0.95, n: ds.n, estimates, parts: parts.reverse(), jackknife: jackknife!, fewRows: whole.fewRows });
+    const got = assembleBootstrap({ replicates: 8, level: 0.95, n: ds.n, estimates, parts: parts.reverse(), jackknife: jackknife! });
     const { fit: _fit, part: _part, jackknife: _jack, ...want } = whole;
     expect(got.parameters.every((q) => q.bca !== undefined)).toBe(true);
     expect(JSON.stringify({ ...got, draws: Array.from(got.draws), shareReachedBest: Array.from(got.shareReachedBest), status: Array.from(got.status), covariance: Array.from(got.covariance) })).toBe(

@@ -14,6 +14,7 @@ import type { LawDeclaration } from '../../src/law/declaration.js';
 import { findLaw } from '../../src/laws/index.js';
 import { fitChain, predictChain, summarizeChain, type ChainStage } from '../../src/stats/chain.js';
 import { resampleWeights } from '../../src/stats/resample.js';
+import { fixedDesignBasis, replicateTargets } from '../../src/stats/fixed-design.js';
 import { createRng, nextNormal } from '../../src/util/rng.js';
 
 const line: LawDeclaration = { name: 'line', formula: 'a + b*x', inputs: [{ name: 'x' }], params: [{ name: 'a', start: [0, 1] }, { name: 'b', start: [0, 1] }], space: 'linear' };
@@ -44,14 +45,14 @@ function wlsLine(x: number[], y: number[], w: number[]): [number, number] | unde
 describe('the joint bootstrap', () => {
   test('every replicate weighs a run the same in both stages: draws match closed-form weighted least squares', async () => {
     const R = 40;
-    const chain = await fitChain(tiny, tinyStages, { bootstrap: { replicates: R, seed: 3, design: { kind: 'rows' } } });
+    const chain = await fitChain(tiny, tinyStages, { bootstrap: { replicates: R, seed: 25, design: { kind: 'rows' } } });
     expect(chain.runs.n).toBe(8);
     expect(Array.from(chain.stages[0]!.runIndex)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(Array.from(chain.stages[1]!.runIndex)).toEqual([2, 3, 4, 5, 6, 7]);
     // The stage-2 input on its runs is stage 1's observed target.
     expect(Array.from(chain.stages[1]!.dataset.inputs)).toEqual(y1.slice(2));
 
-    const W = resampleWeights(8, { replicates: R, seed: 3, design: { kind: 'rows' } });
+    const W = resampleWeights(8, { replicates: R, seed: 25, design: { kind: 'rows' } });
     const at = { x: 12 };
     const p = predictChain(chain, at);
     const [a0, b0] = [chain.stages[0]!.fit.params[0]!.value, chain.stages[0]!.fit.params[1]!.value];
@@ -85,6 +86,25 @@ describe('the joint bootstrap', () => {
     expect(chain.bootstrap!.succeeded).toBe(R - expectedFailures);
     expect(chain.bootstrap!.failures.every((f) => f.reason === 'not-identified' && f.stage === 0)).toBe(true);
     expect(p.draws).toBe(R - expectedFailures);
+  });
+
+  test('--design residuals: every stage keeps its runs and refits to its own targets (stage k from stream k): draws match closed-form least squares', async () => {
+    const R = 30;
+    const design = { kind: 'residuals', centre: true, leverage: false } as const;
+    const chain = await fitChain(tiny, tinyStages, { bootstrap: { replicates: R, seed: 8, design } });
+    expect(chain.bootstrap!.failed).toEqual([]);
+    const [s1, s2] = chain.stages;
+    const t1 = replicateTargets(fixedDesignBasis(s1!.law, s1!.dataset, s1!.fit.params.map((q) => q.value), design), design, 8, 0, R, 0);
+    const t2 = replicateTargets(fixedDesignBasis(s2!.law, s2!.dataset, s2!.fit.params.map((q) => q.value), design), design, 8, 0, R, 1);
+    const L = Array.from(s2!.dataset.inputs);
+    for (let r = 0; r < R; r++) {
+      const ab = wlsLine(xs.slice(0, 6), Array.from(t1.subarray(r * 6, r * 6 + 6)), [1, 1, 1, 1, 1, 1])!;
+      expect(s1!.draws![2 * r]).toBeCloseTo(ab[0], 7);
+      expect(s1!.draws![2 * r + 1]).toBeCloseTo(ab[1], 7);
+      const c = L.reduce((a, v, i) => a + v * t2[r * 6 + i]!, 0) / L.reduce((a, v) => a + v * v, 0);
+      expect(s2!.draws![r]).toBeCloseTo(c, 7);
+    }
+    expect(summarizeChain(chain, []).bootstrap?.design).toBe('residuals');
   });
 
   test('generator numpy-legacy: the replicates draw their run weights from numpy\'s generator (as fit --bootstrap --generator does)', async () => {

@@ -132,6 +132,20 @@ describe('compareLaws', () => {
     expect(a.bootstrap!.generator).toBe('xoroshiro');
   }, 120_000);
 
+  test('bootstrap with a fixed design (residuals, wild): every replicate keeps the fold\'s runs and gives an interval', async () => {
+    const noisy = { inputs: { x: 'x' }, target: 'noisy' };
+    const rows = await compareLaws([power], table, noisy, { kind: 'top', k: 2, expression: 'x' }, { bootstrap: { replicates: 40, seed: 5 } });
+    for (const design of [{ kind: 'residuals', centre: true, leverage: false }, { kind: 'wild', weights: 'mammen', leverage: true }] as const) {
+      const c = await compareLaws([power], table, noisy, { kind: 'top', k: 2, expression: 'x' }, { bootstrap: { replicates: 40, seed: 5, design } });
+      const l = c.laws[0]!;
+      expect(c.bootstrap!.design).toEqual(design);
+      expect(l.bootstrap!.succeeded).toBe(40);
+      expect(l.interval![1]).toBeGreaterThan(l.interval![0]);
+      expect(l.bootstrap!.draws).not.toEqual(rows.laws[0]!.bootstrap!.draws);
+      expect(l.meanAbsRelError).toBe(rows.laws[0]!.meanAbsRelError);
+    }
+  }, 120_000);
+
   test('run control: one monotone count over every fit of every law, ending done === total; abort rejects', async () => {
     const seen: Progress[] = [];
     await compareLaws([power, noOffset], table, spec, { kind: 'group', column: 'size' }, { control: { onProgress: (p) => seen.push(p) } });

@@ -238,7 +238,7 @@ export type EnginePreference = 'auto' | 'webgpu' | 'cpu';
 export interface BootstrapChoice {
   /** --bootstrap N. */
   replicates: number;
-  /** --design: 'rows' (default), 'bayes' or 'clusters:COLUMN'. */
+  /** --design: 'rows' (default), 'bayes', 'clusters:COLUMN', 'residuals[:raw|:leverage]' or 'wild[:mammen][:leverage]' (parsed by the CLI's parseDesign). */
   design?: string;
   /** --ci, in percent. Default 95. */
   ci?: number;

@@ -6,7 +6,7 @@
  * slices so a cancel can arrive (control.ts).
  */
 import { SLICE_MS, throwIfCancelled, yieldToEventLoop, slicer, type RunControl } from '../control.js';
-import type { BatchProblem, BatchResult } from '../problem.js';
+import { targetRow, type BatchProblem, type BatchResult } from '../problem.js';
 import { levenbergMarquardt, LmWorkspace } from './lm.js';
 import { costOnly } from './normal-equations.js';
 import { LOSSES } from '../losses.js';
@@ -33,7 +33,7 @@ export function solveRange(problem: BatchProblem, from: number, to: number, out:
     const w = Math.floor(k / nStarts);
     const s = k - w * nStarts;
     for (let j = 0; j < p; j++) u[j] = starts[s * p + j]!;
-    const r = levenbergMarquardt(law, { n: data.n, X: data.X, yt: data.yt, w: weights, wOffset: w * data.n }, u, options, ws);
+    const r = levenbergMarquardt(law, { n: data.n, X: data.X, yt: targetRow(problem, w), w: weights, wOffset: w * data.n }, u, options, ws);
     const o = k - outOffset;
     out.u.set(u, o * p);
     out.cost[o] = r.cost;
@@ -82,7 +82,7 @@ export async function startCosts(problem: BatchProblem, control?: RunControl): P
   for (let w = 0; w < nWeightSets; w++) {
     for (let s = 0; s < nStarts; s++) {
       for (let j = 0; j < p; j++) u[j] = starts[s * p + j]!;
-      const c = costOnly(law, data.X, data.yt, weights, w * data.n, data.n, options.loss, u);
+      const c = costOnly(law, data.X, targetRow(problem, w), weights, w * data.n, data.n, options.loss, u);
       out[w * nStarts + s] = Number.isFinite(c) ? c : NaN;
       if ((s & 255) === 255) await pause();
     }

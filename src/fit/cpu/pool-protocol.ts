@@ -13,6 +13,8 @@ export interface PoolInit {
   X: Float64Array;
   yt: Float64Array;
   weights: Float64Array;
+  /** Per-weight-vector targets (problem.ts BatchProblem.targets), when the batch has them. */
+  targets?: Float64Array;
   starts: Float64Array;
   nStarts: number;
   options: LmOptions;

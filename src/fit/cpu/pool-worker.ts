@@ -23,6 +23,7 @@ port.on('message', (msg: PoolRequest) => {
         nStarts: msg.nStarts,
         weights: msg.weights,
         nWeightSets: msg.weights.length / msg.n,
+        ...(msg.targets !== undefined ? { targets: msg.targets } : {}),
         options: msg.options,
       };
       return;

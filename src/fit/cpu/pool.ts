@@ -54,6 +54,7 @@ export async function solveBatchParallel(problem: BatchProblem, opts: PoolOption
     X: problem.data.X,
     yt: problem.data.yt,
     weights: problem.weights,
+    ...(problem.targets !== undefined ? { targets: problem.targets } : {}),
     starts: problem.starts,
     nStarts: problem.nStarts,
     options: problem.options,
