@@ -136,7 +136,7 @@ const run = new RunPanel({
   },
   onResult: (r, req) => {
     showEngineUsed(r.engine);
-    void results.show(r, req.holdout);
+    void results.show(r, req.holdout, req.file);
   },
   onMissing: (message) => {
     runErrorKind = 'missing';

@@ -27,6 +27,7 @@ import type { FitSummary } from '../../../src/report/summary.js';
 import type { Prediction } from '../../../src/stats/predict.js';
 import type { Comparison } from '../../../src/stats/compare.js';
 import type { IsoflopDesign, IsoflopResult } from '../../../src/stats/isoflop.js';
+import type { CoverageResult } from '../../../src/stats/coverage.js';
 import type { PlotInputs } from '../../../src/plots/inputs.js';
 import type { Spec as VegaSpec } from 'vega';
 
@@ -466,6 +467,29 @@ export interface IsoflopRunResult {
   rows: number;
 }
 
+/**
+ * "Check these intervals": `lawfit coverage` on one law's fit (worker/coverage.ts). The artifact is
+ * the law's (LawResult's), the file the one it was fitted on.
+ */
+export interface CoverageRequest {
+  law: string;
+  artifact: string;
+  file: { name: string; content: Uint8Array | string; format?: FormatChoice };
+  /** --sets: datasets to simulate (>= 2). */
+  sets: number;
+  seed?: number;
+  /** BCa intervals too (one jackknife per dataset); default true. */
+  bca?: boolean;
+  engine?: EnginePreference;
+}
+
+export interface CoverageRunResult {
+  result: CoverageResult;
+  engine: EngineReport;
+  /** The same check on the command line (the artifact saved under the name given). */
+  command: string[];
+}
+
 /** What `wrap<WorkerApi>(worker)` gives the page (every call is async across the boundary). */
 export interface WorkerApi {
   inspect(request: InspectRequest): Promise<InspectResult>;
@@ -482,4 +506,6 @@ export interface WorkerApi {
   plots(request: PlotRequest): Promise<PreparedPlot[]>;
   /** An IsoFLOP analysis (Approach 2), as `lawfit isoflop` with the same options; rejects with the CLI's error for bad input. */
   isoflop(request: IsoflopRequest): Promise<IsoflopRunResult>;
+  /** A coverage check of one law's intervals; rejects with code 'cancelled' after cancel(). */
+  coverage(request: CoverageRequest, onProgress?: (p: RunProgress) => void): Promise<CoverageRunResult>;
 }
