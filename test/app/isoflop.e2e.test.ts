@@ -8,16 +8,18 @@
  * thread never runs a task of 100 ms in thread time (wall clock only when the machine is not
  * oversubscribed, as there). Screenshots go to /tmp/app-shots.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { extname, join, resolve } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { build } from 'vite';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { runCli } from '../../src/cli/main.js';
 import type { IsoflopArtifact } from '../../src/cli/isoflop-flags.js';
+import type { CoverageResult } from '../../src/stats/coverage.js';
 import { sharedFile } from '../support/shared-data.js';
+import { EXAMPLE_NAME, exampleCsv } from '../../app/src/example.js';
 import { shellSplit } from '../support/shell-split.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -200,4 +202,51 @@ suite('the app\'s IsoFLOP mode in headless Chromium', () => {
     expect(worst).toBeLessThan(1e-12);
     expect(page.__errors).toEqual([]);
   }, 600_000);
+
+  test('"Check these intervals" on a fit of the built-in example: coverage with its binomial error next to each interval, equal to lawfit coverage on the exported artifact', async () => {
+    const page = await launch();
+    await page.click('#example-button');
+    await page.locator('#fit-count[data-state="ok"]').waitFor();
+    await page.fill('#replicates', '20');
+    await page.fill('#seed', '4');
+    await page.selectOption('#engine-choice', 'cpu');
+    await page.click('#run-button');
+    await page.locator('#progress-text[data-state="done"]').waitFor({ timeout: 300_000 });
+    const detail = page.locator('.law-detail[data-law="chinchilla"]');
+    await detail.locator('input[data-coverage-sets]').fill('2');
+    const stopTrace = await startTrace(page);
+    await detail.locator('button[data-action="coverage"]').click();
+    await detail.locator('[data-coverage-state="done"]').waitFor({ timeout: 400_000 }).catch(async (e: unknown) => {
+      throw new Error(`${String(e)}\n${await detail.locator('.coverage .field-error').textContent()}\n${page.__errors.join('\n')}`);
+    });
+    const cpu = await stopTrace();
+    console.log(`coverage check (2 datasets x 20 replicates, CPU engine in the worker): longest main-thread task ${cpu.toFixed(0)} ms in thread time; ${await detail.locator('[data-coverage-state]').textContent()}`);
+    expect(cpu).toBeLessThan(100);
+    await page.screenshot({ path: join(SHOTS, 'iso-03-coverage.png'), fullPage: true });
+    // Next to each parameter's intervals, in its row.
+    const shown = await detail.locator('table.params tr[data-param] td[data-coverage]').evaluateAll((cells) => cells.map((c) => [(c.parentElement as HTMLElement).dataset['param'], Number((c as HTMLElement).dataset['coverage']), Number((c as HTMLElement).dataset['coverageSe'])]));
+    expect(shown.map((r) => r[0])).toEqual(['E', 'A', 'B', 'alpha', 'beta']);
+    // The same check on the command line, on the exported artifact.
+    const printed = (await detail.locator('code[data-command="coverage"]').textContent())!;
+    console.log(`printed: ${printed}`);
+    const argv = shellSplit(printed);
+    expect(argv.slice(0, 3)).toEqual(['lawfit', 'coverage', 'chinchilla.lawfit.json']);
+    const [download] = await Promise.all([page.waitForEvent('download'), detail.locator('button[data-export="json"]').first().click()]);
+    const artPath = join(mkdtempSync(join(tmpdir(), 'lawfit-app-cov-')), 'chinchilla.lawfit.json');
+    writeFileSync(artPath, readFileSync(await download.path()));
+    // The CLI reads the data again (digest-checked) from beside the artifact, as a user would save them.
+    writeFileSync(join(dirname(artPath), EXAMPLE_NAME), exampleCsv());
+    let out = '';
+    let err = '';
+    const code = await runCli([...argv.slice(1).map((a) => (a === 'chinchilla.lawfit.json' ? artPath : a)), '--json', '--threads', '1'], { out: (t) => void (out += t), err: (t) => void (err += t) });
+    expect(code, err).toBe(0);
+    const cli = JSON.parse(out) as CoverageResult;
+    for (const [name, share, se] of shown) {
+      const q = cli.designs[0]!.quantities.find((x) => x.name === name)!;
+      expect(share).toBe(q.percentile.share);
+      expect(se).toBe(q.percentile.se);
+    }
+    console.log(`coverage shown vs lawfit coverage on the exported artifact: ${shown.map(([n, c]) => `${n} ${(100 * Number(c)).toFixed(0)} %`).join(', ')} (CLI the same)`);
+    expect(page.__errors).toEqual([]);
+  }, 900_000);
 });
