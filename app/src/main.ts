@@ -11,6 +11,7 @@ import { functionNames } from '../../src/law/functions.js';
 import { byId, showFieldError } from './dom.js';
 import { probeEngine, showEngineUsed } from './engine-note.js';
 import { DataPanel } from './panels/data.js';
+import { IsoflopPanel } from './panels/isoflop.js';
 import { LawsPanel } from './panels/laws.js';
 import { ResultsPanel } from './panels/results.js';
 import { RunPanel } from './panels/run.js';
@@ -22,13 +23,40 @@ import type { RunRequest, WorkerError } from './worker/protocol.js';
 
 const results = new ResultsPanel();
 const laws = new LawsPanel(() => {
-  data.setInputs(laws.inputs());
+  if (mode() === 'fit') data.setInputs(laws.inputs());
   changed();
 });
 const data = new DataPanel(
-  () => changed(),
+  () => {
+    if (mode() === 'isoflop') isoflop.guessBudget();
+    changed();
+  },
   (scale) => laws.setTargetScale(scale),
 );
+
+const isoflop = new IsoflopPanel({
+  file: () => data.current(),
+  mapping: () => {
+    const m = data.read();
+    return { N: m.x['N'] ?? '', D: m.x['D'] ?? '', y: m.y, where: m.where };
+  },
+});
+
+/** Fit and compare laws (steps 2-4), or the IsoFLOP analysis (its own step 2): the data step serves both. */
+function mode(): 'fit' | 'isoflop' {
+  return byId<HTMLInputElement>('mode-isoflop').checked ? 'isoflop' : 'fit';
+}
+
+function applyMode(): void {
+  const iso = mode() === 'isoflop';
+  for (const id of ['step-laws', 'step-run', 'step-results']) byId(id).hidden = iso;
+  byId('holdout-row').hidden = iso;
+  byId('step-isoflop').hidden = !iso;
+  if (iso) isoflop.guessBudget();
+  // An IsoFLOP sweep has two inputs, mapped in the same rows as a law's.
+  data.setInputs(iso ? [{ name: 'N', description: 'model size (parameters)' }, { name: 'D', description: 'training tokens' }] : laws.inputs());
+}
+for (const id of ['mode-fit', 'mode-isoflop']) byId(id).addEventListener('change', () => applyMode());
 
 /** False until the settings are restored at start (so the defaults do not overwrite the saved ones). */
 let restored = false;
@@ -108,7 +136,7 @@ const run = new RunPanel({
   },
   onResult: (r, req) => {
     showEngineUsed(r.engine);
-    void results.show(r, req.holdout);
+    void results.show(r, req.holdout, req.file);
   },
   onMissing: (message) => {
     runErrorKind = 'missing';

@@ -15,7 +15,9 @@ import { lazyPlots } from '../plots.js';
 import { worker } from '../worker-client.js';
 import { shellCommand } from '../../../src/util/shell-quote.js';
 import { comparisonVerdict } from '../verdict.js';
-import type { Comparison, FitSummary, LawResult, RankingEntry, RunResult } from '../worker/protocol.js';
+import type { Comparison, CoverageRequest, FitSummary, LawResult, RankingEntry, RunResult } from '../worker/protocol.js';
+import { progressCallback } from '../worker-client.js';
+import type { CoverageResult } from '../../../src/stats/coverage.js';
 
 export class ResultsPanel {
   private readonly root = byId('results');
@@ -50,12 +52,12 @@ export class ResultsPanel {
   }
 
   /** Show a run's results; `holdout` is the held-out runs' text as the user gave it (for the comparison chart). */
-  async show(result: RunResult, holdout?: string): Promise<void> {
+  async show(result: RunResult, holdout?: string, file?: CoverageRequest['file']): Promise<void> {
     const generation = ++this.generation;
     // Built off screen, one law per task, then put in place at once: until then the previous
     // results stay readable.
     const fresh = h('div', {});
-    await this.build(fresh, result, holdout, generation);
+    await this.build(fresh, result, holdout, generation, file);
     if (generation !== this.generation) return;
     this.unmarkStale();
     this.root.replaceChildren(...fresh.childNodes);
@@ -64,7 +66,7 @@ export class ResultsPanel {
     byId('export-bar').hidden = false;
   }
 
-  private async build(root: HTMLElement, result: RunResult, holdout: string | undefined, generation: number): Promise<void> {
+  private async build(root: HTMLElement, result: RunResult, holdout: string | undefined, generation: number, file?: CoverageRequest['file']): Promise<void> {
     const heldOut = result.ranking.some((r) => r.basis === 'held-out error');
     const basis = heldOut
       ? 'Ranked by mean absolute relative error on the held-out runs (each law fitted on the others); AIC and BIC from fits on all runs.'
@@ -87,7 +89,7 @@ export class ResultsPanel {
     for (const law of result.laws) {
       await nextTask();
       if (generation !== this.generation) return;
-      root.append(lawDetail(law, heldOutRuns));
+      root.append(lawDetail(law, heldOutRuns, file, result.engine.used));
     }
   }
 }
@@ -111,7 +113,7 @@ function rankingTable(ranking: RankingEntry[], heldOut: boolean): HTMLElement {
 
 const slug = (label: string): string => label.replace(/[^\w-]+/g, '-');
 
-function lawDetail(law: LawResult, heldOut: { rows: number[]; label: string } | undefined): HTMLElement {
+function lawDetail(law: LawResult, heldOut: { rows: number[]; label: string } | undefined, file?: CoverageRequest['file'], engine?: 'webgpu' | 'cpu'): HTMLElement {
   const section = h('section', { class: 'law-detail', id: `law-${slug(law.label)}`, 'data-law': law.label }, h('h3', {}, law.label));
   if (!law.ok) {
     section.append(h('p', { class: 'field-error' }, law.error.message));
@@ -123,6 +125,7 @@ function lawDetail(law: LawResult, heldOut: { rows: number[]; label: string } | 
   section.append(
     h('p', { class: 'hint' }, `${s.law.declaration.display ?? s.law.declaration.formula} · loss ${s.loss} · ${s.starts.count.toLocaleString('en')} starts, ${formatPercent(s.starts.shareReachedBest, 3)} reached the best · engine ${s.engine}`),
     paramsTable(s),
+    ...(s.bootstrap !== undefined && file !== undefined ? [coverageBox(law, file, engine ?? 'cpu')] : []),
     predictForm(s),
     h('div', { class: 'export-bar' }, exportButton, h('span', { class: 'hint' }, 'the artifact the CLI reads: ', h('code', {}, 'lawfit report FILE'), ', ', h('code', {}, 'lawfit predict FILE --at ...'))),
   );
@@ -176,6 +179,73 @@ function paramsTable(s: FitSummary): HTMLElement {
   return h('div', {}, h('table', { class: 'params' }, h('thead', {}, head), h('tbody', {}, ...rows)), h('p', { class: 'hint' }, caption));
 }
 
+/**
+ * "Check these intervals" (issue 15): `lawfit coverage` on this fit, in the worker: S datasets
+ * simulated from the fit at its own design, each refitted with the same bootstrap; the share of
+ * intervals that held the simulated truth, with its binomial standard error, is put next to each
+ * parameter's intervals, and the derived quantities (N_opt, D_opt, a held-out prediction) below.
+ */
+function coverageBox(law: Extract<LawResult, { ok: true }>, file: CoverageRequest['file'], engine: 'webgpu' | 'cpu'): HTMLElement {
+  const sets = h('input', { type: 'number', min: '2', step: '1', value: '20', 'aria-label': `Datasets to simulate for ${law.label}`, 'data-coverage-sets': '' });
+  const button = h('button', { type: 'button', class: 'secondary', 'data-action': 'coverage' }, 'Check these intervals');
+  const cancel = h('button', { type: 'button', hidden: '' }, 'Cancel');
+  const status = h('span', { class: 'hint', 'aria-live': 'polite', 'data-coverage-state': 'idle' });
+  const out = h('div', { class: 'coverage-result' });
+  const error = h('p', { class: 'field-error', role: 'alert', hidden: '' });
+  cancel.addEventListener('click', () => void worker().cancel());
+  button.addEventListener('click', () => {
+    const n = Number(sets.value);
+    showFieldError(error, undefined);
+    if (!(Number.isInteger(n) && n >= 2)) return showFieldError(error, 'Simulate at least 2 datasets (a whole number).');
+    const b = law.summary.bootstrap!;
+    button.disabled = true;
+    cancel.hidden = false;
+    status.dataset['coverageState'] = 'running';
+    status.textContent = `Simulating ${n} datasets, each refitted with ${b.replicates} bootstrap replicates…`;
+    worker()
+      .coverage({ law: law.label, artifact: law.artifact, file, sets: n, engine }, progressCallback((p) => (status.textContent = `Simulated and refitted ${p.done} of ${p.total}…`)))
+      .then((r) => {
+        status.dataset['coverageState'] = 'done';
+        status.textContent = `${r.result.sets} datasets (noise ${r.result.noise}, ${r.result.replicates} replicates each) in ${(r.result.elapsedMs / 1000).toFixed(1)} s on ${r.engine.used}.`;
+        showCoverage(law.label, r.result, out, r.command);
+      })
+      .catch((e: unknown) => {
+        status.dataset['coverageState'] = 'failed';
+        status.textContent = '';
+        showFieldError(error, e instanceof Error ? e.message : String(e));
+      })
+      .finally(() => {
+        button.disabled = false;
+        cancel.hidden = true;
+      });
+  });
+  return h('div', { class: 'coverage', 'data-law': law.label }, h('label', {}, 'Datasets ', sets), button, cancel, status, error, out);
+}
+
+function showCoverage(label: string, r: CoverageResult, out: HTMLElement, argv: readonly string[]): void {
+  const d = r.designs[0]!;
+  const level = `${formatNumber(100 * r.level, 3)} %`;
+  const pct = (c: { share: number; se: number } | undefined): string => (c === undefined ? '—' : `${formatPercent(c.share, 3)} ± ${formatNumber(100 * c.se, 2)}`);
+  // Next to each parameter's intervals: a cell in its row of the parameter table.
+  const table = out.closest('.law-detail')?.querySelector('table.params');
+  if (table !== null && table !== undefined) {
+    table.querySelectorAll('[data-coverage-cell]').forEach((el) => el.remove());
+    table.querySelector('thead tr')?.append(h('th', { 'data-coverage-cell': '' }, `coverage of the ${level} interval (percentile; BCa)`));
+    for (const row of table.querySelectorAll<HTMLElement>('tbody tr[data-param]')) {
+      const q = d.quantities.find((x) => x.name === row.dataset['param']);
+      row.append(h('td', { 'data-coverage-cell': '', ...(q !== undefined ? { 'data-coverage': String(q.percentile.share), 'data-coverage-se': String(q.percentile.se) } : {}) }, q !== undefined ? `${pct(q.percentile)}; ${pct(q.bca)}` : '—'));
+    }
+  }
+  const rows = d.quantities.map((q) =>
+    h('tr', { 'data-quantity': q.name, 'data-coverage': String(q.percentile.share) }, h('td', {}, h('code', {}, q.name), q.kind === 'derived' ? ' (derived)' : ''), h('td', {}, formatNumber(q.truth, 5)), h('td', {}, pct(q.percentile)), h('td', {}, pct(q.bca)), h('td', {}, formatNumber(q.percentile.medianWidth, 3)), h('td', {}, Number.isFinite(q.sdRatio) ? q.sdRatio.toFixed(2) : '—')),
+  );
+  out.replaceChildren(
+    h('table', { class: 'params', 'aria-label': `coverage check of ${label}` }, h('thead', {}, h('tr', {}, ...['quantity', 'truth (the fit)', 'percentile coverage ± se (points)', 'BCa coverage ± se', 'median width', 'sd ratio'].map((c) => h('th', {}, c)))), h('tbody', {}, ...rows)),
+    h('p', { class: 'hint' }, `Share of ${r.sets} simulated datasets whose ${level} interval held the truth, ± its binomial standard error; sd ratio = mean bootstrap sd / sd of the estimates (above 1: the intervals are wider than the spread). Design ${d.design}${d.failedSets > 0 ? `; ${d.failedSets} datasets gave no intervals` : ''}.`),
+    commandLine('coverage', 'Same check on the command line (export the artifact first): ', argv, '', true),
+  );
+}
+
 function predictForm(s: FitSummary): HTMLElement {
   const names = s.law.declaration.inputs.map((i) => i.name);
   const fields = names.map((n) => {
@@ -215,7 +285,7 @@ function predictForm(s: FitSummary): HTMLElement {
  * A command line as shell text (quoted so it pastes into a terminal as is), in a code element
  * with a copy button; `why` when the CLI cannot express it (shown only where `show`).
  */
-function commandLine(kind: 'fit' | 'ranking', lead: string, argv: readonly string[] | undefined, why: string, show: boolean): HTMLElement {
+function commandLine(kind: 'fit' | 'ranking' | 'coverage', lead: string, argv: readonly string[] | undefined, why: string, show: boolean): HTMLElement {
   if (argv === undefined) return h('p', { class: 'hint', hidden: show ? undefined : '' }, why);
   const text = shellCommand(argv);
   const code = h('code', { class: 'command', 'data-command': kind }, text);

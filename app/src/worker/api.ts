@@ -15,11 +15,17 @@ import { predictAt, type Prediction } from '../../../src/stats/predict.js';
 import { inspectFile } from './inspect.js';
 import { preflightRun } from './preflight.js';
 import { checkFormula as checkFormulaText, listLaws as builtInLaws } from './laws.js';
+import { runIsoflop } from './isoflop.js';
+import { runCoverage } from './coverage.js';
 import { runLaws, type RunEnvironment } from './run.js';
 import type {
   CheckFormulaRequest,
   CheckFormulaResult,
   InspectRequest,
+  CoverageRequest,
+  CoverageRunResult,
+  IsoflopRequest,
+  IsoflopRunResult,
   InspectResult,
   LawInfo,
   PlotRequest,
@@ -96,5 +102,31 @@ export async function plots(request: PlotRequest): Promise<PreparedPlot[]> {
   return preparePlots(request);
 }
 
+/**
+ * An IsoFLOP analysis (worker/isoflop.ts): `lawfit isoflop` with the same options, on the worker
+ * (a bootstrap of thousands of replicates takes seconds; the page stays free meanwhile).
+ */
+export async function isoflop(request: IsoflopRequest): Promise<IsoflopRunResult> {
+  if (running !== undefined) throw new LawfitError('bad-option', 'a run is already in progress; cancel it or wait for it to finish');
+  return runIsoflop(request);
+}
+
+/**
+ * A coverage check of one law's intervals (worker/coverage.ts): S simulated datasets, each refitted
+ * with its bootstrap; one run at a time with `run`, and cancel() stops it.
+ */
+export async function coverage(request: CoverageRequest, onProgress?: (p: RunProgress) => void, env: Omit<RunEnvironment, 'signal' | 'onProgress'> = {}): Promise<CoverageRunResult> {
+  if (running !== undefined) throw new LawfitError('bad-option', 'a run is already in progress; cancel it or wait for it to finish');
+  const controller = new AbortController();
+  running = controller;
+  try {
+    const result = await runCoverage(request, { ...env, signal: controller.signal, ...(onProgress !== undefined ? { onProgress } : {}) });
+    if (controller.signal.aborted) throw cancelledError();
+    return result;
+  } finally {
+    running = undefined;
+  }
+}
+
 /** The whole surface, for bridge.ts (and a compile-time check that it matches the protocol). */
-export const workerApi: WorkerApi = { inspect, checkFormula, preflight, listLaws, run: (r, p) => run(r, p), cancel, predict, plots };
+export const workerApi: WorkerApi = { inspect, checkFormula, preflight, listLaws, run: (r, p) => run(r, p), cancel, predict, plots, isoflop, coverage: (r, p) => coverage(r, p) };

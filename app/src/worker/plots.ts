@@ -16,6 +16,7 @@
  */
 import { comparisonPlotOptions } from '../../../src/plots/comparison-plot.js';
 import { comparisonPlots, fitPlots, type NamedPlot } from '../../../src/plots/plot-set.js';
+import { isoflopPlots } from '../../../src/plots/isoflop-plots.js';
 import { compileToVega, renderSvg } from '../../../src/plots/render.js';
 import type { PlotInputs, PlotRequest, PreparedPlot } from './protocol.js';
 
@@ -37,6 +38,7 @@ export function thinDraws(inputs: PlotInputs, max: number): { inputs: PlotInputs
 }
 
 export async function preparePlots(request: PlotRequest): Promise<PreparedPlot[]> {
+  if (request.kind === 'isoflop') return Promise.all(isoflopPlots(request.result).map(prepare));
   if (request.kind === 'comparison') {
     const plots = comparisonPlots(request.comparison.laws, comparisonPlotOptions(request.comparison, request.holdout));
     return Promise.all(plots.map(prepare));

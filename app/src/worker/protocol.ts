@@ -26,6 +26,8 @@ import type { Progress } from '../../../src/fit/control.js';
 import type { FitSummary } from '../../../src/report/summary.js';
 import type { Prediction } from '../../../src/stats/predict.js';
 import type { Comparison } from '../../../src/stats/compare.js';
+import type { IsoflopDesign, IsoflopResult } from '../../../src/stats/isoflop.js';
+import type { CoverageResult } from '../../../src/stats/coverage.js';
 import type { PlotInputs } from '../../../src/plots/inputs.js';
 import type { Spec as VegaSpec } from 'vega';
 
@@ -409,7 +411,9 @@ export type PlotRequest =
       comparison: Comparison;
       /** The --holdout text as the user typed it, for the chart's subtitle. */
       holdout?: string;
-    };
+    }
+  /** The IsoFLOP curves and the frontier of each group (src/plots/isoflop-plots.ts, as `lawfit isoflop --plots`). */
+  | { kind: 'isoflop'; result: IsoflopResult };
 
 export interface PreparedPlot {
   /** The CLI's file name without '.svg': 'fit', 'residuals', 'bootstrap-histograms', 'bootstrap-pairs', 'frontier', 'comparison'. */
@@ -426,6 +430,66 @@ export interface PreparedPlot {
 
 // ---- the worker's surface -----------------------------------------------------------------------
 
+/**
+ * The app's IsoFLOP mode: `lawfit isoflop` with the same options (worker/isoflop.ts turns this into
+ * the CLI's flag text and parses it with the CLI's parsers).
+ */
+export interface IsoflopRequest {
+  file: { name: string; content: Uint8Array | string; format?: FormatChoice };
+  /** --budget: the compute budget column or expression. */
+  budget: string;
+  /** --x: 'N=COL,D=COL'. */
+  x: string;
+  y: string;
+  where?: string;
+  group?: string;
+  /** --qc: 'all', 'none' or a list of stages. */
+  qc?: string;
+  /** QC thresholds by flag name (src/stats/isoflop-qc.ts QC_THRESHOLDS), as flag text. */
+  thresholds?: Record<string, string>;
+  /** --at: compute budgets, comma-separated. */
+  at?: string;
+  /** --ci in percent. */
+  ci?: number;
+  bootstrap?: { replicates: number; design?: IsoflopDesign };
+  seed?: number;
+}
+
+export interface IsoflopRunResult {
+  result: IsoflopResult;
+  /** The CLI's text report. */
+  report: string;
+  /** The artifact as `lawfit isoflop --out` writes it. */
+  artifact: string;
+  /** The equivalent command line (argv). */
+  command: string[];
+  /** Rows in the file (before the filter). */
+  rows: number;
+}
+
+/**
+ * "Check these intervals": `lawfit coverage` on one law's fit (worker/coverage.ts). The artifact is
+ * the law's (LawResult's), the file the one it was fitted on.
+ */
+export interface CoverageRequest {
+  law: string;
+  artifact: string;
+  file: { name: string; content: Uint8Array | string; format?: FormatChoice };
+  /** --sets: datasets to simulate (>= 2). */
+  sets: number;
+  seed?: number;
+  /** BCa intervals too (one jackknife per dataset); default true. */
+  bca?: boolean;
+  engine?: EnginePreference;
+}
+
+export interface CoverageRunResult {
+  result: CoverageResult;
+  engine: EngineReport;
+  /** The same check on the command line (the artifact saved under the name given). */
+  command: string[];
+}
+
 /** What `wrap<WorkerApi>(worker)` gives the page (every call is async across the boundary). */
 export interface WorkerApi {
   inspect(request: InspectRequest): Promise<InspectResult>;
@@ -440,4 +504,8 @@ export interface WorkerApi {
   predict(request: PredictRequest): Promise<Prediction[]>;
   /** The plots of a law's fit or of the run's comparison, ready to draw, in the CLI's order. */
   plots(request: PlotRequest): Promise<PreparedPlot[]>;
+  /** An IsoFLOP analysis (Approach 2), as `lawfit isoflop` with the same options; rejects with the CLI's error for bad input. */
+  isoflop(request: IsoflopRequest): Promise<IsoflopRunResult>;
+  /** A coverage check of one law's intervals; rejects with code 'cancelled' after cancel(). */
+  coverage(request: CoverageRequest, onProgress?: (p: RunProgress) => void): Promise<CoverageRunResult>;
 }

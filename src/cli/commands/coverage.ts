@@ -8,24 +8,18 @@
  */
 import { dirname, resolve } from 'node:path';
 import { LawfitError } from '../../errors.js';
-import { compileLaw } from '../../law/compile.js';
-import { parseLoss } from '../../fit/losses.js';
-import type { LmOptions } from '../../fit/options.js';
 import { readArtifactFile } from '../../report/artifact-file.js';
 import { serializeArtifact } from '../../report/artifact.js';
 import { formatNumber } from '../../report/text.js';
-import { coverageCheck, NOISE_SYNTAX, parseNoise, type CoverageResult } from '../../stats/coverage.js';
-import { DESIGN_SYNTAX, describeDesign, parseDesign, resolveDesign } from '../../stats/resample.js';
-import type { ReplicateStarts } from '../../stats/bootstrap.js';
-import { DEFAULT_BASINS } from '../../stats/bootstrap.js';
-import { parseNumber, parsePositiveInt, parseSeed } from '../args.js';
+import { coverageCheck, type CoverageResult } from '../../stats/coverage.js';
+import { DESIGN_SYNTAX } from '../../stats/resample.js';
 import { parseFlags } from '../parse-flags.js';
 import { checkOutputs, writeOutputSet } from '../outputs.js';
-import { checkLimit } from '../../limits.js';
 import type { Io } from '../io.js';
 import { ENGINE_PARSE_OPTIONS, ENGINE_USAGE, withEngine } from '../engine-flag.js';
 import { PROGRESS_PARSE_OPTIONS, PROGRESS_USAGE, runWithControl } from '../run-control.js';
 import { reloadFitData } from './plot.js';
+import { coverageProtocol } from '../coverage-flags.js';
 
 export const COVERAGE_USAGE = `usage: lawfit coverage RESULT.json --sets S [options]
 
@@ -51,17 +45,6 @@ or 'lawfit demo --bootstrap'.
 ${ENGINE_USAGE}  --out FILE              write the fit artifact again with this coverage check in it
   --json                  print the result as JSON instead of the table
 ${PROGRESS_USAGE}`;
-
-/** A flag as the recorded command line gave it (the artifact keeps the command). */
-function recorded(command: readonly string[] | undefined, flag: string): string | undefined {
-  if (command === undefined) return undefined;
-  for (let i = 0; i < command.length; i++) {
-    const a = command[i]!;
-    if (a === flag) return command[i + 1];
-    if (a.startsWith(`${flag}=`)) return a.slice(flag.length + 1);
-  }
-  return undefined;
-}
 
 export async function coverageCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseFlags({
@@ -89,71 +72,20 @@ export async function coverageCommand(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1) throw new LawfitError('bad-option', `coverage takes one artifact file\n\n${COVERAGE_USAGE}`);
-  if (values.sets === undefined) throw new LawfitError('bad-option', '--sets S is required: how many datasets to simulate');
-  const sets = parsePositiveInt('--sets', values.sets);
-  if (sets < 2) throw new LawfitError('bad-option', `--sets: need at least 2 datasets, got ${sets}`);
   const path = positionals[0]!;
   const art = await readArtifactFile(path);
   const s = art.summary;
-  const boot = s.bootstrap;
-  if (boot === undefined && (values.designs === undefined || values.replicates === undefined)) {
-    throw new LawfitError('artifact', `${path}: the fit has no bootstrap; rerun it with --bootstrap N, or give --designs and --replicates`);
-  }
-  const designTexts = (values.designs ?? boot!.design).split(',').map((t) => t.trim());
-  const designs = designTexts.map((text) => {
-    const d = parseDesign(text);
-    if (d === undefined) throw new LawfitError('bad-option', `--designs: '${text}' is not a design; expected ${DESIGN_SYNTAX}`);
-    if (d.kind === 'clusters') throw new LawfitError('bad-option', `--designs: ${text}: the simulated datasets carry no clusters; check rows, bayes, residuals or wild`);
-    return { label: describeDesign(d), design: resolveDesign(d, undefined) };
-  });
-  const replicates = values.replicates !== undefined ? parsePositiveInt('--replicates', values.replicates) : boot!.replicates;
-  if (values.replicates !== undefined) checkLimit('replicates', replicates, values.replicates.trim(), '--replicates');
-  const noise = values.noise !== undefined ? parseNoise(values.noise) : { kind: 'residuals' as const };
-  if (noise === undefined) throw new LawfitError('bad-option', `--noise: expected ${NOISE_SYNTAX}, got '${values.noise}'`);
-  const compute = values.compute !== undefined ? parseNumber('--compute', values.compute) : undefined;
-  if (compute !== undefined && !(compute > 0)) throw new LawfitError('bad-option', `--compute: expected a positive number of FLOPs, got '${values.compute}'`);
-  const law = compileLaw(s.law.declaration);
-  let at: Record<string, number> | undefined;
-  if (values.at !== undefined) {
-    at = {};
-    for (const part of values.at.split(',')) {
-      const m = /^([^=]+)=(.+)$/.exec(part.trim());
-      if (m === null || !law.inputNames.includes(m[1]!)) throw new LawfitError('bad-option', `--at: expected IN=VALUE for the law's inputs (${law.inputNames.join(', ')}), got '${part}'`);
-      at[m[1]!] = parseNumber('--at', m[2]!);
-    }
-  }
-  const loss = parseLoss(s.loss);
-  const lm: Partial<LmOptions> = { ...s.options, ...(loss !== undefined ? { loss } : {}) };
-  const rsText = recorded(art.command, '--replicate-starts');
-  const replicateStarts: ReplicateStarts =
-    rsText === undefined ? { kind: 'basins', k: DEFAULT_BASINS } : rsText === 'law' ? { kind: 'default' } : rsText === 'same' ? { kind: 'same' } : { kind: 'basins', k: Number(/^basins:(\d+)$/.exec(rsText)?.[1] ?? DEFAULT_BASINS) };
-  const generator = recorded(art.command, '--generator') === 'numpy-legacy' ? 'numpy-legacy' : 'xoroshiro';
-  if (generator === 'numpy-legacy' && designs.some((d) => d.design.kind !== 'rows')) throw new LawfitError('bad-option', '--designs: the artifact used --generator numpy-legacy, which draws rows only');
-  const seed = values.seed !== undefined ? parseSeed(values.seed) : 0;
+  const { law, options } = coverageProtocol(art, values, path);
   // The artifact and the data it names are inputs: --out may not be written over either, and is
   // checked before the data are read and the datasets simulated (outputs.ts).
   const source = s.data.source;
   const outputs = await checkOutputs([{ flag: '--out', path: values.out, kind: 'file' }], [path, source, resolve(dirname(path), source)], { command: 'coverage', io });
   const dataset = await reloadFitData(art, path);
-  const level = boot?.level ?? 0.95;
 
   const result = await withEngine(values, io, (engine) =>
     runWithControl('coverage', values, io, (control) =>
       coverageCheck(law, dataset, {
-        sets,
-        seed,
-        designs,
-        replicates,
-        level,
-        bca: !values['no-bca'],
-        starts: art.startSpec,
-        ...(art.screen !== undefined ? { screen: art.screen } : {}),
-        replicateStarts,
-        generator,
-        lm,
-        noise,
-        ...(compute !== undefined ? { compute } : {}),
-        ...(at !== undefined ? { at } : {}),
+        ...options,
         engine,
         control,
       }),

@@ -6,24 +6,23 @@
  */
 import { parseArgs } from 'node:util';
 import { LawfitError } from '../../errors.js';
-import { datasetFromTable, parseColumnMap, readFileBytes, readTable, sha256Hex, type Dataset, type DataSpec } from '../../data/index.js';
+import { datasetFromTable, readFileBytes, readTable, sha256Hex, type Dataset, type DataSpec } from '../../data/index.js';
 import { compileLaw } from '../../law/compile.js';
 import { findLaw } from '../../laws/index.js';
 import { artifactHeader } from '../../report/artifact.js';
+import { ISOFLOP_FORMAT, ISOFLOP_FORMAT_VERSION, parseIsoflopInputs, resolveIsoflopFlags, type IsoflopArtifact, type IsoflopFlagValues } from '../isoflop-flags.js';
 import { checkOutputs, writeOutputSet } from '../outputs.js';
 import { renderIsoflop } from '../../report/isoflop-text.js';
 import { isoflopPlotFiles, isoflopPlots } from '../../plots/isoflop-plots.js';
 import { renderSvg } from '../../plots/render.js';
-import { analyzeIsoflop, isoflopRunsFromDataset, ISOFLOP_DESIGNS, type IsoflopDesign, type IsoflopResult } from '../../stats/isoflop.js';
+import { analyzeIsoflop, isoflopRunsFromDataset } from '../../stats/isoflop.js';
 import { approach3, subsetDataset, type Approach3Result } from '../../stats/isoflop-approach3.js';
-import { FRONTIER_WEIGHTS, type FrontierWeights } from '../../stats/isoflop-frontier.js';
-import { DEFAULT_QC, parseQcStages, QC_STAGES, QC_THRESHOLDS, type QcOptions } from '../../stats/isoflop-qc.js';
-import { parseFormatFlag, parseNumber, parsePositiveInt, parseSeed } from '../args.js';
+import { QC_STAGES, QC_THRESHOLDS } from '../../stats/isoflop-qc.js';
+import { parseFormatFlag } from '../args.js';
 import { ENGINE_PARSE_OPTIONS, ENGINE_USAGE, withEngine } from '../engine-flag.js';
 import type { Io } from '../io.js';
 
-export const ISOFLOP_FORMAT = 'lawfit-isoflop';
-export const ISOFLOP_FORMAT_VERSION = 1;
+export { ISOFLOP_FORMAT, ISOFLOP_FORMAT_VERSION, type IsoflopArtifact } from '../isoflop-flags.js';
 
 const thresholdUsage = QC_THRESHOLDS.map((t) => `  --${t.flag} X`.padEnd(26) + `${t.help} (default ${t.toFlag(t.default)})\n`).join('');
 
@@ -62,30 +61,6 @@ ${ENGINE_USAGE}output
   --quiet                 do not print the report
 `;
 
-export interface IsoflopArtifact {
-  format: typeof ISOFLOP_FORMAT;
-  formatVersion: number;
-  lawfitVersion: string;
-  createdAt: string;
-  command?: string[];
-  data: { source: string; digest: string; budget: string; inputs: Record<string, string>; target: string; weights?: string; where?: string; group?: string };
-  result: IsoflopResult;
-  approach3: Approach3Result[];
-}
-
-function parseQcFlags(values: Record<string, string | boolean | string[] | undefined>): QcOptions {
-  const qc: QcOptions = { ...DEFAULT_QC, stages: typeof values.qc === 'string' ? parseQcStages(values.qc) : DEFAULT_QC.stages };
-  for (const t of QC_THRESHOLDS) {
-    const text = values[t.flag];
-    if (typeof text !== 'string') continue;
-    const v = t.fromFlag(parseNumber(`--${t.flag}`, text));
-    if (!t.valid(v)) throw new LawfitError('bad-option', `--${t.flag}: '${text}' is out of range (${t.help})`);
-    if (!qc.stages.includes(t.stage)) throw new LawfitError('bad-option', `--${t.flag} sets a threshold of the '${t.stage}' stage, which --qc turned off`);
-    qc[t.key] = v;
-  }
-  return qc;
-}
-
 export async function isoflopCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -123,24 +98,8 @@ export async function isoflopCommand(argv: string[], io: Io): Promise<number> {
   if (values.budget === undefined) throw new LawfitError('bad-option', '--budget is required: the column with each run\'s compute budget, e.g. --budget budget');
   if (values.x === undefined) throw new LawfitError('bad-option', '--x is required: --x N=PARAMS_COLUMN,D=TOKENS_COLUMN');
   if (values.y === undefined) throw new LawfitError('bad-option', '--y is required: the loss column, e.g. --y loss');
-  const x = parseColumnMap(values.x, '--x');
-  for (const k of Object.keys(x)) if (k !== 'N' && k !== 'D') throw new LawfitError('bad-option', `--x: an IsoFLOP analysis takes N (model size) and D (tokens), not '${k}'`);
-  if (x.N === undefined || x.D === undefined) throw new LawfitError('bad-option', `--x: give both N and D, e.g. --x N=params,D=tokens (missing ${x.N === undefined ? 'N' : 'D'})`);
-  const qc = parseQcFlags(values as Record<string, string | boolean | string[] | undefined>);
-  const fw = values['frontier-weights'] ?? 'equal';
-  if (!(FRONTIER_WEIGHTS as readonly string[]).includes(fw)) throw new LawfitError('bad-option', `--frontier-weights: expected ${FRONTIER_WEIGHTS.join(' or ')}, got '${fw}'`);
-  const at = values.at.flatMap((t) => t.split(',')).filter((s) => s.trim() !== '').map((s) => {
-    const v = parseNumber('--at', s);
-    if (!(v > 0)) throw new LawfitError('bad-option', `--at: a compute budget must be positive, got '${s}'`);
-    return v;
-  });
-  const ci = values.ci !== undefined ? parseNumber('--ci', values.ci) : 95;
-  if (!(ci > 0 && ci < 100)) throw new LawfitError('bad-option', `--ci: expected a level between 0 and 100 (percent), got '${values.ci}'`);
-  const seed = values.seed !== undefined ? parseSeed(values.seed) : 0;
-  if (values.design !== undefined && values.bootstrap === undefined) throw new LawfitError('bad-option', '--design needs --bootstrap N');
-  const design = values.design ?? 'runs';
-  if (!(ISOFLOP_DESIGNS as readonly string[]).includes(design)) throw new LawfitError('bad-option', `--design: expected ${ISOFLOP_DESIGNS.join(' or ')}, got '${design}'`);
-  const replicates = values.bootstrap !== undefined ? parsePositiveInt('--bootstrap', values.bootstrap) : undefined;
+  const x = parseIsoflopInputs(values.x);
+  const options = resolveIsoflopFlags(values as IsoflopFlagValues);
   const laws = values.also.map((name) => compileLaw(findLaw(name)));
   for (const law of laws) {
     const extra = law.inputNames.filter((n) => n !== 'N' && n !== 'D');
@@ -165,13 +124,8 @@ export async function isoflopCommand(argv: string[], io: Io): Promise<number> {
   const groupLabels = dataset.groups !== undefined ? [...new Set(dataset.groups)] : undefined;
   const outputs = await checkOutputs([{ flag: '--out', path: values.out, kind: 'file' }, { flag: '--plots', path: values.plots, kind: 'dir', files: isoflopPlotFiles(groupLabels) }], [file], { command: 'isoflop', io });
   const runs = isoflopRunsFromDataset(dataset);
-  const result = analyzeIsoflop(runs, {
-    qc,
-    frontierWeights: fw as FrontierWeights,
-    level: ci / 100,
-    at,
-    ...(replicates !== undefined ? { bootstrap: { replicates, seed, design: design as IsoflopDesign } } : {}),
-  });
+  const result = analyzeIsoflop(runs, options);
+  const at = options.at;
 
   const also: Approach3Result[] = [];
   if (laws.length > 0) {

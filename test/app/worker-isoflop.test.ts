@@ -1,0 +1,99 @@
+/**
+ * The app's IsoFLOP mode in its worker (app/src/worker/api.ts `isoflop`), called directly in Node:
+ * the analysis equals `lawfit isoflop` run in-process with the command line the worker prints
+ * (shell text split by a real shell), artifact for artifact; the command line holds every option;
+ * the QC thresholds it sends are the CLI's flags; bad input gets the CLI's one-line error; the
+ * plots are the CLI's two specs per group.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import * as api from '../../app/src/worker/api.js';
+import type { IsoflopRequest } from '../../app/src/worker/protocol.js';
+import { runCli } from '../../src/cli/main.js';
+import type { IsoflopArtifact } from '../../src/cli/isoflop-flags.js';
+import { isLawfitError } from '../../src/errors.js';
+import { QC_THRESHOLDS } from '../../src/stats/isoflop-qc.js';
+import { shellCommand } from '../../src/util/shell-quote.js';
+import { sharedFile } from '../support/shared-data.js';
+import { shellSplit } from '../support/shell-split.js';
+
+const ISOFLOPS = sharedFile('isoflops/isoflops.csv');
+const BYTES = new Uint8Array(readFileSync(ISOFLOPS));
+const NAME = basename(ISOFLOPS);
+const base: IsoflopRequest = {
+  file: { name: NAME, content: BYTES },
+  budget: 'budget',
+  x: 'N=params,D=tokens',
+  y: 'loss',
+  where: "experiment == 'llama_3__raw_loss'",
+  qc: 'all',
+  thresholds: Object.fromEntries(QC_THRESHOLDS.map((t) => [t.flag, String(t.toFlag(t.default))])),
+  at: '1e24,1e25',
+  ci: 95,
+  bootstrap: { replicates: 200, design: 'runs' },
+  seed: 3,
+};
+
+async function cliArtifact(command: string): Promise<IsoflopArtifact> {
+  const argv = shellSplit(command).slice(1).map((a) => (a === NAME ? ISOFLOPS : a));
+  const out = join(mkdtempSync(join(tmpdir(), 'lawfit-iso-worker-')), 'iso.json');
+  let err = '';
+  const code = await runCli([...argv, '--out', out, '--quiet'], { out: () => {}, err: (t) => void (err += t) });
+  expect(code, err).toBe(0);
+  return JSON.parse(readFileSync(out, 'utf8')) as IsoflopArtifact;
+}
+
+describe('worker api: isoflop', () => {
+  test('the analysis equals lawfit isoflop run with the printed command line (QC on, bootstrap, --at)', async () => {
+    const r = await api.isoflop(base);
+    const printed = shellCommand(r.command);
+    expect(shellSplit(printed)).toEqual(r.command);
+    for (const flag of ['--budget', '--x', '--y', '--where', '--qc', '--at', '--ci', '--bootstrap', '--design', '--seed', ...QC_THRESHOLDS.map((t) => `--${t.flag}`)]) expect(r.command).toContain(flag);
+    const cli = await cliArtifact(printed);
+    const app = JSON.parse(r.artifact) as IsoflopArtifact;
+    expect(app.format).toBe('lawfit-isoflop');
+    expect(app.data.digest).toBe(cli.data.digest);
+    const strip = (a: IsoflopArtifact): unknown => JSON.parse(JSON.stringify(a.result, (k, v: unknown) => (k === 'elapsedMs' || k === 'source' ? undefined : v)));
+    // Everything but the timings and the file's path (the page knows only its name) is the CLI's.
+    expect(app.result.source).toBe(NAME);
+    expect(strip(app)).toEqual(strip(cli));
+    const g = r.result.groups[0]!;
+    expect(g.frontier, g.frontierError).toBeDefined();
+    expect(g.bootstrap!.replicates).toBe(200);
+    expect(g.predictions.map((p) => p.C)).toEqual([1e24, 1e25]);
+    console.log(`llama_3__raw_loss, QC on, 200 replicates: a = ${g.frontier!.a.estimate.toFixed(4)} [${g.bootstrap!.a.interval.map((v) => v.toFixed(4)).join(', ')}], b = ${g.frontier!.b.estimate.toFixed(4)}, a + b = ${g.frontier!.sum.estimate.toFixed(4)}`);
+  }, 120_000);
+
+  test('QC off sends no thresholds and matches the CLI; budgets design; grouped runs give a frontier per group', async () => {
+    const { thresholds: _t, ...rest } = base;
+    const r = await api.isoflop({ ...rest, qc: 'none', where: "source == 'epochai_chinchilla' || source == 'llama_3'", group: 'experiment', bootstrap: { replicates: 50, design: 'budgets' } });
+    expect(r.command).toEqual(expect.arrayContaining(['--qc', 'none', '--group', 'experiment', '--design', 'budgets']));
+    expect(r.command.some((a) => QC_THRESHOLDS.some((t) => a === `--${t.flag}`))).toBe(false);
+    expect(r.result.groups.length).toBeGreaterThan(1);
+    const cli = await cliArtifact(shellCommand(r.command));
+    expect(cli.result.groups.map((g) => [g.group, g.frontier?.a.estimate, g.bootstrap?.a.interval])).toEqual(r.result.groups.map((g) => [g.group, g.frontier?.a.estimate, g.bootstrap?.a.interval]));
+    const plots = await api.plots({ kind: 'isoflop', result: r.result });
+    expect(plots.length).toBe(2 * r.result.groups.filter((g) => g.frontier !== undefined).length + r.result.groups.filter((g) => g.frontier === undefined).length);
+    expect(plots[0]!.name).toMatch(/^isoflop-curves-/);
+  }, 120_000);
+
+  test('bad input gets the CLI\'s one-line error', async () => {
+    const bad = async (req: IsoflopRequest): Promise<string> => {
+      try {
+        await api.isoflop(req);
+      } catch (e) {
+        expect(isLawfitError(e)).toBe(true);
+        return (e as Error).message;
+      }
+      throw new Error('no error');
+    };
+    expect(await bad({ ...base, thresholds: { 'min-points': '2' } })).toMatch(/--min-points: '2' is out of range/);
+    expect(await bad({ ...base, qc: 'none', thresholds: { 'outlier-z': '5' } })).toMatch(/--outlier-z sets a threshold of the 'outliers' stage/);
+    expect(await bad({ ...base, x: 'N=params' })).toMatch(/--x: give both N and D/);
+    expect(await bad({ ...base, budget: 'nosuch' })).toMatch(/nosuch/);
+    expect(await bad({ ...base, budget: 'dataset' })).toMatch(/dataset/);
+    expect(await bad({ ...base, at: '-1' })).toMatch(/--at: a compute budget must be positive/);
+  }, 60_000);
+});
