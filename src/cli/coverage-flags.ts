@@ -6,6 +6,7 @@
  * the app's "check these intervals" button (app/src/worker/coverage.ts), so both rerun the same
  * protocol; no Node imports (the app's worker bundles it).
  */
+import { recordedFlag } from '../report/recorded-command.js';
 import { LawfitError } from '../errors.js';
 import { compileLaw, type CompiledLaw } from '../law/compile.js';
 import { parseLoss } from '../fit/losses.js';
@@ -29,16 +30,6 @@ export interface CoverageFlagValues {
   seed?: string | undefined;
 }
 
-/** A flag as the recorded command line gave it (the artifact keeps the command). */
-function recorded(command: readonly string[] | undefined, flag: string): string | undefined {
-  if (command === undefined) return undefined;
-  for (let i = 0; i < command.length; i++) {
-    const a = command[i]!;
-    if (a === flag) return command[i + 1];
-    if (a.startsWith(`${flag}=`)) return a.slice(flag.length + 1);
-  }
-  return undefined;
-}
 
 /** `path` names the artifact in error messages. */
 export function coverageProtocol(art: FitArtifact, values: CoverageFlagValues, path: string): { law: CompiledLaw; options: Omit<CoverageOptions, 'engine' | 'control'>; seed: number } {
@@ -75,10 +66,10 @@ export function coverageProtocol(art: FitArtifact, values: CoverageFlagValues, p
   }
   const loss = parseLoss(s.loss);
   const lm: Partial<LmOptions> = { ...s.options, ...(loss !== undefined ? { loss } : {}) };
-  const rsText = recorded(art.command, '--replicate-starts');
+  const rsText = recordedFlag(art.command, '--replicate-starts');
   const replicateStarts: ReplicateStarts =
     rsText === undefined ? { kind: 'basins', k: DEFAULT_BASINS } : rsText === 'law' ? { kind: 'default' } : rsText === 'same' ? { kind: 'same' } : { kind: 'basins', k: Number(/^basins:(\d+)$/.exec(rsText)?.[1] ?? DEFAULT_BASINS) };
-  const generator = recorded(art.command, '--generator') === 'numpy-legacy' ? 'numpy-legacy' : 'xoroshiro';
+  const generator = recordedFlag(art.command, '--generator') === 'numpy-legacy' ? 'numpy-legacy' : 'xoroshiro';
   if (generator === 'numpy-legacy' && designs.some((d) => d.design.kind !== 'rows')) throw new LawfitError('bad-option', '--designs: the artifact used --generator numpy-legacy, which draws rows only');
   const seed = values.seed !== undefined ? parseSeed(values.seed) : 0;
   const level = boot?.level ?? 0.95;

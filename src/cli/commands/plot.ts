@@ -5,6 +5,7 @@
  * one recorded (plots of other data against this fit would mislead); the demo's synthetic ladder
  * is regenerated from its seed and noise and checked against its recorded label.
  */
+import { recordedFlag } from '../../report/recorded-command.js';
 import { basename, dirname, resolve } from 'node:path';
 import { parseFlags } from '../parse-flags.js';
 import { datasetFromText, readFileBytes, sha256Hex, type Dataset, type DataSpec } from '../../data/index.js';
@@ -57,16 +58,6 @@ export function reportWritten(io: Io, written: readonly WrittenOutput[], plotsFl
   if (dir !== undefined && plots.length > 0) io.out(`wrote ${plots.length} plots to ${dir}: ${plots.map((w) => basename(w.path)).join(', ')}\n`);
 }
 
-/** A flag's value in a recorded command line (`--flag V` or `--flag=V`). */
-function recordedFlag(command: readonly string[] | undefined, flag: string): string | undefined {
-  if (command === undefined) return undefined;
-  for (let i = 0; i < command.length; i++) {
-    const a = command[i]!;
-    if (a === flag) return command[i + 1];
-    if (a.startsWith(`${flag}=`)) return a.slice(flag.length + 1);
-  }
-  return undefined;
-}
 
 const LADDER_SOURCE = 'synthetic:chinchilla-ladder';
 
