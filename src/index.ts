@@ -57,7 +57,7 @@ export { frontierSpec, frontierCurve, isChinchillaType } from './plots/frontier-
 export { comparisonSpec, comparisonPlotOptions, type ComparisonEntry, type ComparisonPlotOptions } from './plots/comparison-plot.js';
 export { renderSvg } from './plots/render.js';
 export { writePlots } from './plots/write-plots.js';
-export { analyzeIsoflop, isoflopRunsFromDataset, ISOFLOP_DESIGNS, type IsoflopRuns, type IsoflopOptions, type IsoflopBootstrapOptions, type IsoflopDesign, type IsoflopResult, type IsoflopGroup, type IsoflopBudget, type IsoflopRunVerdict, type IsoflopFrontier, type IsoflopBootstrap, type VertexFit, type Bracket } from './stats/isoflop.js';
+export { analyzeIsoflop, isoflopRunsFromDataset, ISOFLOP_DESIGNS, type IsoflopRuns, type IsoflopOptions, type IsoflopBootstrapOptions, type IsoflopDesign, type IsoflopResult, type IsoflopGroup, type IsoflopBudget, type IsoflopRunVerdict, type IsoflopFrontier, type IsoflopBootstrap, type VertexFit, type Bracket, isoflopBootstrapSummary, type IsoflopReplicateSlice, type FrontierPoint } from './stats/isoflop.js';
 export { QC_STAGES, QC_REASONS, QC_THRESHOLDS, DEFAULT_QC, NO_QC, parseQcStages, type QcStage, type QcReason, type QcOptions, type QcThresholds } from './stats/isoflop-qc.js';
 export { fitParabola, curvatureInterval, vertexPosition, type ParabolaFit } from './stats/parabola.js';
 export { fitFrontier, predictFrontier, FRONTIER_WEIGHTS, type FrontierFit, type FrontierPrediction, type FrontierWeights } from './stats/isoflop-frontier.js';
@@ -71,6 +71,7 @@ export { checkShardSet, timingFree, type LoadedShard, type ShardSet } from './sh
 export { mergeFitShards } from './shard/fit-shard.js';
 export { mergeCompareShards } from './shard/compare-shard.js';
 export { mergeChainShards } from './shard/chain-shard.js';
+export { mergeIsoflopShards, isoflopShardPayload, type IsoflopShardPayload } from './shard/isoflop-shard.js';
 export { parseSweepSpec, sweepCombinations, mergeSweepShards, type SweepSpec, type SweepArtifact, type Combination, type CombinationResult } from './shard/sweep.js';
 export { shardStatus, type RunStatus, type ShardStatus } from './shard/status.js';
 export { indexedJobManifest, type IndexedJobOptions } from './shard/k8s.js';

@@ -17,7 +17,7 @@ import { shardArtifactPath, type Shard } from './shard.js';
 export const SHARD_FORMAT = 'lawfit-shard';
 export const SHARD_FORMAT_VERSION = 1;
 
-export type ShardedKind = 'fit' | 'compare' | 'chain' | 'sweep';
+export type ShardedKind = 'fit' | 'compare' | 'chain' | 'sweep' | 'isoflop';
 
 /** What every shard of one run shares; merge refuses shards whose identities differ. */
 export interface RunIdentity {

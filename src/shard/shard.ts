@@ -9,14 +9,15 @@
  * data, options) and the item's own index, never on n or k, so any layout merges to the same
  * artifact (merge.ts).
  *
- * Sharding another command (isoflop, say) takes four pieces, as fit, compare, chain and sweep do:
+ * Sharding another command takes four pieces, as fit, compare, chain, sweep and isoflop do:
  * 1. its work items fitted for a slice only (bootstrapFit's `slice`, compareLaws' and fitChain's
- *    `replicateSlice`), item r's randomness from (seed, r) alone;
+ *    `replicateSlice`, the isoflop bootstrap's `slice`), item r's randomness from (seed, r) alone;
  * 2. `--shard` parsed with resolveShard (cli/shard-flag.ts) and the slice run through runShard
  *    (artifact.ts), which writes the markers and the shard artifact, with the run's identity
  *    (command without --shard, data digests, seed, item count);
  * 3. a merge function from the shards' payloads to the single run's artifact, built from the same
- *    functions the single run summarises with (e.g. assembleBootstrap), never a copy of them;
+ *    functions the single run summarises with (e.g. assembleBootstrap, isoflopBootstrapSummary),
+ *    never a copy of them;
  * 4. its kind added to ShardedKind (artifact.ts) and to the MERGERS table (cli/commands/merge.ts).
  */
 import { LawfitError } from '../errors.js';

@@ -56,6 +56,11 @@ export interface IsoflopBootstrapOptions {
   replicates: number;
   seed?: number;
   design?: IsoflopDesign;
+  /**
+   * Fit replicates [from, to) of each group only (a shard's share, 0 <= from <= to <= replicates):
+   * each group then has `bootstrapReplicates` instead of `bootstrap`.
+   */
+  slice?: { from: number; to: number };
 }
 
 export interface IsoflopOptions {
@@ -175,6 +180,8 @@ export interface IsoflopGroup {
   frontierError?: string;
   predictions: FrontierPrediction[];
   bootstrap?: IsoflopBootstrap;
+  /** With the bootstrap's `slice` option (a shard): the slice's replicates, unsummarised. */
+  bootstrapReplicates?: IsoflopReplicateSlice;
 }
 
 export interface IsoflopResult {
@@ -493,7 +500,7 @@ export function analyzeIsoflop(runs: IsoflopRuns, options: IsoflopOptions = {}):
       const ex = (est: number, se: number): ExponentSummary => ({ estimate: est, se, interval: tInterval(est, se, f.dof, level) });
       result.frontier = { budgets: f.budgets, weights, a: ex(f.N.slope, f.N.slopeSe), b: ex(f.D.slope, f.D.slopeSe), sum: ex(f.sum, f.sumSe), kN: Math.exp(f.N.logK), kD: Math.exp(f.D.logK), fit: f };
       result.predictions = (options.at ?? []).map((C) => predictFrontier(f, C, level));
-      if (options.bootstrap !== undefined) result.bootstrap = bootstrapGroup(g, f, options.bootstrap, qc, weights, level, options.at ?? [], gi);
+      if (options.bootstrap !== undefined) Object.assign(result, bootstrapGroup(g, f, options.bootstrap, qc, weights, level, options.at ?? [], gi));
     }
     groups.push(result);
   }
@@ -521,25 +528,40 @@ function countStages(verdicts: readonly IsoflopRunVerdict[], budgets: readonly I
   return [...counts.values()];
 }
 
-function bootstrapGroup(g: GroupData, full: FrontierFit, o: IsoflopBootstrapOptions, qc: QcOptions, weights: FrontierWeights, level: number, at: readonly number[], groupIndex: number): IsoflopBootstrap {
-  const started = performance.now();
+/**
+ * The bootstrap's replicates [from, to) of one group, unsummarised: a shard's share (the
+ * `slice` option) or the whole run's. Replicate r's weights come from its own stream,
+ * replicateRng(seed + group, r) (resample.ts), so a slice is the same rows of a run that drew them all.
+ */
+export interface IsoflopReplicateSlice {
+  from: number;
+  to: number;
+  /** Per replicate of the slice: [a, b, ln k_N, ln k_D, budgets kept], or null when it failed. */
+  draws: ([number, number, number, number, number] | null)[];
+  /** The slice's failed replicates (numbers global), with their reasons. */
+  failed: { replicate: number; reason: string }[];
+  /** Per replicate of the slice: the indices of the budgets kept (empty when it failed). */
+  keptBudgets: number[][];
+  elapsedMs: number;
+}
+
+/** Refit replicates [from, to) of one group (bootstrapGroup's draws; isoflopBootstrapSummary summarises them). */
+function bootstrapReplicates(g: GroupData, o: IsoflopBootstrapOptions, qc: QcOptions, weights: FrontierWeights, groupIndex: number, from: number, to: number): IsoflopReplicateSlice {
   const seed = (o.seed ?? 0) + groupIndex;
   const design = o.design ?? 'runs';
-  const R = o.replicates;
   // The resampled rows: every row of the group that survived the duplicate stage, in budget order.
   const rows = g.budgets.flatMap((b) => b.rows);
   const strata = g.budgets.flatMap((b) => b.rows.map(() => String(b.budget)));
   const n = rows.length;
   if (design === 'budgets' && g.budgets.length < 2) throw new LawfitError('bad-option', 'isoflop bootstrap: resampling whole budgets needs at least 2 budgets');
-  const W = resampleWeights(n, { replicates: R, seed, design: design === 'runs' ? { kind: 'strata', strata } : { kind: 'clusters', groups: strata } });
+  const started = performance.now();
+  const out: IsoflopReplicateSlice = { from, to, draws: [], failed: [], keptBudgets: [], elapsedMs: 0 };
+  if (to <= from) return out;
+  const W = resampleWeights(n, { replicates: to - from, first: from, seed, design: design === 'runs' ? { kind: 'strata', strata } : { kind: 'clusters', groups: strata } });
   const counts = new Float64Array(g.lnN.length);
   const firstOf = g.budgets.map((b) => rows.indexOf(b.rows[0]!));
-  const draws: IsoflopBootstrap['draws'] = [];
-  const failed: IsoflopBootstrap['failed'] = [];
-  const kept = new Float64Array(g.budgets.length);
-  const perAt = at.map(() => ({ N: [] as number[], D: [] as number[], tpp: [] as number[] }));
-  for (let r = 0; r < R; r++) {
-    const row = W.subarray(r * n, r * n + n);
+  for (let r = from; r < to; r++) {
+    const row = W.subarray((r - from) * n, (r - from) * n + n);
     let budgetCounts: number[] | undefined;
     if (design === 'runs') rows.forEach((i, k) => (counts[i] = row[k]!));
     else {
@@ -550,31 +572,67 @@ function bootstrapGroup(g: GroupData, full: FrontierFit, o: IsoflopBootstrapOpti
     const f = pass.frontier;
     if (f === undefined) {
       const left = pass.budgets.filter((b) => b.status === 'kept').length;
-      failed.push({ replicate: r, reason: `${left} budget${left === 1 ? '' : 's'} passed quality control (the frontier needs 2 distinct)` });
-      draws.push(null);
+      out.failed.push({ replicate: r, reason: `${left} budget${left === 1 ? '' : 's'} passed quality control (the frontier needs 2 distinct)` });
+      out.draws.push(null);
+      out.keptBudgets.push([]);
       continue;
     }
-    pass.budgets.forEach((b, k) => {
-      if (b.status === 'kept') kept[k] = kept[k]! + 1;
-    });
-    draws.push([f.N.slope, f.D.slope, f.N.logK, f.D.logK, pass.budgets.filter((b) => b.status === 'kept').length]);
-    at.forEach((C, j) => {
-      const x = Math.log(C);
-      const lnN = f.N.logK + f.N.slope * x;
-      const lnD = f.D.logK + f.D.slope * x;
-      perAt[j]!.N.push(Math.exp(lnN));
-      perAt[j]!.D.push(Math.exp(lnD));
-      perAt[j]!.tpp.push(Math.exp(lnD - lnN));
-    });
+    const kept = pass.budgets.flatMap((b, k) => (b.status === 'kept' ? [k] : []));
+    out.draws.push([f.N.slope, f.D.slope, f.N.logK, f.D.logK, kept.length]);
+    out.keptBudgets.push(kept);
   }
+  out.elapsedMs = performance.now() - started;
+  return out;
+}
+
+/** What the bootstrap's summary needs of the full-data frontier (a FrontierFit, or one read back from an artifact). */
+export interface FrontierPoint {
+  N: { slope: number; logK: number };
+  D: { slope: number; logK: number };
+  sum: number;
+}
+
+/**
+ * One group's bootstrap summary from all its replicates (`slices`, joined in order: one from a
+ * single run, one per shard from lawfit merge), so both summarise with this one function.
+ */
+export function isoflopBootstrapSummary(s: {
+  budgets: readonly number[];
+  full: FrontierPoint;
+  slices: readonly IsoflopReplicateSlice[];
+  replicates: number;
+  seed: number;
+  design: IsoflopDesign;
+  level: number;
+  at: readonly number[];
+  elapsedMs: number;
+}): IsoflopBootstrap {
+  const { full, level, at } = s;
+  const draws = s.slices.flatMap((x) => x.draws);
+  const kept = new Float64Array(s.budgets.length);
+  for (const x of s.slices) for (const ks of x.keptBudgets) for (const k of ks) kept[k] = kept[k]! + 1;
   const ok = draws.filter((d): d is NonNullable<typeof d> => d !== null);
+  const perAt = at.map((C) => {
+    const x = Math.log(C);
+    const N: number[] = [];
+    const D: number[] = [];
+    const tpp: number[] = [];
+    for (const d of ok) {
+      const lnN = d[2] + d[0] * x;
+      const lnD = d[3] + d[1] * x;
+      N.push(Math.exp(lnN));
+      D.push(Math.exp(lnD));
+      tpp.push(Math.exp(lnD - lnN));
+    }
+    return { N, D, tpp };
+  });
   const succeeded = ok.length;
   return {
-    replicates: R,
+    replicates: s.replicates,
     succeeded,
-    failed,
-    seed,
-    design,
+    failed: s.slices.flatMap((x) => x.failed),
+    seed: s.seed,
+    design: s.design,
     level,
     a: quantity(full.N.slope, ok.map((d) => d[0]), level),
     b: quantity(full.D.slope, ok.map((d) => d[1]), level),
@@ -586,7 +644,23 @@ function bootstrapGroup(g: GroupData, full: FrontierFit, o: IsoflopBootstrapOpti
       return { C, N: quantity(Math.exp(lnN), perAt[j]!.N, level), D: quantity(Math.exp(lnD), perAt[j]!.D, level), tokensPerParam: quantity(Math.exp(lnD - lnN), perAt[j]!.tpp, level) };
     }),
     draws,
-    budgetKeptShare: g.budgets.map((b, k) => ({ budget: b.budget, share: succeeded > 0 ? kept[k]! / succeeded : NaN })),
-    elapsedMs: performance.now() - started,
+    budgetKeptShare: s.budgets.map((budget, k) => ({ budget, share: succeeded > 0 ? kept[k]! / succeeded : NaN })),
+    elapsedMs: s.elapsedMs,
   };
+}
+
+/**
+ * One group's bootstrap: the whole run's replicates summarised, or, with `o.slice` (a shard), the
+ * slice's replicates alone (lawfit merge joins the slices and summarises them).
+ */
+function bootstrapGroup(g: GroupData, full: FrontierFit, o: IsoflopBootstrapOptions, qc: QcOptions, weights: FrontierWeights, level: number, at: readonly number[], groupIndex: number): { bootstrap: IsoflopBootstrap } | { bootstrapReplicates: IsoflopReplicateSlice } {
+  const started = performance.now();
+  if (o.slice !== undefined) {
+    const { from, to } = o.slice;
+    if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to < from || to > o.replicates) throw new LawfitError('bad-option', `isoflop bootstrap: the replicate slice ${from}..${to} is not within 0..${o.replicates}`);
+    return { bootstrapReplicates: bootstrapReplicates(g, o, qc, weights, groupIndex, from, to) };
+  }
+  const all = bootstrapReplicates(g, o, qc, weights, groupIndex, 0, o.replicates);
+  const budgets = g.budgets.map((b) => b.budget);
+  return { bootstrap: isoflopBootstrapSummary({ budgets, full, slices: [all], replicates: o.replicates, seed: (o.seed ?? 0) + groupIndex, design: o.design ?? 'runs', level, at, elapsedMs: performance.now() - started }) };
 }

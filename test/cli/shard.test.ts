@@ -214,6 +214,70 @@ describe('chain --bootstrap --shard, merged', () => {
   });
 });
 
+describe('isoflop --bootstrap --shard, merged', () => {
+  const ISO = sharedFile('isoflops/isoflops.csv');
+  const BASE = ['isoflop', ISO, '--budget', 'budget', '--x', 'N=params,D=tokens', '--y', 'loss'];
+  const runs = {
+    // The Llama 3 experiment, as test/cli/isoflop.test.ts runs it.
+    llama: [...BASE, '--where', "experiment == 'llama_3__raw_loss'", '--at', '3.8e25', '--bootstrap', '30', '--seed', '3', '--quiet', '--out', 'iso.json'],
+    // Two studies, each its own frontier and seed (seed + group); whole budgets resampled.
+    grouped: [...BASE, '--where', "experiment == 'marin_202603__comma__llama_2' || experiment == 'marin_202603__dclm__llama_2'", '--group', 'experiment', '--design', 'budgets', '--at', '1e22,1e23', '--bootstrap', '25', '--seed', '7', '--quiet', '--out', 'iso.json'],
+  };
+
+  for (const [name, argv] of Object.entries(runs)) {
+    test(`${name}: 1, 3 and 4 shards give the single-machine artifact and report`, async () => {
+      const single = join(root, `iso-${name}-single`);
+      const one = await inDir(single, ...argv);
+      expect(one.code, one.err).toBe(0);
+      const want = readFileSync(join(single, 'iso.json'), 'utf8');
+      const groups = JSON.parse(want).result.groups;
+      expect(groups.length).toBe(name === 'grouped' ? 2 : 1);
+      for (const g of groups) expect(g.bootstrap.draws.length).toBe(Number(argv[argv.indexOf('--bootstrap') + 1]));
+      // The report's one timing figure, the bootstrap's seconds, is what differs.
+      const report = async (path: string) => (await runCliCaptured('report', path)).out.replace(/(refitted on each); [\d.]+ s$/gm, '$1');
+      const wantReport = await report(join(single, 'iso.json'));
+      expect(wantReport).toMatch(/bootstrap: \d+ replicates .*refitted on each$/m);
+      for (const n of [1, 3, 4]) {
+        const dir = join(root, `iso-${name}-n${n}`);
+        for (let k = 0; k < n; k++) {
+          const r = await inDir(dir, ...argv, '--shard', `${k}/${n}`);
+          expect(r.code, r.err).toBe(0);
+        }
+        const m = await inDir(dir, 'merge', '.');
+        expect(m.code, m.err).toBe(0);
+        expect(m.out).toContain(`merged ${n} shards (${argv[argv.indexOf('--bootstrap') + 1]} replicates); wrote iso.json`);
+        const got = readFileSync(join(dir, 'iso.json'), 'utf8');
+        expect(withoutTimingLines(got)).toBe(withoutTimingLines(want));
+        expect(await report(join(dir, 'iso.json'))).toBe(wantReport);
+      }
+    });
+  }
+
+  test('a shard draws only its replicates: its slice is the same rows of the single run', async () => {
+    const dir = join(root, 'iso-llama-n3');
+    const single = JSON.parse(readFileSync(join(root, 'iso-llama-single', 'iso.json'), 'utf8')).result.groups[0].bootstrap;
+    const s = JSON.parse(readFileSync(join(dir, 'iso.shard-1-of-3.json'), 'utf8'));
+    expect(s.work).toEqual({ from: 10, to: 20 });
+    expect(s.payload.groups[0].replicates.draws).toEqual(single.draws.slice(10, 20));
+    expect(s.payload.artifact.result.groups[0].bootstrap).toBeUndefined();
+  });
+
+  test('merge refuses a shard with another seed; --shard needs --bootstrap and refuses --plots', async () => {
+    const other = join(root, 'iso-other');
+    const argv = runs.llama;
+    expect((await inDir(other, ...argv.map((a, i) => (argv[i - 1] === '--seed' ? '4' : a)), '--shard', '1/3')).code).toBe(0);
+    const dir = join(root, 'iso-llama-n3');
+    const r = await runCliCaptured('merge', join(dir, 'iso.shard-0-of-3.json'), join(other, 'iso.shard-1-of-3.json'), join(dir, 'iso.shard-2-of-3.json'), '--out', join(root, 'iso-x.json'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/iso-other\/iso\.shard-1-of-3\.json: not a shard of the same run as .*iso\.shard-0-of-3\.json: seed differs \(3 vs 4\)/);
+    expect(existsSync(join(root, 'iso-x.json'))).toBe(false);
+    const noBoot = argv.filter((a, i) => a !== '--bootstrap' && argv[i - 1] !== '--bootstrap');
+    expect((await inDir(other, ...noBoot, '--shard', '0/2')).err).toMatch(/--shard splits the bootstrap's replicates: add --bootstrap N/);
+    expect((await inDir(other, ...argv, '--plots', 'p', '--shard', '0/2')).err).toMatch(/--plots: draw them from a single run/);
+    expect((await inDir(other, ...argv, '--shard', '0/31')).err).toMatch(/31 shards for 30 replicates; use at most 30 shards/);
+  });
+});
+
 describe('lawfit sweep', () => {
   const spec = join(root, 'sweep.json');
   writeFileSync(

@@ -21,6 +21,10 @@ import { QC_STAGES, QC_THRESHOLDS } from '../../stats/isoflop-qc.js';
 import { parseFormatFlag } from '../args.js';
 import { ENGINE_PARSE_OPTIONS, ENGINE_USAGE, withEngine } from '../engine-flag.js';
 import type { Io } from '../io.js';
+import { resolveShard, SHARD_PARSE_OPTIONS, shardUsage } from '../shard-flag.js';
+import { runShard } from '../../shard/artifact.js';
+import { isoflopShardPayload } from '../../shard/isoflop-shard.js';
+import { shardLabel, shardRange, withoutShardFlag, type Shard } from '../../shard/shard.js';
 
 export { ISOFLOP_FORMAT, ISOFLOP_FORMAT_VERSION, type IsoflopArtifact } from '../isoflop-flags.js';
 
@@ -56,7 +60,7 @@ Approach 3 beside it
   --also LAW              also fit a built-in law (e.g. chinchilla) to the same runs (repeatable)
 ${ENGINE_USAGE}output
   --out FILE              write the analysis as JSON (reprint it with 'lawfit report FILE')
-  --plots DIR             isoflop-curves.svg (parabolas, vertices, dropped runs) and
+${shardUsage('bootstrap replicates (of every group)')}  --plots DIR             isoflop-curves.svg (parabolas, vertices, dropped runs) and
                           isoflop-frontier.svg (N*, D* on C with the band), one pair per group
   --quiet                 do not print the report
 `;
@@ -85,6 +89,7 @@ export async function isoflopCommand(argv: string[], io: Io): Promise<number> {
       also: { type: 'string', multiple: true, default: [] },
       ...ENGINE_PARSE_OPTIONS,
       out: { type: 'string' },
+      ...SHARD_PARSE_OPTIONS,
       plots: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -124,34 +129,37 @@ export async function isoflopCommand(argv: string[], io: Io): Promise<number> {
   const groupLabels = dataset.groups !== undefined ? [...new Set(dataset.groups)] : undefined;
   const outputs = await checkOutputs([{ flag: '--out', path: values.out, kind: 'file' }, { flag: '--plots', path: values.plots, kind: 'dir', files: isoflopPlotFiles(groupLabels) }], [file], { command: 'isoflop', io });
   const runs = isoflopRunsFromDataset(dataset);
-  const result = analyzeIsoflop(runs, options);
-  const at = options.at;
+  const command = ['lawfit', 'isoflop', ...withoutShardFlag(argv)];
+  const shard = values.shard !== undefined ? isoflopShard(values.shard, values.out, values.plots, options.bootstrap?.replicates) : undefined;
+  const slice = shard !== undefined ? shardRange(options.bootstrap!.replicates, shard) : undefined;
 
-  const also: Approach3Result[] = [];
-  if (laws.length > 0) {
-    await withEngine(values, io, async (engine) => {
-      for (const law of laws) {
-        for (const g of result.groups) {
-          const rows = dataset.groups === undefined ? [...Array(dataset.n).keys()] : dataset.groups.flatMap((l, i) => (l === g.group ? [i] : []));
-          const ds: Dataset = lawDataset(dataset, rows, law.inputNames);
-          also.push(await approach3(law, ds, engine, at, g.group));
+  // The analysis, Approach 3 beside it and the artifact; a shard's bootstrap covers its slice (isoflop-shard.ts joins them).
+  const produce = async () => {
+    const result = analyzeIsoflop(runs, slice !== undefined ? { ...options, bootstrap: { ...options.bootstrap!, slice } } : options);
+    const at = options.at;
+    const also: Approach3Result[] = [];
+    if (laws.length > 0) {
+      await withEngine(values, io, async (engine) => {
+        for (const law of laws) {
+          for (const g of result.groups) {
+            const rows = dataset.groups === undefined ? [...Array(dataset.n).keys()] : dataset.groups.flatMap((l, i) => (l === g.group ? [i] : []));
+            const ds: Dataset = lawDataset(dataset, rows, law.inputNames);
+            also.push(await approach3(law, ds, engine, at, g.group));
+          }
         }
-      }
-    });
-  } else if (values.engine !== undefined && values.engine !== 'cpu' && values.engine !== 'webgpu') {
-    throw new LawfitError('bad-option', `--engine: expected cpu or webgpu, got '${values.engine}'`);
-  }
-
-  if (!values.quiet) io.out(renderIsoflop(result, also));
-  const artifact: IsoflopArtifact = {
+      });
+    } else if (values.engine !== undefined && values.engine !== 'cpu' && values.engine !== 'webgpu') {
+      throw new LawfitError('bad-option', `--engine: expected cpu or webgpu, got '${values.engine}'`);
+    }
+    const artifact: IsoflopArtifact = {
       ...artifactHeader(ISOFLOP_FORMAT, ISOFLOP_FORMAT_VERSION),
-      command: ['lawfit', 'isoflop', ...argv],
+      command,
       data: {
         source: file,
         digest,
-        budget: values.budget,
+        budget: values.budget!,
         inputs: { N: x.N, D: x.D },
-        target: values.y,
+        target: values.y!,
         ...(values.weights !== undefined ? { weights: values.weights } : {}),
         ...(values.where !== undefined ? { where: values.where } : {}),
         ...(values.group !== undefined ? { group: values.group } : {}),
@@ -159,6 +167,17 @@ export async function isoflopCommand(argv: string[], io: Io): Promise<number> {
       result,
       approach3: also,
     };
+    return { result, also, artifact };
+  };
+  if (shard !== undefined) {
+    const boot = options.bootstrap!;
+    const run = { kind: 'isoflop' as const, command, seed: boot.seed ?? 0, dataDigests: [digest], dataFiles: [file], items: boot.replicates };
+    const path = await runShard(values.out!, shard, run, slice!, async () => isoflopShardPayload((await produce()).artifact, boot.seed ?? 0, boot.design ?? 'runs'));
+    if (!values.quiet) io.out(`shard ${shardLabel(shard)}: replicates ${slice!.from}..${slice!.to - 1} of ${boot.replicates}; wrote ${path}\n`);
+    return 0;
+  }
+  const { result, also, artifact } = await produce();
+  if (!values.quiet) io.out(renderIsoflop(result, also));
   const written = await writeOutputSet(outputs, 'isoflop', io, async (put) => {
     if (values.out !== undefined) await put('--out', JSON.stringify(artifact, null, 2) + '\n');
     if (values.plots !== undefined) for (const plot of isoflopPlots(result)) await put('--plots', await renderSvg(plot.spec), plot.file);
@@ -179,4 +198,11 @@ function lawDataset(ds: Dataset, rows: readonly number[], names: readonly string
   const inputs = new Float64Array(sub.n * names.length);
   for (let i = 0; i < sub.n; i++) cols.forEach((c, j) => (inputs[i * names.length + j] = sub.inputs[i * k + c]!));
   return { ...sub, inputNames: [...names], inputExpressions: cols.map((c) => sub.inputExpressions[c]!), inputs };
+}
+
+/** `--shard` for isoflop: it splits the bootstrap's replicates, so it needs --bootstrap (and --out, resolveShard). */
+function isoflopShard(text: string, out: string | undefined, plots: string | undefined, replicates: number | undefined): Shard {
+  if (replicates === undefined) throw new LawfitError('bad-option', "--shard splits the bootstrap's replicates: add --bootstrap N (an IsoFLOP analysis without it is closed form, nothing to share out)");
+  if (plots !== undefined) throw new LawfitError('bad-option', '--plots: draw them from a single run; a shard has only its share of the replicates');
+  return resolveShard(text, out, replicates, 'replicates');
 }

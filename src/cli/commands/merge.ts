@@ -16,6 +16,7 @@ import { mergeFitShards, type FitShardPayload } from '../../shard/fit-shard.js';
 import { mergeCompareShards, type CompareShardPayload } from '../../shard/compare-shard.js';
 import { mergeChainShards, type ChainShardPayload } from '../../shard/chain-shard.js';
 import { mergeSweepShards, type SweepShardPayload } from '../../shard/sweep.js';
+import { mergeIsoflopShards, type IsoflopShardPayload } from '../../shard/isoflop-shard.js';
 import { checkShardSet, type LoadedShard } from '../../shard/merge.js';
 import { renderShardStatus, shardStatus } from '../../shard/status.js';
 import type { Io } from '../io.js';
@@ -23,11 +24,11 @@ import type { Io } from '../io.js';
 export const MERGE_USAGE = `usage: lawfit merge SHARD.json... [--out FILE] [--prefer-newer]
        lawfit merge --status DIR|FILE...
 
-Join the shards of one run (written by fit, compare, chain or sweep with --shard K/N) into the artifact a
-single machine would have written: the same draws, intervals and report. A directory stands for
-every shard artifact in it. Refuses shards of different runs (command, data, seed, version, N), a
-missing shard (named) and a shard given twice with different contents; identical copies are
-deduplicated.
+Join the shards of one run (written by fit, compare, chain, sweep or isoflop with --shard K/N)
+into the artifact a single machine would have written: the same draws, intervals and report. A
+directory stands for every shard artifact in it. Refuses shards of different runs (command, data,
+seed, version, N), a missing shard (named) and a shard given twice with different contents;
+identical copies are deduplicated.
 
   --out FILE        where to write (default: the shards' name without .shard-K-of-N)
   --prefer-newer    for a shard given twice with different contents, keep the newer (createdAt)
@@ -64,6 +65,7 @@ const MERGERS: Record<ShardedKind, (shards: ShardArtifact[]) => string> = {
   compare: (s) => JSON.stringify(mergeCompareShards(s as Array<ShardArtifact<CompareShardPayload>>), null, 2) + '\n',
   chain: (s) => JSON.stringify(mergeChainShards(s as Array<ShardArtifact<ChainShardPayload>>), null, 2) + '\n',
   sweep: (s) => JSON.stringify(mergeSweepShards(s as Array<ShardArtifact<SweepShardPayload>>), null, 2) + '\n',
+  isoflop: (s) => JSON.stringify(mergeIsoflopShards(s as Array<ShardArtifact<IsoflopShardPayload>>), null, 2) + '\n',
 };
 
 export async function mergeCommand(argv: string[], io: Io): Promise<number> {
