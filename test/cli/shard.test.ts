@@ -222,6 +222,8 @@ describe('isoflop --bootstrap --shard, merged', () => {
     llama: [...BASE, '--where', "experiment == 'llama_3__raw_loss'", '--at', '3.8e25', '--bootstrap', '30', '--seed', '3', '--quiet', '--out', 'iso.json'],
     // Two studies, each its own frontier and seed (seed + group); whole budgets resampled.
     grouped: [...BASE, '--where', "experiment == 'marin_202603__comma__llama_2' || experiment == 'marin_202603__dclm__llama_2'", '--group', 'experiment', '--design', 'budgets', '--at', '1e22,1e23', '--bootstrap', '25', '--seed', '7', '--quiet', '--out', 'iso.json'],
+    // Two budgets resampled whole: about half the replicates draw one budget twice and fail.
+    failing: [...BASE, '--where', "experiment == 'llama_3__raw_loss' && budget < 2e19", '--design', 'budgets', '--bootstrap', '30', '--seed', '1', '--quiet', '--out', 'iso.json'],
   };
 
   for (const [name, argv] of Object.entries(runs)) {
@@ -233,6 +235,7 @@ describe('isoflop --bootstrap --shard, merged', () => {
       const groups = JSON.parse(want).result.groups;
       expect(groups.length).toBe(name === 'grouped' ? 2 : 1);
       for (const g of groups) expect(g.bootstrap.draws.length).toBe(Number(argv[argv.indexOf('--bootstrap') + 1]));
+      if (name === 'failing') expect(groups[0].bootstrap.failed.length).toBeGreaterThan(5);
       // The report's one timing figure, the bootstrap's seconds, is what differs.
       const report = async (path: string) => (await runCliCaptured('report', path)).out.replace(/(refitted on each); [\d.]+ s$/gm, '$1');
       const wantReport = await report(join(single, 'iso.json'));
