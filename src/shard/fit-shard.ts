@@ -10,28 +10,18 @@
 import { LawfitError } from '../errors.js';
 import { summarizeBootstrap } from '../cli/bootstrap-flags.js';
 import type { FitArtifact } from '../report/artifact.js';
-import { assembleBootstrap, type BootstrapPart, type FewRows } from '../stats/bootstrap.js';
+import { assembleBootstrap, type BootstrapPart } from '../stats/bootstrap.js';
 import type { ColumnDesign } from '../stats/resample.js';
 import { artifactHeader } from '../report/artifact.js';
 import type { ShardArtifact } from './artifact.js';
 import { checkPointFitsAgree } from './merge.js';
 
-/** A BootstrapPart as JSON: NaN as null. */
-export interface PartJson {
-  from: number;
-  to: number;
+/** A BootstrapPart as JSON: its typed arrays as plain arrays, NaN as null. */
+export type PartJson = Omit<BootstrapPart, 'draws' | 'shareReachedBest' | 'status'> & {
   draws: Array<number | null>;
   shareReachedBest: Array<number | null>;
   status: number[];
-  failed: number[];
-  rescued: number[];
-  fromFullStarts: number[];
-  fullStartsDescription?: string;
-  longerIterations: number;
-  startsPerReplicate: number;
-  /** The slice's replicates with at most p + 1 effective rows (global numbers); merge joins the shards'. */
-  fewRows: FewRows;
-}
+};
 
 export interface FitShardPayload {
   /** The artifact a single run writes, without summary.bootstrap. */

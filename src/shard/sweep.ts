@@ -55,13 +55,7 @@ export interface Combination {
   argv: string[];
 }
 
-export interface CombinationResult {
-  index: number;
-  id: string;
-  dataset: string;
-  target: string;
-  law: string;
-  argv: string[];
+export interface CombinationResult extends Combination {
   /** The command's exit code: 0 done, 2 bad input (e.g. too few runs), 1 internal error. */
   exitCode: number;
   /** The artifact the command wrote (exit code 0). */

@@ -17,24 +17,19 @@
  * Screenshots of each state go to /tmp/app-shots. In CI the browser is required (installed by
  * .ci/install-system.sh); elsewhere a machine without /usr/bin/chromium skips, saying why.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { extname, join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { build } from 'vite';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { runCli } from '../../src/cli/main.js';
 import { HOFFMANN_TRUTH } from '../../src/examples/chinchilla-ladder.js';
 import { parseArtifact, type FitArtifact } from '../../src/report/artifact.js';
 import { sharedFile } from '../support/shared-data.js';
 import { shellSplit } from '../support/shell-split.js';
+import { chromiumSuite, CHROMIUM, machineQuiet, relDiff, serveBuiltApp, startTrace, type AppServer } from '../support/app-e2e.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
-if (!existsSync(CHROMIUM) && inCi) throw new Error(`CI requires Chromium at ${CHROMIUM} for the app test (.ci/install-system.sh installs it)`);
-const suite = existsSync(CHROMIUM) ? describe : describe.skip;
-if (!existsSync(CHROMIUM)) console.warn(`app test skipped (not in CI): no ${CHROMIUM}`);
+const suite = chromiumSuite('app test');
 
 const SHOTS = '/tmp/app-shots';
 const EPOCH = 'chinchilla-epoch/chinchilla_epoch_245.csv';
@@ -42,12 +37,7 @@ const REPLICATES = 1000;
 const FORMULA = 'E + A / N^alpha + B / D^beta';
 const SEED = 7;
 const BASE_FLAGS = ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.wasm': 'application/wasm' };
-
-let server: Server | undefined;
-let origin = '';
-/** While set, the static server drops every connection, as an unreachable host would, and records the URLs asked for. */
-let unreachable: string[] | undefined;
+let server: AppServer | undefined;
 const contexts: BrowserContext[] = [];
 
 afterAll(async () => {
@@ -84,7 +74,7 @@ async function launch(webgpu: boolean, viewport = { width: 1200, height: 900 }):
     if (m.type() === 'error') errors.push(m.text());
   });
   (page as Page & { __errors: string[] }).__errors = errors;
-  await page.goto(`${origin}/`);
+  await page.goto(`${server!.origin}/`);
   await page.locator('#law-chinchilla').waitFor();
   return page;
 }
@@ -143,45 +133,6 @@ async function drawEveryPlot(page: Page): Promise<void> {
  * Click Run, wait for the end state, draw the results and every plot, and report the longest
  * main-thread tasks: the whole session, from Run to the last plot drawn, is what a user lives through.
  */
-/**
- * The page's main-thread tasks in thread (CPU) time, from a Chrome trace: the page's own work,
- * whatever else the machine runs. On this project's shared 2-core machines other jobs push the
- * load average to 8-18, and a task's wall-clock time (what the Long Tasks API reports) then
- * includes the time the OS ran something else: frames with no script at all read 150-370 ms.
- */
-interface TraceEvent { name: string; ph: string; pid: number; tid: number; ts: number; dur?: number; tdur?: number; args?: { name?: string; data?: { functionName?: string; url?: string } } }
-async function startTrace(page: Page): Promise<() => Promise<{ longestCpu: number; longestWall: number; top: string[] }>> {
-  const cdp = await page.context().newCDPSession(page);
-  const events: TraceEvent[] = [];
-  cdp.on('Tracing.dataCollected', (d) => void events.push(...(d.value as unknown as TraceEvent[])));
-  await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', '__metadata', 'devtools.timeline'], recordMode: 'recordContinuously' }, transferMode: 'ReportEvents' });
-  return async () => {
-    const done = new Promise<void>((r) => cdp.once('Tracing.tracingComplete', () => r()));
-    await cdp.send('Tracing.end');
-    await done;
-    const main = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
-    const tasks = events.filter((e) => e.ph === 'X' && main.has(`${e.pid}:${e.tid}`) && /RunTask$/.test(e.name));
-    const longestCpu = tasks.reduce((m, e) => Math.max(m, (e.tdur ?? 0) / 1000), 0);
-    const longestWall = tasks.reduce((m, e) => Math.max(m, (e.dur ?? 0) / 1000), 0);
-    // The three longest tasks in thread time, each with the work inside it that took longest.
-    const top = [...tasks]
-      .sort((a, b) => (b.tdur ?? 0) - (a.tdur ?? 0))
-      .slice(0, 3)
-      .map((t) => {
-        const inside = events.filter((e) => e.ph === 'X' && e.pid === t.pid && e.tid === t.tid && e !== t && e.ts >= t.ts && e.ts < t.ts + (t.dur ?? 0) && !/RunTask$/.test(e.name));
-        const parts = inside
-          .sort((a, b) => (b.tdur ?? b.dur ?? 0) - (a.tdur ?? a.dur ?? 0))
-          .slice(0, 3)
-          .map((e) => `${e.name}${e.args?.data?.functionName ? ` ${e.args.data.functionName}` : ''}${e.args?.data?.url ? `@${e.args.data.url.split('/').pop()}` : ''} ${((e.tdur ?? e.dur ?? 0) / 1000).toFixed(0)} ms`);
-        return `${((t.tdur ?? 0) / 1000).toFixed(0)} ms CPU (${((t.dur ?? 0) / 1000).toFixed(0)} ms wall): ${parts.join(', ')}`;
-      });
-    await cdp.detach();
-    return { longestCpu, longestWall, top };
-  };
-}
-
-/** Whether wall-clock task times mean anything now: the machine is not oversubscribed. */
-const machineQuiet = (): boolean => loadavg()[0]! < cpus().length;
 
 async function runAndMeasure(page: Page, end: 'done' | 'cancelled' | 'failed', timeout = 100_000): Promise<Blocking> {
   const stopTrace = await startTrace(page);
@@ -249,29 +200,11 @@ async function cliArtifact(argv: string[]): Promise<FitArtifact> {
   return parseArtifact(readFileSync(out, 'utf8'), out);
 }
 
-const relDiff = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), 1e-300);
 
 suite('the browser app in headless Chromium', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    const out = mkdtempSync(join(tmpdir(), 'lawfit-app-build-'));
-    await build({ configFile: resolve(import.meta.dirname, '../../app/vite.config.ts'), logLevel: 'warn', build: { outDir: out, emptyOutDir: true } });
-    server = createServer((req, res) => {
-      if (unreachable !== undefined) {
-        unreachable.push(req.url ?? '/');
-        req.socket.destroy();
-        return;
-      }
-      const url = (req.url ?? '/').split('?')[0]!;
-      const path = join(out, url === '/' ? 'index.html' : url);
-      if (!path.startsWith(out) || !existsSync(path)) {
-        res.writeHead(404).end();
-        return;
-      }
-      res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(readFileSync(path));
-    });
-    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-    origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    server = await serveBuiltApp();
   }, 120_000);
 
   test('Epoch data: chinchilla and a typed formula, 1,000 bootstrap replicates on WebGPU; the page never blocks 100 ms; the printed command reproduces the numbers', async () => {
@@ -570,7 +503,7 @@ suite('the browser app in headless Chromium', () => {
       if (navigator.serviceWorker.controller === null) await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
     });
     await page.context().setOffline(true);
-    unreachable = [];
+    server!.unreachable = [];
     await page.reload();
     await page.locator('#law-chinchilla').waitFor();
     await page.click('#example-button');
@@ -579,8 +512,8 @@ suite('the browser app in headless Chromium', () => {
     await runAndMeasure(page, 'done');
     expect(await page.locator('.law-detail[data-law="chinchilla"] tr[data-param="E"]').count()).toBe(1);
     // On each navigation the browser asks for sw.js itself (an update check that fails harmlessly offline).
-    expect(unreachable.filter((u) => u !== '/sw.js')).toEqual([]);
-    unreachable = undefined;
+    expect(server!.unreachable!.filter((u) => u !== '/sw.js')).toEqual([]);
+    server!.unreachable = undefined;
     await shot(page, '09-offline');
     await page.context().setOffline(false);
   }, 120_000);

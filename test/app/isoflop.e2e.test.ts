@@ -10,12 +10,10 @@
  * example: the coverage shown in each parameter's row equals `lawfit coverage` on the exported
  * artifact with the printed command line. Screenshots go to /tmp/app-shots.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, extname, join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { build } from 'vite';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { runCli } from '../../src/cli/main.js';
 import type { IsoflopArtifact } from '../../src/cli/isoflop-flags.js';
@@ -23,12 +21,9 @@ import type { CoverageResult } from '../../src/stats/coverage.js';
 import { sharedFile } from '../support/shared-data.js';
 import { EXAMPLE_NAME, exampleCsv } from '../../app/src/example.js';
 import { shellSplit } from '../support/shell-split.js';
+import { chromiumSuite, CHROMIUM, machineQuiet, relDiff, serveBuiltApp, startTrace, type AppServer } from '../support/app-e2e.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
-if (!existsSync(CHROMIUM) && inCi) throw new Error(`CI requires Chromium at ${CHROMIUM} for the app test (.ci/install-system.sh installs it)`);
-const suite = existsSync(CHROMIUM) ? describe : describe.skip;
-if (!existsSync(CHROMIUM)) console.warn(`app IsoFLOP test skipped (not in CI): no ${CHROMIUM}`);
+const suite = chromiumSuite('app IsoFLOP test');
 
 const SHOTS = '/tmp/app-shots';
 const DATA = 'isoflops/isoflops.csv';
@@ -36,10 +31,7 @@ const EXPERIMENT = 'llama_3__raw_loss';
 const REPLICATES = 500;
 const SEED = 11;
 const FLAGS = ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--disable-features=WebGPU', '--disable-gpu'];
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.wasm': 'application/wasm' };
-
-let server: Server | undefined;
-let origin = '';
+let server: AppServer | undefined;
 const contexts: BrowserContext[] = [];
 
 afterAll(async () => {
@@ -63,48 +55,15 @@ async function launch(): Promise<Page & { __errors: string[] }> {
   page.on('console', (m) => {
     if (m.type() === 'error') page.__errors.push(m.text());
   });
-  await page.goto(`${origin}/`);
+  await page.goto(`${server!.origin}/`);
   await page.locator('#law-chinchilla').waitFor();
   return page;
 }
 
-/** The longest main-thread task in thread (CPU) time, from a Chrome trace (see app.e2e.test.ts: wall clock on a loaded machine counts other programs' time). */
-async function startTrace(page: Page): Promise<() => Promise<number>> {
-  interface TraceEvent { name: string; ph: string; pid: number; tid: number; tdur?: number; args?: { name?: string } }
-  const cdp = await page.context().newCDPSession(page);
-  const events: TraceEvent[] = [];
-  cdp.on('Tracing.dataCollected', (d) => void events.push(...(d.value as unknown as TraceEvent[])));
-  await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', '__metadata', 'devtools.timeline'], recordMode: 'recordContinuously' }, transferMode: 'ReportEvents' });
-  return async () => {
-    const done = new Promise<void>((r) => cdp.once('Tracing.tracingComplete', () => r()));
-    await cdp.send('Tracing.end');
-    await done;
-    const main = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
-    const longest = events.filter((e) => e.ph === 'X' && main.has(`${e.pid}:${e.tid}`) && /RunTask$/.test(e.name)).reduce((m, e) => Math.max(m, (e.tdur ?? 0) / 1000), 0);
-    await cdp.detach();
-    return longest;
-  };
-}
-
-const relDiff = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), 1e-300);
-const machineQuiet = (): boolean => loadavg()[0]! < cpus().length;
-
 suite('the app\'s IsoFLOP mode in headless Chromium', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    const out = mkdtempSync(join(tmpdir(), 'lawfit-app-build-'));
-    await build({ configFile: resolve(import.meta.dirname, '../../app/vite.config.ts'), logLevel: 'warn', build: { outDir: out, emptyOutDir: true } });
-    server = createServer((req, res) => {
-      const url = (req.url ?? '/').split('?')[0]!;
-      const path = join(out, url === '/' ? 'index.html' : url);
-      if (!path.startsWith(out) || !existsSync(path)) {
-        res.writeHead(404).end();
-        return;
-      }
-      res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(readFileSync(path));
-    });
-    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-    origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    server = await serveBuiltApp();
   }, 120_000);
 
   test(`${EXPERIMENT}, QC on, ${REPLICATES} bootstrap replicates: the frontier exponents equal lawfit isoflop's with the printed command line; both plots drawn; no 100 ms task`, async () => {
@@ -144,7 +103,7 @@ suite('the app\'s IsoFLOP mode in headless Chromium', () => {
     }
     await page.waitForTimeout(500);
     const wall = await page.evaluate((start) => (window as unknown as { __longtasks: Array<{ start: number; duration: number }> }).__longtasks.filter((t) => t.start >= start).reduce((m, t) => Math.max(m, t.duration), 0), t0);
-    const cpu = await stopTrace();
+    const cpu = (await stopTrace()).longestCpu;
     console.log(`IsoFLOP run and both plots: longest main-thread task ${cpu.toFixed(0)} ms in thread time, ${wall.toFixed(0)} ms wall clock (0: none over 50 ms; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`);
     expect(cpu, 'longest main-thread task in thread time (ms)').toBeLessThan(100);
     if (machineQuiet()) expect(wall, 'longest main-thread task, wall clock (ms)').toBeLessThan(100);
@@ -221,7 +180,7 @@ suite('the app\'s IsoFLOP mode in headless Chromium', () => {
     await detail.locator('[data-coverage-state="done"]').waitFor({ timeout: 400_000 }).catch(async (e: unknown) => {
       throw new Error(`${String(e)}\n${await detail.locator('.coverage .field-error').textContent()}\n${page.__errors.join('\n')}`);
     });
-    const cpu = await stopTrace();
+    const cpu = (await stopTrace()).longestCpu;
     console.log(`coverage check (2 datasets x 20 replicates, CPU engine in the worker): longest main-thread task ${cpu.toFixed(0)} ms in thread time; ${await detail.locator('[data-coverage-state]').textContent()}`);
     expect(cpu).toBeLessThan(100);
     await page.screenshot({ path: join(SHOTS, 'iso-03-coverage.png'), fullPage: true });

@@ -57,6 +57,23 @@ describe('fitLaw is fitBatch with one weight vector', () => {
   });
 });
 
+/** Vector w's screen: the starts LM ran from, the worst start cost kept and the best one screened out. */
+function screenOf(status: Uint8Array, costs: ArrayLike<number>, S: number, w: number): { fitted: number[]; worstKept: number; bestDropped: number } {
+  const fitted: number[] = [];
+  let worstKept = -Infinity;
+  let bestDropped = Infinity;
+  for (let s = 0; s < S; s++) {
+    const st = status[w * S + s]!;
+    if (st === STATUS.NONFINITE_START) continue;
+    if (st === STATUS.SCREENED_OUT) bestDropped = Math.min(bestDropped, costs[w * S + s]!);
+    else {
+      fitted.push(s);
+      worstKept = Math.max(worstKept, costs[w * S + s]!);
+    }
+  }
+  return { fitted, worstKept, bestDropped };
+}
+
 describe('screening is per weight vector', () => {
   test("bnsl-1's grid under 3 resampled weight vectors: each runs LM from its own 64 lowest-cost starts", async () => {
     const n = xs.length;
@@ -72,18 +89,7 @@ describe('screening is per weight vector', () => {
     const costs = await startCosts({ law: bnsl, data, starts: starts.u, nStarts: S, weights: W, nWeightSets: 3, options: resolveLmOptions({}) });
     const kept: number[][] = [];
     for (let w = 0; w < 3; w++) {
-      const fitted = [];
-      let worstKept = -Infinity;
-      let bestDropped = Infinity;
-      for (let s = 0; s < S; s++) {
-        const st = got.status[w * S + s]!;
-        if (st === STATUS.NONFINITE_START) continue;
-        if (st === STATUS.SCREENED_OUT) bestDropped = Math.min(bestDropped, costs[w * S + s]!);
-        else {
-          fitted.push(s);
-          worstKept = Math.max(worstKept, costs[w * S + s]!);
-        }
-      }
+      const { fitted, worstKept, bestDropped } = screenOf(got.status, costs, S, w);
       expect(fitted, `vector ${w}`).toHaveLength(64);
       // The kept starts are the vector's own lowest start costs under its own weights.
       expect(worstKept, `vector ${w}`).toBeLessThanOrEqual(bestDropped);
@@ -115,18 +121,7 @@ describe('screening is per weight vector', () => {
     const costs = await startCosts({ law: bnsl, data, starts: starts.u, nStarts: S, weights: W, nWeightSets: 2, targets: T, options: resolveLmOptions({}) });
     const kept: number[][] = [];
     for (let w = 0; w < 2; w++) {
-      const fitted: number[] = [];
-      let worstKept = -Infinity;
-      let bestDropped = Infinity;
-      for (let s = 0; s < S; s++) {
-        const st = got.status[w * S + s]!;
-        if (st === STATUS.NONFINITE_START) continue;
-        if (st === STATUS.SCREENED_OUT) bestDropped = Math.min(bestDropped, costs[w * S + s]!);
-        else {
-          fitted.push(s);
-          worstKept = Math.max(worstKept, costs[w * S + s]!);
-        }
-      }
+      const { fitted, worstKept, bestDropped } = screenOf(got.status, costs, S, w);
       expect(fitted, `vector ${w}`).toHaveLength(64);
       expect(worstKept, `vector ${w}`).toBeLessThanOrEqual(bestDropped);
       kept.push(fitted);
