@@ -19,6 +19,7 @@ import { compareCommand } from './commands/compare.js';
 import { plotCommand } from './commands/plot.js';
 import { chainCommand } from './commands/chain.js';
 import { isoflopCommand } from './commands/isoflop.js';
+import { hpoptCommand } from './commands/hpopt.js';
 import { mergeCommand } from './commands/merge.js';
 import { sweepCommand } from './commands/sweep.js';
 import { shardManifestCommand } from './commands/shard-manifest.js';
@@ -42,6 +43,7 @@ commands
   plot RESULT.json      draw a saved fit's plots again as SVG files (--out DIR)
   chain FILE ...        a loss law feeding a downstream law, stage 1's uncertainty carried (lawfit chain --help)
   isoflop FILE ...      IsoFLOP analysis (Chinchilla Approach 2) with QC and bootstrap (lawfit isoflop --help)
+  hpopt FILE ...        optimal learning rate / batch size per (N, D) cell as power laws, with bootstrap (lawfit hpopt --help)
   sweep SPEC.json       many (dataset, target, law) fits or comparisons from one file (lawfit sweep --help)
   merge SHARD...        join the shards of a run (--shard K/N) into its artifact; --status lists them
   shard-manifest --k8s  a Kubernetes Indexed Job running a sweep's shards
@@ -63,6 +65,7 @@ const COMMANDS: Record<string, Command> = {
   plot: plotCommand,
   chain: chainCommand,
   isoflop: isoflopCommand,
+  hpopt: hpoptCommand,
   sweep: sweepCommand,
   merge: mergeCommand,
   'shard-manifest': shardManifestCommand,

@@ -17,11 +17,14 @@ import { COMPARISON_FORMAT, COMPARISON_FORMAT_VERSION, renderComparison } from '
 import type { Comparison } from '../../stats/compare.js';
 import { renderIsoflop } from '../../report/isoflop-text.js';
 import { ISOFLOP_FORMAT, ISOFLOP_FORMAT_VERSION, type IsoflopArtifact } from './isoflop.js';
+import { renderHpopt } from '../../report/hpopt-text.js';
+import { HPOPT_FORMAT, HPOPT_FORMAT_VERSION, type HpoptArtifact } from './hpopt.js';
 
 export const REPORT_USAGE = `usage: lawfit report RESULT.json
 
 Print the report of a result saved with --out: a fit ('lawfit fit' or 'lawfit demo'), a law
-comparison ('lawfit compare'), a chain ('lawfit chain') or an IsoFLOP analysis ('lawfit isoflop'),
+comparison ('lawfit compare'), a chain ('lawfit chain'), an IsoFLOP analysis ('lawfit isoflop') or a hyperparameter-optimum
+law ('lawfit hpopt'),
 as the command printed it.
 `;
 
@@ -73,8 +76,15 @@ export async function reportCommand(argv: string[], io: Io): Promise<number> {
     io.out(renderIsoflop(a.result, a.approach3 ?? []));
     return 0;
   }
+  if (format === HPOPT_FORMAT) {
+    version(HPOPT_FORMAT_VERSION);
+    const a = data as unknown as HpoptArtifact;
+    if (typeof a.result !== 'object' || a.result === null) throw new LawfitError('artifact', `${path}: hpopt artifact has no "result"`);
+    io.out(renderHpopt(a.result));
+    return 0;
+  }
   if (format !== ARTIFACT_FORMAT && format !== undefined) {
-    throw new LawfitError('artifact', `${path}: not a lawfit artifact ("format": ${JSON.stringify(format)}; expected ${ARTIFACT_FORMAT}, ${COMPARISON_FORMAT}, ${CHAIN_ARTIFACT_FORMAT} or ${ISOFLOP_FORMAT})`);
+    throw new LawfitError('artifact', `${path}: not a lawfit artifact ("format": ${JSON.stringify(format)}; expected ${ARTIFACT_FORMAT}, ${COMPARISON_FORMAT}, ${CHAIN_ARTIFACT_FORMAT}, ${ISOFLOP_FORMAT} or ${HPOPT_FORMAT})`);
   }
   io.out(renderTextReport(parseArtifact(text, path).summary));
   return 0;
