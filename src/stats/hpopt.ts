@@ -133,7 +133,11 @@ export interface HpoptResult {
   elapsedMs: number;
 }
 
-const fmt = (v: number): string => Number(v.toPrecision(4)).toString();
+/** Four significant digits; powers of ten as 5e+9, the way sweeps are written (1e8, 2e9). */
+const fmt = (v: number): string => {
+  const r = Number(v.toPrecision(4));
+  return r !== 0 && (Math.abs(r) >= 1e5 || Math.abs(r) < 1e-3) ? r.toExponential() : r.toString();
+};
 
 /** Runs from plain arrays (the synthetic sweeps and the library), checked as the CLI's are. */
 export function makeHpoptRuns(r: {
