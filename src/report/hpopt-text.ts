@@ -19,7 +19,8 @@ const HP_SYMBOL = { lr: 'η*', bs: 'B*' } as const;
 function describeChoice(r: HpoptResult): string {
   const o = r.optimum;
   if (o.kind === 'best') return 'best: the run with the lowest loss in each cell';
-  if (o.kind === 'parabola') return `parabola:${o.window}: a parabola of the loss in ln lr (ln bs) through the best value and ${o.window} neighbour${o.window === 1 ? '' : 's'} on each side, at the best run's other hyperparameter; its vertex, or the best value when the vertex is not an interior minimum`;
+  const withBs = r.hyperparameters.includes('bs');
+  if (o.kind === 'parabola') return `parabola:${o.window}: a parabola of the loss in ln lr${withBs ? ' (ln bs)' : ''} through the best value and ${o.window} neighbour${o.window === 1 ? '' : 's'} on each side${withBs ? ", at the best run's other hyperparameter" : ' (repeated lr values: their mean loss)'}; its vertex, or the best value when the vertex is not an interior minimum`;
   return `steplaw:${o.tolerance}: Step Law's near-optimal set (Li et al. 2025): every run with loss <= (1 + ${o.tolerance}) x the cell's best enters the fit`;
 }
 
@@ -56,7 +57,7 @@ function renderLaw(law: HpoptLaw, r: HpoptResult): string[] {
   const sym = HP_SYMBOL[law.hyperparameter];
   const lv = pct(r.level);
   out.push(`${HP_NAME[law.hyperparameter]}: ${sym} = ${g3(law.c.estimate)} · ${law.exponents.map((e) => `${e.input}^${f4(e.estimate)}`).join(' · ')}`);
-  out.push(`  ${law.points} points, ${law.dof} degrees of freedom; RMS residual of ln ${sym} ${f4(law.rmsLog)}`);
+  out.push(`  ${law.points} points, ${law.dof} degree${law.dof === 1 ? '' : 's'} of freedom; RMS residual of ln ${sym} ${f4(law.rmsLog)}`);
   out.push(`  least squares (${lv} t intervals, the points taken as independent):`);
   out.push(`    c      ${g3(law.c.estimate).padStart(10)}  se(ln c) ${f4(law.c.logSe)}  ${range(law.c.interval, g3)}`);
   for (const e of law.exponents) out.push(`    e_${e.input.padEnd(4)} ${f4(e.estimate).padStart(10)}  se ${f4(e.se)}  ${range(e.interval)}`);
