@@ -65,7 +65,7 @@ export { approach3, type Approach3Result } from './stats/isoflop-approach3.js';
 export { studentTQuantile, studentTCdf } from './stats/student-t.js';
 export { renderIsoflop } from './report/isoflop-text.js';
 export { analyzeHyperparameterOptimum, hpoptRunsFromDataset, makeHpoptRuns, HPOPT_INPUTS, type HpoptRuns, type HpoptOptions, type HpoptBootstrapOptions, type HpoptResult, type HpoptCell, type HpoptLaw, type HpoptLawPrediction, type HpoptBootstrap, type HpoptInput, type Hyperparameter } from './stats/hpopt.js';
-export { cellOptimum, describeOptimum, OPTIMUM_KINDS, OPTIMUM_FLAGS, STEPLAW_DEFAULT_TOLERANCE, PARABOLA_DEFAULT_WINDOW, type OptimumChoice, type OptimumKind, type OptimumFlag } from './stats/hpopt-optimum.js';
+export { cellOptimum, describeOptimum, OPTIMUM_KINDS, OPTIMUM_FLAGS, WARNING_FLAGS, STEPLAW_DEFAULT_TOLERANCE, PARABOLA_DEFAULT_WINDOW, type OptimumChoice, type OptimumKind, type OptimumFlag } from './stats/hpopt-optimum.js';
 export { fitLogLinear, predictLogLinear, type LogLinearFit } from './stats/hpopt-law.js';
 export { parseOptimum, DEFAULT_OPTIMUM, HPOPT_FORMAT, HPOPT_FORMAT_VERSION, type HpoptArtifact } from './cli/hpopt-flags.js';
 export { renderHpopt } from './report/hpopt-text.js';

@@ -5,7 +5,7 @@
  * from least squares, and the bootstrap's percentile intervals with failed replicates counted),
  * and the predictions at --at. Reads only plain data (artifact JSON: NaN arrives as null).
  */
-import { OPTIMUM_FLAGS, type OptimumFlag } from '../stats/hpopt-optimum.js';
+import { OPTIMUM_FLAGS, WARNING_FLAGS, type OptimumFlag } from '../stats/hpopt-optimum.js';
 import type { HpoptLaw, HpoptResult } from '../stats/hpopt.js';
 import { formatNumber } from './text.js';
 
@@ -39,15 +39,15 @@ export function renderHpopt(r: HpoptResult): string {
   }
   const flags = new Set<OptimumFlag>(r.cells.flatMap((c) => [c.lrFlag, ...(c.bsFlag !== undefined ? [c.bsFlag] : [])]));
   for (const f of flags) out.push(`  ${f}: ${OPTIMUM_FLAGS[f]}`);
-  const fallback = r.cells.filter((c) => ['edge', 'too_few_values', 'non_positive_curvature', 'extrapolated'].includes(c.lrFlag));
-  if (fallback.length > 0) out.push(`  note: ${fallback.length} of ${r.cells.length} cells' lr optimum is the best grid value, not a vertex (see 'how'); an edge means the sweep may not bracket the optimum`);
+  const warned = r.cells.filter((c) => WARNING_FLAGS.includes(c.lrFlag) || (c.bsFlag !== undefined && WARNING_FLAGS.includes(c.bsFlag)));
+  if (warned.length > 0) out.push(`  note: ${warned.length} of ${r.cells.length} cells carry a warning (see 'how'): the sweep may not bracket their optimum, and a cut-off set or an edge value biases the law`);
   for (const law of r.laws) out.push('', ...renderLaw(law, r));
   const b = r.bootstrap;
   if (b !== undefined) {
     out.push('', `bootstrap: ${b.replicates} replicates (runs resampled within each cell, seed ${b.seed}), every cell's optimum and the laws refitted on each; ${(b.elapsedMs / 1000).toFixed(2)} s`);
     out.push(`  ${b.succeeded} succeeded${b.failed.length > 0 ? `, ${b.failed.length} failed (${summarizeFailures(b.failed)}); the intervals are over the ${b.succeeded} others` : ''}`);
-    const shaky = (b.fallbackShare ?? []).map((s, i) => ({ s, i })).filter((x) => x.s !== null && x.s > 0.05);
-    if (shaky.length > 0) out.push(`  cells whose lr optimum fell back to the best value in > 5 % of the replicates: ${shaky.map((x) => `${r.inputs.map((k) => `${k} = ${g3(r.cells[x.i]!.at[k])}`).join(', ')} (${(100 * x.s).toFixed(0)} %)`).join('; ')}`);
+    const shaky = (b.flaggedShare ?? []).map((s, i) => ({ s, i })).filter((x) => x.s !== null && x.s > 0.05);
+    if (shaky.length > 0) out.push(`  cells whose optimum carried a warning in > 5 % of the replicates: ${shaky.map((x) => `${r.inputs.map((k) => `${k} = ${g3(r.cells[x.i]!.at[k])}`).join(', ')} (${(100 * x.s).toFixed(0)} %)`).join('; ')}`);
   }
   return out.join('\n') + '\n';
 }

@@ -62,7 +62,7 @@ export function describeOptimum(o: OptimumChoice): string {
 }
 
 /** How a cell's value of one hyperparameter was obtained. */
-export type OptimumFlag = 'best' | 'vertex' | 'edge' | 'too_few_values' | 'non_positive_curvature' | 'extrapolated' | 'near_optimal_set';
+export type OptimumFlag = 'best' | 'vertex' | 'edge' | 'too_few_values' | 'non_positive_curvature' | 'extrapolated' | 'near_optimal_set' | 'set_at_edge';
 
 /** What the flags mean, for the report. */
 export const OPTIMUM_FLAGS: Record<OptimumFlag, string> = {
@@ -73,7 +73,11 @@ export const OPTIMUM_FLAGS: Record<OptimumFlag, string> = {
   non_positive_curvature: 'the parabola has no minimum: the best value',
   extrapolated: 'the vertex lies outside the fitted values: the best value',
   near_optimal_set: "Step Law's near-optimal set (geometric mean shown)",
+  set_at_edge: "Step Law's near-optimal set reaches the smallest or largest value of the cell's grid: the set is cut off there, which biases its points toward the inside (widen the sweep or lower TOL)",
 };
+
+/** The flags that warn: the value is the best grid value instead of a vertex, or the set is cut off. */
+export const WARNING_FLAGS: readonly OptimumFlag[] = ['edge', 'too_few_values', 'non_positive_curvature', 'extrapolated', 'set_at_edge'];
 
 /** The runs of one cell: indices into the run arrays, and those arrays (ln lr, ln bs, loss). */
 export interface CellData {
@@ -167,6 +171,20 @@ export function cellOptimum(c: CellData, counts: ArrayLike<number>, choice: Opti
   }
   // Step Law: every present run within the relative tolerance of the cell's best loss.
   const limit = bestLoss * (1 + choice.tolerance);
+  // A set cut off by the grid: the tolerance band extends past the sweep on that side, so the
+  // set's points lean inward (bench/results/hpopt.md shows the bias this gives on B*).
+  let lrMin = Infinity, lrMax = -Infinity, bsMin = Infinity, bsMax = -Infinity;
+  for (const i of c.rows) {
+    if (!(counts[i]! > 0)) continue;
+    lrMin = Math.min(lrMin, c.lnLr[i]!);
+    lrMax = Math.max(lrMax, c.lnLr[i]!);
+    if (withBs) {
+      bsMin = Math.min(bsMin, c.lnBs![i]!);
+      bsMax = Math.max(bsMax, c.lnBs![i]!);
+    }
+  }
+  let lrEdge = false;
+  let bsEdge = false;
   const points: OptimumPoint[] = [];
   let w = 0;
   let sLr = 0;
@@ -175,6 +193,8 @@ export function cellOptimum(c: CellData, counts: ArrayLike<number>, choice: Opti
     const m = counts[i]!;
     if (!(m > 0) || !(c.loss[i]! <= limit)) continue;
     points.push({ lnLr: c.lnLr[i]!, ...(withBs ? { lnBs: c.lnBs![i]! } : {}), weight: m });
+    if (c.lnLr[i] === lrMin || c.lnLr[i] === lrMax) lrEdge = true;
+    if (withBs && (c.lnBs![i] === bsMin || c.lnBs![i] === bsMax)) bsEdge = true;
     w += m;
     sLr += m * c.lnLr[i]!;
     if (withBs) sBs += m * c.lnBs![i]!;
@@ -182,10 +202,10 @@ export function cellOptimum(c: CellData, counts: ArrayLike<number>, choice: Opti
   return {
     points,
     lnLr: sLr / w,
-    ...(withBs ? { lnBs: sBs / w, bsFlag: 'near_optimal_set' as const } : {}),
+    ...(withBs ? { lnBs: sBs / w, bsFlag: bsEdge ? ('set_at_edge' as const) : ('near_optimal_set' as const) } : {}),
     bestLoss,
     bestRow: b,
-    lrFlag: 'near_optimal_set',
+    lrFlag: lrEdge ? 'set_at_edge' : 'near_optimal_set',
     nearOptimal: points.length,
   };
 }

@@ -16,7 +16,7 @@
 import { LawfitError } from '../errors.js';
 import type { Dataset } from '../data/dataset.js';
 import { percentileInterval, sd } from './intervals.js';
-import { cellOptimum, describeOptimum, type CellData, type CellOptimum, type OptimumChoice, type OptimumFlag } from './hpopt-optimum.js';
+import { cellOptimum, describeOptimum, WARNING_FLAGS, type CellData, type CellOptimum, type OptimumChoice, type OptimumFlag } from './hpopt-optimum.js';
 import { fitLogLinear, predictLogLinear, tInterval, type LogLinearFit } from './hpopt-law.js';
 import { resampleWeights } from './resample.js';
 
@@ -113,8 +113,8 @@ export interface HpoptBootstrap {
   level: number;
   /** Per replicate: per law, [ln c, e_1, …] (null when it failed). */
   draws: (number[][] | null)[];
-  /** Per cell: share of the successful replicates whose lr optimum was a fallback (edge etc.). */
-  fallbackShare?: number[];
+  /** Per cell: share of the successful replicates in which its lr or bs optimum carried a warning flag (WARNING_FLAGS). */
+  flaggedShare: number[];
   elapsedMs: number;
 }
 
@@ -343,7 +343,7 @@ function bootstrap(runs: HpoptRuns, cells: Cells, data: CellData, o: HpoptOption
   const W = resampleWeights(runs.n, { replicates: R, seed, design: { kind: 'strata', strata: cells.strata } });
   const draws: (number[][] | null)[] = [];
   const failed: HpoptBootstrap['failed'] = [];
-  const fallbacks = new Float64Array(cells.list.length);
+  const flagged = new Float64Array(cells.list.length);
   for (let r = 0; r < R; r++) {
     const counts = W.subarray(r * runs.n, (r + 1) * runs.n);
     const p = pass(cells, data, counts, o, hps);
@@ -355,7 +355,7 @@ function bootstrap(runs: HpoptRuns, cells: Cells, data: CellData, o: HpoptOption
     }
     draws.push(p.fits.map((f) => [f!.logC, ...f!.exponents]));
     p.optima.forEach((opt, ci) => {
-      if (opt.lrFlag !== 'vertex' && opt.lrFlag !== 'best' && opt.lrFlag !== 'near_optimal_set') fallbacks[ci] = fallbacks[ci]! + 1;
+      if (WARNING_FLAGS.includes(opt.lrFlag) || (opt.bsFlag !== undefined && WARNING_FLAGS.includes(opt.bsFlag))) flagged[ci] = flagged[ci]! + 1;
     });
   }
   const ok = draws.filter((d): d is number[][] => d !== null);
@@ -378,7 +378,7 @@ function bootstrap(runs: HpoptRuns, cells: Cells, data: CellData, o: HpoptOption
     seed,
     level,
     draws,
-    ...(o.optimum.kind === 'parabola' ? { fallbackShare: Array.from(fallbacks, (v) => (ok.length > 0 ? v / ok.length : NaN)) } : {}),
+    flaggedShare: Array.from(flagged, (v) => (ok.length > 0 ? v / ok.length : NaN)),
     elapsedMs: performance.now() - started,
   };
 }
