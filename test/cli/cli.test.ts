@@ -341,7 +341,7 @@ test('report names what is wrong with a file that is not a lawfit artifact', asy
   const other = file('other.json', '{"format": "something-else"}');
   const r = await run('report', other);
   expect(r.code).toBe(2);
-  expect(r.err).toContain(`${other}: not a lawfit artifact ("format": "something-else"; expected lawfit-fit, lawfit-compare, lawfit-chain or lawfit-isoflop)`);
+  expect(r.err).toContain(`${other}: not a lawfit artifact ("format": "something-else"; expected lawfit-fit, lawfit-compare, lawfit-chain, lawfit-isoflop or lawfit-hpopt)`);
   const broken = file('broken.json', 'nope');
   expect((await run('report', broken)).err).toMatch(/broken\.json: not valid JSON/);
 });
