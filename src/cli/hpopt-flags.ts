@@ -96,5 +96,19 @@ export function resolveHpoptFlags(values: HpoptFlagValues, inputs: readonly stri
   const bootText = values['bootstrap'] as string | undefined;
   const replicates = bootText !== undefined ? parsePositiveInt('--bootstrap', bootText) : undefined;
   const at = parseHpoptTargets((values['at'] as string[] | undefined) ?? [], inputs);
-  return { optimum, level: ci / 100, at, ...(replicates !== undefined ? { bootstrap: { replicates, seed } } : {}) };
+  const bsText = values['bs-x'] as string | undefined;
+  const bsInputs = bsText !== undefined ? parseBsInputs(bsText, inputs) : undefined;
+  return { optimum, level: ci / 100, at, ...(replicates !== undefined ? { bootstrap: { replicates, seed } } : {}), ...(bsInputs !== undefined ? { bsInputs } : {}) };
+}
+
+/** `--bs-x D` (or `N,D`): the batch-size law's inputs, a subset of --x's. */
+export function parseBsInputs(text: string, inputs: readonly string[]): HpoptInput[] {
+  const names = text.split(',').map((t) => t.trim());
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (!inputs.includes(name)) throw new LawfitError('bad-option', `--bs-x: '${name}' is not one of the law's inputs given by --x (${inputs.join(', ')})`);
+    if (seen.has(name)) throw new LawfitError('bad-option', `--bs-x: '${name}' is given twice`);
+    seen.add(name);
+  }
+  return HPOPT_INPUTS.filter((k) => seen.has(k));
 }

@@ -28,7 +28,7 @@ export function renderHpopt(r: HpoptResult): string {
   const out: string[] = [];
   out.push(`${r.source}: hyperparameter-optimum law of ${r.runs} runs in ${r.cells.length} cells of (${r.inputs.join(', ')})`);
   out.push(`optimum per cell: ${describeChoice(r)}`);
-  out.push(`law: ${r.hyperparameters.map((h) => `${HP_SYMBOL[h]} = c · ${r.inputs.map((x) => `${x}^e_${x}`).join(' · ')}`).join(';  ')}, least squares of the logarithms (float64, closed form)`);
+  out.push(`law: ${r.laws.map((l) => `${HP_SYMBOL[l.hyperparameter]} = c · ${(l.inputs ?? r.inputs).map((x) => `${x}^e_${x}`).join(' · ')}`).join(';  ')}, least squares of the logarithms (float64, closed form)`);
   out.push('', 'cells:');
   const withBs = r.hyperparameters.includes('bs');
   const head = `  ${r.inputs.map((x) => x.padStart(9)).join('  ')}  runs  ${'lr*'.padStart(9)}  ${withBs ? `${'bs*'.padStart(9)}  ` : ''}${'best loss'.padStart(9)}  ${r.optimum.kind === 'steplaw' ? 'near-opt  ' : ''}how`;

@@ -52,6 +52,11 @@ export interface HpoptOptions {
   /** Targets at which to predict η* (and B*): one value per input. */
   at?: readonly Readonly<Record<string, number>>[];
   bootstrap?: HpoptBootstrapOptions;
+  /**
+   * The inputs of the batch-size law, a subset of the runs' (default: all of them). Step Law's
+   * published B* depends on D alone (its fit_tool.py fits ln bs on ln D in parameter version 1004).
+   */
+  bsInputs?: readonly HpoptInput[];
 }
 
 export interface Estimate {
@@ -93,6 +98,8 @@ export interface HpoptLawPrediction {
 
 export interface HpoptLaw {
   hyperparameter: Hyperparameter;
+  /** The law's inputs (all of the runs' for lr; bsInputs for bs). */
+  inputs: HpoptInput[];
   /** h* = c · Π x^e: c with its t interval (exp of ln c's), the exponents with theirs. */
   c: { estimate: number; logSe: number; interval: [number, number] };
   exponents: ({ input: HpoptInput } & Estimate)[];
@@ -251,16 +258,17 @@ interface Pass {
   fits: (LogLinearFit | undefined)[];
 }
 
-/** Every cell's optimum at multiplicities `counts`, and the law of each hyperparameter. */
-function pass(cells: Cells, data: CellData, counts: ArrayLike<number>, o: HpoptOptions, hps: readonly Hyperparameter[]): Pass {
+/** Every cell's optimum at multiplicities `counts`, and the law of each hyperparameter (`columns[h]`: its inputs' indices). */
+function pass(cells: Cells, data: CellData, counts: ArrayLike<number>, o: HpoptOptions, hps: readonly Hyperparameter[], columns: readonly (readonly number[])[]): Pass {
   const optima = cells.list.map((c) => cellOptimum({ ...data, rows: c.rows }, counts, o.optimum)!);
-  const fits = hps.map((hp) => {
-    const X: number[][] = cells.list[0]!.lnX.map(() => []);
+  const fits = hps.map((hp, h) => {
+    const cols = columns[h]!;
+    const X: number[][] = cols.map(() => []);
     const y: number[] = [];
     const w: number[] = [];
     optima.forEach((opt, ci) => {
       for (const pt of opt.points) {
-        cells.list[ci]!.lnX.forEach((v, j) => X[j]!.push(v));
+        cols.forEach((c, j) => X[j]!.push(cells.list[ci]!.lnX[c]!));
         y.push(hp === 'lr' ? pt.lnLr : pt.lnBs!);
         w.push(pt.weight);
       }
@@ -291,9 +299,16 @@ export function analyzeHyperparameterOptimum(runs: HpoptRuns, o: HpoptOptions): 
   const cells = groupCells(runs);
   checkCells(runs, cells, o);
   const hps: Hyperparameter[] = runs.bs !== undefined ? ['lr', 'bs'] : ['lr'];
+  if (o.bsInputs !== undefined) {
+    if (runs.bs === undefined) throw new LawfitError('bad-option', '--bs-x: the runs have no batch size (give --hp lr=COL,bs=COL)');
+    if (o.bsInputs.length === 0) throw new LawfitError('bad-option', '--bs-x: give at least one of the law\'s inputs');
+    for (const name of o.bsInputs) if (!runs.inputs.includes(name)) throw new LawfitError('bad-option', `--bs-x: '${name}' is not one of the law's inputs (${runs.inputs.join(', ')})`);
+  }
+  const lawInputs: HpoptInput[][] = hps.map((hp) => (hp === 'bs' && o.bsInputs !== undefined ? runs.inputs.filter((name) => o.bsInputs!.includes(name)) : [...runs.inputs]));
+  const columns = lawInputs.map((names) => names.map((name) => runs.inputs.indexOf(name)));
   const data: CellData = { rows: [], lnLr: runs.lr.map(Math.log), lnBs: runs.bs?.map(Math.log), loss: runs.loss };
   const ones = new Float64Array(runs.n).fill(1);
-  const full = pass(cells, data, ones, o, hps);
+  const full = pass(cells, data, ones, o, hps, columns);
 
   const cellRows: HpoptCell[] = cells.list.map((c, ci) => {
     const opt = full.optima[ci]!;
@@ -314,15 +329,17 @@ export function analyzeHyperparameterOptimum(runs: HpoptRuns, o: HpoptOptions): 
     // checkCells makes the design non-singular: every input varies across cells, one point each at least.
     if (f === undefined) throw new LawfitError('data-value', `${runs.source}: the ${hp} law's design is singular (the inputs are collinear across the cells)`);
     const ci = tInterval(f.logC, f.logCSe, f.dof, level);
+    const names = lawInputs[h]!;
     return {
       hyperparameter: hp,
+      inputs: names,
       c: { estimate: Math.exp(f.logC), logSe: f.logCSe, interval: [Math.exp(ci[0]), Math.exp(ci[1])] },
-      exponents: runs.inputs.map((input, j) => ({ input, estimate: f.exponents[j]!, se: f.exponentSe[j]!, interval: tInterval(f.exponents[j]!, f.exponentSe[j]!, f.dof, level) })),
+      exponents: names.map((input, j) => ({ input, estimate: f.exponents[j]!, se: f.exponentSe[j]!, interval: tInterval(f.exponents[j]!, f.exponentSe[j]!, f.dof, level) })),
       points: f.points,
       dof: f.dof,
       rmsLog: Math.sqrt(f.residuals.reduce((s, r) => s + r * r, 0) / f.residuals.length),
       predictions: at.map((point) => {
-        const p = predictLogLinear(f, runs.inputs.map((name) => Math.log(point[name]!)));
+        const p = predictLogLinear(f, names.map((name) => Math.log(point[name]!)));
         const iv = tInterval(p.log, p.se, f.dof, level);
         return { at: { ...point }, estimate: Math.exp(p.log), interval: [Math.exp(iv[0]), Math.exp(iv[1])] as [number, number] };
       }),
@@ -330,12 +347,12 @@ export function analyzeHyperparameterOptimum(runs: HpoptRuns, o: HpoptOptions): 
     };
   });
   const result: HpoptResult = { source: runs.source, runs: runs.n, inputs: [...runs.inputs], hyperparameters: hps, optimum: ch, optimumText: describeOptimum(ch), level, cells: cellRows, laws, elapsedMs: 0 };
-  if (o.bootstrap !== undefined) result.bootstrap = bootstrap(runs, cells, data, o, hps, laws, at, level);
+  if (o.bootstrap !== undefined) result.bootstrap = bootstrap(runs, cells, data, o, hps, columns, laws, at, level);
   result.elapsedMs = performance.now() - started;
   return result;
 }
 
-function bootstrap(runs: HpoptRuns, cells: Cells, data: CellData, o: HpoptOptions, hps: readonly Hyperparameter[], laws: HpoptLaw[], at: readonly Readonly<Record<string, number>>[], level: number): HpoptBootstrap {
+function bootstrap(runs: HpoptRuns, cells: Cells, data: CellData, o: HpoptOptions, hps: readonly Hyperparameter[], columns: readonly (readonly number[])[], laws: HpoptLaw[], at: readonly Readonly<Record<string, number>>[], level: number): HpoptBootstrap {
   const started = performance.now();
   const b = o.bootstrap!;
   const seed = b.seed ?? 0;
@@ -346,7 +363,7 @@ function bootstrap(runs: HpoptRuns, cells: Cells, data: CellData, o: HpoptOption
   const flagged = new Float64Array(cells.list.length);
   for (let r = 0; r < R; r++) {
     const counts = W.subarray(r * runs.n, (r + 1) * runs.n);
-    const p = pass(cells, data, counts, o, hps);
+    const p = pass(cells, data, counts, o, hps, columns);
     const bad = p.fits.findIndex((f) => f === undefined || !Number.isFinite(f.logC) || f.exponents.some((e) => !Number.isFinite(e)));
     if (bad >= 0) {
       failed.push({ replicate: r, reason: `the ${hps[bad]} law could not be fitted (singular design)` });
@@ -366,7 +383,7 @@ function bootstrap(runs: HpoptRuns, cells: Cells, data: CellData, o: HpoptOption
       exponents: law.exponents.map((e, j) => ({ input: e.input, ...quantity(e.estimate, ok.map((d) => d[h]![j + 1]!), level) })),
     };
     at.forEach((point, k) => {
-      const lnX = runs.inputs.map((name) => Math.log(point[name]!));
+      const lnX = law.inputs.map((name) => Math.log(point[name]!));
       const values = ok.map((d) => Math.exp(d[h]![0]! + lnX.reduce((s, v, j) => s + d[h]![j + 1]! * v, 0)));
       law.predictions[k]!.bootstrap = quantity(Math.exp(predictLogLinear(f, lnX).log), values, level);
     });

@@ -43,7 +43,7 @@ describe('lawfit hpopt', () => {
   test('--help lists the flags and the optimum choices; lawfit --help lists the command', () => {
     const r = lawfit('hpopt', '--help');
     expect(r.code).toBe(0);
-    for (const flag of ['--x', '--hp', '--y', '--where', '--optimum', '--at', '--ci', '--bootstrap', '--seed', '--out', 'best', 'parabola:W', 'steplaw:TOL', '0.0025']) expect(r.out).toContain(flag);
+    for (const flag of ['--x', '--hp', '--y', '--where', '--optimum', '--bs-x', '--at', '--ci', '--bootstrap', '--seed', '--out', 'best', 'parabola:W', 'steplaw:TOL', '0.0025']) expect(r.out).toContain(flag);
     expect(lawfit('--help').out).toMatch(/hpopt FILE/);
   });
 
@@ -78,6 +78,10 @@ describe('lawfit hpopt', () => {
     const n = lawfit('hpopt', SWEEP, '--x', 'N=params', '--hp', 'lr=lr', '--y', 'loss', '--where', 'tokens == 8e9', '--optimum', 'parabola', '--at', 'N=1e10');
     expect(n.code, n.err).toBe(0);
     expect(n.out).toMatch(/η\* = \S+ · N\^-0\.[67]\d+/);
+    const d = lawfit('hpopt', SWEEP, ...ARGS, '--bs-x', 'D', '--optimum', 'parabola');
+    expect(d.code, d.err).toBe(0);
+    expect(d.out).toContain('B* = c · D^e_D');
+    expect(d.out).toMatch(/batch size B\*: B\* = \S+ · D\^0\.5\d+\n/);
     const c = lawfit('hpopt', SWEEP, '--x', 'C=6*params*tokens', '--hp', 'lr=lr', '--y', 'loss');
     expect(c.code, c.err).toBe(0);
     expect(c.out).toContain('9 cells of (C)');
@@ -111,6 +115,8 @@ describe('lawfit hpopt', () => {
       bad(lawfit('hpopt', f, '--x', 'N=N,D=D', '--hp', 'lr=lr,wd=lr', '--y', 'loss'), /--hp: the hyperparameters are lr .* not 'wd'/);
       bad(lawfit('hpopt', f, '--x', 'N=N,T=D', '--hp', 'lr=lr', '--y', 'loss'), /--x: the law's inputs are N, D, C .* not 'T'/);
       bad(lawfit('hpopt', f, '--x', 'N=N,D=D', '--y', 'loss'), /--hp is required/);
+      bad(lawfit('hpopt', f, ...SMALL, '--bs-x', 'T'), /--bs-x: 'T' is not one of the law's inputs given by --x \(N, D\)/);
+      bad(lawfit('hpopt', f, ...SMALL, '--bs-x', 'D'), /--bs-x: the runs have no batch size/);
       bad(lawfit('hpopt', f, ...SMALL, '--out', f), /--out/);
     });
   });

@@ -216,6 +216,21 @@ describe('the law on synthetic sweeps (known truth: Step Law\'s published expone
     expect(law(r, 'lr').predictions[0]!.estimate / powerAt(T.lr, 7e9, 1e12)).toBeCloseTo(1, 8);
   });
 
+  test('a batch-size law in D alone (Step Law\'s published form), with its prediction; --bs-x errors', () => {
+    const s = hpSweep({ noise: 0 });
+    const r = analyzeHyperparameterOptimum(s.runs, { optimum: { kind: 'parabola', window: 1 }, bsInputs: ['D'], at: [{ N: 7e9, D: 1e12 }], bootstrap: { replicates: 20, seed: 0 } });
+    expect(law(r, 'lr').inputs).toEqual(['N', 'D']);
+    expect(law(r, 'bs').inputs).toEqual(['D']);
+    expect(law(r, 'bs').exponents.map((e) => e.input)).toEqual(['D']);
+    expect(exponent(r, 'bs', 'D').estimate).toBeCloseTo(T.bs.D, 9);
+    expect(law(r, 'bs').c.estimate).toBeCloseTo(T.bs.c, 7);
+    expect(law(r, 'bs').predictions[0]!.estimate / powerAt(T.bs, 7e9, 1e12)).toBeCloseTo(1, 8);
+    expect(law(r, 'bs').bootstrap!.exponents.map((e) => e.input)).toEqual(['D']);
+    expect(() => analyzeHyperparameterOptimum(s.runs, { optimum: { kind: 'best' }, bsInputs: ['C'] })).toThrow(/--bs-x: 'C' is not one of the law's inputs \(N, D\)/);
+    const lrOnly = hpSweep({ noise: 0, bsGrid: null });
+    expect(() => analyzeHyperparameterOptimum(lrOnly.runs, { optimum: { kind: 'best' }, bsInputs: ['D'] })).toThrow(/--bs-x: the runs have no batch size/);
+  });
+
   test('no noise, best and steplaw: within the grid step of the truth', () => {
     const s = hpSweep({ noise: 0 });
     for (const optimum of [{ kind: 'best' }, { kind: 'steplaw', tolerance: 0.0025 }] as const) {

@@ -43,6 +43,8 @@ optimum per cell
                           steplaw:TOL Step Law (Li et al. 2025): every run within a relative TOL of
                                       the cell's best loss is a point of the fit (default ${STEPLAW_DEFAULT_TOLERANCE})
 law and intervals
+  --bs-x D                the batch-size law's inputs, a subset of --x's (default: all of them;
+                          Step Law's published B* is in D alone)
   --at N=V,D=V            predict eta* (and B*) at this target, with intervals (repeatable)
   --ci P                  interval level in percent (default 95)
   --bootstrap R           R replicates: runs resampled within each cell, optima and laws refitted
@@ -64,6 +66,7 @@ export async function hpoptCommand(argv: string[], io: Io): Promise<number> {
       where: { type: 'string' },
       format: { type: 'string' },
       optimum: { type: 'string' },
+      'bs-x': { type: 'string' },
       at: { type: 'string', multiple: true, default: [] },
       ci: { type: 'string' },
       bootstrap: { type: 'string' },
