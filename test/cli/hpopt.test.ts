@@ -67,6 +67,13 @@ describe('lawfit hpopt', () => {
     const again = lawfit('report', out);
     expect(again.code).toBe(0);
     expect(again.out).toBe(r.out.replace(`wrote ${out}\n`, ''));
+    // An artifact whose result lost a part: a one-line artifact error, not a crash.
+    delete artifact.result.laws;
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, JSON.stringify(artifact));
+    const b = lawfit('report', broken);
+    expect(b.code).toBe(2);
+    expect(b.err).toMatch(/broken\.json: hpopt artifact's "result" has no "laws" list/);
   }, 60_000);
 
   test('the three optimum choices, and laws in N only and in compute C', () => {

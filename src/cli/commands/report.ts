@@ -80,6 +80,7 @@ export async function reportCommand(argv: string[], io: Io): Promise<number> {
     version(HPOPT_FORMAT_VERSION);
     const a = data as unknown as HpoptArtifact;
     if (typeof a.result !== 'object' || a.result === null) throw new LawfitError('artifact', `${path}: hpopt artifact has no "result"`);
+    for (const key of ['inputs', 'cells', 'laws'] as const) if (!Array.isArray(a.result[key])) throw new LawfitError('artifact', `${path}: hpopt artifact's "result" has no "${key}" list (not written by lawfit hpopt, or edited)`);
     io.out(renderHpopt(a.result));
     return 0;
   }
