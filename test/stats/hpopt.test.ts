@@ -14,7 +14,7 @@ import { cellOptimum, describeOptimum, type CellData, type OptimumChoice } from 
 import { analyzeHyperparameterOptimum, makeHpoptRuns, type HpoptResult } from '../../src/stats/hpopt.js';
 import { HP_SWEEP_NARROW_BS_GRID, hpSweep, powerAt, STEP_LAW_TRUTH } from '../../src/examples/hp-sweep.js';
 import { fitFrontier } from '../../src/stats/isoflop-frontier.js';
-import { parseOptimum } from '../../src/cli/hpopt-flags.js';
+import { parseBsInputs, parseHpoptTargets, parseHyperparameters, parseOptimum } from '../../src/cli/hpopt-flags.js';
 import { isLawfitError } from '../../src/errors.js';
 
 /** The 3×3 inverse by cofactors (independent of the code under test). */
@@ -195,6 +195,28 @@ describe('the --optimum grammar', () => {
         }
       }),
     );
+  });
+});
+
+describe('the --at, --hp and --bs-x grammars', () => {
+  const positive = fc.double({ min: 1e-300, max: 1e300, noNaN: true });
+  test('--at: any positive values, written as text, read back exactly; each input required once', () => {
+    fc.assert(
+      fc.property(positive, positive, (N, D) => {
+        expect(parseHpoptTargets([`N=${N},D=${D}`], ['N', 'D'])).toEqual([{ N, D }]);
+        expect(parseHpoptTargets([`D=${D},N=${N}`], ['N', 'D'])).toEqual([{ N, D }]);
+      }),
+    );
+    expect(() => parseHpoptTargets(['N=1e9'], ['N', 'D'])).toThrow(/--at 'N=1e9': give a value for D/);
+    expect(() => parseHpoptTargets(['N=1e9,D=0'], ['N', 'D'])).toThrow(/D must be positive/);
+    expect(() => parseHpoptTargets(['N=1e9,D=1e10,C=1'], ['N', 'D'])).toThrow(/no input 'C'/);
+    expect(() => parseHpoptTargets(['N=1e9,N=2e9'], ['N'])).toThrow(/'N' is given twice/);
+  });
+  test('--hp and --bs-x: names checked, the order of --x kept', () => {
+    expect(parseHyperparameters('bs=b*2048,lr=eta')).toEqual({ lr: 'eta', bs: 'b*2048' });
+    expect(() => parseHyperparameters('bs=b')).toThrow(/give the learning rate column/);
+    expect(parseBsInputs('D,N', ['N', 'D'])).toEqual(['N', 'D']);
+    expect(() => parseBsInputs('D,D', ['N', 'D'])).toThrow(/given twice/);
   });
 });
 
