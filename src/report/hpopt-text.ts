@@ -8,6 +8,7 @@
 import { OPTIMUM_FLAGS, WARNING_FLAGS, type OptimumFlag } from '../stats/hpopt-optimum.js';
 import type { HpoptLaw, HpoptResult } from '../stats/hpopt.js';
 import { formatNumber } from './text.js';
+import { summarizeFailures } from './isoflop-text.js';
 
 const f4 = (v: number | null | undefined): string => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(4) : 'n/a');
 const g3 = (v: number | null | undefined): string => formatNumber(v, 3);
@@ -72,10 +73,4 @@ function renderLaw(law: HpoptLaw, r: HpoptResult): string[] {
     out.push(`  at ${at}: ${sym} = ${g3(p.estimate)}  t ${range(p.interval, g3)}${p.bootstrap !== undefined ? `  bootstrap ${range(p.bootstrap.interval, g3)}` : ''}`);
   }
   return out;
-}
-
-function summarizeFailures(failed: readonly { reason: string }[]): string {
-  const by = new Map<string, number>();
-  for (const f of failed) by.set(f.reason, (by.get(f.reason) ?? 0) + 1);
-  return [...by.entries()].map(([r, n]) => `${n}× ${r}`).join('; ');
 }

@@ -101,7 +101,8 @@ function sumCheck(sum: { estimate: number; se: number; interval: [number, number
   return lo - 1e-9 <= 1 && 1 <= hi + 1e-9 ? '1 is inside (N* D* scales as C)' : '1 is outside: N* D* does not scale as C (check the budget column against 6·N·D)';
 }
 
-function summarizeFailures(failed: readonly { reason: string }[]): string {
+/** Failed replicates counted by reason (hpopt-text.ts prints them the same way). */
+export function summarizeFailures(failed: readonly { reason: string }[]): string {
   const by = new Map<string, number>();
   for (const f of failed) by.set(f.reason, (by.get(f.reason) ?? 0) + 1);
   return [...by.entries()].map(([r, n]) => `${n}× ${r}`).join('; ');

@@ -15,7 +15,7 @@
  */
 import { LawfitError } from '../errors.js';
 import type { Dataset } from '../data/dataset.js';
-import { percentileInterval, sd } from './intervals.js';
+import { quantity, type BootstrapQuantity } from './isoflop.js';
 import { cellOptimum, describeOptimum, WARNING_FLAGS, type CellData, type CellOptimum, type OptimumChoice, type OptimumFlag } from './hpopt-optimum.js';
 import { fitLogLinear, predictLogLinear, tInterval, type LogLinearFit } from './hpopt-law.js';
 import { resampleWeights } from './resample.js';
@@ -62,12 +62,6 @@ export interface HpoptOptions {
 export interface Estimate {
   estimate: number;
   se: number;
-  interval: [number, number];
-}
-
-export interface BootstrapQuantity {
-  estimate: number;
-  sd: number;
   interval: [number, number];
 }
 
@@ -276,11 +270,6 @@ function pass(cells: Cells, data: CellData, counts: ArrayLike<number>, o: HpoptO
     return fitLogLinear(X, y, w);
   });
   return { optima, fits };
-}
-
-function quantity(estimate: number, draws: number[], level: number): BootstrapQuantity {
-  const finite = draws.filter((v) => Number.isFinite(v));
-  return { estimate, sd: finite.length >= 2 ? sd(finite) : NaN, interval: finite.length >= 2 ? percentileInterval(finite, level) : [NaN, NaN] };
 }
 
 /** The hyperparameter-optimum analysis of `runs` (see the module comment). Float64, synchronous. */

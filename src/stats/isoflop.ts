@@ -429,7 +429,8 @@ const tInterval = (est: number, se: number, dof: number, level: number): [number
   return [est - q * se, est + q * se];
 };
 
-function quantity(estimate: number, draws: number[], level: number): BootstrapQuantity {
+/** A bootstrap summary of one quantity: its estimate, the finite draws' sd and percentile interval (hpopt.ts uses it too). */
+export function quantity(estimate: number, draws: number[], level: number): BootstrapQuantity {
   const finite = draws.filter((v) => Number.isFinite(v));
   return { estimate, sd: sd(finite), interval: finite.length >= 2 ? percentileInterval(finite, level) : [NaN, NaN] };
 }
