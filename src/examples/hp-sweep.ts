@@ -7,7 +7,8 @@
  * a loss bowl in log lr and log bs around the true optimum (the paper's Fig. 2 shows such a convex
  * basin), the Chinchilla terms only shifting each cell's level. The truth defaults to Step Law's
  * published fit (Li et al. 2025, arXiv:2503.04715): η* = 1.79·N^-0.713·D^0.307, B* = 0.58·D^0.571
- * (B in tokens). The grids are fixed across cells, as in real sweeps, so the optimum falls at a
+ * (B in tokens), as a reproduction of its Fig. 2 quotes it (see hpopt-optimum.ts); only its role as
+ * a realistic truth matters here. The grids are fixed across cells, as in real sweeps, so the optimum falls at a
  * different place between grid values in each cell. Labelled synthetic wherever it is used.
  */
 import { createRng, nextNormal } from '../util/rng.js';

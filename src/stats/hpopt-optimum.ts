@@ -34,8 +34,9 @@
  *   its bootstrap resamples all runs within each cell and re-derives the set (hpopt.ts), so the
  *   set's own variability is in the interval; the authors resample the kept rows. lawfit takes the
  *   batch size in whatever unit the column holds (give tokens for the paper's convention, e.g.
- *   --hp bs=bs*seq_len). The paper's published fit, as quoted on step-law.github.io and in its
- *   reproductions, is η* = 1.79·N^-0.713·D^0.307 and B* = 0.58·D^0.571 (B in tokens); it serves as
+ *   --hp bs=bs*seq_len). The paper's published fit, as quoted (not read in the paper itself here) by
+ *   a reproduction of its Fig. 2 (paperplothub.tech/p/predictscale_3dloss), is
+ *   η* = 1.79·N^-0.713·D^0.307 and B* = 0.58·D^0.571 (B in tokens); it serves as
  *   the truth of the synthetic sweeps in src/examples/hp-sweep.ts, since the runs themselves are
  *   not in a form lawfit's tests can read (the data folder was not retrievable here).
  *
