@@ -1,7 +1,8 @@
 /**
  * The hyperparameter-optimum law: ln h* = ln c + Σ_j e_j ln x_j (h* = η* or B*; x = N, D or C),
  * i.e. h* = c · Π x_j^e_j, by weighted least squares in log space (the protocol of Step Law's
- * fit_tool.py `fit_models`, and of DeepSeek LLM §2.1 and Bi et al.'s lr/bs laws).
+ * code/fit_tool.py `fit_models`, github.com/step-law/steplaw: sklearn's LinearRegression of ln lr
+ * and ln bs on ln N, ln D).
  *
  * Closed form in float64: the model is linear in (ln c, e), so one p×p solve (p = 1 + inputs ≤ 4)
  * gives the exact least-squares answer. The regressors are centred at their weighted means first
