@@ -31,6 +31,20 @@ export const LAW_FAMILIES = [
 
 export type LawFamily = (typeof LAW_FAMILIES)[number]['id'];
 
+export interface FamilyGroup<T> {
+  family: LawFamily;
+  label: string;
+  items: T[];
+}
+
+/**
+ * Items (declarations, or the app's copies of them) grouped by family in LAW_FAMILIES order, each
+ * group in the given order; families with no item are left out, and so are items with no family.
+ */
+export function groupByFamily<T extends { family?: LawFamily | undefined }>(items: readonly T[]): FamilyGroup<T>[] {
+  return LAW_FAMILIES.map((f) => ({ family: f.id, label: f.label, items: items.filter((x) => x.family === f.id) })).filter((g) => g.items.length > 0);
+}
+
 export interface InputDecl {
   name: string;
   description?: string;

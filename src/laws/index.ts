@@ -5,7 +5,7 @@
  * is special-cased elsewhere: a user's law file has exactly the same shape.
  */
 import { LawfitError, didYouMean } from '../errors.js';
-import { LAW_FAMILIES, type LawDeclaration, type LawFamily } from '../law/declaration.js';
+import { groupByFamily, type FamilyGroup, type LawDeclaration } from '../law/declaration.js';
 import { BNSL_1, BNSL_2 } from './bnsl.js';
 import { CHINCHILLA, CHINCHILLA_TIED } from './chinchilla.js';
 import { DATA_CONSTRAINED } from './data-constrained.js';
@@ -46,12 +46,9 @@ export const BUILTIN_LAWS: readonly LawDeclaration[] = deepFreeze([
   MOE,
 ]);
 
-/**
- * The catalogue grouped by family, in LAW_FAMILIES order (laws in catalogue order within each);
- * families with no law are left out. `lawfit laws` and the app's picker both list this.
- */
-export function lawsByFamily(laws: readonly LawDeclaration[] = BUILTIN_LAWS): Array<{ family: LawFamily; label: string; laws: LawDeclaration[] }> {
-  return LAW_FAMILIES.map((f) => ({ family: f.id, label: f.label, laws: laws.filter((l) => l.family === f.id) })).filter((g) => g.laws.length > 0);
+/** The catalogue grouped by family, in LAW_FAMILIES order (laws in catalogue order within each). */
+export function lawsByFamily(): FamilyGroup<LawDeclaration>[] {
+  return groupByFamily(BUILTIN_LAWS);
 }
 
 /** Names of the built-in laws, in catalogue order. */

@@ -36,7 +36,7 @@ describe('lawfit laws', () => {
       const start = lines.indexOf(group.label);
       const next = headings.find((h) => h > start) ?? lines.length;
       const listed = lines.slice(start + 1, next).filter((l) => l.startsWith('  ')).map((l) => l.trim().split(/\s+/)[0]);
-      expect(listed, group.label).toEqual(group.laws.map((l) => l.name));
+      expect(listed, group.label).toEqual(group.items.map((l) => l.name));
     }
     const names = lines.filter((l) => l.startsWith('  ')).map((l) => l.trim().split(/\s+/)[0]);
     expect(names.sort()).toEqual(BUILTIN_LAWS.map((l) => l.name).sort());

@@ -5,7 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import { isLawfitError } from '../../src/errors.js';
 import { compileLaw } from '../../src/law/compile.js';
-import { LAW_FAMILIES, RESIDUAL_SPACES, type LawDeclaration, type LawFamily } from '../../src/law/declaration.js';
+import { groupByFamily, LAW_FAMILIES, RESIDUAL_SPACES, type LawDeclaration, type LawFamily } from '../../src/law/declaration.js';
 import { toInternal, NO_TRANSFORM } from '../../src/law/transforms.js';
 import { parseLoss } from '../../src/fit/losses.js';
 import { BUILTIN_LAWS, defaultGridSize, findLaw, lawNames, lawsByFamily } from '../../src/laws/index.js';
@@ -108,13 +108,13 @@ describe('catalogue', () => {
     const groups = lawsByFamily();
     expect(groups.map((g) => g.family)).toEqual(LAW_FAMILIES.map((f) => f.id));
     expect(groups.map((g) => g.label)).toEqual(LAW_FAMILIES.map((f) => f.label));
-    expect(groups.flatMap((g) => g.laws.map((l) => l.name)).sort()).toEqual([...lawNames()].sort());
-    for (const g of groups) for (const l of g.laws) expect(l.family).toBe(g.family);
+    expect(groups.flatMap((g) => g.items.map((l) => l.name)).sort()).toEqual([...lawNames()].sort());
+    for (const g of groups) for (const l of g.items) expect(l.family).toBe(g.family);
     // Within a family, catalogue order.
     const archi = groups.find((g) => g.family === 'architecture')!;
-    expect(archi.laws.map((l) => l.name)).toEqual(lawNames().filter((n) => FAMILY[n] === 'architecture'));
-    // A family with no law is left out; laws of other shapes group the same way.
-    expect(lawsByFamily([{ name: 'x', family: 'sampling' }]).map((g) => g.family)).toEqual(['sampling']);
+    expect(archi.items.map((l) => l.name)).toEqual(lawNames().filter((n) => FAMILY[n] === 'architecture'));
+    // A family with no item is left out, and so is an item with no family (a user's law).
+    expect(groupByFamily([{ name: 'x', family: 'sampling' as const }, { name: 'y' }]).map((g) => [g.family, g.items.map((i) => i.name)])).toEqual([['sampling', ['x']]]);
   });
 
   test('the catalogue is frozen (shared, read-only data)', () => {

@@ -55,7 +55,7 @@ export async function lawsCommand(argv: string[], io: Io): Promise<number> {
   io.out('Built-in laws by family (lawfit laws NAME for details):\n');
   for (const group of lawsByFamily()) {
     io.out(`\n${group.label}\n`);
-    for (const d of group.laws) {
+    for (const d of group.items) {
       const inputs = d.inputs.map((i) => i.name).join(',');
       const free = d.params.filter((p) => p.fixed === undefined).length;
       io.out(`  ${d.name.padEnd(w)}  (${inputs}) ${String(free).padStart(2)} params  ${d.description ?? ''}\n`);
