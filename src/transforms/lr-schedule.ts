@@ -9,8 +9,9 @@
  *
  * (The reproduction starts the momentum at m_1 = η_1; that adds η_1·(1 − λ^s)/(1 − λ) to S2, a
  * warm-up artefact with no decrease behind it, so here m_1 = 0: a constant schedule has S2 = 0.)
- * A warmup's rising learning rate would enter m as negative annealing; `warmup: W` starts both
- * sums after the first W steps, which is the user's choice to make.
+ * A warmup's rising learning rate would enter m as negative annealing (a 500-step warmup to the
+ * peak outweighs a whole cosine decay in S2), so `warmup: W` starts both sums after the first W
+ * steps; `lawfit lr-areas --schedule` does this by default for the schedule's own warmup.
  *
  * Named schedules, step i = 1..T: linear warmup η = peak·i/W for i ≤ W, then
  * `constant` η = peak; `cosine` η = min + (peak − min)(1 + cos(π t))/2, t = (i − W)/(T − W);

@@ -58,9 +58,13 @@ describe('lawfit lr-areas', () => {
     const rows = csvRows(r.out);
     expect(rows[0]).toEqual(['step', 'lr', 'S1', 'S2']);
     expect(rows.slice(1).map((x) => Number(x[0]))).toEqual([300, 600, 900, 1000]);
-    const { S1, S2 } = scheduleAreas(scheduleLr({ kind: 'cosine', steps: 1000, peak: 3e-4, min: 3e-5, warmup: 100 }));
+    // The schedule's own warmup is left out of the areas by default (S2 stays positive).
+    const { S1, S2 } = scheduleAreas(scheduleLr({ kind: 'cosine', steps: 1000, peak: 3e-4, min: 3e-5, warmup: 100 }), { warmup: 100 });
     expect(Number(rows[4]![2])).toBe(S1[999]);
     expect(Number(rows[4]![3])).toBe(S2[999]);
+    expect(S2[999]).toBeGreaterThan(0);
+    const counted = await run('lr-areas', '--schedule', 'cosine:peak=3e-4,min=3e-5,warmup=100', '--steps', '1000', '--every', '1000', '--warmup', '0');
+    expect(Number(csvRows(counted.out)[1]![3])).toBe(scheduleAreas(scheduleLr({ kind: 'cosine', steps: 1000, peak: 3e-4, min: 3e-5, warmup: 100 })).S2[999]);
   });
 
   test('a file with a per-step lr column keeps every column and appends S1, S2; bad cells name the row', async () => {

@@ -23,7 +23,9 @@ of a learning-rate schedule: the inputs of the lr-annealing law (Tissue et al. 2
   --steps T           its total number of steps
   --every K           with --schedule: print every K-th step (and the last); default 1
   --lambda L          momentum decay λ in [0, 1); default ${DEFAULT_ANNEALING_LAMBDA}
-  --warmup W          leave the first W steps out of both sums; default 0
+  --warmup W          leave the first W steps out of both sums; default: the schedule's own
+                      warmup with --schedule, 0 for a file (a rising learning rate counted in
+                      would enter S2 as negative annealing)
   --out FILE.csv      write there instead of stdout
 `;
 
@@ -56,13 +58,16 @@ export async function lrAreasCommand(argv: string[], io: Io): Promise<number> {
   }
   const lambda = values.lambda !== undefined ? Number(values.lambda) : DEFAULT_ANNEALING_LAMBDA;
   if (values.lambda !== undefined && !Number.isFinite(lambda)) throw new LawfitError('bad-option', `--lambda needs a number in [0, 1), got '${values.lambda}'`);
-  const warmup = wholeNumber(values.warmup, '--warmup', 0);
   if (values.schedule !== undefined) {
     if (positionals.length > 0 || values.lr !== undefined) throw new LawfitError('bad-option', 'lr-areas: give either FILE --lr COLUMN or --schedule SPEC --steps T, not both');
     if (values.steps === undefined) throw new LawfitError('bad-option', '--schedule needs --steps T (the total number of optimiser steps)');
     const steps = wholeNumber(values.steps, '--steps', 0);
     const every = Math.max(1, wholeNumber(values.every, '--every', 1));
-    const lr = scheduleLr(parseSchedule(values.schedule, steps));
+    const schedule = parseSchedule(values.schedule, steps);
+    const lr = scheduleLr(schedule);
+    // A named schedule's warmup is known: its rising learning rate is left out of the areas unless
+    // --warmup says otherwise (counted, it would enter S2 as negative annealing).
+    const warmup = wholeNumber(values.warmup, '--warmup', schedule.warmup ?? 0);
     const { S1, S2 } = scheduleAreas(lr, { lambda, warmup });
     const rows: unknown[][] = [];
     for (let i = 0; i < lr.length; i++) if ((i + 1) % every === 0 || i === lr.length - 1) rows.push([i + 1, lr[i], S1[i], S2[i]]);
@@ -71,6 +76,7 @@ export async function lrAreasCommand(argv: string[], io: Io): Promise<number> {
   }
   if (positionals.length !== 1) throw new LawfitError('bad-option', 'lr-areas: give one FILE with --lr COLUMN, or --schedule SPEC --steps T (lawfit lr-areas --help)');
   if (values.lr === undefined) throw new LawfitError('bad-option', 'lr-areas: FILE needs --lr COLUMN, the per-step learning rate');
+  const warmup = wholeNumber(values.warmup, '--warmup', 0);
   const table = await readTableFile(positionals[0]!);
   for (const c of ['S1', 'S2']) if (table.columns.includes(c)) throw new LawfitError('data-column', `${table.source}: already has a column '${c}'; lr-areas would overwrite it (rename it first)`);
   const { S1, S2 } = scheduleAreas(numericColumn(table, values.lr, '--lr'), { lambda, warmup });
