@@ -9,7 +9,9 @@ import type { Io } from '../io.js';
 
 export const LAWS_USAGE = `usage: lawfit laws [NAME]
 
-List the built-in laws, or show one: formula, parameters, defaults, start grid and reference.
+List the built-in laws grouped by family (loss, downstream, data, hyperparameters, sampling,
+precision, architecture), one line each; or show one: family, formula, parameters, defaults,
+start grid and reference.
 `;
 
 /** Number of points in a declaration's default start grid (product over free parameters). */
