@@ -81,6 +81,9 @@ describe('lawfit lr-areas', () => {
     const missing = await run('lr-areas', f, '--lr', 'LR');
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/--lr names column 'LR', which is not in the file; did you mean 'lr'\?/);
+    const clash = await run('lr-areas', file('clash.csv', 'lr,S1\n1e-3,0\n'), '--lr', 'lr');
+    expect(clash.code).toBe(2);
+    expect(clash.err).toMatch(/already has a column 'S1'/);
     const both = await run('lr-areas', f, '--lr', 'lr', '--schedule', 'constant:peak=1');
     expect(both.code).toBe(2);
     expect((await run('lr-areas', '--schedule', 'cosine:peak=1')).err).toMatch(/needs --steps/);
