@@ -6,13 +6,16 @@
  * importing lawfit never loads it.
  */
 export { compileLaw, internalFromNatural, naturalFromInternal, targetInSpace, applyOverrides, type CompiledLaw, type FreeParam } from './law/compile.js';
-export type { LawDeclaration, ParamDecl, InputDecl, LawOverrides, ResidualSpace } from './law/declaration.js';
+export type { LawDeclaration, ParamDecl, InputDecl, LawOverrides, ResidualSpace, LawFamily } from './law/declaration.js';
+export { LAW_FAMILIES, groupByFamily, type FamilyGroup } from './law/declaration.js';
 export { parseProgram, parseExpression, MAX_NESTING, MAX_NODES, type Program, type Expr } from './law/syntax.js';
 export { FUNCTIONS } from './law/functions.js';
 export { perGroup, compileGroupedLaw, groupedDataset, groupLevels, parsePerFlag, extractIndexedParams, indicatorValues, type PerGroupSpec, type Grouping, type GroupsRecord } from './law/groups.js';
 export { nestedTest, type NestedTest } from './stats/nested.js';
 export { groupedLadder, type GroupedLadder, type GroupedLadderOptions } from './examples/grouped-ladder.js';
-export { BUILTIN_LAWS, findLaw, lawNames } from './laws/index.js';
+export { BUILTIN_LAWS, findLaw, lawNames, lawsByFamily } from './laws/index.js';
+export { scheduleAreas, scheduleLr, parseSchedule, DEFAULT_ANNEALING_LAMBDA, SCHEDULE_KINDS, type Schedule, type ScheduleKind, type ScheduleAreas, type AreaOptions } from './transforms/lr-schedule.js';
+export { passAtK, coverageCurve, type ProblemCounts, type CoveragePoint } from './transforms/pass-at-k.js';
 export { loadDataset, datasetFromText, datasetFromTable, readTable, readTableFile, tableFromRecords, parseColumnMap, type Dataset, type DataSpec, type Table } from './data/index.js';
 export { fitLaw, fitBatch, pickBest, type BatchFit, type BatchFitOptions, DEFAULT_REACH_TOLERANCE, F32_REACH_TOLERANCE, defaultReachTolerance, type FitOptions, type FitResult, type ParamEstimate, type FitStatistics, type StartSummary } from './fit/fit.js';
 export { poolEngine, solveBatchParallel } from './fit/cpu/pool.js';

@@ -26,6 +26,8 @@ import { shardManifestCommand } from './commands/shard-manifest.js';
 import { EXIT, markStdoutClosed, processIo, type Io } from './io.js';
 import { releaseOutputGuards } from './outputs.js';
 import { coverageCommand } from './commands/coverage.js';
+import { lrAreasCommand } from './commands/lr-areas.js';
+import { passAtKCommand } from './commands/pass-at-k.js';
 import { adoptParentTerminal, runWithFilteredStderr, wantsNativeFilter } from './native-stderr.js';
 
 export const USAGE = `lawfit ${LAWFIT_VERSION}: fit neural scaling laws, verified in float64
@@ -48,6 +50,8 @@ commands
   merge SHARD...        join the shards of a run (--shard K/N) into its artifact; --status lists them
   shard-manifest --k8s  a Kubernetes Indexed Job running a sweep's shards
   coverage RESULT.json  check a fit's bootstrap intervals on simulated datasets of its own design (--sets S)
+  lr-areas FILE|--schedule  a learning-rate schedule's areas S1, S2 (inputs of the lr-annealing law)
+  pass-at-k FILE        coverage at k from per-problem (n, c) sample counts (target of the coverage law)
 
   lawfit <command> --help   for a command's options
 `;
@@ -70,6 +74,8 @@ const COMMANDS: Record<string, Command> = {
   merge: mergeCommand,
   'shard-manifest': shardManifestCommand,
   coverage: coverageCommand,
+  'lr-areas': lrAreasCommand,
+  'pass-at-k': passAtKCommand,
 };
 
 /** Run the CLI in-process (tests call this); returns the exit code. */

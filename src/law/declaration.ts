@@ -15,6 +15,36 @@ export type ResidualSpace = 'linear' | 'log' | 'log1p';
 
 export const RESIDUAL_SPACES: readonly ResidualSpace[] = ['linear', 'log', 'log1p'];
 
+/**
+ * What a built-in law relates, for grouping the catalogue (`lawfit laws`, the app's law picker).
+ * The order here is the order the groups are listed in; the labels are what both print.
+ */
+export const LAW_FAMILIES = [
+  { id: 'loss', label: 'loss vs model size, data and compute' },
+  { id: 'downstream', label: 'downstream accuracy and error' },
+  { id: 'data', label: 'data: repetition and constraints' },
+  { id: 'hyperparameters', label: 'hyperparameters and training dynamics' },
+  { id: 'sampling', label: 'sampling: repeated attempts at inference' },
+  { id: 'precision', label: 'precision and quantisation' },
+  { id: 'architecture', label: 'architecture: parallel streams, experts' },
+] as const;
+
+export type LawFamily = (typeof LAW_FAMILIES)[number]['id'];
+
+export interface FamilyGroup<T> {
+  family: LawFamily;
+  label: string;
+  items: T[];
+}
+
+/**
+ * Items (declarations, or the app's copies of them) grouped by family in LAW_FAMILIES order, each
+ * group in the given order; families with no item are left out, and so are items with no family.
+ */
+export function groupByFamily<T extends { family?: LawFamily | undefined }>(items: readonly T[]): FamilyGroup<T>[] {
+  return LAW_FAMILIES.map((f) => ({ family: f.id, label: f.label, items: items.filter((x) => x.family === f.id) })).filter((g) => g.items.length > 0);
+}
+
 export interface InputDecl {
   name: string;
   description?: string;
@@ -47,6 +77,8 @@ export interface LawDeclaration {
   /** One line. */
   description?: string;
   citation?: string;
+  /** Which group of the catalogue the law belongs to (every built-in law has one; users' laws need none). */
+  family?: LawFamily;
   /** The loss the law's source fitted with, e.g. `huber:1e-3`; used when the caller does not choose one. */
   defaultLoss?: string;
   /**

@@ -38,6 +38,7 @@ const C0: ParamDecl = { name: 'c0', description: 'slope of the first segment on 
 
 export const BNSL_1: LawDeclaration = {
   name: 'bnsl-1',
+  family: 'loss',
   description: 'Broken neural scaling law with one break: y = a + b·x^(−c0)·(1 + (x/d1)^(1/f1))^(−c1·f1).',
   citation: CITATION,
   display: 'y = a + b · x^(−c0) · (1 + (x / d1)^(1/f1))^(−c1 · f1)',
@@ -76,6 +77,7 @@ const F_2_AXIS = [0.05, 0.25, 0.75];
 
 export const BNSL_2: LawDeclaration = {
   name: 'bnsl-2',
+  family: 'loss',
   description: 'Broken neural scaling law with two breaks.',
   citation: CITATION,
   display: 'y = a + b · x^(−c0) · Π_{i=1,2} (1 + (x / d_i)^(1/f_i))^(−c_i · f_i)',

@@ -34,6 +34,7 @@ const COEFFICIENTS: readonly ParamDecl[] = [
 
 export const CHINCHILLA: LawDeclaration = {
   name: 'chinchilla',
+  family: 'loss',
   description: 'Chinchilla parametric loss L(N, D) = E + A/N^α + B/D^β (Approach 3), fitted in log space with a Huber loss.',
   citation: CITATION,
   display: 'L(N, D) = E + A / N^α + B / D^β',
@@ -56,6 +57,7 @@ export const CHINCHILLA: LawDeclaration = {
 
 export const CHINCHILLA_TIED: LawDeclaration = {
   name: 'chinchilla-tied',
+  family: 'loss',
   description: 'Chinchilla loss with one exponent for both terms (α = β): L(N, D) = E + A/N^α + B/D^α.',
   citation: CITATION,
   display: 'L(N, D) = E + A / N^α + B / D^α',

@@ -31,6 +31,7 @@ const RN_AXIS = [0.5, 1, 2, 3, 5, ...linspace(0, 20, 4).slice(1)];
 
 export const DATA_CONSTRAINED: LawDeclaration = {
   name: 'data-constrained',
+  family: 'data',
   description: 'Data-constrained law: Chinchilla with repeated data (D′) and excess parameters (N′) decaying in value; fits R*_D, R*_N.',
   citation:
     'Muennighoff, N., Rush, A. M., Barak, B., Le Scao, T., Piktus, A., Tazi, N., Pyysalo, S., Wolf, T. & Raffel, C. (2023). Scaling Data-Constrained Language Models. NeurIPS 2023. arXiv:2305.16264.',

@@ -5,13 +5,18 @@
  * is special-cased elsewhere: a user's law file has exactly the same shape.
  */
 import { LawfitError, didYouMean } from '../errors.js';
-import type { LawDeclaration } from '../law/declaration.js';
+import { groupByFamily, type FamilyGroup, type LawDeclaration } from '../law/declaration.js';
 import { BNSL_1, BNSL_2 } from './bnsl.js';
 import { CHINCHILLA, CHINCHILLA_TIED } from './chinchilla.js';
 import { DATA_CONSTRAINED } from './data-constrained.js';
-import { DOWNSTREAM_SIGMOID } from './downstream-sigmoid.js';
+import { DOWNSTREAM_SIGMOID, DOWNSTREAM_SIGMOID_COMPUTE } from './downstream-sigmoid.js';
+import { COVERAGE } from './coverage.js';
+import { LR_ANNEALING } from './lr-annealing.js';
+import { MOE } from './moe.js';
+import { PARSCALE } from './parscale.js';
+import { PRECISION } from './precision.js';
 import { deepFreeze } from './grid.js';
-import { KAPLAN } from './kaplan.js';
+import { KAPLAN, KAPLAN_STEPS } from './kaplan.js';
 import { DOWNSTREAM_EXP, OVERTRAIN } from './overtrain.js';
 import { POWER, POWER_NO_OFFSET } from './power.js';
 import { VIT } from './vit.js';
@@ -25,14 +30,26 @@ export const BUILTIN_LAWS: readonly LawDeclaration[] = deepFreeze([
   CHINCHILLA,
   CHINCHILLA_TIED,
   KAPLAN,
+  KAPLAN_STEPS,
   OVERTRAIN,
   DOWNSTREAM_EXP,
   DOWNSTREAM_SIGMOID,
+  DOWNSTREAM_SIGMOID_COMPUTE,
   BNSL_1,
   BNSL_2,
   DATA_CONSTRAINED,
   VIT,
+  LR_ANNEALING,
+  COVERAGE,
+  PRECISION,
+  PARSCALE,
+  MOE,
 ]);
+
+/** The catalogue grouped by family, in LAW_FAMILIES order (laws in catalogue order within each). */
+export function lawsByFamily(): FamilyGroup<LawDeclaration>[] {
+  return groupByFamily(BUILTIN_LAWS);
+}
 
 /** Names of the built-in laws, in catalogue order. */
 export function lawNames(): string[] {

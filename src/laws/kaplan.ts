@@ -7,6 +7,7 @@ import { LOG } from './grid.js';
 
 export const KAPLAN: LawDeclaration = {
   name: 'kaplan',
+  family: 'loss',
   description: 'Kaplan et al. joint law L(N, D) = [(N_c/N)^(α_N/α_D) + D_c/D]^α_D (eq. 1.5).',
   citation:
     'Kaplan, J., McCandlish, S., Henighan, T., Brown, T. B., Chess, B., Child, R., Gray, S., Radford, A., Wu, J. & Amodei, D. (2020). Scaling Laws for Neural Language Models. arXiv:2001.08361.',
@@ -42,4 +43,42 @@ export const KAPLAN: LawDeclaration = {
   space: 'log',
   startNote:
     'No published start grid. Axes centred on Kaplan et al.’s published values (N_c = 8.8e13, D_c = 5.4e13, α_N = 0.076, α_D = 0.095 from eqs. 1.1–1.2; their eq. 1.5 fit, Table 2, gives 6.4e13, 1.8e13, 0.076, 0.103, inside the grid): N_c, D_c over ±2 decades, α_N, α_D from half to four times the published value; 5 × 5 × 4 × 4 = 400 starts. The exponents are kept positive (log transform) because α_D divides α_N.',
+};
+
+/**
+ * Kaplan et al. (2020), eq. (1.6) and §5.2 (eq. 5.6): the loss of a model of N non-embedding
+ * parameters after S optimisation steps, trained at a batch size well above the critical one,
+ *
+ *   L(N, S_min) = (N_c / N)^α_N + (S_c / S_min)^α_S.
+ *
+ * Choice: the input is S_min itself. Runs at a batch size B not much larger than the critical
+ * B_crit(L) should be converted first with Kaplan's eq. (5.4), S_min = S / (1 + B_crit(L)/B) with
+ * B_crit(L) = B* / L^(1/α_B) (B* ≈ 2e8 tokens, α_B ≈ 0.21); that conversion depends on the loss itself,
+ * so it is a data transform for the user to make, not part of this law.
+ */
+export const KAPLAN_STEPS: LawDeclaration = {
+  name: 'kaplan-steps',
+  family: 'loss',
+  description: 'Kaplan et al. loss vs model size and optimisation steps: L(N, S) = (N_c/N)^α_N + (S_c/S)^α_S (eq. 1.6).',
+  citation:
+    'Kaplan, J., McCandlish, S., Henighan, T., Brown, T. B., Chess, B., Child, R., Gray, S., Radford, A., Wu, J. & Amodei, D. (2020). Scaling Laws for Neural Language Models. arXiv:2001.08361.',
+  display: 'L(N, S_min) = (N_c / N)^α_N + (S_c / S_min)^α_S',
+  formula: [
+    '# textbook: (Nc/N)^alphaN + (Sc/S)^alphaS',
+    '# = exp(LSE(alphaN (log Nc - log N), alphaS (log Sc - log S))): in log space the exp cancels.',
+    'exp(logsumexp(alphaN*(log(Nc) - log(N)), alphaS*(log(Sc) - log(S))))',
+  ].join('\n'),
+  inputs: [
+    { name: 'N', unit: 'parameters', description: 'model size (Kaplan et al. count non-embedding parameters)' },
+    { name: 'S', unit: 'steps', description: 'optimisation steps S_min (at a batch size ≫ the critical one; else convert with eq. 5.4)' },
+  ],
+  params: [
+    { name: 'Nc', transform: LOG, description: 'model-size scale N_c', start: [6.5e11, 6.5e12, 6.5e13, 6.5e14, 6.5e15], range: [1e10, 1e17] },
+    { name: 'Sc', transform: LOG, description: 'step scale S_c', start: [21, 210, 2100, 21000, 210000], range: [1, 1e7] },
+    { name: 'alphaN', description: 'model-size exponent α_N', start: [0.038, 0.077, 0.154, 0.308], range: [0.01, 1] },
+    { name: 'alphaS', description: 'step exponent α_S', start: [0.38, 0.76, 1.52], range: [0.05, 3] },
+  ],
+  space: 'log',
+  startNote:
+    'No published start grid. Axes centred on Kaplan et al.’s fit of eq. (1.6) (Table 3: α_N = 0.077, α_S = 0.76, N_c = 6.5e13, S_c = 2.1e3): N_c and S_c over ±2 decades, α_N from half to four times, α_S from half to twice the published value; 5 × 5 × 4 × 3 = 300 starts.',
 };

@@ -11,6 +11,7 @@ const GADRE_CITATION =
 
 export const OVERTRAIN: LawDeclaration = {
   name: 'overtrain',
+  family: 'loss',
   description: 'Over-training law L(N, M) = E + a·N^b + c·6^(b/2)·(M·N)^b, M = D/N tokens per parameter (Chinchilla with tied exponents).',
   citation: GADRE_CITATION,
   display: 'L(N, M) = E + a · N^b + c · 6^(b/2) · (M · N)^b,  M = D / N',
@@ -38,6 +39,7 @@ export const OVERTRAIN: LawDeclaration = {
 
 export const DOWNSTREAM_EXP: LawDeclaration = {
   name: 'downstream-exp',
+  family: 'downstream',
   description: 'Average top-1 error as a function of loss: Err(L) = ε − k·exp(−γ·L).',
   citation: GADRE_CITATION,
   display: 'Err(L) = ε − k · exp(−γ · L)',

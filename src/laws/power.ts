@@ -7,6 +7,7 @@ import { LOG } from './grid.js';
 
 export const POWER: LawDeclaration = {
   name: 'power',
+  family: 'loss',
   description: 'Power law with an irreducible term: L = E + A·x^(−α).',
   citation:
     'Henighan, T., Kaplan, J., Katz, M., Chen, M., Hesse, C., Jackson, J., Jun, H., Brown, T. B., Dhariwal, P., Gray, S., Hallacy, C., Mann, B., Radford, A., Ramesh, A., Ryder, N., Ziegler, D. M., Schulman, J., Amodei, D. & McCandlish, S. (2020). Scaling Laws for Autoregressive Generative Modeling. arXiv:2010.14701.',
@@ -30,6 +31,7 @@ export const POWER: LawDeclaration = {
 
 export const POWER_NO_OFFSET: LawDeclaration = {
   name: 'power-no-offset',
+  family: 'loss',
   description: 'Pure power law L = A·x^(−α), fitted as a straight line in log–log coordinates.',
   citation:
     'Hestness, J., Narang, S., Ardalani, N., Diamos, G., Jun, H., Kianinejad, H., Patwary, M. M. A., Yang, Y. & Zhou, Y. (2017). Deep Learning Scaling is Predictable, Empirically. arXiv:1712.00409.',

@@ -7,6 +7,7 @@ import { LOG } from './grid.js';
 
 export const VIT: LawDeclaration = {
   name: 'vit',
+  family: 'loss',
   description: 'Saturating power law in compute with an offset: L = E + A·(C + C0)^(−α).',
   citation:
     'Zhai, X., Kolesnikov, A., Houlsby, N. & Beyer, L. (2022). Scaling Vision Transformers. CVPR 2022. arXiv:2106.04560.',

@@ -9,7 +9,9 @@ import { looksLikeTypo, nearInputs, oneEditApart } from '../../app/src/near-name
 import { settingsFrom, settingsFromHash, shareUrl } from '../../app/src/share.js';
 import { DEFAULT_SETTINGS } from '../../app/src/settings.js';
 import { exponentNames, roundUp2, scaledRange } from '../../app/src/worker/start-ranges.js';
-import { choiceLabels, compileChoice, labelAsName } from '../../app/src/worker/laws.js';
+import { choiceLabels, compileChoice, labelAsName, listLaws } from '../../app/src/worker/laws.js';
+import { pickerSections } from '../../app/src/law-sections.js';
+import { lawsByFamily } from '../../src/laws/index.js';
 import { thinDraws } from '../../app/src/worker/plots.js';
 import { fitPlotSpec } from '../../src/plots/fit-plot.js';
 import { residualsSpec } from '../../src/plots/residuals-plot.js';
@@ -116,5 +118,20 @@ describe('the comparison in words', () => {
       'a has the lowest held-out error (1 %). Its interval overlaps that of b: the data do not separate the two. Its interval does not overlap that of c.',
     );
     expect(comparisonVerdict(cmp())).toBeUndefined();
+  });
+});
+
+describe('the law picker', () => {
+  test('groups the catalogue by the same families as lawfit laws, in the same order', () => {
+    const sections = pickerSections(listLaws());
+    expect(sections.map((s) => [s.label, s.laws.map((l) => l.name)])).toEqual(lawsByFamily().map((g) => [g.label, g.items.map((l) => l.name)]));
+  });
+
+  test('a law without a family is listed last, under other', () => {
+    const laws = listLaws();
+    const plain = { ...laws[0]!, name: 'mine' };
+    delete plain.family;
+    const sections = pickerSections([...laws, plain]);
+    expect(sections.at(-1)).toEqual({ label: 'other', laws: [plain] });
   });
 });

@@ -5,10 +5,10 @@
 import { describe, expect, test } from 'vitest';
 import { isLawfitError } from '../../src/errors.js';
 import { compileLaw } from '../../src/law/compile.js';
-import { RESIDUAL_SPACES, type LawDeclaration } from '../../src/law/declaration.js';
+import { groupByFamily, LAW_FAMILIES, RESIDUAL_SPACES, type LawDeclaration, type LawFamily } from '../../src/law/declaration.js';
 import { toInternal, NO_TRANSFORM } from '../../src/law/transforms.js';
 import { parseLoss } from '../../src/fit/losses.js';
-import { BUILTIN_LAWS, defaultGridSize, findLaw, lawNames } from '../../src/laws/index.js';
+import { BUILTIN_LAWS, defaultGridSize, findLaw, lawNames, lawsByFamily } from '../../src/laws/index.js';
 import { arange, linspace } from '../../src/laws/grid.js';
 
 /** Free parameters and default-grid sizes, as documented in each law's startNote. */
@@ -25,6 +25,36 @@ const EXPECTED: Record<string, { free: string[]; grid: number }> = {
   'bnsl-2': { free: ['a', 'b', 'c0', 'c1', 'd1', 'f1', 'c2', 'd2', 'f2'], grid: 58_320 },
   'data-constrained': { free: ['RDstar', 'RNstar'], grid: 64 },
   vit: { free: ['E', 'A', 'C0', 'alpha'], grid: 240 },
+  'kaplan-steps': { free: ['Nc', 'Sc', 'alphaN', 'alphaS'], grid: 300 },
+  'downstream-sigmoid-compute': { free: ['a', 'k', 'C0', 'b'], grid: 64 },
+  'lr-annealing': { free: ['L0', 'A', 'alpha', 'C'], grid: 108 },
+  coverage: { free: ['a', 'b'], grid: 20 },
+  precision: { free: ['A', 'B', 'E', 'alpha', 'beta', 'gw', 'ga', 'gkv'], grid: 864 },
+  parscale: { free: ['E', 'A', 'alpha', 'k'], grid: 300 },
+  moe: { free: ['a', 'b', 'c', 'd'], grid: 24 },
+};
+
+/** The family of every law (the catalogue's grouping in `lawfit laws` and the app). */
+const FAMILY: Record<string, LawFamily> = {
+  power: 'loss',
+  'power-no-offset': 'loss',
+  chinchilla: 'loss',
+  'chinchilla-tied': 'loss',
+  kaplan: 'loss',
+  'kaplan-steps': 'loss',
+  overtrain: 'loss',
+  'bnsl-1': 'loss',
+  'bnsl-2': 'loss',
+  vit: 'loss',
+  'downstream-exp': 'downstream',
+  'downstream-sigmoid': 'downstream',
+  'downstream-sigmoid-compute': 'downstream',
+  'data-constrained': 'data',
+  'lr-annealing': 'hyperparameters',
+  coverage: 'sampling',
+  precision: 'precision',
+  parscale: 'architecture',
+  moe: 'architecture',
 };
 
 function axis(d: LawDeclaration, name: string): readonly number[] {
@@ -67,6 +97,24 @@ describe('catalogue', () => {
     expect(e.message).toContain("unknown law 'chinchila'; did you mean 'chinchilla'?");
     for (const n of lawNames()) expect(e.message).toContain(n);
     expect(() => findLaw('zzzzzzzz')).toThrow(/^unknown law 'zzzzzzzz' \(built-in laws: power, /);
+  });
+
+  test('every law has a family, the expected one', () => {
+    expect(Object.keys(FAMILY).sort()).toEqual([...lawNames()].sort());
+    for (const d of BUILTIN_LAWS) expect(d.family, d.name).toBe(FAMILY[d.name]);
+  });
+
+  test('lawsByFamily: every family of LAW_FAMILIES has a law, in that order, and every law appears once', () => {
+    const groups = lawsByFamily();
+    expect(groups.map((g) => g.family)).toEqual(LAW_FAMILIES.map((f) => f.id));
+    expect(groups.map((g) => g.label)).toEqual(LAW_FAMILIES.map((f) => f.label));
+    expect(groups.flatMap((g) => g.items.map((l) => l.name)).sort()).toEqual([...lawNames()].sort());
+    for (const g of groups) for (const l of g.items) expect(l.family).toBe(g.family);
+    // Within a family, catalogue order.
+    const archi = groups.find((g) => g.family === 'architecture')!;
+    expect(archi.items.map((l) => l.name)).toEqual(lawNames().filter((n) => FAMILY[n] === 'architecture'));
+    // A family with no item is left out, and so is an item with no family (a user's law).
+    expect(groupByFamily([{ name: 'x', family: 'sampling' as const }, { name: 'y' }]).map((g) => [g.family, g.items.map((i) => i.name)])).toEqual([['sampling', ['x']]]);
   });
 
   test('the catalogue is frozen (shared, read-only data)', () => {
@@ -119,6 +167,26 @@ describe.each(BUILTIN_LAWS.map((d) => [d.name, d] as const))('%s', (name, d) => 
 });
 
 describe('published start grids', () => {
+  test('parscale: the authors’ 300 starts, Huber δ = 1e−3 on log L', () => {
+    const d = findLaw('parscale');
+    expectClose(internalAxis(d, 'E'), [-1, -0.5, 0], 1e-15);
+    expectClose(internalAxis(d, 'A'), [-4, -2, 0, 2, 4], 1e-15);
+    expect(axis(d, 'alpha')).toEqual([0, 0.5, 1, 1.5, 2]);
+    expect(axis(d, 'k')).toEqual([0.2, 0.4, 0.6, 0.8]);
+    expect(d.defaultLoss).toBe('huber:1e-3');
+    expect(d.space).toBe('log');
+  });
+
+  test('lr-annealing: the reproduction’s 108 starts, Huber δ = 1e−3 on log L', () => {
+    const d = findLaw('lr-annealing');
+    expect(axis(d, 'L0')).toEqual([1, 2, 4]);
+    expect(axis(d, 'A')).toEqual([1, 2, 4]);
+    expect(axis(d, 'alpha')).toEqual([0.2, 0.4, 0.6, 0.8, 1, 1.2]);
+    expect(axis(d, 'C')).toEqual([0.5, 1]);
+    expect(d.defaultLoss).toBe('huber:1e-3');
+    expect(d.space).toBe('log');
+  });
+
   test('chinchilla: Hoffmann et al.’s 4,500 points, in internal coordinates a = log A etc.', () => {
     for (const name of ['chinchilla', 'chinchilla-tied']) {
       const d = findLaw(name);
@@ -139,7 +207,9 @@ describe('published start grids', () => {
   });
 
   test('no built-in law takes a log or a general power per iteration', () => {
-    for (const d of BUILTIN_LAWS) {
+    // Except lr-annealing: its log-space residual is the log of L0 + A S1^-alpha - C S2, a sum with
+    // a negative term that no rewrite turns into a logsumexp.
+    for (const d of BUILTIN_LAWS.filter((l) => l.name !== 'lr-annealing')) {
       const src = compileLaw(d).js.source.valueGrad;
       expect(src, d.name).not.toMatch(/Math\.log\(|Math\.pow\(/);
     }

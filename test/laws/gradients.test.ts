@@ -25,6 +25,16 @@ const SAMPLE_INPUTS: Record<string, number[][]> = {
   // (N, D, U): one epoch and N below U_N; many epochs with excess parameters; both regimes.
   'data-constrained': [[1e8, 2e9, 2e9], [1.46e8, 1.74e11, 1e8], [6.34e9, 2.42e11, 2.5e10], [2.81e9, 5.5e10, 4e9]],
   vit: [[0.01], [3], [1e4]],
+  'kaplan-steps': [[1e7, 1e3], [3e8, 1e4], [1e9, 1e5]],
+  'downstream-sigmoid-compute': [[1e19], [1e22], [3e24]],
+  // (S1, S2): no annealing yet, then a little (small S2 keeps L0 + A S1^-α − C S2 > 0 over the
+  // parameters' whole ranges, where log L is defined).
+  'lr-annealing': [[0.075, 0], [3.2, 0.01], [3.3, 0.02]],
+  coverage: [[1], [16], [1024]],
+  // (N, D, Pw, Pa, Pkv): full precision, one precision low, all low.
+  precision: [[3e7, 1.5e9, 16, 16, 16], [1e8, 6e9, 3, 16, 16], [3e8, 2.6e10, 4, 4, 4]],
+  parscale: [[5e8, 1], [1e9, 2], [4e9, 8]],
+  moe: [[1.5e7, 1], [1.3e8, 32], [1.3e9, 512]],
 };
 
 const POINTS_PER_LAW = 8;

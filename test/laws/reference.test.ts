@@ -6,6 +6,10 @@ import { describe, expect, test } from 'vitest';
 import { compileLaw, internalFromNatural, targetInSpace, type CompiledLaw } from '../../src/law/compile.js';
 import { DATABLATIONS_BASE, DATABLATIONS_DECAY, findLaw } from '../../src/laws/index.js';
 import { huber, readCsv } from './helpers.js';
+import { SYNTHETIC } from './synthetic.js';
+import { loadDataset } from '../../src/data/index.js';
+import { fitLaw } from '../../src/fit/fit.js';
+import { sharedFile } from '../support/shared-data.js';
 
 /** Internal point from natural values given by name (every free parameter must be given). */
 function internal(law: CompiledLaw, values: Readonly<Record<string, number>>): Float64Array {
@@ -244,6 +248,32 @@ describe('bnsl-1 (Caballero et al. 2023), 4-digit addition', () => {
   });
 });
 
+describe('parscale (Chen et al. 2025): the per-corpus reference fits of ../shared/data/parscale/SOURCE.md', () => {
+  // SOURCE.md: an independent refit with the authors' protocol (scipy L-BFGS-B, 300 starts).
+  const REFERENCE: Record<string, Record<string, number>> = {
+    'stack-v2-python': { E: 0.6912, A: 0.01134, alpha: 0.1894, k: 0.3935 },
+    pile: { E: 1.2888, A: 0.1974, alpha: 0.1963, k: 0.3345 },
+  };
+  const law = compileLaw(findLaw('parscale'));
+  const csv = readCsv('parscale/parscale_48.csv');
+
+  for (const [corpus, ref] of Object.entries(REFERENCE)) {
+    test(`${corpus}: the default fit's objective is no higher than the reference's, parameters agree to 0.5 %`, async () => {
+      const ds = await loadDataset(sharedFile('parscale/parscale_48.csv'), { inputs: { N: 'N_params', P: 'P_streams' }, target: 'loss', where: `corpus == '${corpus}'` }, law.inputNames);
+      expect(ds.n).toBe(24);
+      const fit = await fitLaw(law, ds, {});
+      // The reference objective, from scratch on the same 24 rows (Huber δ = 1e−3 on log L, summed).
+      const mine = csv.rows.map((_, i) => i).filter((i) => csv.str('corpus')[i] === corpus);
+      const rows = mine.map((i) => [csv.num('N_params')[i]!, csv.num('P_streams')[i]!]);
+      const y = mine.map((i) => csv.num('loss')[i]!);
+      const refObjective = huberObjective(law, internal(law, ref), rows, y, 1e-3);
+      console.log(`parscale ${corpus}: lawfit ${fit.statistics.objective.toExponential(6)}, reference ${refObjective.toExponential(6)}; ${fit.params.map((p) => `${p.name} ${p.value.toPrecision(5)}`).join(', ')}`);
+      expect(fit.statistics.objective).toBeLessThanOrEqual(refObjective);
+      for (const p of fit.params) expect(Math.abs(p.value / ref[p.name]! - 1), `${corpus}.${p.name}`).toBeLessThan(5e-3);
+    }, 60_000);
+  }
+});
+
 describe('every stable rewrite equals its textbook form', () => {
   // Direct transcriptions of each law's `display`, in plain Math, natural parameters by name.
   type P = Record<string, number>;
@@ -276,6 +306,8 @@ describe('every stable rewrite equals its textbook form', () => {
           Math.pow(1 + Math.pow(x! / p.d2!, 1 / p.f2!), -p.c2! * p.f2!),
     },
     vit: { rows: [[0.01], [3], [1e4]], f: (p, [c]) => p.E! + p.A! * Math.pow(c! + p.C0!, -p.alpha!) },
+    // The laws added from the seed papers: their textbook forms live with their synthetic ladders.
+    ...Object.fromEntries(Object.entries(SYNTHETIC).map(([n, s]) => [n, { rows: s.rows.slice(0, 6), f: s.textbook }])),
   };
 
   for (const [name, t] of Object.entries(TEXTBOOK)) {

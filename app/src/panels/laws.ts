@@ -4,6 +4,7 @@
  * worker as you type), so one run compares law forms side by side.
  */
 import { byId, h, showFieldError } from '../dom.js';
+import { pickerSections } from '../law-sections.js';
 import type { FormulaSettings, Settings } from '../settings.js';
 import { worker } from '../worker-client.js';
 import type { LawChoice, LawInfo } from '../worker/protocol.js';
@@ -32,7 +33,7 @@ export class LawsPanel {
   }
 
   private renderList(): void {
-    const items = this.laws.map((law) => {
+    const item = (law: LawInfo): HTMLElement => {
       const box = h('input', { type: 'checkbox', value: law.name, id: `law-${law.name}` });
       box.checked = this.ticked.has(law.name);
       box.addEventListener('change', () => {
@@ -49,8 +50,8 @@ export class LawsPanel {
         h('span', { class: 'formula' }, law.display ?? law.formula),
         law.citation !== undefined ? h('span', { class: 'cite', title: law.citation }, law.citation) : null,
       );
-    });
-    byId('law-list').replaceChildren(...items);
+    };
+    byId('law-list').replaceChildren(...pickerSections(this.laws).flatMap((s) => [h('h4', { class: 'law-family' }, s.label), ...s.laws.map(item)]));
   }
 
   /** A new formula box under the others; `initial` restores one from saved settings. */

@@ -37,6 +37,7 @@ function lawInfo(d: LawDeclaration): LawInfo {
   const law = compileLaw(d);
   return {
     name: d.name,
+    ...(d.family !== undefined ? { family: d.family } : {}),
     ...(d.description !== undefined ? { description: d.description } : {}),
     ...(d.citation !== undefined ? { citation: d.citation } : {}),
     ...(d.display !== undefined ? { display: d.display } : {}),

@@ -21,7 +21,7 @@
  */
 import type { DataLocation, LawfitErrorCode, SourcePosition } from '../../../src/errors.js';
 import type { Cell, FormatChoice, TableFormat } from '../../../src/data/index.js';
-import type { ResidualSpace } from '../../../src/law/declaration.js';
+import type { LawFamily, ResidualSpace } from '../../../src/law/declaration.js';
 import type { Progress } from '../../../src/fit/control.js';
 import type { FitSummary } from '../../../src/report/summary.js';
 import type { Prediction } from '../../../src/stats/predict.js';
@@ -183,6 +183,8 @@ export type CheckFormulaResult =
 
 export interface LawInfo {
   name: string;
+  /** The catalogue group (src/law/declaration.ts LAW_FAMILIES): the picker lists laws under it. */
+  family?: LawFamily;
   description?: string;
   citation?: string;
   /** The familiar mathematical form, for display. */

@@ -1,15 +1,17 @@
 /** `lawfit laws [NAME]`: the built-in catalogue, or one law in full. */
 import { parseFlags } from '../parse-flags.js';
 import { lossInfo } from '../../fit/losses.js';
-import type { LawDeclaration } from '../../law/declaration.js';
+import { LAW_FAMILIES, type LawDeclaration } from '../../law/declaration.js';
 import { describeTransform, NO_TRANSFORM } from '../../law/transforms.js';
-import { BUILTIN_LAWS, findLaw } from '../../laws/index.js';
+import { BUILTIN_LAWS, findLaw, lawsByFamily } from '../../laws/index.js';
 import { formatNumber } from '../../report/text.js';
 import type { Io } from '../io.js';
 
 export const LAWS_USAGE = `usage: lawfit laws [NAME]
 
-List the built-in laws, or show one: formula, parameters, defaults, start grid and reference.
+List the built-in laws grouped by family (loss, downstream, data, hyperparameters, sampling,
+precision, architecture), one line each; or show one: family, formula, parameters, defaults,
+start grid and reference.
 `;
 
 /** Number of points in a declaration's default start grid (product over free parameters). */
@@ -20,6 +22,8 @@ export function gridSize(d: LawDeclaration): number {
 export function describeLaw(d: LawDeclaration): string {
   const lines: string[] = [];
   lines.push(`${d.name}: ${d.description ?? ''}`);
+  const family = LAW_FAMILIES.find((f) => f.id === d.family);
+  if (family !== undefined) lines.push(`  family:     ${family.label}`);
   if (d.display !== undefined) lines.push(`  law:        ${d.display}`);
   lines.push(`  formula:    ${d.formula.split('\n').map((l) => l.trim()).filter((l) => l !== '').join('\n              ')}`);
   lines.push(`  inputs:     ${d.inputs.map((i) => `${i.name}${i.description !== undefined ? ` (${i.description}${i.unit !== undefined ? `, ${i.unit}` : ''})` : ''}`).join('; ')}`);
@@ -50,11 +54,14 @@ export async function lawsCommand(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   const w = Math.max(...BUILTIN_LAWS.map((d) => d.name.length));
-  io.out('Built-in laws (lawfit laws NAME for details):\n');
-  for (const d of BUILTIN_LAWS) {
-    const inputs = d.inputs.map((i) => i.name).join(',');
-    const free = d.params.filter((p) => p.fixed === undefined).length;
-    io.out(`  ${d.name.padEnd(w)}  (${inputs}) ${String(free).padStart(2)} params  ${d.description ?? ''}\n`);
+  io.out('Built-in laws by family (lawfit laws NAME for details):\n');
+  for (const group of lawsByFamily()) {
+    io.out(`\n${group.label}\n`);
+    for (const d of group.items) {
+      const inputs = d.inputs.map((i) => i.name).join(',');
+      const free = d.params.filter((p) => p.fixed === undefined).length;
+      io.out(`  ${d.name.padEnd(w)}  (${inputs}) ${String(free).padStart(2)} params  ${d.description ?? ''}\n`);
+    }
   }
   return Promise.resolve(0);
 }
