@@ -22,11 +22,6 @@ import type { FitSummary } from '../../report/summary.js';
 import { parseNumber } from '../args.js';
 import type { Io } from '../io.js';
 
-export const PLOTS_USAGE = `  --plots DIR             write the plots as SVG files into DIR (created if needed): fit.svg,
-                          residuals.svg, and with --bootstrap bootstrap-histograms.svg and
-                          bootstrap-pairs.svg; frontier.svg for Chinchilla-type laws
-`;
-
 export const PLOT_USAGE = `usage: lawfit plot RESULT.json --out DIR
 
 Draw the plots of a saved fit again, without refitting, as SVG files in DIR:
