@@ -19,3 +19,17 @@ export function parseHoldout(text: string): Holdout {
   if (group !== null) return { kind: 'group', column: group[1]!.trim() };
   return { kind: 'filter', expression: t };
 }
+
+/** The text parseHoldout reads back to `h` (the printed command line, the chart's subtitle). */
+export function holdoutText(h: Holdout): string {
+  switch (h.kind) {
+    case 'filter':
+      return h.expression;
+    case 'top':
+      return `top:${h.k}:${h.expression}`;
+    case 'rolling':
+      return `rolling:${h.expression}:${h.cutoffs}`;
+    case 'group':
+      return `group:${h.column}`;
+  }
+}

@@ -9,7 +9,7 @@ import type { LmOptions } from '../fit/options.js';
 import type { StartSpec } from '../fit/starts.js';
 import type { ReplicateStarts } from '../stats/bootstrap.js';
 import type { ColumnDesign, ResampleGenerator } from '../stats/resample.js';
-import { RUN_OPTIONS, type RunSpec } from './run-options.js';
+import { RUN_OPTION_ROWS, RUN_OPTIONS, type RunSpec } from './run-options.js';
 
 export interface FitPlan {
   seed: number;
@@ -98,4 +98,18 @@ export function resolveRunSpec(spec: RunSpec): ResolvedRun {
   }
   const plan = resolveFitPlan(spec);
   return { seed: plan.seed, plan, boot, groupColumn: boot?.design.kind === 'clusters' ? boot.design.column : spec.design?.kind === 'clusters' ? spec.design.column : undefined };
+}
+
+/**
+ * Typed values that did not come through a parser (the app's requests, a library caller's spec)
+ * are checked by the same parsers: a value is valid when its printed text reads back, so a bad
+ * value gets the flag's own one-line message (`--ci: expected a level between 0 and 100 ...`).
+ */
+export function checkSpecValues(spec: RunSpec): void {
+  for (const [key, r] of RUN_OPTION_ROWS) {
+    const v = spec[key];
+    if (v === undefined || r.kind === 'switch') continue;
+    const texts = r.print(v);
+    if (texts.length > 0) r.parse(texts);
+  }
 }

@@ -29,7 +29,8 @@ import { DEFAULT_ROLLING_CUTOFFS } from '../stats/holdout.js';
 import { nameTable } from '../util/names.js';
 import { DEFAULT_LADDER_SEED } from '../examples/chinchilla-ladder.js';
 import { parseAssignments, parseAxis, parseGrid, parseLossFlag, parseNumber, parsePositiveInt, parsePositiveNumber, parseSeed, parseSpace, parseTransformFlag, parseFormatFlag } from '../cli/args.js';
-import { parseHoldout } from '../cli/holdout-flag.js';
+import { holdoutText, parseHoldout } from '../cli/holdout-flag.js';
+export { holdoutText };
 import { numberText, only, row, type OptionRow } from './option-row.js';
 
 const bad = (flag: string, detail: string): never => {
@@ -64,19 +65,6 @@ export interface RangeEntry {
 
 export function transformText(t: Transform): string {
   return t.kind === 'bounded' ? `bounded:${t.lower}:${t.upper}` : t.kind;
-}
-
-export function holdoutText(h: Holdout): string {
-  switch (h.kind) {
-    case 'filter':
-      return h.expression;
-    case 'top':
-      return `top:${h.k}:${h.expression}`;
-    case 'rolling':
-      return `rolling:${h.expression}:${h.cutoffs}`;
-    case 'group':
-      return `group:${h.column}`;
-  }
 }
 
 function parseRanges(texts: readonly string[]): RangeEntry[] {
@@ -222,7 +210,7 @@ export const RUN_OPTIONS = {
     flag: 'format', arg: 'F', kind: 'value', section: 'data', commands: ['fit', 'compare'],
     doc: `${TABLE_FORMATS.join(', ')}`, defaultText: 'from the file name, then the contents', default: 'auto',
     parse: (t) => parseFormatFlag(only(t)), print: (v) => (v === 'auto' ? [] : [v]),
-    app: { scope: 'run', label: 'file format', input: 'choice', choices: ['auto', ...TABLE_FORMATS] },
+    app: { scope: 'cli', why: "the app reads it with the dropped file (the request's file.format)" },
   }),
   noise: row<number>({
     flag: 'noise', arg: 'SIGMA', kind: 'value', section: 'data', commands: ['demo'], default: 0.01,
@@ -311,7 +299,7 @@ export const RUN_OPTIONS = {
     flag: 'engine', arg: 'E', kind: 'value', section: 'engine', commands: ['fit', 'compare', 'demo'], default: 'cpu',
     doc: 'cpu (float64) or webgpu (f32 on the GPU, every reported fit finished in float64; falls back to the CPU, saying so, without an adapter)',
     parse: choice('engine', ['cpu', 'webgpu']), print: one,
-    app: { scope: 'run', label: 'engine', input: 'choice', choices: ['cpu', 'webgpu'] },
+    app: { scope: 'cli', why: 'the app chooses its engine itself (the request\'s engine: auto, webgpu or cpu) and prints the one it used' },
   }),
   threads: row<number>({
     flag: 'threads', arg: 'N', kind: 'value', section: 'engine', commands: ['fit', 'compare', 'demo'], defaultText: 'all cores',
@@ -422,3 +410,7 @@ export const RUN_OPTION_ROWS: ReadonlyArray<readonly [RunOptionKey, OptionRow<un
  */
 export const LAW_OPTION_KEYS = ['positive', 'transform', 'fix', 'free', 'space', 'loss', 'starts', 'grid', 'range', 'screen'] as const satisfies readonly RunOptionKey[];
 export type LawSpec = Pick<RunSpec, (typeof LAW_OPTION_KEYS)[number]>;
+
+/** The options the app sends once for the whole run (RunRequest.spec): the rows whose app field is per run (tested likewise). */
+export const RUN_SCOPE_KEYS = ['x', 'y', 'weights', 'where', 'seed', 'maxIter', 'ftol', 'xtol', 'gtol', 'damping', 'projection', 'bootstrap', 'design', 'ci', 'replicateStarts', 'generator', 'holdout'] as const satisfies readonly RunOptionKey[];
+export type RunScopeSpec = Pick<RunSpec, (typeof RUN_SCOPE_KEYS)[number]>;
