@@ -4,6 +4,7 @@
  * command line the app prints and the artifact's record of a run are all read off the same row.
  * No Node imports: the app's worker (and page) bundle this module.
  */
+import type { LmOptions } from '../fit/options.js';
 
 /** The commands whose flags come from the run specification. */
 export const SPEC_COMMANDS = ['fit', 'compare', 'demo'] as const;
@@ -50,6 +51,8 @@ export interface OptionRow<T> {
   print(value: T): string[];
   app: AppField;
   commands: readonly SpecCommand[];
+  /** The solver option (src/fit/options.ts LmOptions) the value is, as is: resolve.ts passes it on. */
+  solver?: keyof LmOptions;
 }
 
 /** A row, typed by its value (the table's entries keep their own T: see run-options.ts). */

@@ -48,17 +48,11 @@ export function resolveStarts(spec: Pick<RunSpec, 'starts' | 'grid' | 'seed'>): 
   return starts.kind === 'sobol' ? { kind: 'sobol', count: starts.count } : { kind: 'random', count: starts.count, seed: orDefault(spec, 'seed') };
 }
 
-/** The solver options the spec sets (the rest are the library's defaults, src/fit/options.ts). */
+/** The solver options the spec sets: each row with a `solver` key passes its value on (the rest are the library's defaults, src/fit/options.ts). */
 export function resolveLm(spec: RunSpec): Partial<LmOptions> {
-  const lm: Partial<LmOptions> = {};
-  if (spec.loss !== undefined) lm.loss = spec.loss;
-  if (spec.maxIter !== undefined) lm.maxIterations = spec.maxIter;
-  if (spec.ftol !== undefined) lm.ftol = spec.ftol;
-  if (spec.xtol !== undefined) lm.xtol = spec.xtol;
-  if (spec.gtol !== undefined) lm.gtol = spec.gtol;
-  if (spec.damping !== undefined) lm.damping = spec.damping;
-  if (spec.projection !== undefined) lm.projection = spec.projection;
-  return lm;
+  const lm: Record<string, unknown> = {};
+  for (const [key, r] of RUN_OPTION_ROWS) if (r.solver !== undefined && spec[key] !== undefined) lm[r.solver] = spec[key];
+  return lm as Partial<LmOptions>;
 }
 
 export function resolveFitPlan(spec: RunSpec): FitPlan {

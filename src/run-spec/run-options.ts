@@ -220,7 +220,7 @@ export const RUN_OPTIONS = {
   }),
   // ---- fitting --------------------------------------------------------------------------------
   loss: row<LossSpec>({
-    flag: 'loss', arg: 'L', kind: 'value', section: 'fitting', commands: ['fit'],
+    flag: 'loss', solver: 'loss', arg: 'L', kind: 'value', section: 'fitting', commands: ['fit'],
     doc: LOSSES.map((l) => (l.kind === 'linear' ? 'linear' : `${l.kind}:DELTA`)).join(', '), defaultText: "the law's, e.g. huber:1e-3 for chinchilla; else linear",
     parse: (t) => parseLossFlag(only(t)), print: (v) => [formatLoss(v)],
     app: { scope: 'law', label: 'loss', input: 'text' },
@@ -259,37 +259,37 @@ export const RUN_OPTIONS = {
     app: { scope: 'run', label: 'seed', input: 'number' },
   }),
   maxIter: row<number>({
-    flag: 'max-iter', arg: 'N', kind: 'value', section: 'fitting', commands: ['fit'], default: DEFAULT_LM_OPTIONS.maxIterations,
+    flag: 'max-iter', solver: 'maxIterations', arg: 'N', kind: 'value', section: 'fitting', commands: ['fit'], default: DEFAULT_LM_OPTIONS.maxIterations,
     doc: 'LM trial steps before giving up (status max-iterations)',
     parse: (t) => parsePositiveInt('--max-iter', only(t)), print: (v) => [numberText(v)],
     app: { scope: 'run', label: 'max. iterations', input: 'number' },
   }),
   ftol: row<number>({
-    flag: 'ftol', arg: 'X', kind: 'value', section: 'fitting', commands: ['fit'], default: DEFAULT_LM_OPTIONS.ftol,
+    flag: 'ftol', solver: 'ftol', arg: 'X', kind: 'value', section: 'fitting', commands: ['fit'], default: DEFAULT_LM_OPTIONS.ftol,
     doc: 'stop when the relative cost reduction (actual and predicted) is below X',
     parse: (t) => parsePositiveNumber('--ftol', only(t)), print: (v) => [numberText(v)],
     app: { scope: 'run', label: 'ftol', input: 'number' },
   }),
   xtol: row<number>({
-    flag: 'xtol', arg: 'X', kind: 'value', section: 'fitting', commands: ['fit'], default: DEFAULT_LM_OPTIONS.xtol,
+    flag: 'xtol', solver: 'xtol', arg: 'X', kind: 'value', section: 'fitting', commands: ['fit'], default: DEFAULT_LM_OPTIONS.xtol,
     doc: 'stop when the trust radius is below X times the scaled parameter norm',
     parse: (t) => parsePositiveNumber('--xtol', only(t)), print: (v) => [numberText(v)],
     app: { scope: 'run', label: 'xtol', input: 'number' },
   }),
   gtol: row<number>({
-    flag: 'gtol', arg: 'X', kind: 'value', section: 'fitting', commands: ['fit'], default: DEFAULT_LM_OPTIONS.gtol,
+    flag: 'gtol', solver: 'gtol', arg: 'X', kind: 'value', section: 'fitting', commands: ['fit'], default: DEFAULT_LM_OPTIONS.gtol,
     doc: 'stop when the largest cosine between the residuals and a Jacobian column is below X',
     parse: (t) => parsePositiveNumber('--gtol', only(t)), print: (v) => [numberText(v)],
     app: { scope: 'run', label: 'gtol', input: 'number' },
   }),
   damping: row<DampingMode>({
-    flag: 'damping', arg: 'D', kind: 'value', section: 'fitting', commands: ['fit'], default: DEFAULT_LM_OPTIONS.damping,
+    flag: 'damping', solver: 'damping', arg: 'D', kind: 'value', section: 'fitting', commands: ['fit'], default: DEFAULT_LM_OPTIONS.damping,
     doc: "levenberg (mu I) or marquardt (mu diag(J'J), MINPACK's scaling)",
     parse: choice('damping', ['levenberg', 'marquardt']), print: one,
     app: { scope: 'run', label: 'damping', input: 'choice', choices: ['levenberg', 'marquardt'] },
   }),
   projection: row<ProjectionMode>({
-    flag: 'projection', arg: 'P', kind: 'value', section: 'fitting', commands: ['fit'], default: DEFAULT_LM_OPTIONS.projection,
+    flag: 'projection', solver: 'projection', arg: 'P', kind: 'value', section: 'fitting', commands: ['fit'], default: DEFAULT_LM_OPTIONS.projection,
     doc: 'variable projection (float64 engines, linear residuals), auto, on or off: solve the coefficients that enter the law linearly by (non-negative, robust) least squares and search the rest; auto: on for least squares and for start grids that repeat the nonlinear coordinates (>= 32 times)',
     parse: choice('projection', ['auto', 'on', 'off']), print: one,
     app: { scope: 'run', label: 'variable projection', input: 'choice', choices: ['auto', 'on', 'off'] },
