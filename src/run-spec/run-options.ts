@@ -282,6 +282,12 @@ export const RUN_OPTIONS = {
     parse: (t) => parsePositiveNumber('--gtol', only(t)), print: (v) => [numberText(v)],
     app: { scope: 'run', label: 'gtol', input: 'number' },
   }),
+  maxRadius: row<number>({
+    flag: 'max-radius', solver: 'maxRadius', arg: 'R', kind: 'value', section: 'fitting', commands: ['fit'], defaultText: 'none, as MINPACK',
+    doc: 'cap the LM trust radius at R in the internal (transformed) coordinates, so no step (at most 1.1 R long) leaps out of its basin (Ceres max_trust_region_radius; float64 engines)',
+    parse: (t) => parsePositiveNumber('--max-radius', only(t)), print: (v) => [numberText(v)],
+    app: { scope: 'run', label: 'max. trust radius', input: 'number' },
+  }),
   damping: row<DampingMode>({
     flag: 'damping', solver: 'damping', arg: 'D', kind: 'value', section: 'fitting', commands: ['fit'], default: DEFAULT_LM_OPTIONS.damping,
     doc: "levenberg (mu I) or marquardt (mu diag(J'J), MINPACK's scaling)",
@@ -412,5 +418,5 @@ export const LAW_OPTION_KEYS = ['positive', 'transform', 'fix', 'free', 'space',
 export type LawSpec = Pick<RunSpec, (typeof LAW_OPTION_KEYS)[number]>;
 
 /** The options the app sends once for the whole run (RunRequest.spec): the rows whose app field is per run (tested likewise). */
-export const RUN_SCOPE_KEYS = ['x', 'y', 'weights', 'where', 'seed', 'maxIter', 'ftol', 'xtol', 'gtol', 'damping', 'projection', 'bootstrap', 'design', 'ci', 'replicateStarts', 'generator', 'holdout'] as const satisfies readonly RunOptionKey[];
+export const RUN_SCOPE_KEYS = ['x', 'y', 'weights', 'where', 'seed', 'maxIter', 'ftol', 'xtol', 'gtol', 'maxRadius', 'damping', 'projection', 'bootstrap', 'design', 'ci', 'replicateStarts', 'generator', 'holdout'] as const satisfies readonly RunOptionKey[];
 export type RunScopeSpec = Pick<RunSpec, (typeof RUN_SCOPE_KEYS)[number]>;

@@ -70,6 +70,7 @@ const VALUES: { [K in RunOptionKey]-?: fc.Arbitrary<NonNullable<RunSpec[K]>> } =
   ftol: positive,
   xtol: positive,
   gtol: positive,
+  maxRadius: positive,
   damping: fc.constantFrom('levenberg' as const, 'marquardt' as const),
   projection: fc.constantFrom('auto' as const, 'on' as const, 'off' as const),
   engine: fc.constantFrom('cpu' as const, 'webgpu' as const),
