@@ -20,6 +20,7 @@ import { shellCommand } from '../../src/util/shell-quote.js';
 import { fitCommandLine } from '../../app/src/worker/command-line.js';
 import type { RunRequest } from '../../app/src/worker/protocol.js';
 import { shellSplit } from '../support/shell-split.js';
+import { recordedOption } from '../../src/report/recorded-command.js';
 
 const ident = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{0,6}$/);
 /** Text a user might type in an expression or a file name: shell-special characters, spaces, quotes; never a flag itself. */
@@ -193,5 +194,27 @@ describe('checked once (resolve.ts)', () => {
     expect(() => checkSpecValues({ seed: -1 })).toThrow(/--seed/);
     expect(() => checkSpecValues({ range: [{ name: 'A', range: [2, 1] }] })).toThrow(/^--range: A: expected NAME=LO:HI with LO < HI/);
     expect(() => checkSpecValues({ bootstrap: 10, ci: 90, seed: 3, starts: { kind: 'sobol', count: 4 } })).not.toThrow();
+  });
+});
+
+describe("an artifact's recorded command read back through the rows (report/recorded-command.ts)", () => {
+  test('typed values from a CLI argv or a printed line; absent, foreign or unknown flags do not get in the way', () => {
+    const old = ['lawfit', 'fit', 'runs.csv', '--law', 'chinchilla', '--flag-of-an-older-lawfit', 'x', '--format=tsv', '--replicate-starts', 'basins:8', '--generator', 'numpy-legacy'];
+    expect(recordedOption(old, 'replicateStarts')).toEqual({ kind: 'basins', k: 8 });
+    expect(recordedOption(old, 'format')).toBe('tsv');
+    expect(recordedOption(old, 'generator')).toBe('numpy-legacy');
+    expect(recordedOption(old, 'ci')).toBeUndefined();
+    expect(recordedOption(['lawfit', 'demo', '--noise', '0.05'], 'noise')).toBe(0.05);
+    expect(recordedOption(['lawfit', 'fit', 'f.csv', '--noise', '0.05'], 'noise')).toBeUndefined();
+    expect(recordedOption(['lawfit', 'chain', '--format', 'csv'], 'format')).toBeUndefined();
+    expect(recordedOption(undefined, 'format')).toBeUndefined();
+    expect(() => recordedOption(['lawfit', 'fit', 'f.csv', '--replicate-starts', 'basins:x'], 'replicateStarts')).toThrow(/^--replicate-starts: expected basins:K, law or same/);
+    fc.assert(
+      fc.property(specOf('fit'), (spec) => {
+        const line = ['lawfit', 'fit', 'runs.csv', ...printSpec('fit', spec)];
+        for (const [k] of commandRows('fit')) expect(recordedOption(line, k), k).toEqual(spec[k]);
+      }),
+      { numRuns: 40 },
+    );
   });
 });
