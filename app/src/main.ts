@@ -15,6 +15,7 @@ import { IsoflopPanel } from './panels/isoflop.js';
 import { LawsPanel } from './panels/laws.js';
 import { ResultsPanel } from './panels/results.js';
 import { RunPanel } from './panels/run.js';
+import { RunOptionsPanel } from './panels/run-options.js';
 import { preloadPlotting } from './plots.js';
 import { DEFAULT_SETTINGS, type Settings } from './settings.js';
 import { loadSettings, saveSettings } from './saved-settings.js';
@@ -107,9 +108,12 @@ function request(): RunRequest | string {
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
   }
+  const more = runOptions.spec();
+  if (typeof more === 'string') return more;
   return {
     file: { name: file.name, content: file.content },
     spec: {
+      ...more,
       x: { ...s.x },
       y: s.y,
       ...(s.where !== '' ? { where: s.where } : {}),
@@ -134,6 +138,8 @@ function routeError(e: unknown): void {
   if (code.startsWith('formula-') || code === 'unknown-parameter' || code === 'law-declaration') return laws.showError(message);
   run.showError(message);
 }
+
+const runOptions = new RunOptionsPanel(byId('run-options'));
 
 const run = new RunPanel({
   request,
