@@ -71,7 +71,7 @@ export function compileFromFlags(f: LawFlags, inputNames: readonly string[]): Co
 /**
  * A compiled law from the typed run specification: a built-in (`law`) or a typed formula, with
  * the spec's overrides (--fix, --free, --transform, --positive, --space, --range). A --range entry
- * that names a law (`LAW:P=LO:HI`) applies only when it names this one.
+ * that names a law (`LAW:P=LO:HI`, compare's form) must name this one.
  */
 export function compileLawSpec(sel: { law?: string; formula?: string }, o: LawSpec, inputNames: readonly string[]): CompiledLaw {
   if ((sel.law === undefined) === (sel.formula === undefined)) {
@@ -86,7 +86,11 @@ export function compileLawSpec(sel: { law?: string; formula?: string }, o: LawSp
     decl = findLaw(sel.law!);
   }
   const ranges = nameTable<readonly [number, number]>();
-  for (const e of o.range ?? []) if (e.law === undefined || e.law === decl.name) ranges[e.name] = e.range;
+  for (const e of o.range ?? []) {
+    // A range for another law is a mistake here (one law is fitted), not something to skip.
+    if (e.law !== undefined && e.law !== decl.name) throw new LawfitError('bad-option', `--range ${e.law}:${e.name}: this run fits law '${decl.name}', not '${e.law}' (write ${e.name}=LO:HI)`);
+    ranges[e.name] = e.range;
+  }
   const overrides: LawOverrides = {
     fixed: nameTable(Object.entries(o.fix ?? {})),
     free: [...(o.free ?? [])],

@@ -32,7 +32,8 @@ export function rowDoc(r: OptionRow<unknown>, command: SpecCommand): string {
 
 /** One row's help lines (a doc's own line breaks start new lines, indented by two more). */
 export function rowHelp(r: OptionRow<unknown>, command: SpecCommand): string {
-  const head = `  ${r.short !== undefined ? `-${r.short}, ` : ''}--${r.flag}${r.arg !== undefined ? ` ${r.arg}` : ''}`;
+  const arg = r.argFor?.[command] ?? r.arg;
+  const head = `  ${r.short !== undefined ? `-${r.short}, ` : ''}--${r.flag}${arg !== undefined ? ` ${arg}` : ''}`;
   const fits = head.length + 2 <= COLUMN;
   const [firstPara, ...more] = rowDoc(r, command).split('\n');
   const lines = wrap(firstPara!, fits ? head.padEnd(COLUMN) : ' '.repeat(COLUMN), COLUMN);

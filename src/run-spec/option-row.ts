@@ -29,8 +29,9 @@ export interface OptionRow<T> {
   flag: string;
   /** One-letter alias (`-q`). */
   short?: string;
-  /** The value's placeholder in `--help` (`N`, `EXPR`); absent for a switch. */
+  /** The value's placeholder in `--help` (`N`, `EXPR`); absent for a switch. `argFor` per command. */
   arg?: string;
+  argFor?: Partial<Record<SpecCommand, string>>;
   /** `switch`: a boolean flag with no value; `repeat`: the flag may be given many times. */
   kind: 'value' | 'repeat' | 'switch';
   section: Section;

@@ -238,9 +238,9 @@ export const RUN_OPTIONS = {
     app: { scope: 'law', label: 'start grid', input: 'list' },
   }),
   range: row<RangeEntry[]>({
-    flag: 'range', arg: 'P=LO:HI', kind: 'repeat', section: 'fitting', commands: ['fit', 'compare'],
+    flag: 'range', arg: 'P=LO:HI', argFor: { compare: '[LAW:]P=LO:HI' }, kind: 'repeat', section: 'fitting', commands: ['fit', 'compare'],
     doc: "P's range for sobol/random starts (repeatable)",
-    docFor: { compare: "[LAW:]P=LO:HI: P's start range, for law LAW or else every law with a parameter P (repeatable); a law given ranges starts from Sobol points over them (sobol:256), as the app runs it" },
+    docFor: { compare: "P's start range, for law LAW or else every law with a parameter P (repeatable); a law given ranges starts from Sobol points over them (sobol:256), as the app runs it" },
     parse: parseRanges, print: (v) => v.map((e) => `${e.law !== undefined ? `${e.law}:` : ''}${e.name}=${numberText(e.range[0])}:${numberText(e.range[1])}`),
     app: { scope: 'law', label: 'start ranges', input: 'list' },
   }),
