@@ -21,6 +21,8 @@ import { fitCommandLine } from '../../app/src/worker/command-line.js';
 import type { RunRequest } from '../../app/src/worker/protocol.js';
 import { shellSplit } from '../support/shell-split.js';
 import { recordedOption } from '../../src/report/recorded-command.js';
+import { rangesByLaw } from '../../src/cli/compare-ranges.js';
+import { findLaw } from '../../src/laws/index.js';
 
 const ident = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{0,6}$/);
 /** Text a user might type in an expression or a file name: shell-special characters, spaces, quotes; never a flag itself. */
@@ -216,5 +218,18 @@ describe("an artifact's recorded command read back through the rows (report/reco
       }),
       { numRuns: 40 },
     );
+  });
+});
+
+describe('compare --range (cli/compare-ranges.ts)', () => {
+  test('a range goes to the law it names, or to every law with that parameter; one that reaches none is refused', () => {
+    const laws = [findLaw('chinchilla'), { ...findLaw('power'), name: 'formula-1' }];
+    const pParam = laws[1]!.params[0]!.name;
+    const r = rangesByLaw([{ name: 'E', range: [1, 2] }, { law: 'formula-1', name: pParam, range: [0, 3] }], laws);
+    expect(r.get('chinchilla')).toEqual({ E: [1, 2] });
+    expect(r.get('formula-1')![pParam]).toEqual([0, 3]);
+    expect(() => rangesByLaw([{ law: 'formula-2', name: 'E', range: [0, 1] }], laws)).toThrow(/^--range formula-2:E: 'formula-2' is not among the compared laws \(chinchilla, formula-1\)$/);
+    expect(() => rangesByLaw([{ name: 'nope', range: [0, 1] }], laws)).toThrow(/^--range nope: no compared law has a parameter 'nope'$/);
+    expect(() => rangesByLaw([{ law: 'chinchilla', name: 'nope', range: [0, 1] }], laws)).toThrow(/^--range chinchilla:nope: law 'chinchilla' has no parameter 'nope'$/);
   });
 });

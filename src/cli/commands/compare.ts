@@ -27,12 +27,12 @@ import { withSpecEngine } from '../engine-flag.js';
 import { resolveShard, SHARD_PARSE_OPTIONS, shardUsage } from '../shard-flag.js';
 import { runShard } from '../../shard/artifact.js';
 import { shardLabel, shardRange, withoutShardFlag } from '../../shard/shard.js';
-import type { LawDeclaration } from '../../law/declaration.js';
 import { DEFAULT_SOBOL_STARTS } from '../../fit/starts.js';
 import { parseOptions, specFromFlags } from '../../run-spec/argv.js';
 import { optionsHelp } from '../../run-spec/help.js';
 import { resolveBootstrap } from '../../run-spec/resolve.js';
-import { RUN_OPTIONS, type RangeEntry } from '../../run-spec/run-options.js';
+import { RUN_OPTIONS } from '../../run-spec/run-options.js';
+import { rangesByLaw } from '../compare-ranges.js';
 
 export const COMPARE_USAGE = `usage: lawfit compare FILE --laws NAME,NAME,... --x IN=COL,... --y COL --holdout H [options]
 
@@ -154,27 +154,6 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
   });
   for (const w of written) io.out(`wrote ${w.path}\n`);
   return 0;
-}
-
-/**
- * compare's --range entries by law: `LAW:P=LO:HI` for that law, `P=LO:HI` for every law with a
- * parameter P. An entry that reaches no law is refused, naming the laws and their parameters.
- */
-export function rangesByLaw(entries: readonly RangeEntry[], laws: readonly LawDeclaration[]): Map<string, Record<string, readonly [number, number]>> {
-  const out = new Map<string, Record<string, readonly [number, number]>>();
-  for (const e of entries) {
-    const targets = laws.filter((d) => (e.law === undefined || d.name === e.law) && d.params.some((p) => p.name === e.name));
-    if (targets.length === 0) {
-      const where = e.law !== undefined ? (laws.some((d) => d.name === e.law) ? `law '${e.law}' has no parameter '${e.name}'` : `'${e.law}' is not among the compared laws (${laws.map((d) => d.name).join(', ')})`) : `no compared law has a parameter '${e.name}'`;
-      throw new LawfitError('bad-option', `--range ${e.law !== undefined ? `${e.law}:` : ''}${e.name}: ${where}`);
-    }
-    for (const d of targets) {
-      const r = out.get(d.name) ?? nameTable<readonly [number, number]>();
-      r[e.name] = e.range;
-      out.set(d.name, r);
-    }
-  }
-  return out;
 }
 
 /** A grouped law for compare: its levels are the group column's values over every run the where filter keeps. */
