@@ -23,6 +23,7 @@ import { shellSplit } from '../support/shell-split.js';
 import { recordedOption } from '../../src/report/recorded-command.js';
 import { rangesByLaw } from '../../src/cli/compare-ranges.js';
 import { findLaw } from '../../src/laws/index.js';
+import { PAGE_OWN_FIELDS, panelRows } from '../../app/src/panels/run-options.js';
 
 const ident = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{0,6}$/);
 /** Text a user might type in an expression or a file name: shell-special characters, spaces, quotes; never a flag itself. */
@@ -160,6 +161,9 @@ describe('derived from the table', () => {
     const scoped = (s: string): string[] => RUN_OPTION_ROWS.filter(([, r]) => r.app.scope === s).map(([k]) => k);
     expect([...LAW_OPTION_KEYS].sort()).toEqual(scoped('law').sort());
     expect([...RUN_SCOPE_KEYS].sort()).toEqual(scoped('run').sort());
+    // The page: every per-run option has a field, its own or one of "More options" (built from the rows).
+    for (const k of RUN_SCOPE_KEYS) expect(PAGE_OWN_FIELDS.includes(k) || panelRows().some(([p]) => p === k), k).toBe(true);
+    expect(panelRows().map(([k]) => k)).toContain('maxRadius');
   });
 
   test("the app's printed fit command carries every option of the request (run and law), each read back to the same value", () => {
