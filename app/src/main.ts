@@ -24,6 +24,8 @@ import type { RunRequest, WorkerError } from './worker/protocol.js';
 import { holdoutText, parseHoldout } from '../../src/cli/holdout-flag.js';
 
 const results = new ResultsPanel();
+// Step 3's "More options", one field per run option of the run specification's table.
+const runOptions = new RunOptionsPanel(byId('run-options'));
 const laws = new LawsPanel(() => {
   if (mode() === 'fit') data.setInputs(laws.inputs());
   changed();
@@ -86,7 +88,7 @@ function changed(): void {
 for (const type of ['input', 'change']) document.addEventListener(type, () => changed());
 
 function settings(): Settings {
-  return { ...DEFAULT_SETTINGS, ...data.read(), ...laws.read(), ...run.read() };
+  return { ...DEFAULT_SETTINGS, ...data.read(), ...laws.read(), ...run.read(), ...runOptions.read() };
 }
 
 function request(): RunRequest | string {
@@ -139,8 +141,6 @@ function routeError(e: unknown): void {
   run.showError(message);
 }
 
-const runOptions = new RunOptionsPanel(byId('run-options'));
-
 const run = new RunPanel({
   request,
   onStart: () => {
@@ -188,6 +188,7 @@ async function start(): Promise<void> {
   const saved = shared === undefined ? loadSettings() : undefined;
   const initial = shared ?? saved ?? DEFAULT_SETTINGS;
   run.apply(initial);
+  runOptions.apply(initial);
   data.apply(initial);
   await laws.init(initial.laws);
   if (shared !== undefined || saved !== undefined) {

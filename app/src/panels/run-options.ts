@@ -8,7 +8,8 @@
  */
 import { h } from '../dom.js';
 import { rowDoc } from '../../../src/run-spec/help.js';
-import { RUN_OPTION_ROWS, RUN_SCOPE_KEYS, type RunOptionKey, type RunScopeSpec } from '../../../src/run-spec/run-options.js';
+import { RUN_OPTION_ROWS, RUN_OPTIONS, RUN_SCOPE_KEYS, type RunOptionKey, type RunScopeSpec } from '../../../src/run-spec/run-options.js';
+import type { Settings } from '../settings.js';
 import type { OptionRow } from '../../../src/run-spec/option-row.js';
 
 /** Run options with a field of their own elsewhere on the page. */
@@ -37,6 +38,17 @@ export class RunOptionsPanel {
       body.append(h('label', { class: 'row', for: id }, h('span', {}, r.app.label, h('span', { class: 'unit' }, `--${r.flag}`)), field));
     }
     root.append(h('details', { class: 'run-options' }, h('summary', {}, 'More options (solver, resampling, weights)'), body));
+  }
+
+  /** The fields' text by flag name, for the saved settings and the share link (empty fields left out). */
+  read(): Pick<Settings, 'options'> {
+    const options: Record<string, string> = {};
+    for (const [key, field] of this.fields) if (field.value.trim() !== '') options[RUN_OPTIONS[key].flag] = field.value;
+    return { options };
+  }
+
+  apply(s: Settings): void {
+    for (const [key, field] of this.fields) field.value = Object.hasOwn(s.options, RUN_OPTIONS[key].flag) ? s.options[RUN_OPTIONS[key].flag]! : '';
   }
 
   /** The options typed, through their rows' parsers; a string says what is wrong (the flag's own message). */
