@@ -86,3 +86,7 @@ export { shardStatus, type RunStatus, type ShardStatus } from './shard/status.js
 export { indexedJobManifest, type IndexedJobOptions } from './shard/k8s.js';
 export { LawfitError, FormulaError, DataError, isLawfitError, type LawfitErrorCode } from './errors.js';
 export { LAWFIT_VERSION } from './version.js';
+// The run specification: one table of a run's options (flag, default, help, parser, printer), its checks and its command lines.
+export { RUN_OPTIONS, RUN_OPTION_ROWS, type RunSpec, type LawSpec, type RunOptionKey } from './run-spec/run-options.js';
+export { resolveRunSpec, checkSpecValues, type ResolvedRun } from './run-spec/resolve.js';
+export { printSpec, specFromFlags, parseOptions } from './run-spec/argv.js';

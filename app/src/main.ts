@@ -15,13 +15,17 @@ import { IsoflopPanel } from './panels/isoflop.js';
 import { LawsPanel } from './panels/laws.js';
 import { ResultsPanel } from './panels/results.js';
 import { RunPanel } from './panels/run.js';
+import { RunOptionsPanel } from './panels/run-options.js';
 import { preloadPlotting } from './plots.js';
 import { DEFAULT_SETTINGS, type Settings } from './settings.js';
 import { loadSettings, saveSettings } from './saved-settings.js';
 import { settingsFromHash, shareUrl } from './share.js';
 import type { RunRequest, WorkerError } from './worker/protocol.js';
+import { holdoutText, parseHoldout } from '../../src/cli/holdout-flag.js';
 
 const results = new ResultsPanel();
+// Step 3's "More options", one field per run option of the run specification's table.
+const runOptions = new RunOptionsPanel(byId('run-options'));
 const laws = new LawsPanel(() => {
   if (mode() === 'fit') data.setInputs(laws.inputs());
   changed();
@@ -84,7 +88,7 @@ function changed(): void {
 for (const type of ['input', 'change']) document.addEventListener(type, () => changed());
 
 function settings(): Settings {
-  return { ...DEFAULT_SETTINGS, ...data.read(), ...laws.read(), ...run.read() };
+  return { ...DEFAULT_SETTINGS, ...data.read(), ...laws.read(), ...run.read(), ...runOptions.read() };
 }
 
 function request(): RunRequest | string {
@@ -99,15 +103,27 @@ function request(): RunRequest | string {
   if (unmapped.length > 0) return `Map the law input${unmapped.length > 1 ? 's' : ''} ${unmapped.join(', ')} to a column in step 1.`;
   if (s.y === '') return 'Name the target column (y) in step 1.';
   if (!(s.level > 0 && s.level < 100)) return 'The interval level must be between 0 and 100 (percent).';
+  // The held-out runs' text, read by the --holdout row's own parser (src/run-spec/run-options.ts).
+  let holdout: RunRequest['spec']['holdout'];
+  try {
+    holdout = s.holdout.trim() !== '' ? parseHoldout(s.holdout) : undefined;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+  const more = runOptions.spec();
+  if (typeof more === 'string') return more;
   return {
     file: { name: file.name, content: file.content },
-    x: Object.entries(s.x).map(([k, v]) => `${k}=${v}`).join(','),
-    y: s.y,
-    ...(s.where !== '' ? { where: s.where } : {}),
-    ...(s.holdout !== '' ? { holdout: s.holdout } : {}),
+    spec: {
+      ...more,
+      x: { ...s.x },
+      y: s.y,
+      ...(s.where !== '' ? { where: s.where } : {}),
+      ...(holdout !== undefined ? { holdout } : {}),
+      ...(s.replicates > 0 ? { bootstrap: s.replicates, ci: s.level } : {}),
+      seed: s.seed,
+    },
     laws: choices,
-    ...(s.replicates > 0 ? { bootstrap: { replicates: s.replicates, ci: s.level } } : {}),
-    seed: s.seed,
     engine: s.engine,
   };
 }
@@ -136,7 +152,7 @@ const run = new RunPanel({
   },
   onResult: (r, req) => {
     showEngineUsed(r.engine);
-    void results.show(r, req.holdout, req.file);
+    void results.show(r, req.spec.holdout !== undefined ? holdoutText(req.spec.holdout) : undefined, req.file);
   },
   onMissing: (message) => {
     runErrorKind = 'missing';
@@ -172,6 +188,7 @@ async function start(): Promise<void> {
   const saved = shared === undefined ? loadSettings() : undefined;
   const initial = shared ?? saved ?? DEFAULT_SETTINGS;
   run.apply(initial);
+  runOptions.apply(initial);
   data.apply(initial);
   await laws.init(initial.laws);
   if (shared !== undefined || saved !== undefined) {

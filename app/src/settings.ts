@@ -32,6 +32,8 @@ export interface Settings {
   level: number;
   seed: number;
   engine: EngineChoice;
+  /** "More options" as typed, by flag name (panels/run-options.ts reads them with the run specification's parsers). */
+  options: Record<string, string>;
 }
 
 /** What the page starts with: the built-in example's mapping and the Chinchilla law, ready to run. */
@@ -46,4 +48,5 @@ export const DEFAULT_SETTINGS: Settings = {
   level: 95,
   seed: 0,
   engine: 'auto',
+  options: {},
 };

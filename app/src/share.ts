@@ -69,7 +69,7 @@ export function settingsFromHash(hash: string): Settings | undefined {
  */
 export function settingsFrom(raw: unknown): Settings {
   const o = (typeof raw === 'object' && raw !== null ? raw : {}) as Partial<Record<keyof Settings, unknown>>;
-  const s: Settings = { ...DEFAULT_SETTINGS, x: { ...DEFAULT_SETTINGS.x }, laws: [...DEFAULT_SETTINGS.laws], formulas: [] };
+  const s: Settings = { ...DEFAULT_SETTINGS, x: { ...DEFAULT_SETTINGS.x }, laws: [...DEFAULT_SETTINGS.laws], formulas: [], options: {} };
   if (isStringRecord(o.x)) s.x = { ...o.x };
   if (isString(o.y)) s.y = o.y;
   if (isString(o.where)) s.where = o.where;
@@ -83,5 +83,6 @@ export function settingsFrom(raw: unknown): Settings {
   if (isFiniteNumber(o.level)) s.level = o.level;
   if (isFiniteNumber(o.seed)) s.seed = o.seed;
   if (o.engine === 'auto' || o.engine === 'webgpu' || o.engine === 'cpu') s.engine = o.engine satisfies EngineChoice;
+  if (isStringRecord(o.options)) s.options = { ...o.options };
   return s;
 }

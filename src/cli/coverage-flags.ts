@@ -6,7 +6,8 @@
  * the app's "check these intervals" button (app/src/worker/coverage.ts), so both rerun the same
  * protocol; no Node imports (the app's worker bundles it).
  */
-import { recordedFlag } from '../report/recorded-command.js';
+import { recordedOption } from '../report/recorded-command.js';
+import { RUN_OPTIONS } from '../run-spec/run-options.js';
 import { LawfitError } from '../errors.js';
 import { compileLaw, type CompiledLaw } from '../law/compile.js';
 import { parseLoss } from '../fit/losses.js';
@@ -15,7 +16,6 @@ import type { FitArtifact } from '../report/artifact.js';
 import { NOISE_SYNTAX, parseNoise, type CoverageOptions } from '../stats/coverage.js';
 import { DESIGN_SYNTAX, describeDesign, parseDesign, resolveDesign } from '../stats/resample.js';
 import type { ReplicateStarts } from '../stats/bootstrap.js';
-import { DEFAULT_BASINS } from '../stats/bootstrap.js';
 import { parseNumber, parsePositiveInt, parseSeed } from './args.js';
 import { checkLimit } from '../limits.js';
 
@@ -66,10 +66,9 @@ export function coverageProtocol(art: FitArtifact, values: CoverageFlagValues, p
   }
   const loss = parseLoss(s.loss);
   const lm: Partial<LmOptions> = { ...s.options, ...(loss !== undefined ? { loss } : {}) };
-  const rsText = recordedFlag(art.command, '--replicate-starts');
-  const replicateStarts: ReplicateStarts =
-    rsText === undefined ? { kind: 'basins', k: DEFAULT_BASINS } : rsText === 'law' ? { kind: 'default' } : rsText === 'same' ? { kind: 'same' } : { kind: 'basins', k: Number(/^basins:(\d+)$/.exec(rsText)?.[1] ?? DEFAULT_BASINS) };
-  const generator = recordedFlag(art.command, '--generator') === 'numpy-legacy' ? 'numpy-legacy' : 'xoroshiro';
+  // As the fit ran its replicates (the recorded --replicate-starts and --generator, else their defaults).
+  const replicateStarts: ReplicateStarts = recordedOption(art.command, 'replicateStarts') ?? RUN_OPTIONS.replicateStarts.default!;
+  const generator = recordedOption(art.command, 'generator') === 'numpy-legacy' ? 'numpy-legacy' : 'xoroshiro';
   if (generator === 'numpy-legacy' && designs.some((d) => d.design.kind !== 'rows')) throw new LawfitError('bad-option', '--designs: the artifact used --generator numpy-legacy, which draws rows only');
   const seed = values.seed !== undefined ? parseSeed(values.seed) : 0;
   const level = boot?.level ?? 0.95;

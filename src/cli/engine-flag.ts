@@ -4,19 +4,18 @@
  * adapter). `withEngine` releases the GPU after the run, however it ends, so the process can exit.
  */
 import { availableParallelism } from 'node:os';
-import { LawfitError } from '../errors.js';
 import { poolEngine } from '../fit/cpu/pool.js';
 import type { Engine } from '../fit/engine.js';
 import { releaseGpu } from '../gpu/device.js';
 import { webgpuEngine } from '../gpu/engine.js';
 import { nodeShaderSources } from '../gpu/shaders-node.js';
-import { parsePositiveInt } from './args.js';
+import { specFromFlags } from '../run-spec/argv.js';
+import { rowHelp } from '../run-spec/help.js';
+import { RUN_OPTIONS, type RunSpec } from '../run-spec/run-options.js';
 import type { Io } from './io.js';
 
-export const ENGINE_USAGE = `  --engine E              cpu (float64, default) or webgpu (f32 on the GPU, every reported fit
-                          finished in float64; falls back to the CPU, saying so, without an adapter)
-  --threads N             CPU threads (default: all cores)
-`;
+/** --engine and --threads in --help, from the run specification's rows. */
+export const ENGINE_USAGE = rowHelp(RUN_OPTIONS.engine, 'fit') + rowHelp(RUN_OPTIONS.threads, 'fit');
 
 export const ENGINE_PARSE_OPTIONS = {
   engine: { type: 'string' },
@@ -39,11 +38,15 @@ export function threadCount(asked: number, io: Io, cores: number = availablePara
   return cores;
 }
 
-/** Run `work` on the engine the flags choose, releasing the GPU afterwards. */
+/** Run `work` on the engine the flags choose (their text, through the run specification's parsers). */
 export async function withEngine<T>(flags: EngineFlags, io: Io, work: (engine: Engine) => Promise<T>): Promise<T> {
-  const name = flags.engine ?? 'cpu';
-  if (name !== 'cpu' && name !== 'webgpu') throw new LawfitError('bad-option', `--engine: expected cpu or webgpu, got '${name}'`);
-  const threads = flags.threads !== undefined ? threadCount(parsePositiveInt('--threads', flags.threads), io) : undefined;
+  return withSpecEngine(specFromFlags('fit', { engine: flags.engine, threads: flags.threads }), io, work);
+}
+
+/** Run `work` on the engine a run specification chooses, releasing the GPU afterwards. */
+export async function withSpecEngine<T>(spec: Pick<RunSpec, 'engine' | 'threads'>, io: Io, work: (engine: Engine) => Promise<T>): Promise<T> {
+  const name = spec.engine ?? RUN_OPTIONS.engine.default;
+  const threads = spec.threads !== undefined ? threadCount(spec.threads, io) : undefined;
   const cpu = poolEngine(threads !== undefined ? { threads } : {});
   if (name === 'cpu') return work(cpu);
   try {

@@ -9,12 +9,10 @@ import type { Dataset } from '../data/dataset.js';
 import type { RunControl } from '../fit/control.js';
 import type { Engine } from '../fit/engine.js';
 import { fitLaw } from '../fit/fit.js';
-import type { LmOptions } from '../fit/options.js';
-import type { StartSpec } from '../fit/starts.js';
 import type { CompiledLaw } from '../law/compile.js';
 import { summarizeFit, type FitSummary } from '../report/summary.js';
-import { parseGrid, parseLossFlag, parsePositiveInt, parsePositiveNumber, parseSeed, parseStarts } from './args.js';
-import { LawfitError } from '../errors.js';
+import { specFromFlags } from '../run-spec/argv.js';
+import { resolveFitPlan, type FitPlan } from '../run-spec/resolve.js';
 import { runBootstrap, summarizeBootstrap, type ResolvedBootstrap } from './bootstrap-flags.js';
 
 /** The flags as text, as node:util's parseArgs returns them. */
@@ -32,32 +30,11 @@ export interface FitFlags {
   projection?: string;
 }
 
-export interface FitPlan {
-  seed: number;
-  startSpec: StartSpec;
-  lm: Partial<LmOptions>;
-  screen?: number;
-}
+export type { FitPlan };
 
+/** The fitting flags' text through the run specification's parsers (src/run-spec). */
 export function resolveFitFlags(values: FitFlags): FitPlan {
-  const seed = values.seed !== undefined ? parseSeed(values.seed) : 0;
-  const startSpec = parseStarts(values.starts, parseGrid(values.grid ?? []), seed);
-  const lm: Partial<LmOptions> = {};
-  if (values.loss !== undefined) lm.loss = parseLossFlag(values.loss);
-  if (values['max-iter'] !== undefined) lm.maxIterations = parsePositiveInt('--max-iter', values['max-iter']);
-  if (values.ftol !== undefined) lm.ftol = parsePositiveNumber('--ftol', values.ftol);
-  if (values.xtol !== undefined) lm.xtol = parsePositiveNumber('--xtol', values.xtol);
-  if (values.gtol !== undefined) lm.gtol = parsePositiveNumber('--gtol', values.gtol);
-  if (values.damping !== undefined) {
-    if (values.damping !== 'levenberg' && values.damping !== 'marquardt') throw new LawfitError('bad-option', `--damping: expected levenberg or marquardt, got '${values.damping}'`);
-    lm.damping = values.damping;
-  }
-  if (values.projection !== undefined) {
-    if (values.projection !== 'auto' && values.projection !== 'on' && values.projection !== 'off') throw new LawfitError('bad-option', `--projection: expected auto, on or off, got '${values.projection}'`);
-    lm.projection = values.projection;
-  }
-  const screen = values.screen !== undefined ? parsePositiveInt('--screen', values.screen) : undefined;
-  return { seed, startSpec, lm, ...(screen !== undefined ? { screen } : {}) };
+  return resolveFitPlan(specFromFlags('fit', values));
 }
 
 /**

@@ -9,9 +9,9 @@ import { compileLaw, type CompiledLaw } from '../law/compile.js';
 import type { LawDeclaration, LawOverrides, ResidualSpace } from '../law/declaration.js';
 import { lookupFunction } from '../law/functions.js';
 import { freeNames, parseProgram } from '../law/syntax.js';
-import type { Transform } from '../law/transforms.js';
 import { findLaw } from '../laws/index.js';
-import { parseAssignments, parseAxis, parseNumber, parseSpace, parseTransformFlag } from './args.js';
+import { specFromFlags } from '../run-spec/argv.js';
+import type { LawSpec } from '../run-spec/run-options.js';
 import { nameTable } from '../util/names.js';
 
 export interface LawFlags {
@@ -62,34 +62,41 @@ export function formulaInputsUsed(formula: string, inputNames: readonly string[]
   return inputNames.filter((n) => names.has(n) && !defined.has(n));
 }
 
+/** The law's flags as text (chain reads them so): through the run specification's parsers, then compileLawSpec. */
 export function compileFromFlags(f: LawFlags, inputNames: readonly string[]): CompiledLaw {
-  if ((f.law === undefined) === (f.formula === undefined)) {
+  const spec = specFromFlags('fit', f);
+  return compileLawSpec({ ...(f.law !== undefined ? { law: f.law } : {}), ...(f.formula !== undefined ? { formula: f.formula } : {}) }, spec, inputNames);
+}
+
+/**
+ * A compiled law from the typed run specification: a built-in (`law`) or a typed formula, with
+ * the spec's overrides (--fix, --free, --transform, --positive, --space, --range). A --range entry
+ * that names a law (`LAW:P=LO:HI`, compare's form) must name this one.
+ */
+export function compileLawSpec(sel: { law?: string; formula?: string }, o: LawSpec, inputNames: readonly string[]): CompiledLaw {
+  if ((sel.law === undefined) === (sel.formula === undefined)) {
     throw new LawfitError('bad-option', 'give exactly one of --law NAME or --formula TEXT');
   }
-  const space = f.space !== undefined ? parseSpace(f.space) : undefined;
+  const positive = o.positive ?? [];
   let decl: LawDeclaration;
-  if (f.formula !== undefined) {
-    decl = formulaDeclaration(f.formula, inputNames, space ?? 'linear', f.positive.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== ''));
+  if (sel.formula !== undefined) {
+    decl = formulaDeclaration(sel.formula, inputNames, o.space ?? 'linear', positive);
   } else {
-    if (f.positive.length > 0) throw new LawfitError('bad-option', `--positive is for --formula laws; for a built-in law use --transform NAME=log`);
-    decl = findLaw(f.law!);
+    if (positive.length > 0) throw new LawfitError('bad-option', `--positive is for --formula laws; for a built-in law use --transform NAME=log`);
+    decl = findLaw(sel.law!);
   }
-  const fixed = nameTable(Object.entries(parseAssignments('--fix', f.fix)).map(([k, v]) => [k, parseNumber('--fix', v)] as const));
-  const transforms: Record<string, Transform> = nameTable(
-    Object.entries(parseAssignments('--transform', f.transform)).map(([k, v]) => [k, parseTransformFlag(k, v)] as const),
-  );
   const ranges = nameTable<readonly [number, number]>();
-  for (const [k, v] of Object.entries(parseAssignments('--range', f.range.map((r) => r.replace(/,/g, ':'))))) {
-    const axis = parseAxis('--range', k, v.replace(/:/g, ','));
-    if (axis.length !== 2 || !(axis[0]! < axis[1]!)) throw new LawfitError('bad-option', `--range: ${k}: expected NAME=LO:HI with LO < HI, got '${v}'`);
-    ranges[k] = [axis[0]!, axis[1]!];
+  for (const e of o.range ?? []) {
+    // A range for another law is a mistake here (one law is fitted), not something to skip.
+    if (e.law !== undefined && e.law !== decl.name) throw new LawfitError('bad-option', `--range ${e.law}:${e.name}: this run fits law '${decl.name}', not '${e.law}' (write ${e.name}=LO:HI)`);
+    ranges[e.name] = e.range;
   }
   const overrides: LawOverrides = {
-    fixed,
-    free: f.free.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== ''),
-    transforms,
+    fixed: nameTable(Object.entries(o.fix ?? {})),
+    free: [...(o.free ?? [])],
+    transforms: nameTable(Object.entries(o.transform ?? {})),
     ranges,
-    ...(space !== undefined ? { space } : {}),
+    ...(o.space !== undefined ? { space: o.space } : {}),
   };
   return compileLaw(decl, overrides);
 }

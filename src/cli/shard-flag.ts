@@ -13,7 +13,8 @@ import { floatsToJson, partToJson, type FitShardPayload } from '../shard/fit-sha
 import { parseShard, shardLabel, shardRange, withoutShardFlag, type Shard } from '../shard/shard.js';
 import type { ResolvedBootstrap } from './bootstrap-flags.js';
 import { runBootstrap } from './bootstrap-flags.js';
-import { withEngine, type EngineFlags } from './engine-flag.js';
+import { withSpecEngine } from './engine-flag.js';
+import type { RunSpec } from '../run-spec/run-options.js';
 import type { FitPlan } from './fit-flags.js';
 import type { Io } from './io.js';
 import { runWithControl, type ProgressFlags } from './run-control.js';
@@ -47,7 +48,7 @@ export interface FitShardRun {
   law: CompiledLaw;
   dataset: Dataset;
   io: Io;
-  flags: EngineFlags & ProgressFlags;
+  flags: Pick<RunSpec, 'engine' | 'threads'> & ProgressFlags;
   plots: string | undefined;
 }
 
@@ -61,7 +62,7 @@ export async function runFitShard(r: FitShardRun): Promise<number> {
   const command = ['lawfit', 'fit', ...withoutShardFlag(r.argv)];
   const run = { kind: 'fit' as const, command, seed, dataDigests: [r.dataset.digest ?? ''], dataFiles: [r.dataset.source], items: boot.replicates };
   const path = await runShard(r.out!, shard, run, slice, async (): Promise<FitShardPayload> => {
-    const b = await withEngine(r.flags, r.io, (engine) =>
+    const b = await withSpecEngine(r.flags, r.io, (engine) =>
       runWithControl('fit', r.flags, r.io, (control) => runBootstrap(r.law, r.dataset, boot, seed, { starts: startSpec, lm, engine, control, slice, jackknife: shard.index === 0 })),
     );
     const artifact = makeArtifact(summarizeFit(b.fit), startSpec, { command, seed, ...(screen !== undefined ? { screen } : {}) });

@@ -33,6 +33,13 @@ export interface LmOptions {
    * NIST runs at >= 6 digits and 100 % of Hoffmann's Chinchilla starts (1: 99.71 %).
    */
   stepBound: number;
+  /**
+   * Largest trust radius |D h| (in the internal, transformed coordinates), or none (the default,
+   * as MINPACK): Ceres Solver's max_trust_region_radius. A cap keeps every step short where a
+   * doubling radius would carry a start out of its basin in one step. The float64 LM honours it
+   * (src/fit/cpu/lm.ts: the fits of the CPU engines and the float64 polish of the WebGPU engine's).
+   */
+  maxRadius?: number;
   /** Robust loss applied to the residuals (see losses.ts). */
   loss: LossSpec;
   /**
@@ -71,6 +78,7 @@ export const LM_OPTION_DOCS: readonly OptionDoc[] = [
   { key: 'gtol', summary: 'gradient orthogonality (max cosine) at which to stop' },
   { key: 'damping', summary: "'levenberg' (mu I, the default) or 'marquardt' (mu diag(J'J), MINPACK's scaling)" },
   { key: 'stepBound', summary: 'initial trust radius relative to |D u0| (MINPACK factor)' },
+  { key: 'maxRadius', summary: 'largest trust radius |D h| (none by default; Ceres max_trust_region_radius)' },
   { key: 'projection', summary: "variable projection: 'on' (solve linear coefficients by (non-negative, robust) least squares, LM over the rest, then the full LM), 'off', or 'auto' (on for least squares and for start grids that repeat the nonlinear coordinates)" },
   { key: 'loss', summary: "robust loss: 'linear', 'huber:DELTA', 'soft_l1:DELTA', 'cauchy:DELTA', 'arctan:DELTA'" },
 ];
@@ -91,6 +99,7 @@ export function validateOptions(o: LmOptions): void {
   }
   if (o.damping !== 'levenberg' && o.damping !== 'marquardt') bad('damping', `must be 'levenberg' or 'marquardt', got '${String(o.damping)}'`);
   if (!(o.stepBound > 0) || !Number.isFinite(o.stepBound)) bad('stepBound', `must be a finite number > 0, got ${o.stepBound}`);
+  if (o.maxRadius !== undefined && !(o.maxRadius > 0 && Number.isFinite(o.maxRadius))) bad('maxRadius', `must be a finite number > 0, got ${o.maxRadius}`);
   if (o.projection !== 'auto' && o.projection !== 'on' && o.projection !== 'off') bad('projection', `must be 'auto', 'on' or 'off', got '${String(o.projection)}'`);
   if (!(o.loss.delta > 0) || !Number.isFinite(o.loss.delta)) bad('loss', `scale must be > 0, got ${o.loss.delta}`);
 }

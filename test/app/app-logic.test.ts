@@ -75,7 +75,7 @@ describe('labels and settings', () => {
   });
 
   test('settings with several formulas round-trip through a share link; an old link with one formula still opens', () => {
-    const s = { ...DEFAULT_SETTINGS, formulas: [{ text: 'E + A/N^a', inputs: ['N'], positive: [], ranges: { a: [0, 1] as [number, number] } }, { text: 'E + B/D^b', inputs: ['D'], positive: ['B'], ranges: {} }] };
+    const s = { ...DEFAULT_SETTINGS, formulas: [{ text: 'E + A/N^a', inputs: ['N'], positive: [], ranges: { a: [0, 1] as [number, number] } }, { text: 'E + B/D^b', inputs: ['D'], positive: ['B'], ranges: {} }], options: { 'max-radius': '0.5', damping: 'marquardt' } };
     const url = new URL(shareUrl(s, 'https://example.org/lawfit/'));
     expect(settingsFromHash(url.hash)).toEqual(s);
     expect(settingsFrom({ formula: { text: 'x^a', inputs: ['x'] } }).formulas).toEqual([{ text: 'x^a', inputs: ['x'], positive: [], ranges: {} }]);

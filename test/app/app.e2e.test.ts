@@ -517,4 +517,27 @@ suite('the browser app in headless Chromium', () => {
     await shot(page, '09-offline');
     await page.context().setOffline(false);
   }, 120_000);
+
+  test('"More options" come from the run specification: a bad value gets the flag\'s one-line message; a good one reaches the fit and its printed command, and survives a reload', async () => {
+    const page = await launch(false);
+    await page.locator('#law-chinchilla').waitFor();
+    await page.click('#example-button');
+    await page.locator('#file-info', { hasText: '56 rows' }).waitFor();
+    await page.fill('#replicates', '0');
+    await page.click('.run-options summary');
+    await page.fill('#opt-max-iter', 'many');
+    await page.click('#run-button');
+    await page.locator('#run-error', { hasText: "--max-iter: 'many' is not a finite number" }).waitFor();
+    await page.fill('#opt-max-iter', '500');
+    await page.selectOption('#opt-damping', 'marquardt');
+    await runAndMeasure(page, 'done');
+    const printed = (await page.textContent('.law-detail[data-law="chinchilla"] code[data-command="fit"]'))!;
+    console.log(`printed with "More options": ${printed}`);
+    expect(printed).toContain('--max-iter 500');
+    expect(printed).toContain('--damping marquardt');
+    await page.reload();
+    await page.locator('#law-chinchilla').waitFor();
+    expect(await page.inputValue('#opt-max-iter')).toBe('500');
+    expect(await page.inputValue('#opt-damping')).toBe('marquardt');
+  }, 120_000);
 });

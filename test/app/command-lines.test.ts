@@ -34,13 +34,10 @@ async function runPrinted(text: string, out: string): Promise<void> {
   expect(r.code, `${text}\n${r.err}`).toBe(0);
 }
 
+const MAPPING = { x: { N: 'N_params', D: 'D_tokens' }, y: 'loss', where: 'excluded_outlier == 0' };
 const base = (): Omit<RunRequest, 'laws'> => ({
   file: { name: NAME, content: new Uint8Array(readFileSync(EPOCH)) },
-  x: 'N=N_params,D=D_tokens',
-  y: 'loss',
-  where: 'excluded_outlier == 0',
-  bootstrap: { replicates: 16, ci: 90 },
-  seed: 5,
+  spec: { ...MAPPING, bootstrap: 16, ci: 90, seed: 5 },
   engine: 'cpu',
 });
 
@@ -63,15 +60,15 @@ describe('shell quoting', () => {
 
 describe('the command lines the app prints reproduce its numbers through the CLI', () => {
   test('fit: a built-in law and a typed formula with data-scale start ranges, a filter and a bootstrap', async () => {
-    const pre = await api.preflight({ file: base().file, x: base().x, y: 'loss', where: 'excluded_outlier == 0' });
+    const pre = await api.preflight({ file: base().file, x: 'N=N_params,D=D_tokens', y: 'loss', where: 'excluded_outlier == 0' });
     if (!pre.ok) throw new Error(pre.error.message);
     expect([pre.rows, pre.fitted]).toEqual([245, 240]);
     const formula = 'E + A / N^alpha + B / D^beta';
     const check = await api.checkFormula({ formula, inputs: ['N', 'D'], targetScale: pre.targetScale });
     if (!check.ok) throw new Error(check.error.message);
-    const range = check.parameters.map((p) => `${p.name}=${p.range![0]}:${p.range![1]}`);
-    console.log(`data-scale start ranges: ${range.join(' ')}`);
-    const result: RunResult = await api.run({ ...base(), laws: [{ law: 'chinchilla' }, { formula, range }] });
+    const range = check.parameters.map((p) => ({ name: p.name, range: p.range! }));
+    console.log(`data-scale start ranges: ${range.map((r) => `${r.name}=${r.range[0]}:${r.range[1]}`).join(' ')}`);
+    const result: RunResult = await api.run({ ...base(), laws: [{ law: 'chinchilla' }, { formula, spec: { range } }] });
     expect(result.data).toMatchObject({ rows: 245, fitted: 240 });
     expect(result.laws.map((l) => [l.label, l.ok])).toEqual([['chinchilla', true], ['formula-1', true]]);
     for (const law of result.laws) {
@@ -100,24 +97,40 @@ describe('the command lines the app prints reproduce its numbers through the CLI
 
   test('compare: a built-in law and a formula, held-out runs, bootstrap, seed, interval level', async () => {
     // Fewer replicates and laws than the fit test: compare refits every law on every fold's replicates, in the app and again on the command line.
-    const result = await api.run({ ...base(), bootstrap: { replicates: 4, ci: 90 }, holdout: 'top:4:N_params*D_tokens', laws: [{ law: 'chinchilla' }, { formula: 'E + A / N^alpha + B / D^beta', positive: [] }] });
-    const argv = result.rankingCommand;
-    expect(argv, 'the ranking has a command line').toBeDefined();
-    const text = shellCommand(argv!);
-    console.log(`printed: ${text}`);
-    for (const flag of ['--bootstrap 4', '--seed 5', '--ci 90', "--holdout 'top:4:N_params*D_tokens'", "--where 'excluded_outlier == 0'"]) expect(text).toContain(flag);
-    const out = join(dir, 'compare.json');
-    await runPrinted(text, out);
-    const cli = (JSON.parse(readFileSync(out, 'utf8')) as { comparison: Comparison }).comparison;
-    const app = result.comparison!;
-    expect(cli.laws.map((l) => l.law)).toEqual(app.laws.map((l) => l.law));
-    let worst = 0;
-    for (const [k, l] of app.laws.entries()) {
-      const c = cli.laws[k]!;
-      worst = Math.max(worst, rel(l.meanAbsRelError, c.meanAbsRelError), rel(l.interval![0], c.interval![0]), rel(l.interval![1], c.interval![1]));
-      l.folds.forEach((f, j) => f.heldOut.forEach((h, i) => (worst = Math.max(worst, rel(h.absRelError, c.folds[j]!.heldOut[i]!.absRelError)))));
-    }
-    console.log(`ranking ${app.laws.map((l) => l.law).join(' > ')}: largest relative difference app vs pasted command ${worst.toExponential(2)} (errors, 90 % intervals, per-run errors)`);
-    expect(worst).toBeLessThan(1e-9);
+    const result = await api.run({ ...base(), spec: { ...base().spec, bootstrap: 4, ci: 90, holdout: { kind: 'top', k: 4, expression: 'N_params*D_tokens' } }, laws: [{ law: 'chinchilla' }, { formula: 'E + A / N^alpha + B / D^beta', spec: { positive: [] } }] });
+    await expectSameRanking(result, ['--bootstrap 4', '--seed 5', '--ci 90', "--holdout 'top:4:N_params*D_tokens'", "--where 'excluded_outlier == 0'"], 'compare.json');
+  }, 600_000);
+
+  test('compare: a typed formula with the data-scale start ranges the page gives it (the ranking command was refused before)', async () => {
+    const pre = await api.preflight({ file: base().file, x: 'N=N_params,D=D_tokens', y: 'loss', where: 'excluded_outlier == 0' });
+    if (!pre.ok) throw new Error(pre.error.message);
+    const formula = 'E + A / N^alpha + B / D^beta';
+    const check = await api.checkFormula({ formula, inputs: ['N', 'D'], targetScale: pre.targetScale });
+    if (!check.ok) throw new Error(check.error.message);
+    const range = check.parameters.map((p) => ({ name: p.name, range: p.range! }));
+    const result = await api.run({ ...base(), spec: { ...base().spec, bootstrap: 2, ci: 80, holdout: { kind: 'top', k: 4, expression: 'N_params*D_tokens' } }, laws: [{ law: 'chinchilla' }, { formula, spec: { range } }] });
+    await expectSameRanking(result, ['--range formula-1:E=', '--range formula-1:alpha=', '--bootstrap 2', '--ci 80'], 'compare-ranges.json');
   }, 600_000);
 });
+
+/** The printed ranking command, run through the CLI, ranks the laws as the page did, with the same numbers. */
+async function expectSameRanking(result: RunResult, flags: readonly string[], file: string): Promise<void> {
+  const argv = result.rankingCommand;
+  expect(argv, 'the ranking has a command line').toBeDefined();
+  const text = shellCommand(argv!);
+  console.log(`printed: ${text}`);
+  for (const flag of flags) expect(text).toContain(flag);
+  const out = join(dir, file);
+  await runPrinted(text, out);
+  const cli = (JSON.parse(readFileSync(out, 'utf8')) as { comparison: Comparison }).comparison;
+  const app = result.comparison!;
+  expect(cli.laws.map((l) => l.law)).toEqual(app.laws.map((l) => l.law));
+  let worst = 0;
+  for (const [k, l] of app.laws.entries()) {
+    const c = cli.laws[k]!;
+    worst = Math.max(worst, rel(l.meanAbsRelError, c.meanAbsRelError), rel(l.interval![0], c.interval![0]), rel(l.interval![1], c.interval![1]));
+    l.folds.forEach((f, j) => f.heldOut.forEach((h, i) => (worst = Math.max(worst, rel(h.absRelError, c.folds[j]!.heldOut[i]!.absRelError)))));
+  }
+  console.log(`ranking ${app.laws.map((l) => l.law).join(' > ')}: largest relative difference app vs pasted command ${worst.toExponential(2)} (errors, intervals, per-run errors)`);
+  expect(worst).toBeLessThan(1e-9);
+}

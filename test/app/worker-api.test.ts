@@ -27,7 +27,7 @@ import { sharedFile } from '../support/shared-data.js';
 
 const EPOCH = sharedFile('chinchilla-epoch/chinchilla_epoch_245.csv');
 const EPOCH_BYTES = new Uint8Array(readFileSync(EPOCH));
-const EPOCH_MAPPING = { x: 'N=N_params,D=D_tokens', y: 'loss', where: 'excluded_outlier == 0' };
+const EPOCH_MAPPING = { x: { N: 'N_params', D: 'D_tokens' }, y: 'loss', where: 'excluded_outlier == 0' };
 const dir = mkdtempSync(join(tmpdir(), 'lawfit-worker-'));
 
 async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -108,7 +108,7 @@ describe('inspect', () => {
     const law = compileLaw(findLaw('chinchilla'));
     const cliError = await datasetFromText(text, 'runs.csv', 'auto', { inputs: { N: 'N', D: 'D' }, target: 'loss' }, law.inputNames).catch((e: unknown) => e);
     expect(cliError).toBeInstanceOf(DataError);
-    const runError = await api.run({ file: { name: 'runs.csv', content: text }, x: 'N=N,D=D', y: 'loss', laws: [{ law: 'chinchilla', starts: 'sobol:4' }], engine: 'cpu' }).catch((e: unknown) => e);
+    const runError = await api.run({ file: { name: 'runs.csv', content: text }, spec: { x: { N: 'N', D: 'D' }, y: 'loss' }, laws: [{ law: 'chinchilla', spec: { starts: { kind: 'sobol', count: 4 } } }], engine: 'cpu' }).catch((e: unknown) => e);
     expect(isLawfitError(runError)).toBe(true);
     expect((runError as Error).message).toBe((cliError as Error).message);
     expect((runError as DataError).location).toEqual({ file: 'runs.csv', row: 3, column: 'loss' });
@@ -162,7 +162,7 @@ describe('formulas and laws', () => {
 describe('a run', () => {
   test('chinchilla on the Epoch data with a bootstrap: the numbers of lawfit fit, the artifact lawfit report reads', async () => {
     // Sobol starts rather than Hoffmann's 4,500-point grid keep the test short; the path is the same.
-    const flags = ['--law', 'chinchilla', '--x', EPOCH_MAPPING.x, '--y', 'loss', '--where', EPOCH_MAPPING.where, '--starts', 'sobol:128', '--seed', '7', '--bootstrap', '16', '--ci', '90'];
+    const flags = ['--law', 'chinchilla', '--x', 'N=N_params,D=D_tokens', '--y', 'loss', '--where', EPOCH_MAPPING.where, '--starts', 'sobol:128', '--seed', '7', '--bootstrap', '16', '--ci', '90'];
     const out = join(dir, 'cli.json');
     const c = await cli(['fit', EPOCH, ...flags, '--out', out, '--quiet']);
     expect(c.err).toBe('');
@@ -171,7 +171,7 @@ describe('a run', () => {
 
     const progress: RunProgress[] = [];
     const r = await api.run(
-      { file: { name: EPOCH, content: EPOCH_BYTES }, ...EPOCH_MAPPING, laws: [{ law: 'chinchilla', starts: 'sobol:128' }], bootstrap: { replicates: 16, ci: 90 }, seed: 7, engine: 'cpu' },
+      { file: { name: EPOCH, content: EPOCH_BYTES }, spec: { ...EPOCH_MAPPING, bootstrap: 16, ci: 90, seed: 7 }, laws: [{ law: 'chinchilla', spec: { starts: { kind: 'sobol', count: 128 } } }], engine: 'cpu' },
       (p) => progress.push(p),
     );
     expect(r.engine).toMatchObject({ requested: 'cpu', used: 'cpu', fellBack: false });
@@ -212,10 +212,13 @@ describe('a run', () => {
     const content = powerCsv();
     const req: RunRequest = {
       file: { name: 'power.csv', content },
-      x: 'x=x',
-      y: 'y',
-      laws: [{ law: 'power' }, { formula: 'E + A*x^(-alpha)', positive: ['A', 'E'], range: ['alpha=0:1', 'A=0.1:100', 'E=0.1:10'] }, { formula: 'E + A*x^(-alpha' }, { law: 'chinchilla' }],
-      holdout: 'top:4:x',
+      spec: { x: { x: 'x' }, y: 'y', holdout: { kind: 'top', k: 4, expression: 'x' } },
+      laws: [
+        { law: 'power' },
+        { formula: 'E + A*x^(-alpha)', spec: { positive: ['A', 'E'], range: [{ name: 'alpha', range: [0, 1] }, { name: 'A', range: [0.1, 100] }, { name: 'E', range: [0.1, 10] }] } },
+        { formula: 'E + A*x^(-alpha' },
+        { law: 'chinchilla' },
+      ],
       engine: 'cpu',
     };
     const r = await api.run(req);
@@ -258,14 +261,14 @@ describe('a run', () => {
   }, 120_000);
 
   test('a problem with the run as a whole rejects with the CLI message (an unknown target column)', async () => {
-    const e = await api.run({ file: { name: 'power.csv', content: powerCsv() }, x: 'x=x', y: 'lost', laws: [{ law: 'power' }, { law: 'power-no-offset' }], engine: 'cpu' }).catch((x: unknown) => x);
+    const e = await api.run({ file: { name: 'power.csv', content: powerCsv() }, spec: { x: { x: 'x' }, y: 'lost' }, laws: [{ law: 'power' }, { law: 'power-no-offset' }], engine: 'cpu' }).catch((x: unknown) => x);
     expect(isLawfitError(e)).toBe(true);
     expect((e as Error).message).toBe("power.csv, column 'lost': no such column (target 'lost'); columns: 'x', 'y', 'size'");
   });
 
   test('without an adapter, auto runs on the CPU and says why', async () => {
     const r = await api.run(
-      { file: { name: 'power.csv', content: powerCsv() }, x: 'x=x', y: 'y', laws: [{ law: 'power', starts: 'sobol:8' }], engine: 'auto' },
+      { file: { name: 'power.csv', content: powerCsv() }, spec: { x: { x: 'x' }, y: 'y' }, laws: [{ law: 'power', spec: { starts: { kind: 'sobol', count: 8 } } }], engine: 'auto' },
       undefined,
       { acquireGpu: () => Promise.resolve({ reason: 'no WebGPU adapter was found (test)' }) },
     );
@@ -281,7 +284,7 @@ describe('a run', () => {
       return;
     }
     try {
-      const req: RunRequest = { file: { name: EPOCH, content: EPOCH_BYTES }, ...EPOCH_MAPPING, laws: [{ law: 'chinchilla', starts: 'sobol:64' }], engine: 'webgpu' };
+      const req: RunRequest = { file: { name: EPOCH, content: EPOCH_BYTES }, spec: EPOCH_MAPPING, laws: [{ law: 'chinchilla', spec: { starts: { kind: 'sobol', count: 64 } } }], engine: 'webgpu' };
       const g = await api.run(req);
       const c = await api.run({ ...req, engine: 'cpu' });
       expect(g.engine).toMatchObject({ requested: 'webgpu', used: 'webgpu', fellBack: false });
@@ -302,7 +305,7 @@ describe('a run', () => {
     let cancelAt: number | undefined;
     const t0 = performance.now();
     const running = api.run(
-      { file: { name: EPOCH, content: EPOCH_BYTES }, ...EPOCH_MAPPING, laws: [{ law: 'chinchilla', starts: 'sobol:128' }], bootstrap: { replicates: 2000 }, engine: 'cpu' },
+      { file: { name: EPOCH, content: EPOCH_BYTES }, spec: { ...EPOCH_MAPPING, bootstrap: 2000 }, laws: [{ law: 'chinchilla', spec: { starts: { kind: 'sobol', count: 128 } } }], engine: 'cpu' },
       (p) => {
         // Mid-way through the replicates: the CPU engine is solving on this thread right now.
         if (cancelAt === undefined && p.phase === 'bootstrap replicates' && p.done > 0) {
@@ -315,7 +318,7 @@ describe('a run', () => {
     expect(isCancelled(e)).toBe(true);
     expect(cancelAt).toBeDefined();
     console.log(`cancel: the run rejected ${(performance.now() - cancelAt!).toFixed(0)} ms after cancel() (${(cancelAt! - t0).toFixed(0)} ms into the run)`);
-    const again = await api.run({ file: { name: 'power.csv', content: powerCsv() }, x: 'x=x', y: 'y', laws: [{ law: 'power', starts: 'sobol:8' }], engine: 'cpu' });
+    const again = await api.run({ file: { name: 'power.csv', content: powerCsv() }, spec: { x: { x: 'x' }, y: 'y' }, laws: [{ law: 'power', spec: { starts: { kind: 'sobol', count: 8 } } }], engine: 'cpu' });
     expect(okLaw(again, 'power').summary.status.usable).toBe(true);
   }, 120_000);
 });

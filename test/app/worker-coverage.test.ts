@@ -27,7 +27,7 @@ function okLaw(r: RunResult): Extract<LawResult, { ok: true }> {
 
 describe('worker api: coverage ("check these intervals")', () => {
   test('equals lawfit coverage on the fit\'s artifact with the printed command line', async () => {
-    const r = await api.run({ file, x: 'x=x', y: 'loss', laws: [{ law: 'power', starts: 'sobol:16' }], bootstrap: { replicates: 30, design: 'residuals' }, seed: 2, engine: 'cpu' });
+    const r = await api.run({ file, spec: { x: { x: 'x' }, y: 'loss', bootstrap: 30, design: { kind: 'residuals', centre: true, leverage: false }, seed: 2 }, laws: [{ law: 'power', spec: { starts: { kind: 'sobol', count: 16 } } }], engine: 'cpu' });
     const law = okLaw(r);
     const progress: number[] = [];
     const c = await api.coverage({ law: law.label, artifact: law.artifact, file, sets: 4, seed: 5, engine: 'cpu' }, (p) => progress.push(p.done));
@@ -55,7 +55,7 @@ describe('worker api: coverage ("check these intervals")', () => {
   }, 300_000);
 
   test('a different file is refused; cancel stops a check', async () => {
-    const r = await api.run({ file, x: 'x=x', y: 'loss', laws: [{ law: 'power', starts: 'sobol:16' }], bootstrap: { replicates: 20 }, engine: 'cpu' });
+    const r = await api.run({ file, spec: { x: { x: 'x' }, y: 'loss', bootstrap: 20 }, laws: [{ law: 'power', spec: { starts: { kind: 'sobol', count: 16 } } }], engine: 'cpu' });
     const law = okLaw(r);
     const other = await api.coverage({ law: law.label, artifact: law.artifact, file: { name: 'power.csv', content: text + `1e9,1.9\n` }, sets: 3, engine: 'cpu' }).catch((e: unknown) => e as Error);
     expect((other as Error).message).toMatch(/not the file power was fitted on/);

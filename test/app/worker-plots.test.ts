@@ -43,7 +43,7 @@ function okLaw(r: RunResult, label: string): Extract<LawResult, { ok: true }> {
 describe('the true values of the built-in example', () => {
   test('the chinchilla law, or the same law typed as a formula, on the example: Hoffmann et al.’s values', async () => {
     expect(await truthFor({ law: 'chinchilla' })).toEqual({ ...HOFFMANN_TRUTH });
-    expect(await truthFor({ formula: 'E + A / N^alpha + B / D^beta', positive: ['E', 'A', 'B'] })).toEqual({ ...HOFFMANN_TRUTH });
+    expect(await truthFor({ formula: 'E + A / N^alpha + B / D^beta', spec: { positive: ['E', 'A', 'B'] } })).toEqual({ ...HOFFMANN_TRUTH });
     // A filter keeps a subset of the same runs: the truth is unchanged.
     expect(await truthFor({ law: 'chinchilla' }, EXAMPLE, { where: 'N >= 1e8' })).toEqual({ ...HOFFMANN_TRUTH });
   });
@@ -51,16 +51,16 @@ describe('the true values of the built-in example', () => {
   test('no truth for another file, another law with the same names, swapped inputs, another target or a parameter fixed elsewhere', async () => {
     expect(NOT_EXAMPLE).not.toBe(EXAMPLE);
     expect(await truthFor({ law: 'chinchilla' }, NOT_EXAMPLE)).toBeUndefined();
-    expect(await truthFor({ formula: 'E + A / N^alpha', positive: ['E', 'A'] })).toBeUndefined();
+    expect(await truthFor({ formula: 'E + A / N^alpha', spec: { positive: ['E', 'A'] } })).toBeUndefined();
     expect(await truthFor({ law: 'chinchilla' }, EXAMPLE, { inputs: { N: 'D', D: 'N' } })).toBeUndefined();
     expect(await truthFor({ law: 'chinchilla' }, EXAMPLE, { target: 'loss * 1.01' })).toBeUndefined();
-    expect(await truthFor({ law: 'chinchilla', fix: ['E=1.5'] })).toBeUndefined();
+    expect(await truthFor({ law: 'chinchilla', spec: { fix: { E: 1.5 } } })).toBeUndefined();
   });
 });
 
 describe('plots prepared for the page', () => {
   test('the example run: truth in the summary, report and artifact; the plot set, interactive where it has tooltips; the truth in the histograms', async () => {
-    const r = await api.run({ file: { name: 'chinchilla-ladder-synthetic.csv', content: EXAMPLE }, x: 'N=N,D=D', y: 'loss', laws: [{ law: 'chinchilla', starts: 'sobol:64' }], bootstrap: { replicates: 8 }, seed: 3, engine: 'cpu' });
+    const r = await api.run({ file: { name: 'chinchilla-ladder-synthetic.csv', content: EXAMPLE }, spec: { x: { N: 'N', D: 'D' }, y: 'loss', bootstrap: 8, seed: 3 }, laws: [{ law: 'chinchilla', spec: { starts: { kind: 'sobol', count: 64 } } }], engine: 'cpu' });
     const law = okLaw(r, 'chinchilla');
     expect(law.summary.truth).toEqual({ ...HOFFMANN_TRUTH });
     expect(law.report).toMatch(/true = /);
@@ -96,7 +96,7 @@ describe('plots prepared for the page', () => {
   test('the comparison chart: held-out runs counted once over folds, the holdout as typed, the level of the intervals', async () => {
     const lines = ['x,y'];
     for (let i = 0; i < 16; i++) lines.push(`${10 ** (6 + i * 0.25)},${(2 + 5 * (10 ** (6 + i * 0.25)) ** -0.3) * (1 + 0.005 * Math.sin(7 * i))}`);
-    const r = await api.run({ file: { name: 'power.csv', content: lines.join('\n') }, x: 'x=x', y: 'y', laws: [{ law: 'power', starts: 'sobol:32' }, { law: 'power-no-offset', starts: 'sobol:32' }], holdout: 'rolling:x:2', engine: 'cpu' });
+    const r = await api.run({ file: { name: 'power.csv', content: lines.join('\n') }, spec: { x: { x: 'x' }, y: 'y', holdout: { kind: 'rolling', expression: 'x', cutoffs: 2 } }, laws: [{ law: 'power', spec: { starts: { kind: 'sobol', count: 32 } } }, { law: 'power-no-offset', spec: { starts: { kind: 'sobol', count: 32 } } }], engine: 'cpu' });
     const comparison = r.comparison!;
     const options = comparisonPlotOptions(comparison, 'rolling:x:2');
     const heldOut = comparison.folds.flatMap((f) => f.heldOutRows);

@@ -11,6 +11,7 @@ import { nearInputs } from '../near-names.js';
 import type { FormulaSettings } from '../settings.js';
 import { worker } from '../worker-client.js';
 import type { CheckFormulaResult, LawChoice, ParameterInfo } from '../worker/protocol.js';
+import type { LawSpec } from '../../../src/run-spec/run-options.js';
 
 const CHECK_DELAY_MS = 150;
 
@@ -178,10 +179,11 @@ export class FormulaEditor {
     const params = this.result.parameters;
     const range = params.flatMap((p) => {
       const r = this.ranges[p.name] ?? p.range;
-      return r !== undefined ? [`${p.name}=${r[0]}:${r[1]}`] : [];
+      return r !== undefined ? [{ name: p.name, range: [r[0], r[1]] as const }] : [];
     });
     const positive = params.filter((p) => this.positive.has(p.name)).map((p) => p.name);
-    return { formula: this.text.value, ...(positive.length > 0 ? { positive } : {}), ...(range.length > 0 ? { range } : {}) };
+    const spec: LawSpec = { ...(positive.length > 0 ? { positive } : {}), ...(range.length > 0 ? { range } : {}) };
+    return { formula: this.text.value, ...(Object.keys(spec).length > 0 ? { spec } : {}) };
   }
 
   settings(): FormulaSettings | undefined {

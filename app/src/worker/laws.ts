@@ -8,7 +8,7 @@ import type { LawDeclaration } from '../../../src/law/declaration.js';
 import { describeTransform, NO_TRANSFORM } from '../../../src/law/transforms.js';
 import { BUILTIN_LAWS, defaultGridSize } from '../../../src/laws/index.js';
 import { DEFAULT_SOBOL_STARTS, makeStarts, rangeOf } from '../../../src/fit/starts.js';
-import { compileFromFlags, formulaDeclaration } from '../../../src/cli/law-flags.js';
+import { compileLawSpec, formulaDeclaration } from '../../../src/cli/law-flags.js';
 import { problemReport } from './problems.js';
 import { exponentNames, scaledRange } from './start-ranges.js';
 import type { CheckFormulaRequest, CheckFormulaResult, LawChoice, LawInfo, ParameterInfo } from './protocol.js';
@@ -93,8 +93,9 @@ export function checkFormula(req: CheckFormulaRequest): CheckFormulaResult {
  * only shape Sobol and random starts.
  */
 export function effectiveChoice(choice: LawChoice): LawChoice {
-  if ((choice.range ?? []).length > 0 && choice.starts === undefined && (choice.grid ?? []).length === 0) {
-    return { ...choice, starts: `sobol:${DEFAULT_SOBOL_STARTS}` };
+  const o = choice.spec ?? {};
+  if ((o.range ?? []).length > 0 && o.starts === undefined && Object.keys(o.grid ?? {}).length === 0) {
+    return { ...choice, spec: { ...o, starts: { kind: 'sobol', count: DEFAULT_SOBOL_STARTS } } };
   }
   return choice;
 }
@@ -107,24 +108,12 @@ export interface CompiledChoice {
 }
 
 /**
- * Compile a choice as `lawfit fit --law/--formula ... --fix ... --range ...` would, named `label`
+ * Compile a choice as `lawfit fit --law/--formula ... --fix ... --range ...` compiles its typed spec, named `label`
  * (the ranking and reports show it). `mapped` is the list of names `--x` maps.
  */
 export function compileChoice(choice: LawChoice, label: string, mapped: readonly string[]): CompiledChoice {
   const inputs = choice.formula !== undefined ? formulaInputs(choice.formula, mapped).used : [];
-  const law = compileFromFlags(
-    {
-      ...(choice.law !== undefined ? { law: choice.law } : {}),
-      ...(choice.formula !== undefined ? { formula: choice.formula } : {}),
-      fix: choice.fix ?? [],
-      free: choice.free ?? [],
-      transform: choice.transform ?? [],
-      positive: choice.positive ?? [],
-      range: choice.range ?? [],
-      ...(choice.space !== undefined ? { space: choice.space } : {}),
-    },
-    inputs,
-  );
+  const law = compileLawSpec({ ...(choice.law !== undefined ? { law: choice.law } : {}), ...(choice.formula !== undefined ? { formula: choice.formula } : {}) }, choice.spec ?? {}, inputs);
   const named = law.name === label ? law : compileLaw({ ...law.declaration, name: label });
   return { label, law: named, inputs: [...named.inputNames] };
 }

@@ -8,10 +8,10 @@
  * The implementation is app/src/worker/api.ts (plain functions, tested in Node without a worker);
  * app/src/worker/bridge.ts exposes it.
  *
- * Options use the CLI's own syntax wherever the CLI has one (`--x`, `--y`, `--where`, `--holdout`,
- * `--starts`, `--loss`, `--fix`, `--range`, `--design`...), parsed by the same functions, so a run
- * in the app is a run of `lawfit fit` / `lawfit compare` with the same flags, and gives the same
- * numbers. Each law's result carries that equivalent command line.
+ * A run's options are the run specification's typed values (src/run-spec/run-options.ts), the
+ * same values the CLI's flags parse to and checked by the same function (src/run-spec/resolve.ts),
+ * so a run in the app is a run of `lawfit fit` / `lawfit compare` and gives the same numbers. Each
+ * law's result carries that equivalent command line, printed by the same table's printers.
  *
  * Errors. Answers to `inspect` and `checkFormula` carry problems as data (a bad file or formula is
  * an expected answer, not a failure). `run` and `predict` reject: with the LawfitError of bad
@@ -22,6 +22,7 @@
 import type { DataLocation, LawfitErrorCode, SourcePosition } from '../../../src/errors.js';
 import type { Cell, FormatChoice, TableFormat } from '../../../src/data/index.js';
 import type { LawFamily, ResidualSpace } from '../../../src/law/declaration.js';
+import type { LawSpec, RunScopeSpec } from '../../../src/run-spec/run-options.js';
 import type { Progress } from '../../../src/fit/control.js';
 import type { FitSummary } from '../../../src/report/summary.js';
 import type { Prediction } from '../../../src/stats/predict.js';
@@ -205,77 +206,34 @@ export interface LawInfo {
 // ---- (d) a run --------------------------------------------------------------------------------
 
 /**
- * One law to fit, in the CLI's flag syntax. Give exactly one of `law` (a built-in name) or
- * `formula`. Every field is optional except that one; each means what the `lawfit fit` flag of
- * the same name means.
+ * One law to fit: exactly one of `law` (a built-in name) or `formula`, and the law's own options,
+ * typed, as the run specification's per-law rows define them (src/run-spec/run-options.ts: --fix,
+ * --free, --transform, --positive, --space, --range, --loss, --starts, --grid, --screen).
  */
 export interface LawChoice {
   /** Shown in the ranking and used as the law's name in reports; default the law's name, or formula-1, formula-2, ... */
   label?: string;
   law?: string;
   formula?: string;
-  /** --positive (formulas): parameters fitted as log. */
-  positive?: string[];
-  /** --transform P=T entries. */
-  transform?: string[];
-  /** --fix P=VALUE entries. */
-  fix?: string[];
-  /** --free P entries. */
-  free?: string[];
-  /** --range P=LO:HI entries: the editable start ranges. With no `starts`, ranges imply `sobol:256`. */
-  range?: string[];
-  /** --space. */
-  space?: ResidualSpace;
-  /** --loss, e.g. 'huber:1e-3'. Default: the law's own. */
-  loss?: string;
-  /** --starts: 'law' (default), 'sobol:N' or 'random:N' (seeded by the run's seed). */
-  starts?: string;
-  /** --grid P=AXIS entries. */
-  grid?: string[];
-  /** --screen K. */
-  screen?: number;
+  /** The law's options. With `range` and no `starts` or `grid`, a law starts from Sobol points over its ranges (sobol:256). */
+  spec?: LawSpec;
 }
 
 export type EnginePreference = 'auto' | 'webgpu' | 'cpu';
 
-export interface BootstrapChoice {
-  /** --bootstrap N. */
-  replicates: number;
-  /** --design: 'rows' (default), 'bayes', 'clusters:COLUMN', 'residuals[:raw|:leverage]' or 'wild[:mammen][:leverage]' (parsed by the CLI's parseDesign). */
-  design?: string;
-  /** --ci, in percent. Default 95. */
-  ci?: number;
-  /** --replicate-starts: 'basins:K' (default: the CLI's, DEFAULT_BASINS), 'law' or 'same', read by the CLI's resolver. */
-  replicateStarts?: string;
-}
-
 export interface RunRequest {
   file: { name: string; content: Uint8Array | string; format?: FormatChoice };
-  /** --x: law inputs from columns or expressions, e.g. 'N=N_params,D=D_tokens'. Covers every chosen law's inputs. */
-  x: string;
-  /** --y: the target column or expression. */
-  y: string;
-  /** --where: rows to use at all. */
-  where?: string;
-  /** --weights. */
-  weights?: string;
+  /**
+   * The run's options, typed, as the run specification's per-run rows define them (the same
+   * values `lawfit fit` / `lawfit compare` read from their flags): the mapping (x: law input →
+   * column or expression, y, where, weights), the seed, the solver options, the bootstrap
+   * (bootstrap = replicates, ci in percent, design, replicateStarts, generator) and the holdout.
+   * With a holdout the ranking is by mean absolute relative error on the held-out runs (lawfit
+   * compare); without one, by each full fit's AIC. With a bootstrap and a holdout, the
+   * comparison's interval on each law's held-out error too (the run's most expensive part).
+   */
+  spec: RunScopeSpec & { x: Record<string, string>; y: string };
   laws: LawChoice[];
-  /**
-   * --holdout, as `lawfit compare` reads it: EXPR (held-out runs are those where it holds),
-   * 'top:K:EXPR', 'rolling:EXPR[:K]' or 'group:COL'. With it, the ranking is by mean absolute
-   * relative error on the held-out runs, each law fitted with its own start grid and default loss
-   * (lawfit compare); without it, by each full fit's AIC.
-   */
-  holdout?: string;
-  /**
-   * Refit resampled replicates of every law (intervals on the parameters, kept draws for bands
-   * and predictions), as `lawfit fit --bootstrap`; with a holdout, also the comparison's interval
-   * on each law's held-out error, as `lawfit compare --bootstrap` (that refits every law on every
-   * fold's replicates: the run's most expensive part).
-   */
-  bootstrap?: BootstrapChoice;
-  /** --seed: bootstrap draws and random starts. Default 0. */
-  seed?: number;
   /** Default 'auto': WebGPU when an adapter is found, else the float64 CPU engine. */
   engine?: EnginePreference;
 }

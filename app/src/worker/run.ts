@@ -1,6 +1,7 @@
 /**
  * A run in the app: every chosen law fitted to the user's file exactly as `lawfit fit` fits it
- * (same flag parsers, same fitSummary path, so the same numbers for the same seed), then the laws
+ * (the same typed run specification, checked and resolved by the same functions, the same
+ * fitSummary path, so the same numbers for the same seed), then the laws
  * ranked as `lawfit compare` ranks them when a holdout is given. The result is plain data for the
  * page: per law the FitSummary (with the true parameter values when the data is the built-in
  * synthetic example: truth.ts), the CLI's text report, the artifact text, the equivalent command
@@ -13,13 +14,13 @@
  * reject, with the CLI's message, so the page can show it next to the field concerned.
  */
 import { LawfitError } from '../../../src/errors.js';
-import { datasetFromTable, parseColumnMap, readTable, sha256Hex, type DataSpec, type Table } from '../../../src/data/index.js';
+import { datasetFromTable, readTable, sha256Hex, type DataSpec, type Table } from '../../../src/data/index.js';
 import { PhasedProgress, isCancelled, throwIfCancelled, type RunControl } from '../../../src/fit/control.js';
 import { makeStarts, type StartSpec } from '../../../src/fit/starts.js';
 import { replicateStartSpec } from '../../../src/stats/bootstrap.js';
-import { designGroupColumn, resolveBootstrapFlags, type BootstrapFlags, type ResolvedBootstrap } from '../../../src/cli/bootstrap-flags.js';
-import { fitSummary, resolveFitFlags, type FitPlan } from '../../../src/cli/fit-flags.js';
-import { parseHoldout } from '../../../src/cli/holdout-flag.js';
+import { fitSummary } from '../../../src/cli/fit-flags.js';
+import { checkSpecValues, resolveFitPlan, resolveRunSpec, type FitPlan, type ResolvedBootstrap } from '../../../src/run-spec/resolve.js';
+import { RUN_OPTIONS } from '../../../src/run-spec/run-options.js';
 import { plotInputsFromSummary } from '../../../src/plots/inputs.js';
 import { makeArtifact, serializeArtifact } from '../../../src/report/artifact.js';
 import { renderTextReport } from '../../../src/report/text.js';
@@ -40,26 +41,9 @@ export interface RunEnvironment {
   acquireGpu?: () => Promise<GpuContext | GpuUnavailable>;
 }
 
-/** The bootstrap choice as the CLI's flag text (parsed by the CLI's own resolver). */
-function bootstrapFlags(b: RunRequest['bootstrap']): BootstrapFlags {
-  if (b === undefined) return {};
-  return {
-    bootstrap: String(b.replicates),
-    ...(b.design !== undefined ? { design: b.design } : {}),
-    ...(b.ci !== undefined ? { ci: String(b.ci) } : {}),
-    ...(b.replicateStarts !== undefined ? { 'replicate-starts': b.replicateStarts } : {}),
-  };
-}
-
-/** A law's fitting flags as the CLI's flag text. */
-function fitPlanOf(choice: LawChoice, seed: number | undefined): FitPlan {
-  return resolveFitFlags({
-    ...(seed !== undefined ? { seed: String(seed) } : {}),
-    ...(choice.starts !== undefined ? { starts: choice.starts } : {}),
-    grid: choice.grid ?? [],
-    ...(choice.loss !== undefined ? { loss: choice.loss } : {}),
-    ...(choice.screen !== undefined ? { screen: String(choice.screen) } : {}),
-  });
+/** A law's fit plan: the run's options with the law's own (its starts, grid, loss, screen) over them. */
+function fitPlanOf(choice: LawChoice, run: RunRequest['spec']): FitPlan {
+  return resolveFitPlan({ ...run, ...(choice.spec ?? {}) });
 }
 
 /** Starts each bootstrap replicate runs from (for the progress estimate). */
@@ -71,10 +55,11 @@ function replicateStartCount(c: CompiledChoice, boot: ResolvedBootstrap, fullSta
 /** A chosen law ready to fit (compiled, its fitting flags parsed), or why it is not. */
 type Prepared = { ok: true; c: CompiledChoice; choice: LawChoice; plan: FitPlan } | { ok: false; label: string; choice: LawChoice; error: unknown };
 
-function prepare(raw: LawChoice, label: string, mapped: readonly string[], seed: number | undefined): Prepared {
+function prepare(raw: LawChoice, label: string, mapped: readonly string[], run: RunRequest['spec']): Prepared {
   const choice = effectiveChoice(raw);
   try {
-    return { ok: true, c: compileChoice(choice, label, mapped), choice, plan: fitPlanOf(choice, seed) };
+    checkSpecValues(choice.spec ?? {});
+    return { ok: true, c: compileChoice(choice, label, mapped), choice, plan: fitPlanOf(choice, run) };
   } catch (e) {
     return { ok: false, label, choice, error: e };
   }
@@ -84,18 +69,19 @@ export async function runLaws(req: RunRequest, env: RunEnvironment = {}): Promis
   const t0 = performance.now();
   const signal = env.signal;
   if (req.laws.length === 0) throw new LawfitError('bad-option', 'choose at least one law to fit');
+  const run = req.spec;
+  // The typed options are checked by the flags' own parsers and the spec's one check (run-spec/resolve.ts).
+  checkSpecValues(run);
   const table: Table = readTable(req.file.content, req.file.name, req.file.format ?? 'auto');
   const digest = await sha256Hex(req.file.content);
-  const mapping = parseColumnMap(req.x, '--x');
+  const mapping = run.x;
   const mapped = Object.keys(mapping);
-  if (req.y.trim() === '') throw new LawfitError('bad-option', '--y is required: the target column, e.g. loss');
-  const bFlags = bootstrapFlags(req.bootstrap);
-  const boot = resolveBootstrapFlags(bFlags);
-  const group = designGroupColumn(bFlags);
-  const holdout = req.holdout !== undefined && req.holdout.trim() !== '' ? parseHoldout(req.holdout) : undefined;
+  if (run.y.trim() === '') throw new LawfitError('bad-option', '--y is required: the target column, e.g. loss');
+  const { boot, groupColumn: group } = resolveRunSpec(run);
+  const holdout = run.holdout;
 
   const labels = choiceLabels(req.laws);
-  const compiled = req.laws.map((raw, i) => prepare(raw, labels[i]!, mapped, req.seed));
+  const compiled = req.laws.map((raw, i) => prepare(raw, labels[i]!, mapped, run));
 
   const chosen: EngineChoice = await chooseEngine(req.engine ?? 'auto', env.acquireGpu);
   const { engine } = chosen;
@@ -134,9 +120,9 @@ export async function runLaws(req: RunRequest, env: RunEnvironment = {}): Promis
       // An input --x does not map is left out, so the data layer says so in the CLI's words.
       const spec: DataSpec = {
         inputs: Object.fromEntries(inputs.flatMap((n) => (mapping[n] !== undefined ? [[n, mapping[n]]] : []))),
-        target: req.y,
-        ...(req.weights !== undefined ? { weights: req.weights } : {}),
-        ...(req.where !== undefined ? { where: req.where } : {}),
+        target: run.y,
+        ...(run.weights !== undefined ? { weights: run.weights } : {}),
+        ...(run.where !== undefined ? { where: run.where } : {}),
         ...(group !== undefined ? { group } : {}),
       };
       const dataset = datasetFromTable(table, spec, law.inputNames);
@@ -175,12 +161,12 @@ export async function runLaws(req: RunRequest, env: RunEnvironment = {}): Promis
     // Each law starts in the ranking as in its own fit (edited ranges, a grid), as --starts would.
     const starts = Object.fromEntries(fittable.map((k) => [k.c.law.name, k.plan.startSpec]));
     if (fitted.length > 0) {
-      const spec: DataSpec = { inputs: mapping, target: req.y, ...(req.where !== undefined ? { where: req.where } : {}) };
+      const spec: DataSpec = { inputs: mapping, target: run.y, ...(run.where !== undefined ? { where: run.where } : {}) };
       comparison = await compareLaws(fitted, table, spec, holdout, {
         engine,
         starts,
         control: stepControl(steps - 1, 'comparison'),
-        ...(boot !== undefined ? { bootstrap: { replicates: boot.replicates, seed: req.seed ?? 0, level: boot.level, design: boot.design, replicateStarts: boot.replicateStarts, generator: boot.generator } } : {}),
+        ...(boot !== undefined ? { bootstrap: { replicates: boot.replicates, seed: run.seed ?? RUN_OPTIONS.seed.default!, level: boot.level, design: boot.design, replicateStarts: boot.replicateStarts, generator: boot.generator } } : {}),
       });
     }
     prog.complete(steps - 1, 'held-out fits');
@@ -188,14 +174,8 @@ export async function runLaws(req: RunRequest, env: RunEnvironment = {}): Promis
   prog.finish();
   throwIfCancelled(top);
 
-  const rankingCommand = compareCommandLine(
-    req,
-    compiled.map((k) => k.choice),
-    labels,
-    mapped,
-    compiled.map((k) => (k.ok ? k.c.inputs : [])),
-    chosen.report.used,
-  );
+  // The choices as the user gave them: compare's --range implies the Sobol starts effectiveChoice adds.
+  const rankingCommand = compareCommandLine(req, req.laws, labels, chosen.report.used);
   return {
     engine: chosen.report,
     data: { source: table.source, rows: table.rows.length, fitted: Math.max(0, ...laws.map((l) => (l.ok ? l.summary.data.n : 0))), digest },

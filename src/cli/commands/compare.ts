@@ -5,10 +5,9 @@
  */
 import { parseFlags } from '../parse-flags.js';
 import { LawfitError } from '../../errors.js';
-import { parseColumnMap, readFileBytes, readTable, sha256Hex, type DataSpec } from '../../data/index.js';
+import { readFileBytes, readTable, sha256Hex, type DataSpec } from '../../data/index.js';
 import { compileLaw, type CompiledLaw } from '../../law/compile.js';
-import { checkClusterDesign, compileGroupedLaw, extractIndexedParams, groupLevels, mergePer, parsePerFlag, parsePerLawFlag, perLawName, type PerGroupSpec } from '../../law/groups.js';
-import { PER_PARSE_OPTIONS, PER_USAGE } from '../per-flag.js';
+import { checkClusterDesign, compileGroupedLaw, extractIndexedParams, groupLevels, mergePer, perLawName, type PerGroupSpec } from '../../law/groups.js';
 import { datasetFromTable } from '../../data/map-table.js';
 import type { Table } from '../../data/table.js';
 import { nameTable, own } from '../../util/names.js';
@@ -21,16 +20,19 @@ import { renderSvg } from '../../plots/render.js';
 import { checkOutputs, writeOutputSet } from '../outputs.js';
 import { compareLaws, type Comparison } from '../../stats/compare.js';
 import { describeDesign } from '../../stats/resample.js';
-import { parseSeed, parseFormatFlag } from '../args.js';
-import { HOLDOUT_USAGE, parseHoldout } from '../holdout-flag.js';
-import { BOOTSTRAP_PARSE_OPTIONS, BOOTSTRAP_USAGE, resolveBootstrapFlags } from '../bootstrap-flags.js';
 import type { Io } from '../io.js';
-import { PROGRESS_PARSE_OPTIONS, PROGRESS_USAGE, runWithControl } from '../run-control.js';
+import { PROGRESS_PARSE_OPTIONS, PROGRESS_USAGE, runWithControl, type ProgressFlags } from '../run-control.js';
 import { formulaDeclaration, formulaInputsUsed } from '../law-flags.js';
-import { ENGINE_PARSE_OPTIONS, ENGINE_USAGE, withEngine } from '../engine-flag.js';
+import { withSpecEngine } from '../engine-flag.js';
 import { resolveShard, SHARD_PARSE_OPTIONS, shardUsage } from '../shard-flag.js';
 import { runShard } from '../../shard/artifact.js';
 import { shardLabel, shardRange, withoutShardFlag } from '../../shard/shard.js';
+import { DEFAULT_SOBOL_STARTS } from '../../fit/starts.js';
+import { parseOptions, specFromFlags } from '../../run-spec/argv.js';
+import { optionsHelp } from '../../run-spec/help.js';
+import { resolveBootstrap } from '../../run-spec/resolve.js';
+import { RUN_OPTIONS } from '../../run-spec/run-options.js';
+import { rangesByLaw } from '../compare-ranges.js';
 
 export const COMPARE_USAGE = `usage: lawfit compare FILE --laws NAME,NAME,... --x IN=COL,... --y COL --holdout H [options]
 
@@ -39,27 +41,7 @@ laws by absolute relative error, |predicted - actual| / actual, on the held-out 
 error is the mean over folds of each fold's mean over its held-out runs. AIC and BIC come from a
 fit of each law on all runs, with residuals in the target's units so they compare across laws.
 
-  --laws A,B,...      built-in laws; --formula TEXT (repeatable) adds your own (inputs from --x)
-${PER_USAGE}  --per-law [NAME=]L:COL:P1,P2
-                      add law L (a --laws name or formula-K) with P1, P2 per group of column
-                      COL, named NAME (default L.per-COL; repeatable). Every nested pair of the
-                      same law (shared vs per-group, or fewer vs more per-group parameters on
-                      the same column) is tested: likelihood ratio (chi2 with dP degrees of
-                      freedom, Gaussian residuals in the law's space) and dAIC, dBIC
-  --x IN=COL,...      every input any of the laws takes
-  --y COL             the target
-  --where EXPR        runs to consider at all (every fold splits these)
-${HOLDOUT_USAGE}  --format F          csv, tsv, json or jsonl
-${ENGINE_USAGE}  --seed S            seed of the bootstrap's resamples (default 0; fold f uses S + f)
-${BOOTSTRAP_USAGE}                          For compare: each fold's fitting runs are resampled, every law is
-                          refitted and its error recomputed; the interval is the percentile
-                          interval of the error (the held-out runs stay fixed). Failed
-                          replicates are counted per law.
-output
-  --out FILE          write the comparison as JSON (laws, folds, per-run errors, intervals,
-                      bootstrap draws, options, seed, data digest, lawfit version)
-${shardUsage('bootstrap replicates (in every law and fold)', 20)}  --plots DIR         draw the comparison as a chart, DIR/comparison.svg
-${PROGRESS_USAGE}`;
+${optionsHelp('compare', { output: shardUsage('bootstrap replicates (in every law and fold)') + PROGRESS_USAGE })}`;
 
 export const COMPARISON_FORMAT = 'lawfit-compare';
 export const COMPARISON_FORMAT_VERSION = 1;
@@ -70,62 +52,55 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
     allowPositionals: true,
     strict: true,
     options: {
-      laws: { type: 'string' },
-      formula: { type: 'string', multiple: true, default: [] },
-      'per-law': { type: 'string', multiple: true, default: [] },
-      ...PER_PARSE_OPTIONS,
-      x: { type: 'string' },
-      y: { type: 'string' },
-      where: { type: 'string' },
-      holdout: { type: 'string' },
-      format: { type: 'string' },
-      ...ENGINE_PARSE_OPTIONS,
-      seed: { type: 'string' },
-      ...BOOTSTRAP_PARSE_OPTIONS,
-      out: { type: 'string' },
+      ...parseOptions('compare'),
       ...SHARD_PARSE_OPTIONS,
-      plots: { type: 'string' },
       ...PROGRESS_PARSE_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (values.help) {
+  if (values['help'] === true) {
     io.out(COMPARE_USAGE);
     return 0;
   }
   if (positionals.length !== 1) throw new LawfitError('bad-option', `compare takes one data file\n\n${COMPARE_USAGE}`);
-  if (values.x === undefined || values.y === undefined) throw new LawfitError('bad-option', '--x and --y are required');
-  if (values.holdout === undefined) throw new LawfitError('bad-option', "--holdout is required, e.g. --holdout 'top:2:N_params*D_tokens'");
-  const inputs = parseColumnMap(values.x, '--x');
-  const names = (values.laws ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
-  const indexed = values.formula.map((f) => extractIndexedParams(f));
-  const sharedLaws = [
-    ...names.map((n) => compileLaw(findLaw(n))),
-    ...indexed.map(({ formula: f }, i) => compileLaw({ ...formulaDeclaration(f, formulaInputsUsed(f, Object.keys(inputs)), 'linear', []), name: `formula-${i + 1}` })),
+  const spec = specFromFlags('compare', values);
+  const control = values as ProgressFlags & { shard?: string };
+  if (spec.x === undefined || spec.y === undefined) throw new LawfitError('bad-option', '--x and --y are required');
+  if (spec.holdout === undefined) throw new LawfitError('bad-option', "--holdout is required, e.g. --holdout 'top:2:N_params*D_tokens'");
+  const inputs = spec.x;
+  const names = spec.laws ?? [];
+  const indexed = (spec.formulas ?? []).map((f) => extractIndexedParams(f));
+  const declarations = [
+    ...names.map((n) => findLaw(n)),
+    ...indexed.map(({ formula: f }, i) => ({ ...formulaDeclaration(f, formulaInputsUsed(f, Object.keys(inputs)), 'linear', []), name: `formula-${i + 1}` })),
   ];
-  const perAll = values.per !== undefined ? parsePerFlag(values.per) : undefined;
+  // --range: a law given start ranges is compiled with them and starts from Sobol points over them.
+  const ranges = rangesByLaw(spec.range ?? [], declarations);
+  const sharedLaws = declarations.map((d) => compileLaw(d, ranges.has(d.name) ? { ranges: ranges.get(d.name)! } : {}));
+  const starts = Object.fromEntries([...ranges.keys()].map((n) => [n, { kind: 'sobol', count: DEFAULT_SOBOL_STARTS } as const]));
+  const perAll = spec.per;
   if (sharedLaws.length < 1) throw new LawfitError('bad-option', '--laws or --formula: give at least one law to compare');
-  const holdout = parseHoldout(values.holdout);
-  const seed = values.seed !== undefined ? parseSeed(values.seed) : 0;
-  const boot = resolveBootstrapFlags(values);
-  const format = parseFormatFlag(values.format);
+  const holdout = spec.holdout;
+  const seed = spec.seed ?? 0;
+  const boot = resolveBootstrap(spec);
+  const format = spec.format ?? 'auto';
 
   const file = positionals[0]!;
-  const outputs = await checkOutputs([{ flag: '--out', path: values.out, kind: 'file' }, { flag: '--plots', path: values.plots, kind: 'dir', files: COMPARISON_PLOT_FILES }], [file], { command: 'compare', io });
+  const outputs = await checkOutputs([{ flag: '--out', path: spec.out, kind: 'file' }, { flag: '--plots', path: spec.plots, kind: 'dir', files: COMPARISON_PLOT_FILES }], [file], { command: 'compare', io });
   const bytes = await readFileBytes(file);
   const table = readTable(bytes, file, format);
-  const spec: DataSpec = { inputs, target: values.y, ...(values.where !== undefined ? { where: values.where } : {}) };
+  const data: DataSpec = { inputs, target: spec.y, ...(spec.where !== undefined ? { where: spec.where } : {}) };
   // --per and a formula's E[COL] make the law itself grouped (same name); --per-law adds a variant.
   const laws = [
     ...sharedLaws.map((l, i) => {
       const per = mergePer(perAll, i >= names.length ? indexed[i - names.length]!.per : undefined);
-      return per === undefined ? l : groupedVariant(l, per, table, spec, l.name);
+      return per === undefined ? l : groupedVariant(l, per, table, data, l.name);
     }),
-    ...values['per-law'].map((t) => {
-      const { law: name, per, name: label } = parsePerLawFlag(t);
+    ...(spec.perLaw ?? []).map(({ law: name, per, name: label }) => {
+      const t = RUN_OPTIONS.perLaw.print([{ law: name, per, ...(label !== undefined ? { name: label } : {}) }])[0]!;
       const base = sharedLaws.find((l) => l.name === name);
       if (base === undefined) throw new LawfitError('bad-option', `--per-law ${t}: '${name}' is not among the compared laws (${sharedLaws.map((l) => l.name).join(', ')})`);
-      return groupedVariant(base, per, table, spec, label ?? perLawName(name, per.column));
+      return groupedVariant(base, per, table, data, label ?? perLawName(name, per.column));
     }),
   ];
   const dup = laws.find((l, i) => laws.findIndex((m) => m.name === l.name) !== i);
@@ -133,19 +108,20 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
   for (const l of laws) checkClusterDesign(l, boot?.design?.kind === 'clusters' ? boot.design.column : undefined);
 
   const digest = await sha256Hex(bytes);
-  if (values.shard !== undefined && boot === undefined) throw new LawfitError('bad-option', '--shard splits the bootstrap replicates of every (law, fold): add --bootstrap N');
-  if (values.shard !== undefined && values.plots !== undefined) throw new LawfitError('bad-option', '--plots: draw them from the merged comparison; a shard has only its share of the replicates');
-  const shard = values.shard !== undefined ? resolveShard(values.shard, values.out, boot!.replicates, 'replicates') : undefined;
+  if (control.shard !== undefined && boot === undefined) throw new LawfitError('bad-option', '--shard splits the bootstrap replicates of every (law, fold): add --bootstrap N');
+  if (control.shard !== undefined && spec.plots !== undefined) throw new LawfitError('bad-option', '--plots: draw them from the merged comparison; a shard has only its share of the replicates');
+  const shard = control.shard !== undefined ? resolveShard(control.shard, spec.out, boot!.replicates, 'replicates') : undefined;
   const slice = shard !== undefined ? shardRange(boot!.replicates, shard) : undefined;
   const command = ['lawfit', 'compare', ...withoutShardFlag(argv)];
   let comparison: Comparison | undefined;
   // The artifact a run writes; a shard's is the same with its slice of the replicates (compare-shard.ts joins them).
   const produce = async () => {
-    const run = await withEngine(values, io, async (engine) => ({
-      comparison: await runWithControl('compare', values, io, (control) =>
-        compareLaws(laws, table, spec, holdout, {
+    const run = await withSpecEngine(spec, io, async (engine) => ({
+      comparison: await runWithControl('compare', control, io, (c) =>
+        compareLaws(laws, table, data, holdout, {
           engine,
-          control,
+          control: c,
+          ...(Object.keys(starts).length > 0 ? { starts } : {}),
           ...(boot !== undefined ? { bootstrap: { replicates: boot.replicates, seed, level: boot.level, design: boot.design, replicateStarts: boot.replicateStarts, generator: boot.generator } } : {}),
           ...(slice !== undefined ? { replicateSlice: slice } : {}),
         }),
@@ -158,12 +134,12 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
       command,
       seed,
       engine: run.engineText,
-      data: { source: file, digest, inputs, target: values.y!, ...(values.where !== undefined ? { where: values.where } : {}) },
+      data: { source: file, digest, inputs, target: spec.y!, ...(spec.where !== undefined ? { where: spec.where } : {}) },
       comparison: run.comparison,
     };
   };
   if (shard !== undefined) {
-    const path = await runShard(values.out!, shard, { kind: 'compare', command, seed, dataDigests: [digest], dataFiles: [file], items: boot!.replicates }, slice!, produce);
+    const path = await runShard(spec.out!, shard, { kind: 'compare', command, seed, dataDigests: [digest], dataFiles: [file], items: boot!.replicates }, slice!, produce);
     io.out(`shard ${shardLabel(shard)}: replicates ${slice!.from}..${slice!.to - 1} of ${boot!.replicates} in every law and fold; wrote ${path}\n`);
     return 0;
   }
@@ -171,9 +147,9 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
   io.out(renderComparison(comparison!));
 
   const written = await writeOutputSet(outputs, 'compare', io, async (put) => {
-    if (values.out !== undefined) await put('--out', JSON.stringify(artifact, null, 2) + '\n');
-    if (values.plots !== undefined) {
-      for (const plot of comparisonPlots(comparison!.laws, comparisonPlotOptions(comparison!, values.holdout))) await put('--plots', await renderSvg(plot.spec), plot.file);
+    if (spec.out !== undefined) await put('--out', JSON.stringify(artifact, null, 2) + '\n');
+    if (spec.plots !== undefined) {
+      for (const plot of comparisonPlots(comparison!.laws, comparisonPlotOptions(comparison!, RUN_OPTIONS.holdout.print(holdout)[0]!))) await put('--plots', await renderSvg(plot.spec), plot.file);
     }
   });
   for (const w of written) io.out(`wrote ${w.path}\n`);

@@ -11,13 +11,16 @@ import { findLaw } from '../../laws/index.js';
 import { makeArtifact, serializeArtifact } from '../../report/artifact.js';
 import { summarizeFit } from '../../report/summary.js';
 import { renderTextReport } from '../../report/text.js';
-import { parseSeed, parseNumber } from '../args.js';
-import { BOOTSTRAP_PARSE_OPTIONS, BOOTSTRAP_USAGE, resolveBootstrapFlags, runBootstrap, summarizeBootstrap } from '../bootstrap-flags.js';
-import { ENGINE_PARSE_OPTIONS, ENGINE_USAGE, withEngine } from '../engine-flag.js';
+import { runBootstrap, summarizeBootstrap } from '../bootstrap-flags.js';
+import { withSpecEngine } from '../engine-flag.js';
 import type { Io } from '../io.js';
-import { plotsRequest, putFitPlots, reportWritten, PLOTS_USAGE } from './plot.js';
+import { plotsRequest, putFitPlots, reportWritten } from './plot.js';
 import { checkOutputs, writeOutputSet } from '../outputs.js';
-import { PROGRESS_PARSE_OPTIONS, PROGRESS_USAGE, runWithControl } from '../run-control.js';
+import { PROGRESS_PARSE_OPTIONS, PROGRESS_USAGE, runWithControl, type ProgressFlags } from '../run-control.js';
+import { parseOptions, specFromFlags } from '../../run-spec/argv.js';
+import { optionsHelp } from '../../run-spec/help.js';
+import { resolveBootstrap } from '../../run-spec/resolve.js';
+import { RUN_OPTIONS } from '../../run-spec/run-options.js';
 
 export const DEMO_USAGE = `usage: lawfit demo [--seed S] [--noise SIGMA] [--engine E] [--bootstrap N] [--out FILE] [--plots DIR] [--write-data FILE]
 
@@ -25,44 +28,35 @@ Fit the chinchilla law to a SYNTHETIC ladder of 56 runs (8 model sizes x 7 token
 ratios) drawn from Hoffmann et al.'s published law with seeded log-normal noise, from Hoffmann's
 4,500-point start grid, and show the recovered parameters next to the true ones.
 
-  --seed S                noise seed (default ${DEFAULT_LADDER_SEED})
-  --noise SIGMA           log-space noise standard deviation (default 0.01)
-  --out FILE              write the JSON artifact
-  --write-data FILE       also write the ladder as CSV (N,D,loss) for 'lawfit fit'
-${ENGINE_USAGE}${BOOTSTRAP_USAGE}                          (the report then says which true values the intervals cover)
-${PLOTS_USAGE}${PROGRESS_USAGE}`;
+${optionsHelp('demo', { output: PROGRESS_USAGE })}`;
 
 export async function demoCommand(argv: string[], io: Io): Promise<number> {
   const { values } = parseFlags({
     args: argv,
     strict: true,
     options: {
-      seed: { type: 'string' },
-      noise: { type: 'string' },
-      ...ENGINE_PARSE_OPTIONS,
-      out: { type: 'string' },
-      'write-data': { type: 'string' },
-      plots: { type: 'string' },
-      ...BOOTSTRAP_PARSE_OPTIONS,
+      ...parseOptions('demo'),
       ...PROGRESS_PARSE_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (values.help) {
+  if (values['help'] === true) {
     io.out(DEMO_USAGE);
     return 0;
   }
-  const seed = values.seed !== undefined ? parseSeed(values.seed) : DEFAULT_LADDER_SEED;
+  const spec = specFromFlags('demo', values);
+  const control = values as ProgressFlags;
+  const seed = spec.seed ?? DEFAULT_LADDER_SEED;
   const outputs = await checkOutputs(
-    [{ flag: '--out', path: values.out, kind: 'file' }, { flag: '--write-data', path: values['write-data'], kind: 'file' }, plotsRequest(values.plots)],
+    [{ flag: '--out', path: spec.out, kind: 'file' }, { flag: '--write-data', path: spec.writeData, kind: 'file' }, plotsRequest(spec.plots)],
     [], { command: 'demo', io });
-  const noise = values.noise !== undefined ? parseNumber('--noise', values.noise) : 0.01;
+  const noise = spec.noise ?? RUN_OPTIONS.noise.default!;
   const data = chinchillaLadder({ seed, noise });
   const law = compileLaw(findLaw('chinchilla'));
   io.out(`lawfit demo: fitting '${law.name}' to ${data.source}\n\n`);
-  const boot = resolveBootstrapFlags(values);
-  const summary = await withEngine(values, io, (engine) =>
-    runWithControl('demo', values, io, async (control) => {
+  const boot = resolveBootstrap(spec);
+  const summary = await withSpecEngine(spec, io, (engine) =>
+    runWithControl('demo', control, io, async (control) => {
       if (boot === undefined) return summarizeFit(await fitLaw(law, data, { engine, control }), { ...HOFFMANN_TRUTH });
       const b = await runBootstrap(law, data, boot, seed, { starts: { kind: 'default' }, lm: {}, engine, control });
       const s = summarizeFit(b.fit, { ...HOFFMANN_TRUTH });
@@ -72,10 +66,10 @@ export async function demoCommand(argv: string[], io: Io): Promise<number> {
   );
   io.out(renderTextReport(summary));
   const written = await writeOutputSet(outputs, 'demo', io, async (put) => {
-    if (values['write-data'] !== undefined) await put('--write-data', ladderCsv(data));
-    if (values.out !== undefined) await put('--out', serializeArtifact(makeArtifact(summary, { kind: 'default' }, { command: ['lawfit', 'demo', ...argv], seed })));
-    await putFitPlots(put, values.plots, summary, data);
+    if (spec.writeData !== undefined) await put('--write-data', ladderCsv(data));
+    if (spec.out !== undefined) await put('--out', serializeArtifact(makeArtifact(summary, { kind: 'default' }, { command: ['lawfit', 'demo', ...argv], seed })));
+    await putFitPlots(put, spec.plots, summary, data);
   });
-  reportWritten(io, written, '--plots', values.plots);
+  reportWritten(io, written, '--plots', spec.plots);
   return 0;
 }

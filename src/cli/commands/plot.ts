@@ -5,11 +5,10 @@
  * one recorded (plots of other data against this fit would mislead); the demo's synthetic ladder
  * is regenerated from its seed and noise and checked against its recorded label.
  */
-import { recordedFlag } from '../../report/recorded-command.js';
+import { recordedOption } from '../../report/recorded-command.js';
 import { basename, dirname, resolve } from 'node:path';
 import { parseFlags } from '../parse-flags.js';
 import { datasetFromText, readFileBytes, sha256Hex, type Dataset, type DataSpec } from '../../data/index.js';
-import type { FormatChoice } from '../../data/read-table.js';
 import { LawfitError } from '../../errors.js';
 import { chinchillaLadder } from '../../examples/chinchilla-ladder.js';
 import { plotInputsFromSummary } from '../../plots/inputs.js';
@@ -19,13 +18,7 @@ import { checkOutputs, writeOutputSet, type OutputRequest, type PutOutput, type 
 import type { FitArtifact } from '../../report/artifact.js';
 import { readArtifactFile } from '../../report/artifact-file.js';
 import type { FitSummary } from '../../report/summary.js';
-import { parseNumber } from '../args.js';
 import type { Io } from '../io.js';
-
-export const PLOTS_USAGE = `  --plots DIR             write the plots as SVG files into DIR (created if needed): fit.svg,
-                          residuals.svg, and with --bootstrap bootstrap-histograms.svg and
-                          bootstrap-pairs.svg; frontier.svg for Chinchilla-type laws
-`;
 
 export const PLOT_USAGE = `usage: lawfit plot RESULT.json --out DIR
 
@@ -63,10 +56,10 @@ const LADDER_SOURCE = 'synthetic:chinchilla-ladder';
 
 /** The demo's ladder, regenerated from the seed and noise its artifact recorded. */
 function regenerateLadder(art: FitArtifact, name: string): Dataset {
-  const noiseText = recordedFlag(art.command, '--noise');
+  const noise = recordedOption(art.command, 'noise');
   const ladder = chinchillaLadder({
     ...(art.seed !== undefined ? { seed: art.seed } : {}),
-    ...(noiseText !== undefined ? { noise: parseNumber('--noise', noiseText) } : {}),
+    ...(noise !== undefined ? { noise } : {}),
   });
   if (ladder.source !== art.summary.data.source) {
     throw new LawfitError('artifact', `${name}: cannot regenerate its synthetic data ('${art.summary.data.source}'; this lawfit draws '${ladder.source}')`);
@@ -97,7 +90,7 @@ export async function reloadFitData(art: FitArtifact, artifactPath: string): Pro
     throw new LawfitError('data-file', `${path}: the file changed since ${artifactPath} was fitted on it (SHA-256 ${digest.slice(0, 12)}… now, ${d.digest.slice(0, 12)}… recorded); refit it, or restore the original, to plot`);
   }
   const spec: DataSpec = { inputs: d.inputs, target: d.target, ...(d.weights !== undefined ? { weights: d.weights } : {}), ...(d.where !== undefined ? { where: d.where } : {}) };
-  const format = (recordedFlag(art.command, '--format') ?? 'auto') as FormatChoice;
+  const format = recordedOption(art.command, 'format') ?? 'auto';
   return datasetFromText(bytes, path, format, spec, Object.keys(d.inputs));
 }
 

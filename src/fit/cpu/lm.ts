@@ -18,6 +18,9 @@
  * (>= 1e-4) and the radius: <= 0.25 shrinks it (by a factor from the directional derivative,
  * clamped to [0.1, 0.5]), >= 0.75 (or a Gauss–Newton step) doubles the step as the new radius.
  * The first radius is `stepBound` * |D u0| (MINPACK's `factor`), capped by the first step.
+ * `maxRadius`, when given, caps the radius throughout (Ceres Solver's max_trust_region_radius;
+ * MINPACK has none): the radius may double on every good step, and a long step through a flat
+ * region can leave the basin or overflow an exponent before the gain ratio can shrink it.
  *
  * WHY A TRUST REGION. Measured on the NIST StRD suite (test/reference/nist.test.ts) and on
  * Hoffmann's 4,500-start Chinchilla grid: Nielsen's damping update (mu <- mu * max(1/3,
@@ -193,8 +196,10 @@ export function levenbergMarquardt(law: CompiledLaw, data: LmData, u: Float64Arr
     D[j] = diag[j]! * diag[j]!;
   }
   let xnorm = unorm();
+  const maxRadius = opt.maxRadius ?? Infinity;
   let delta = opt.stepBound * xnorm;
   if (delta === 0) delta = opt.stepBound;
+  delta = Math.min(delta, maxRadius);
   let par = 0;
   let iterations = 0;
   let first = true;
@@ -249,6 +254,7 @@ export function levenbergMarquardt(law: CompiledLaw, data: LmData, u: Float64Arr
         delta = pnorm / 0.5;
         par *= 0.5;
       }
+      delta = Math.min(delta, maxRadius);
       const accepted = finite && ratio >= ACCEPT;
       if (accepted) {
         for (let j = 0; j < p; j++) u[j] = uTrial[j]!;

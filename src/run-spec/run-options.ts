@@ -1,0 +1,422 @@
+/**
+ * The run specification: one table whose rows are the options of a lawfit run (which law, how
+ * the data map onto it, the loss, the starts, the solver, the bootstrap, the holdout, the engine,
+ * the outputs). Each row holds its flag, default, help, parser, printer, app field and the
+ * commands that take it (option-row.ts says what each is for). Everything else is derived:
+ * - the CLI's parseArgs table and `--help` sections (argv.ts, help.ts) for fit, compare and demo;
+ * - the typed spec a command or the app's worker runs (RunSpec below, checked by resolve.ts);
+ * - the command line the app prints and the artifact records (argv.ts printSpec, shell-quoted by
+ *   src/util/shell-quote.ts).
+ * Adding an option is one row here plus the code that uses its value.
+ *
+ * No Node imports: the app bundles this module.
+ */
+import { LawfitError } from '../errors.js';
+import { parseColumnMap } from '../data/spec.js';
+import { TABLE_FORMATS } from '../data/table.js';
+import type { FormatChoice } from '../data/read-table.js';
+import { formatLoss, LOSSES, type LossSpec } from '../fit/losses.js';
+import type { DampingMode, ProjectionMode } from '../fit/options.js';
+import { DEFAULT_LM_OPTIONS } from '../fit/options.js';
+import { RESIDUAL_SPACES, type ResidualSpace } from '../law/declaration.js';
+import type { Transform } from '../law/transforms.js';
+import { parsePerFlag, parsePerLawFlag, type PerGroupSpec } from '../law/groups.js';
+import { checkLimit } from '../limits.js';
+import { DEFAULT_BASINS } from '../stats/bootstrap.js';
+import { DESIGN_SYNTAX, describeDesign, parseDesign, type ColumnDesign } from '../stats/resample.js';
+import type { Holdout } from '../stats/holdout.js';
+import { DEFAULT_ROLLING_CUTOFFS } from '../stats/holdout.js';
+import { nameTable } from '../util/names.js';
+import { DEFAULT_LADDER_SEED } from '../examples/chinchilla-ladder.js';
+import { parseAssignments, parseAxis, parseGrid, parseLossFlag, parseNumber, parsePositiveInt, parsePositiveNumber, parseSeed, parseSpace, parseTransformFlag, parseFormatFlag } from '../cli/args.js';
+import { holdoutText, parseHoldout } from '../cli/holdout-flag.js';
+export { holdoutText };
+import { numberText, only, row, type OptionRow } from './option-row.js';
+
+const bad = (flag: string, detail: string): never => {
+  throw new LawfitError('bad-option', `--${flag}: ${detail}`);
+};
+
+/** One of a few words (`--damping levenberg`). */
+function choice<const W extends string>(flag: string, words: readonly W[]): (texts: readonly string[]) => W {
+  return (texts) => {
+    const t = only(texts);
+    if (!(words as readonly string[]).includes(t)) bad(flag, `expected ${words.slice(0, -1).join(', ')}${words.length > 1 ? ' or ' : ''}${words.at(-1)}, got '${t}'`);
+    return t as W;
+  };
+}
+
+/** Comma-separated names, over every occurrence (`--positive A,B --positive C`). */
+const nameList = (texts: readonly string[]): string[] => texts.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+const printList = (v: readonly string[]): string[] => (v.length > 0 ? [v.join(',')] : []);
+
+/** How a law's fits start: its own grid (or --grid), or N Sobol / seeded random points over its ranges. */
+export type StartsChoice = { kind: 'law' } | { kind: 'sobol' | 'random'; count: number };
+
+/** `--replicate-starts`: the library's ReplicateStarts that the flag can say. */
+export type ReplicateStartsChoice = { kind: 'basins'; k: number } | { kind: 'default' } | { kind: 'same' };
+
+/** One `--range [LAW:]P=LO:HI`: a parameter's range for Sobol/random starts (compare: of one law, or of every law that has P). */
+export interface RangeEntry {
+  law?: string;
+  name: string;
+  range: readonly [number, number];
+}
+
+export function transformText(t: Transform): string {
+  return t.kind === 'bounded' ? `bounded:${t.lower}:${t.upper}` : t.kind;
+}
+
+function parseRanges(texts: readonly string[]): RangeEntry[] {
+  const out: RangeEntry[] = [];
+  for (const t of texts) {
+    const eq = t.indexOf('=');
+    if (eq <= 0) bad('range', `expected [LAW:]NAME=LO:HI, got '${t}'`);
+    const left = t.slice(0, eq).trim();
+    const colon = left.lastIndexOf(':');
+    const law = colon > 0 ? left.slice(0, colon).trim() : undefined;
+    const name = left.slice(colon + 1).trim();
+    const v = t.slice(eq + 1).trim();
+    const axis = parseAxis('--range', name, v.replace(/:/g, ','));
+    if (axis.length !== 2 || !(axis[0]! < axis[1]!)) bad('range', `${name}: expected NAME=LO:HI with LO < HI, got '${v}'`);
+    if (out.some((e) => e.name === name && e.law === law)) bad('range', `'${law !== undefined ? `${law}:` : ''}${name}' is given twice`);
+    out.push({ ...(law !== undefined ? { law } : {}), name, range: [axis[0]!, axis[1]!] });
+  }
+  return out;
+}
+
+function parseStartsChoice(texts: readonly string[]): StartsChoice {
+  const t = only(texts).trim();
+  if (t === 'law' || t === 'default') return { kind: 'law' };
+  const m = /^(sobol|random):(\d+)$/.exec(t);
+  if (m === null) return bad('starts', `expected 'law', 'sobol:N' or 'random:N', got '${t}'`);
+  const count = parsePositiveInt('--starts', m[2]!);
+  checkLimit('starts', count, t);
+  return { kind: m[1] as 'sobol' | 'random', count };
+}
+
+function parseReplicateStarts(texts: readonly string[]): ReplicateStartsChoice {
+  const rs = only(texts);
+  const m = /^basins:(\d+)$/.exec(rs);
+  if (m !== null) {
+    const k = parsePositiveInt('--replicate-starts', m[1]!);
+    checkLimit('starts', k, rs, '--replicate-starts');
+    return { kind: 'basins', k };
+  }
+  if (rs === 'law') return { kind: 'default' };
+  if (rs === 'same') return { kind: 'same' };
+  return bad('replicate-starts', `expected basins:K, law or same, got '${rs}'`);
+}
+
+const text = (texts: readonly string[]): string => only(texts);
+const one = (v: string): string[] => [v];
+
+export const RUN_OPTIONS = {
+  // ---- law ------------------------------------------------------------------------------------
+  law: row<string>({
+    flag: 'law', arg: 'NAME', kind: 'value', section: 'law', commands: ['fit'],
+    doc: "a built-in law (see 'lawfit laws')",
+    parse: text, print: one,
+    app: { scope: 'selection', label: 'built-in law', input: 'choice' },
+  }),
+  laws: row<string[]>({
+    flag: 'laws', arg: 'A,B,...', kind: 'value', section: 'law', commands: ['compare'],
+    doc: 'built-in laws to compare; --formula TEXT (repeatable) adds your own (inputs from --x)',
+    parse: nameList, print: printList,
+    app: { scope: 'selection', label: 'built-in laws', input: 'list' },
+  }),
+  formula: row<string>({
+    flag: 'formula', arg: 'TEXT', kind: 'value', section: 'law', commands: ['fit'],
+    doc: "your own law, e.g. 'E + A/N^alpha + B/D^beta'; its inputs are the names mapped by --x, every other name is a parameter",
+    parse: text, print: one,
+    app: { scope: 'selection', label: 'your formula', input: 'text' },
+  }),
+  formulas: row<string[]>({
+    flag: 'formula', arg: 'TEXT', kind: 'repeat', section: 'law', commands: ['compare'],
+    doc: 'a law of your own (repeatable), named formula-1, formula-2, ... in the ranking; it reads the --x inputs it names',
+    parse: (t) => [...t], print: (v) => [...v],
+    app: { scope: 'selection', label: 'your formulas', input: 'text' },
+  }),
+  positive: row<string[]>({
+    flag: 'positive', arg: 'A,B', kind: 'repeat', section: 'law', commands: ['fit'],
+    doc: '(--formula) keep these parameters positive (fitted as log)',
+    parse: nameList, print: printList,
+    app: { scope: 'law', label: 'positive', input: 'list' },
+  }),
+  transform: row<Record<string, Transform>>({
+    flag: 'transform', arg: 'P=T', kind: 'repeat', section: 'law', commands: ['fit'],
+    doc: "P's transform: none, log, or bounded:LO:HI (repeatable)",
+    parse: (t) => nameTable(Object.entries(parseAssignments('--transform', t)).map(([k, v]) => [k, parseTransformFlag(k, v)] as const)),
+    print: (v) => Object.entries(v).map(([k, t]) => `${k}=${transformText(t)}`),
+    app: { scope: 'law', label: 'transforms', input: 'list' },
+  }),
+  fix: row<Record<string, number>>({
+    flag: 'fix', arg: 'P=VALUE', kind: 'repeat', section: 'law', commands: ['fit'],
+    doc: 'hold P at VALUE (repeatable)',
+    parse: (t) => nameTable(Object.entries(parseAssignments('--fix', t)).map(([k, v]) => [k, parseNumber('--fix', v)] as const)),
+    print: (v) => Object.entries(v).map(([k, x]) => `${k}=${numberText(x)}`),
+    app: { scope: 'law', label: 'fixed parameters', input: 'list' },
+  }),
+  free: row<string[]>({
+    flag: 'free', arg: 'P', kind: 'repeat', section: 'law', commands: ['fit'],
+    doc: 'free a parameter the law fixes by default (repeatable)',
+    parse: nameList, print: printList,
+    app: { scope: 'law', label: 'freed parameters', input: 'list' },
+  }),
+  space: row<ResidualSpace>({
+    flag: 'space', arg: 'S', kind: 'value', section: 'law', commands: ['fit'],
+    doc: `residuals in ${RESIDUAL_SPACES.join(', ')} space`, defaultText: "the law's",
+    parse: (t) => parseSpace(only(t)), print: one,
+    app: { scope: 'law', label: 'residual space', input: 'choice', choices: RESIDUAL_SPACES },
+  }),
+  per: row<PerGroupSpec>({
+    flag: 'per', arg: 'COL:P1,P2', kind: 'value', section: 'law', commands: ['fit', 'compare'],
+    doc: "per-group parameters: P1, P2 take one value per value of column COL (shown as P1[value]); every other parameter is shared. Starts: the shared law's, copied to each group. In a --formula, E[COL] says the same",
+    parse: (t) => parsePerFlag(only(t)), print: (v) => [`${v.column}:${v.params.join(',')}`],
+    app: { scope: 'cli', why: 'the app writes per-group parameters in the formula (E[COL])' },
+  }),
+  perLaw: row<Array<{ law: string; per: PerGroupSpec; name?: string }>>({
+    flag: 'per-law', arg: '[NAME=]L:COL:P1,P2', kind: 'repeat', section: 'law', commands: ['compare'],
+    doc: 'add law L (a --laws name or formula-K) with P1, P2 per group of column COL, named NAME (default L.per-COL; repeatable). Every nested pair of the same law (shared vs per-group, or fewer vs more per-group parameters on the same column) is tested: likelihood ratio (chi2 with dP degrees of freedom, Gaussian residuals in the law\'s space) and dAIC, dBIC',
+    parse: (t) => t.map(parsePerLawFlag), print: (v) => v.map((e) => `${e.name !== undefined ? `${e.name}=` : ''}${e.law}:${e.per.column}:${e.per.params.join(',')}`),
+    app: { scope: 'cli', why: 'the app compares the laws it is given; nested per-group variants are a CLI analysis' },
+  }),
+  // ---- data -----------------------------------------------------------------------------------
+  x: row<Record<string, string>>({
+    flag: 'x', arg: 'IN=COL,...', kind: 'value', section: 'data', commands: ['fit', 'compare'],
+    doc: 'law inputs from columns or expressions (M=D_tokens/N_params)', docFor: { compare: 'every input any of the laws takes, from columns or expressions' },
+    parse: (t) => parseColumnMap(only(t), '--x'), print: (v) => [Object.entries(v).map(([k, c]) => `${k}=${c}`).join(',')],
+    app: { scope: 'run', label: 'law inputs', input: 'text' },
+  }),
+  y: row<string>({
+    flag: 'y', arg: 'COL', kind: 'value', section: 'data', commands: ['fit', 'compare'],
+    doc: 'the target column (or expression)',
+    parse: text, print: one,
+    app: { scope: 'run', label: 'target', input: 'text' },
+  }),
+  weights: row<string>({
+    flag: 'weights', arg: 'COL', kind: 'value', section: 'data', commands: ['fit'],
+    doc: 'observation weights (>= 0)',
+    parse: text, print: one,
+    app: { scope: 'run', label: 'weights', input: 'text' },
+  }),
+  where: row<string>({
+    flag: 'where', arg: 'EXPR', kind: 'value', section: 'data', commands: ['fit', 'compare'],
+    doc: "keep rows where EXPR holds, e.g. 'excluded_outlier == 0'", docFor: { compare: 'runs to consider at all (every fold splits these)' },
+    parse: text, print: one,
+    app: { scope: 'run', label: 'rows to use', input: 'text' },
+  }),
+  format: row<FormatChoice>({
+    flag: 'format', arg: 'F', kind: 'value', section: 'data', commands: ['fit', 'compare'],
+    doc: `${TABLE_FORMATS.join(', ')}`, defaultText: 'from the file name, then the contents', default: 'auto',
+    parse: (t) => parseFormatFlag(only(t)), print: (v) => (v === 'auto' ? [] : [v]),
+    app: { scope: 'cli', why: "the app reads it with the dropped file (the request's file.format)" },
+  }),
+  noise: row<number>({
+    flag: 'noise', arg: 'SIGMA', kind: 'value', section: 'data', commands: ['demo'], default: 0.01,
+    doc: 'log-space noise standard deviation of the synthetic ladder',
+    parse: (t) => parseNumber('--noise', only(t)), print: (v) => [numberText(v)],
+    app: { scope: 'cli', why: "the app's built-in example is one fixed synthetic ladder" },
+  }),
+  // ---- fitting --------------------------------------------------------------------------------
+  loss: row<LossSpec>({
+    flag: 'loss', solver: 'loss', arg: 'L', kind: 'value', section: 'fitting', commands: ['fit'],
+    doc: LOSSES.map((l) => (l.kind === 'linear' ? 'linear' : `${l.kind}:DELTA`)).join(', '), defaultText: "the law's, e.g. huber:1e-3 for chinchilla; else linear",
+    parse: (t) => parseLossFlag(only(t)), print: (v) => [formatLoss(v)],
+    app: { scope: 'law', label: 'loss', input: 'text' },
+  }),
+  starts: row<StartsChoice>({
+    flag: 'starts', arg: 'S', kind: 'value', section: 'fitting', commands: ['fit'],
+    doc: "law (the law's own grid), sobol:N or random:N (seeded by --seed)", default: { kind: 'law' },
+    parse: parseStartsChoice, print: (v) => [v.kind === 'law' ? 'law' : `${v.kind}:${v.count}`],
+    app: { scope: 'law', label: 'starts', input: 'text' },
+  }),
+  grid: row<Record<string, number[]>>({
+    flag: 'grid', arg: 'P=VALUES', kind: 'repeat', section: 'fitting', commands: ['fit'],
+    doc: "replace P's start axis: 0,0.5,1 or lin:LO:HI:N or log:LO:HI:N (repeatable)",
+    parse: (t) => parseGrid(t), print: (v) => Object.entries(v).map(([k, a]) => `${k}=${a.map(numberText).join(',')}`),
+    app: { scope: 'law', label: 'start grid', input: 'list' },
+  }),
+  range: row<RangeEntry[]>({
+    flag: 'range', arg: 'P=LO:HI', argFor: { compare: '[LAW:]P=LO:HI' }, kind: 'repeat', section: 'fitting', commands: ['fit', 'compare'],
+    doc: "P's range for sobol/random starts (repeatable)",
+    docFor: { compare: "P's start range, for law LAW or else every law with a parameter P (repeatable); a law given ranges starts from Sobol points over them (sobol:256), as the app runs it" },
+    parse: parseRanges, print: (v) => v.map((e) => `${e.law !== undefined ? `${e.law}:` : ''}${e.name}=${numberText(e.range[0])}:${numberText(e.range[1])}`),
+    app: { scope: 'law', label: 'start ranges', input: 'list' },
+  }),
+  screen: row<number>({
+    flag: 'screen', arg: 'K', kind: 'value', section: 'fitting', commands: ['fit'],
+    doc: 'run LM only from the K starts with the lowest starting objective',
+    parse: (t) => parsePositiveInt('--screen', only(t)), print: (v) => [numberText(v)],
+    app: { scope: 'law', label: 'screen to K starts', input: 'number' },
+  }),
+  seed: row<number>({
+    flag: 'seed', arg: 'S', kind: 'value', section: 'fitting', commands: ['fit', 'compare', 'demo'], default: 0,
+    doc: 'seed of random starts and of the bootstrap',
+    docFor: { compare: "seed of the bootstrap's resamples (fold f uses S + f)", demo: 'noise seed of the synthetic ladder, and of the bootstrap' },
+    defaultTextFor: { demo: String(DEFAULT_LADDER_SEED) },
+    parse: (t) => parseSeed(only(t)), print: (v) => [numberText(v)],
+    app: { scope: 'run', label: 'seed', input: 'number' },
+  }),
+  maxIter: row<number>({
+    flag: 'max-iter', solver: 'maxIterations', arg: 'N', kind: 'value', section: 'fitting', commands: ['fit'], default: DEFAULT_LM_OPTIONS.maxIterations,
+    doc: 'LM trial steps before giving up (status max-iterations)',
+    parse: (t) => parsePositiveInt('--max-iter', only(t)), print: (v) => [numberText(v)],
+    app: { scope: 'run', label: 'max. iterations', input: 'number' },
+  }),
+  ftol: row<number>({
+    flag: 'ftol', solver: 'ftol', arg: 'X', kind: 'value', section: 'fitting', commands: ['fit'], default: DEFAULT_LM_OPTIONS.ftol,
+    doc: 'stop when the relative cost reduction (actual and predicted) is below X',
+    parse: (t) => parsePositiveNumber('--ftol', only(t)), print: (v) => [numberText(v)],
+    app: { scope: 'run', label: 'ftol', input: 'number' },
+  }),
+  xtol: row<number>({
+    flag: 'xtol', solver: 'xtol', arg: 'X', kind: 'value', section: 'fitting', commands: ['fit'], default: DEFAULT_LM_OPTIONS.xtol,
+    doc: 'stop when the trust radius is below X times the scaled parameter norm',
+    parse: (t) => parsePositiveNumber('--xtol', only(t)), print: (v) => [numberText(v)],
+    app: { scope: 'run', label: 'xtol', input: 'number' },
+  }),
+  gtol: row<number>({
+    flag: 'gtol', solver: 'gtol', arg: 'X', kind: 'value', section: 'fitting', commands: ['fit'], default: DEFAULT_LM_OPTIONS.gtol,
+    doc: 'stop when the largest cosine between the residuals and a Jacobian column is below X',
+    parse: (t) => parsePositiveNumber('--gtol', only(t)), print: (v) => [numberText(v)],
+    app: { scope: 'run', label: 'gtol', input: 'number' },
+  }),
+  maxRadius: row<number>({
+    flag: 'max-radius', solver: 'maxRadius', arg: 'R', kind: 'value', section: 'fitting', commands: ['fit'], defaultText: 'none, as MINPACK',
+    doc: 'cap the LM trust radius at R in the internal (transformed) coordinates, so no step (at most 1.1 R long) leaps out of its basin (Ceres max_trust_region_radius; float64 engines)',
+    parse: (t) => parsePositiveNumber('--max-radius', only(t)), print: (v) => [numberText(v)],
+    app: { scope: 'run', label: 'max. trust radius', input: 'number' },
+  }),
+  damping: row<DampingMode>({
+    flag: 'damping', solver: 'damping', arg: 'D', kind: 'value', section: 'fitting', commands: ['fit'], default: DEFAULT_LM_OPTIONS.damping,
+    doc: "levenberg (mu I) or marquardt (mu diag(J'J), MINPACK's scaling)",
+    parse: choice('damping', ['levenberg', 'marquardt']), print: one,
+    app: { scope: 'run', label: 'damping', input: 'choice', choices: ['levenberg', 'marquardt'] },
+  }),
+  projection: row<ProjectionMode>({
+    flag: 'projection', solver: 'projection', arg: 'P', kind: 'value', section: 'fitting', commands: ['fit'], default: DEFAULT_LM_OPTIONS.projection,
+    doc: 'variable projection (float64 engines, linear residuals), auto, on or off: solve the coefficients that enter the law linearly by (non-negative, robust) least squares and search the rest; auto: on for least squares and for start grids that repeat the nonlinear coordinates (>= 32 times)',
+    parse: choice('projection', ['auto', 'on', 'off']), print: one,
+    app: { scope: 'run', label: 'variable projection', input: 'choice', choices: ['auto', 'on', 'off'] },
+  }),
+  // ---- engine ---------------------------------------------------------------------------------
+  engine: row<'cpu' | 'webgpu'>({
+    flag: 'engine', arg: 'E', kind: 'value', section: 'engine', commands: ['fit', 'compare', 'demo'], default: 'cpu',
+    doc: 'cpu (float64) or webgpu (f32 on the GPU, every reported fit finished in float64; falls back to the CPU, saying so, without an adapter)',
+    parse: choice('engine', ['cpu', 'webgpu']), print: one,
+    app: { scope: 'cli', why: 'the app chooses its engine itself (the request\'s engine: auto, webgpu or cpu) and prints the one it used' },
+  }),
+  threads: row<number>({
+    flag: 'threads', arg: 'N', kind: 'value', section: 'engine', commands: ['fit', 'compare', 'demo'], defaultText: 'all cores',
+    doc: 'CPU threads',
+    parse: (t) => parsePositiveInt('--threads', only(t)), print: (v) => [numberText(v)],
+    app: { scope: 'cli', why: "the browser's float64 engine runs in the app's one worker" },
+  }),
+  audit: row<number>({
+    flag: 'audit', arg: 'K', kind: 'value', section: 'engine', commands: ['fit'],
+    doc: '(webgpu) re-run K random fits entirely in float64 and report the agreement (a single fit: not with --bootstrap, whose replicates the polish finishes)',
+    parse: (t) => parsePositiveInt('--audit', only(t)), print: (v) => [numberText(v)],
+    app: { scope: 'cli', why: 'the app reports the engine it used; the float64 audit is a CLI check' },
+  }),
+  // ---- bootstrap ------------------------------------------------------------------------------
+  bootstrap: row<number>({
+    flag: 'bootstrap', arg: 'N', kind: 'value', section: 'bootstrap', commands: ['fit', 'compare', 'demo'],
+    doc: 'refit N resampled replicates; report sd, percentile and BCa intervals',
+    docFor: { demo: 'refit N resampled replicates; report sd, percentile and BCa intervals, and which true values they cover', compare: "refit every law on N resamples of each fold's fitting runs; the interval is the percentile interval of the error (the held-out runs stay fixed); failed replicates are counted per law" },
+    parse: (t) => {
+      const n = parsePositiveInt('--bootstrap', only(t));
+      checkLimit('replicates', n, only(t).trim());
+      return n;
+    },
+    print: (v) => [numberText(v)],
+    app: { scope: 'run', label: 'bootstrap replicates', input: 'number' },
+  }),
+  design: row<ColumnDesign>({
+    flag: 'design', arg: 'D', kind: 'value', section: 'bootstrap', commands: ['fit', 'compare', 'demo'], default: { kind: 'rows' },
+    doc: "rows, clusters:COL (resample whole groups of COL), bayes, residuals (keep every row, refit to fit + resampled residuals in the law's residual space, centred; :raw uncentred, :leverage divided by sqrt(1 - h)) or wild (fit + residual x random sign; :mammen for Mammen's weights, :leverage as above)",
+    parse: (t) => parseDesign(only(t)) ?? bad('design', `expected ${DESIGN_SYNTAX}, got '${only(t)}'`),
+    print: (v) => [describeDesign(v)],
+    app: { scope: 'run', label: 'resampling design', input: 'text' },
+  }),
+  ci: row<number>({
+    flag: 'ci', arg: 'P', kind: 'value', section: 'bootstrap', commands: ['fit', 'compare', 'demo'], default: 95,
+    doc: 'interval level in percent',
+    parse: (t) => {
+      const ci = parseNumber('--ci', only(t));
+      if (!(ci > 0 && ci < 100)) bad('ci', `expected a level between 0 and 100 (percent), got '${only(t)}'`);
+      return ci;
+    },
+    print: (v) => [numberText(v)],
+    app: { scope: 'run', label: 'interval level (%)', input: 'number' },
+  }),
+  replicateStarts: row<ReplicateStartsChoice>({
+    flag: 'replicate-starts', arg: 'S', kind: 'value', section: 'bootstrap', commands: ['fit', 'compare', 'demo'], default: { kind: 'basins', k: DEFAULT_BASINS },
+    doc: "basins:K (the K best distinct end points of the full fit), law (the law's full grid for every replicate) or same (the full fit's own starts, e.g. one point given with --grid)",
+    parse: parseReplicateStarts, print: (v) => [v.kind === 'basins' ? `basins:${v.k}` : v.kind === 'default' ? 'law' : 'same'],
+    app: { scope: 'run', label: 'replicate starts', input: 'text' },
+  }),
+  generator: row<'lawfit' | 'numpy-legacy'>({
+    flag: 'generator', arg: 'G', kind: 'value', section: 'bootstrap', commands: ['fit', 'compare', 'demo'], default: 'lawfit',
+    doc: 'resampling generator: lawfit or numpy-legacy (np.random.seed + np.random.choice draw for draw, to reproduce a numpy bootstrap; rows)',
+    parse: choice('generator', ['lawfit', 'numpy-legacy']), print: one,
+    app: { scope: 'run', label: 'resampling generator', input: 'choice', choices: ['lawfit', 'numpy-legacy'] },
+  }),
+  // ---- holdout --------------------------------------------------------------------------------
+  holdout: row<Holdout>({
+    flag: 'holdout', arg: 'H', kind: 'value', section: 'holdout', commands: ['compare'],
+    doc: `how runs are held out:
+EXPR: one fold, the runs where EXPR holds
+top:K:EXPR: one fold, the K runs with the largest EXPR, e.g. top:2:N_params*D_tokens
+rolling:EXPR[:K]: rolling cut-offs: runs ordered by EXPR (equal values are one step); for each of the last K steps (default ${DEFAULT_ROLLING_CUTOFFS}) fit on the runs below it and predict every run at and beyond it, e.g. rolling:N_params*D_tokens:4
+group:COL: leave one group out: one fold per value of COL, fitted on the other groups (a law is skipped, with a note, on folds that leave it fewer runs than parameters)`,
+    parse: (t) => parseHoldout(only(t)), print: (v) => [holdoutText(v)],
+    app: { scope: 'run', label: 'held-out runs', input: 'text' },
+  }),
+  // ---- output ---------------------------------------------------------------------------------
+  out: row<string>({
+    flag: 'out', arg: 'FILE', kind: 'value', section: 'output', commands: ['fit', 'compare', 'demo'],
+    doc: "write the JSON artifact (reprint it with 'lawfit report FILE')",
+    docFor: { compare: 'write the comparison as JSON (laws, folds, per-run errors, intervals, bootstrap draws, options, seed, data digest, lawfit version)' },
+    parse: text, print: one,
+    app: { scope: 'cli', why: 'the app offers each artifact as a download' },
+  }),
+  plots: row<string>({
+    flag: 'plots', arg: 'DIR', kind: 'value', section: 'output', commands: ['fit', 'compare', 'demo'],
+    doc: 'write the plots as SVG files into DIR (created if needed): fit.svg, residuals.svg, and with --bootstrap bootstrap-histograms.svg and bootstrap-pairs.svg; frontier.svg for Chinchilla-type laws', docFor: { compare: 'draw the comparison as a chart, DIR/comparison.svg' },
+    parse: text, print: one,
+    app: { scope: 'cli', why: 'the app draws the plots on the page' },
+  }),
+  writeData: row<string>({
+    flag: 'write-data', arg: 'FILE', kind: 'value', section: 'output', commands: ['demo'],
+    doc: "also write the ladder as CSV (N,D,loss) for 'lawfit fit'",
+    parse: text, print: one,
+    app: { scope: 'cli', why: 'the app offers the example as a download' },
+  }),
+  quiet: row<boolean>({
+    flag: 'quiet', short: 'q', kind: 'switch', section: 'output', commands: ['fit'],
+    doc: 'do not print the report (nor the progress bar)',
+    parse: () => true, print: (v) => (v ? [''] : []),
+    app: { scope: 'cli', why: 'the page always shows the report' },
+  }),
+} as const;
+
+export type RunOptionKey = keyof typeof RUN_OPTIONS;
+type ValueOf<R> = R extends OptionRow<infer T> ? T : never;
+
+/** A run, typed: every option that was given (absent ones take the row's default, resolve.ts). */
+export type RunSpec = { -readonly [K in RunOptionKey]?: ValueOf<(typeof RUN_OPTIONS)[K]> };
+
+/** The rows as a list, in table order (help and printed command lines follow it). */
+export const RUN_OPTION_ROWS: ReadonlyArray<readonly [RunOptionKey, OptionRow<unknown>]> = Object.entries(RUN_OPTIONS) as unknown as ReadonlyArray<readonly [RunOptionKey, OptionRow<unknown>]>;
+
+/**
+ * The options a law carries on its own in the app (LawChoice.spec): the rows whose app field is
+ * per law (a test checks this list against the rows' `app.scope`).
+ */
+export const LAW_OPTION_KEYS = ['positive', 'transform', 'fix', 'free', 'space', 'loss', 'starts', 'grid', 'range', 'screen'] as const satisfies readonly RunOptionKey[];
+export type LawSpec = Pick<RunSpec, (typeof LAW_OPTION_KEYS)[number]>;
+
+/** The options the app sends once for the whole run (RunRequest.spec): the rows whose app field is per run (tested likewise). */
+export const RUN_SCOPE_KEYS = ['x', 'y', 'weights', 'where', 'seed', 'maxIter', 'ftol', 'xtol', 'gtol', 'maxRadius', 'damping', 'projection', 'bootstrap', 'design', 'ci', 'replicateStarts', 'generator', 'holdout'] as const satisfies readonly RunOptionKey[];
+export type RunScopeSpec = Pick<RunSpec, (typeof RUN_SCOPE_KEYS)[number]>;
