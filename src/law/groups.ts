@@ -262,6 +262,30 @@ export function indicatorValues(groups: GroupsRecord, value: string | undefined,
   return Object.fromEntries(groups.indicatorInputs.map((n, k) => [n, k === g ? 1 : 0]));
 }
 
+/**
+ * One group's own law from a grouped fit's named values (display names): the shared parameters as
+ * they are, the group's copies under their shared names (`E[pile]` -> `E` for group 'pile'), the
+ * other groups' copies left out. Derived quantities (compute-optimal N_opt, D_opt) are functions
+ * of the shared law's parameters, so per group they are those functions of this. An ungrouped fit
+ * gives its values back unchanged (a group named for it is an error).
+ */
+export function groupLawValues(values: Readonly<Record<string, number>>, groups: GroupsRecord | undefined, group: string | undefined, where: string): Record<string, number> {
+  if (groups === undefined) {
+    if (group !== undefined) throw new LawfitError('bad-option', `${where}: --group ${group}: this fit has no per-group parameters`);
+    return { ...values };
+  }
+  indicatorValues(groups, group, where); // the group must be one of the fitted ones
+  const copies = new Map<string, string>();
+  for (const p of groups.params) for (const lv of groups.levels) copies.set(groupedName(p, lv), p);
+  const out: Record<string, number> = {};
+  for (const [name, v] of Object.entries(values)) {
+    const shared = copies.get(name);
+    if (shared === undefined) out[name] = v;
+    else if (name === groupedName(shared, group!)) out[shared] = v;
+  }
+  return out;
+}
+
 /** The law's own inputs as the data must map them (a grouped law's indicators are made, not mapped). */
 export function mappedInputs(law: CompiledLaw): readonly string[] {
   return law.grouping?.base.inputNames ?? law.inputNames;
