@@ -104,6 +104,9 @@ export function compileGroupedLaw(base: CompiledLaw, per: PerGroupSpec, levels: 
   const d = base.declaration;
   const names = d.params.map((p) => p.name);
   for (const p of per.params) {
+    if (!names.includes(p) && d.inputs.some((i) => i.name === p)) {
+      throw new LawfitError('unknown-parameter', `--per ${per.column}: '${p}' is an input of law '${d.name}', not a parameter; only parameters take one value per group (parameters: ${names.join(', ')})`);
+    }
     if (!names.includes(p)) {
       throw new LawfitError('unknown-parameter', `--per ${per.column}: law '${d.name}' has no parameter '${p}'${didYouMean(p, names)} (parameters: ${names.join(', ')})`);
     }
