@@ -4,7 +4,7 @@
  * bad-input errors (exit 2, one line).
  */
 import { describe, expect, test } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCliCaptured } from '../support/cli.js';
@@ -54,9 +54,11 @@ describe('optimal and predict per group (synthetic grouped ladder, known truth)'
     const csv = join(dir, 'ladder.csv');
     writeFileSync(csv, ['group,N,D,loss', ...Array.from({ length: ds.n }, (_, i) => `${ds.groups![i]},${ds.inputs[2 * i]},${ds.inputs[2 * i + 1]},${ds.y[i]}`)].join('\n') + '\n');
     const out = join(dir, 'ladder.json');
-    const fit = await runCliCaptured('fit', csv, '--law', 'chinchilla', '--per', 'group:E,A', '--x', 'N=N,D=D', '--y', 'loss', '--starts', 'sobol:32', '--bootstrap', '40', '--threads', '1', '--out', out, '--quiet');
+    const fit = await runCliCaptured('fit', csv, '--law', 'chinchilla', '--per', 'group:E,A', '--x', 'N=N,D=D', '--y', 'loss', '--starts', 'sobol:32', '--bootstrap', '40', '--threads', '1', '--out', out, '--plots', join(dir, 'ladder-plots'), '--quiet');
     expect(fit.err).toBe('');
     expect(fit.code).toBe(0);
+    // --plots on a grouped fit: the fit plot draws each group's own law (test/plots/grouped.test.ts).
+    expect(readdirSync(join(dir, 'ladder-plots')).sort()).toEqual(['bootstrap-histograms.svg', 'bootstrap-pairs.svg', 'fit.svg', 'residuals.svg']);
     const all = await runCliCaptured('optimal', out, '--compute', '1e22', '--target-loss', '2.2');
     expect(all.code).toBe(0);
     expect(all.out).toMatch(/intervals from \d+ bootstrap draws/);
