@@ -98,20 +98,20 @@ export function groupLevels(labels: readonly string[], column: string, source: s
 
 const INDICATOR_PREFIX = 'lawfit_group_';
 
-/** Compile `base` with the parameters of `per` made per-group over `levels`. */
-export function compileGroupedLaw(base: CompiledLaw, per: PerGroupSpec, levels: readonly string[], name?: string): CompiledLaw {
+/** Compile `base` with the parameters of `per` made per-group over `levels`; `flag` names where `per` came from in messages. */
+export function compileGroupedLaw(base: CompiledLaw, per: PerGroupSpec, levels: readonly string[], name?: string, flag = '--per'): CompiledLaw {
   if (base.grouping !== undefined) throw new LawfitError('bad-option', `law '${base.name}' already has per-group parameters (over '${base.grouping.column}'); give one --per`);
   const d = base.declaration;
   const names = d.params.map((p) => p.name);
   for (const p of per.params) {
     if (!names.includes(p) && d.inputs.some((i) => i.name === p)) {
-      throw new LawfitError('unknown-parameter', `--per ${per.column}: '${p}' is an input of law '${d.name}', not a parameter; only parameters take one value per group (parameters: ${names.join(', ')})`);
+      throw new LawfitError('unknown-parameter', `${flag} ${per.column}: '${p}' is an input of law '${d.name}', not a parameter; only parameters take one value per group (parameters: ${names.join(', ')})`);
     }
     if (!names.includes(p)) {
-      throw new LawfitError('unknown-parameter', `--per ${per.column}: law '${d.name}' has no parameter '${p}'${didYouMean(p, names)} (parameters: ${names.join(', ')})`);
+      throw new LawfitError('unknown-parameter', `${flag} ${per.column}: law '${d.name}' has no parameter '${p}'${didYouMean(p, names)} (parameters: ${names.join(', ')})`);
     }
     if (d.params.find((q) => q.name === p)!.fixed !== undefined) {
-      throw new LawfitError('bad-option', `--per ${per.column}: parameter '${p}' is fixed; free it (--free ${p}) or drop it from --per`);
+      throw new LawfitError('bad-option', `${flag} ${per.column}: parameter '${p}' is fixed; free it (--free ${p}) or drop it from ${flag}`);
     }
   }
   const indicators = levels.map((_, g) => `${INDICATOR_PREFIX}${g}`);

@@ -163,6 +163,19 @@ describe('bad input: one line, exit 2', () => {
     expect(input.code).toBe(2);
     expect(input.err).toMatch(/'N' is an input of law 'formula', not a parameter/);
   });
+  test('compare --per-law: a single-valued column, a parameter the law lacks, a missing column', async () => {
+    const cmp = (f: string, perLaw: string) => runCliCaptured('compare', f, '--formula', FORM, '--per-law', perLaw, '--x', 'N=N,P=P', '--y', 'loss', '--holdout', 'top:1:N');
+    const one = await cmp(csv('cmp-one.csv', ['pile,1e8,1,3.1', 'pile,2e8,1,3.0', 'pile,4e8,1,2.9', 'pile,8e8,2,2.8', 'pile,1e9,4,2.7']), 'formula-1:corpus:E');
+    expect(one.code).toBe(2);
+    expect(one.err).toMatch(/^lawfit compare: error: \S*cmp-one\.csv, column 'corpus': per-group parameters need at least two groups, but the column has the single value 'pile'/);
+    const f = csv('cmp-ok.csv', ['pile,1e8,1,3.1', 'pile,2e8,1,3.0', 'stack,4e8,1,2.9', 'stack,8e8,2,2.8']);
+    const q = await cmp(f, 'formula-1:corpus:Q');
+    expect(q.code).toBe(2);
+    expect(q.err).toBe("lawfit compare: error: --per-law corpus: law 'formula-1' has no parameter 'Q' (parameters: E, A, k, alpha)\n");
+    const col = await cmp(f, 'formula-1:corpsu:E');
+    expect(col.code).toBe(2);
+    expect(col.err).toMatch(/cmp-ok\.csv, column 'corpsu': no such column .*did you mean 'corpus'\?/);
+  });
   test('a group column with an empty cell: the file, row and column', async () => {
     const r = await run(csv('empty.csv', ['pile,1e8,1,3.1', 'pile,2e8,1,3.0', ',4e8,1,2.9', 'stack,8e8,2,2.8', 'stack,1e9,4,2.7']));
     expect(r.code).toBe(2);
