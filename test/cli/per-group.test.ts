@@ -57,8 +57,8 @@ describe('optimal and predict per group (synthetic grouped ladder, known truth)'
     const fit = await runCliCaptured('fit', csv, '--law', 'chinchilla', '--per', 'group:E,A', '--x', 'N=N,D=D', '--y', 'loss', '--starts', 'sobol:32', '--bootstrap', '40', '--threads', '1', '--out', out, '--plots', join(dir, 'ladder-plots'), '--quiet');
     expect(fit.err).toBe('');
     expect(fit.code).toBe(0);
-    // --plots on a grouped fit: the fit plot draws each group's own law (test/plots/grouped.test.ts).
-    expect(readdirSync(join(dir, 'ladder-plots')).sort()).toEqual(['bootstrap-histograms.svg', 'bootstrap-pairs.svg', 'fit.svg', 'residuals.svg']);
+    // --plots on a grouped fit: the fit plot and the frontier draw each group's own law (test/plots/grouped.test.ts).
+    expect(readdirSync(join(dir, 'ladder-plots')).sort()).toEqual(['bootstrap-histograms.svg', 'bootstrap-pairs.svg', 'fit.svg', 'frontier.svg', 'residuals.svg']);
     const all = await runCliCaptured('optimal', out, '--compute', '1e22', '--target-loss', '2.2');
     expect(all.code).toBe(0);
     expect(all.out).toMatch(/intervals from \d+ bootstrap draws/);

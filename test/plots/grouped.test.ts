@@ -15,6 +15,8 @@ import { singleThreadEngine } from '../../src/fit/engine.js';
 import { plotInputsFromFit } from '../../src/plots/inputs.js';
 import { fitCurves, fitPlotSpec, CURVE_POINTS } from '../../src/plots/fit-plot.js';
 import { residualsSpec } from '../../src/plots/residuals-plot.js';
+import { frontierCurve, frontierSpec } from '../../src/plots/frontier-plot.js';
+import { computeOptimal } from '../../src/stats/optimal.js';
 import { fitPlots } from '../../src/plots/plot-set.js';
 import { renderSvg } from '../../src/plots/render.js';
 import { countMarks, svgTexts } from './support.js';
@@ -33,7 +35,7 @@ describe('plots of a grouped fit', async () => {
     for (const t of ['g0', 'g1', 'g2', 'group', 'model size N (parameters)']) expect(texts).toContain(t);
     expect(svg).not.toContain('lawfit_group_');
     expect(svg).toContain('per-group parameters (E, A per group)');
-    expect(fitPlots(inputs).map((p) => p.file)).toEqual(['fit.svg', 'residuals.svg', 'bootstrap-histograms.svg', 'bootstrap-pairs.svg']);
+    expect(fitPlots(inputs).map((p) => p.file)).toEqual(['fit.svg', 'residuals.svg', 'bootstrap-histograms.svg', 'bootstrap-pairs.svg', 'frontier.svg']);
   }, 120_000);
 
   test('each curve is its own group’s law: at a run’s (N, D) it passes through that run’s fitted value', () => {
@@ -55,5 +57,21 @@ describe('plots of a grouped fit', async () => {
     const svg = await renderSvg(residualsSpec(inputs));
     expect(countMarks(svg, 'symbol')).toBe(3 * dataset.n);
     expect(svg).not.toContain('lawfit_group_');
+  }, 120_000);
+
+  test('frontier.svg: one N_opt(C), D_opt(C) frontier per group, each its own law’s plan with its own band', async () => {
+    const C = 1e21;
+    for (const g of lad.levels) {
+      const at = frontierCurve(inputs.summary, C, C * 10, g).filter((p) => p.C === C);
+      const plan = computeOptimal(inputs.summary, { compute: [C], group: g }).budgets[0]!;
+      expect(at.find((p) => p.quantity === 'N_opt')!.estimate).toBe(plan.N.estimate);
+      expect(at.find((p) => p.quantity === 'D_opt')!.hi).toBe(plan.D.interval![1]);
+      expect(at.every((p) => p.group === g)).toBe(true);
+    }
+    const svg = await renderSvg(frontierSpec(inputs));
+    expect(countMarks(svg, 'line')).toBe(2 * 3);
+    expect(countMarks(svg, 'area')).toBe(2 * 3);
+    expect(svg).toContain('the same for every group: the exponents are shared');
+    for (const t of ['g0', 'g1', 'g2']) expect(svgTexts(svg)).toContain(t);
   }, 120_000);
 });
