@@ -4,7 +4,7 @@
  * bad-input errors (exit 2, one line).
  */
 import { describe, expect, test } from 'vitest';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCliCaptured } from '../support/cli.js';
@@ -59,8 +59,15 @@ describe('optimal and predict per group (synthetic grouped ladder, known truth)'
     expect(fit.code).toBe(0);
     // --plots on a grouped fit: the fit plot and the frontier draw each group's own law (test/plots/grouped.test.ts).
     expect(readdirSync(join(dir, 'ladder-plots')).sort()).toEqual(['bootstrap-histograms.svg', 'bootstrap-pairs.svg', 'fit.svg', 'frontier.svg', 'residuals.svg']);
-    const all = await runCliCaptured('optimal', out, '--compute', '1e22', '--target-loss', '2.2');
+    const planFile = join(dir, 'plan.json');
+    const all = await runCliCaptured('optimal', out, '--compute', '1e22', '--target-loss', '2.2', '--out', planFile);
     expect(all.code).toBe(0);
+    // The plans as JSON: one per group, each labelled with its group, intervals included.
+    const doc = JSON.parse(readFileSync(planFile, 'utf8'));
+    expect(doc.format).toBe('lawfit-optimal');
+    expect(doc.plans.map((p: { group: { value: string } }) => p.group.value)).toEqual(lad.levels);
+    expect(doc.plans[1].budgets[0].N.interval).toHaveLength(2);
+    expect(all.out).toContain(`wrote ${planFile}`);
     expect(all.out).toMatch(/intervals from \d+ bootstrap draws/);
     for (const g of lad.levels) {
       expect(all.out).toContain(`group group = ${g} (its own law: E[${g}], A[${g}] with the shared parameters):`);

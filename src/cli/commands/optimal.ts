@@ -6,10 +6,15 @@ import { formatNumber } from '../../report/text.js';
 import { DEFAULT_FLOPS_PER_TOKEN_PER_PARAM } from '../../stats/derived.js';
 import { computeOptimal, computeOptimalByGroup, type OptimalPlan, type PlannedQuantity } from '../../stats/optimal.js';
 import { groupedName } from '../../law/groups.js';
+import { artifactHeader } from '../../report/artifact.js';
+import { checkOutputs, writeOutputSet } from '../outputs.js';
+
+/** The format of `lawfit optimal --out`: the plans, one per group of a grouped fit. */
+export const OPTIMAL_FORMAT = 'lawfit-optimal';
 import { parseNumber } from '../args.js';
 import type { Io } from '../io.js';
 
-export const OPTIMAL_USAGE = `usage: lawfit optimal RESULT.json --compute C [--compute C ...] [--flops-per-token K] [--target-loss L] [--group VALUE]
+export const OPTIMAL_USAGE = `usage: lawfit optimal RESULT.json --compute C [--compute C ...] [--flops-per-token K] [--target-loss L] [--group VALUE] [--out PLAN.json]
 
 For a fitted Chinchilla-type law (parameters A, B, E, alpha, beta): the compute-optimal exponents,
 and at each budget C = K N D (K = ${DEFAULT_FLOPS_PER_TOKEN_PER_PARAM} unless given) the optimal model size, tokens, tokens per parameter and loss;
@@ -17,6 +22,8 @@ with --target-loss, the budget that reaches it. Intervals come from the artifact
 
   --group VALUE   for a fit with per-group parameters (--per COL:...): plan for this group only
                   (its own law: the shared parameters and its copies); default: every group
+  --out FILE      also write the plans as JSON ({"format": "lawfit-optimal", "plans": [...]}, one
+                  plan per group, each with its group), as the library's computeOptimal returns them
 `;
 
 export async function optimalCommand(argv: string[], io: Io): Promise<number> {
@@ -24,7 +31,7 @@ export async function optimalCommand(argv: string[], io: Io): Promise<number> {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { compute: { type: 'string', multiple: true, default: [] }, group: { type: 'string' }, 'flops-per-token': { type: 'string' }, 'target-loss': { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+    options: { compute: { type: 'string', multiple: true, default: [] }, group: { type: 'string' }, out: { type: 'string' }, 'flops-per-token': { type: 'string' }, 'target-loss': { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
   });
   if (values.help) {
     io.out(OPTIMAL_USAGE);
@@ -39,12 +46,18 @@ export async function optimalCommand(argv: string[], io: Io): Promise<number> {
     return C;
   });
   const targetLoss = values['target-loss'] !== undefined ? parseNumber('--target-loss', values['target-loss']) : undefined;
+  const outputs = await checkOutputs([{ flag: '--out', path: values.out, kind: 'file' }], [positionals[0]!], { command: 'optimal', io });
   const art = await readArtifactFile(positionals[0]!);
   const opts = { compute, flopsPerToken: k, ...(targetLoss !== undefined ? { targetLoss } : {}) };
   const plans = values.group !== undefined ? [computeOptimal(art.summary, { ...opts, group: values.group })] : computeOptimalByGroup(art.summary, opts);
   const first = plans[0]!;
   io.out(`${first.law}: compute-optimal allocation (C = ${k} N D)${first.draws === 0 ? '; no bootstrap draws in this artifact, so no intervals' : `; intervals from ${first.draws} bootstrap draws`}\n`);
   for (const plan of plans) printPlan(plan, art.summary.law.groups?.params ?? [], io);
+  if (values.out !== undefined) {
+    const doc = { ...artifactHeader(OPTIMAL_FORMAT, 1), fit: positionals[0]!, plans };
+    const written = await writeOutputSet(outputs, 'optimal', io, async (put) => put('--out', JSON.stringify(doc, null, 2) + '\n'));
+    for (const w of written) io.out(`wrote ${w.path}\n`);
+  }
   return 0;
 }
 
