@@ -16,6 +16,8 @@ import { predictAt } from '../../src/stats/predict.js';
 import { groupedLadder } from '../../src/examples/grouped-ladder.js';
 import { singleThreadEngine } from '../../src/fit/engine.js';
 import type { FitSummary } from '../../src/report/summary.js';
+import { coverageCheck } from '../../src/stats/coverage.js';
+import { lawFromDeclaration } from '../../src/law/groups.js';
 
 const lad = groupedLadder({ groups: 3, seed: 5, noise: 0.003 });
 const C = 1e22;
@@ -93,4 +95,27 @@ describe('predictions per group', () => {
     expect(() => predictAt(s, { N: 1e9, D: 2e10 }, 0, 'g7')).toThrow(/^predict: group 'g7' of column 'group' was not in the fit, so it has no E, A \(groups: g0, g1, g2\)$/);
     expect(() => predictAt(s, { N: 1e9, D: 2e10 })).toThrow(/give the group/);
   });
+});
+
+describe('coverage check of a grouped fit', () => {
+  test('derived quantities per group (N_opt[g], D_opt[g], prediction[g]), their truth each group’s own law’s; parameters by display name', async () => {
+    // The law as `lawfit coverage` rebuilds it from the artifact (its grouping restored).
+    const law = lawFromDeclaration(s.law.declaration, s.law.groups);
+    const { dataset } = perGroup(compileLaw(findLaw('chinchilla')), lad.dataset, { column: 'group', params: ['E', 'A'] });
+    const r = await coverageCheck(law, dataset, { sets: 2, seed: 1, designs: [{ label: 'rows', design: { kind: 'rows' } }], replicates: 6, bca: false, starts: { kind: 'sobol', count: 16 }, engine: singleThreadEngine });
+    const q = r.designs[0]!.quantities;
+    const C = r.derived.compute!;
+    expect(q.filter((x) => x.kind === 'parameter').map((x) => x.name)).toEqual(s.law.freeNames);
+    const fitted = Object.fromEntries(Object.entries(r.truth));
+    for (const g of lad.levels) {
+      const own = chinchillaParams(groupLawValues(fitted, s.law.groups, g, 'test'));
+      const n = q.find((x) => x.name === `N_opt[${g}](C=${C.toExponential(2)})`)!;
+      expect(n.truth).toBe(optimalAllocation(own, C).N);
+      const pred = q.find((x) => x.name.startsWith(`prediction[${g}](`))!;
+      const { N, D } = r.derived.at as { N: number; D: number };
+      expect(pred.truth).toBeCloseTo(own.E + own.A / N ** own.alpha + own.B / D ** own.beta, 10);
+    }
+    expect(Object.keys(r.derived.at)).toEqual(['N', 'D']);
+    expect(q).toHaveLength(s.law.freeNames.length + 3 * 3);
+  }, 300_000);
 });
