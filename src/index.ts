@@ -9,7 +9,7 @@ export { compileLaw, internalFromNatural, naturalFromInternal, targetInSpace, ap
 export type { LawDeclaration, ParamDecl, InputDecl, LawOverrides, ResidualSpace } from './law/declaration.js';
 export { parseProgram, parseExpression, MAX_NESTING, MAX_NODES, type Program, type Expr } from './law/syntax.js';
 export { FUNCTIONS } from './law/functions.js';
-export { perGroup, compileGroupedLaw, groupedDataset, groupLevels, parsePerFlag, extractIndexedParams, indicatorValues, groupLawValues, type PerGroupSpec, type Grouping, type GroupsRecord } from './law/groups.js';
+export { perGroup, compileGroupedLaw, groupedDataset, groupLevels, parsePerFlag, extractIndexedParams, indicatorValues, groupLawValues, lawFromDeclaration, type PerGroupSpec, type Grouping, type GroupsRecord } from './law/groups.js';
 export { nestedTest, type NestedTest } from './stats/nested.js';
 export { groupedLadder, type GroupedLadder, type GroupedLadderOptions } from './examples/grouped-ladder.js';
 export { BUILTIN_LAWS, findLaw, lawNames } from './laws/index.js';

@@ -13,8 +13,9 @@
  *   sparse    the gradient row is written to a small typed array, keeping only its non-zero
  *             entries (value and index), and J'J, J'r are accumulated in A, b by loops over those.
  *             Above some size the unrolled function (P(P+1)/2 live locals: 946 at P = 43) is one
- *             V8 no longer optimises well: bench/grouped.ts measured a per-pass jump far steeper
- *             than P^2 between P = 23 and 33. The loops keep the function small at any P, and
+ *             V8 no longer optimises well: --trace-opt shows TurboFan taking 0.6 s (+ 3 s for the
+ *             on-stack replacement) on its 54 kB at P = 33 and never optimising its 88 kB at P = 43
+ *             (bench/results/grouped.md). The loops keep the function small at any P, and
  *             skipping zeros makes a grouped law's pass (law/groups.ts: dm/dE__g = I_g dm/dE, so a
  *             row's gradient is zero on every other group's copies) cost O(nnz^2) per row, nnz =
  *             shared + own parameters, instead of O(P^2).
