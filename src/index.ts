@@ -10,7 +10,7 @@ export type { LawDeclaration, ParamDecl, InputDecl, LawOverrides, ResidualSpace,
 export { LAW_FAMILIES, groupByFamily, type FamilyGroup } from './law/declaration.js';
 export { parseProgram, parseExpression, MAX_NESTING, MAX_NODES, type Program, type Expr } from './law/syntax.js';
 export { FUNCTIONS } from './law/functions.js';
-export { perGroup, compileGroupedLaw, groupedDataset, groupLevels, parsePerFlag, extractIndexedParams, indicatorValues, type PerGroupSpec, type Grouping, type GroupsRecord } from './law/groups.js';
+export { perGroup, compileGroupedLaw, groupedDataset, groupLevels, parsePerFlag, extractIndexedParams, indicatorValues, groupLawValues, lawFromDeclaration, type PerGroupSpec, type Grouping, type GroupsRecord } from './law/groups.js';
 export { nestedTest, type NestedTest } from './stats/nested.js';
 export { groupedLadder, type GroupedLadder, type GroupedLadderOptions } from './examples/grouped-ladder.js';
 export { BUILTIN_LAWS, findLaw, lawNames, lawsByFamily } from './laws/index.js';
@@ -35,7 +35,7 @@ export { makeStarts, sobolPoints, type StartSpec, type StartSet } from './fit/st
 export { uncertaintyAt, type Uncertainty } from './fit/covariance.js';
 export { bootstrapFit, DEFAULT_BASINS, type BootstrapOptions, type BootstrapResult, type ParameterSummary, type ReplicateStarts } from './stats/bootstrap.js';
 export { predictAt, type Prediction } from './stats/predict.js';
-export { computeOptimal, type OptimalOptions, type OptimalPlan, type OptimalBudget, type PlannedQuantity } from './stats/optimal.js';
+export { computeOptimal, computeOptimalByGroup, type OptimalOptions, type OptimalPlan, type OptimalBudget, type PlannedQuantity } from './stats/optimal.js';
 export { chinchillaParams, optimalExponents, optimalAllocation, budgetForLoss, DEFAULT_FLOPS_PER_TOKEN_PER_PARAM, type ChinchillaParams, type Allocation } from './stats/derived.js';
 export { compareLaws, type Comparison, type LawComparison, type FoldScore, type HeldOutError, type CompareOptions, type CompareBootstrapOptions, type CompareDesign } from './stats/compare.js';
 export { holdoutFolds, DEFAULT_ROLLING_CUTOFFS, type Holdout, type Fold, type FoldPlan } from './stats/holdout.js';

@@ -9,7 +9,8 @@
 import { recordedOption } from '../report/recorded-command.js';
 import { RUN_OPTIONS } from '../run-spec/run-options.js';
 import { LawfitError } from '../errors.js';
-import { compileLaw, type CompiledLaw } from '../law/compile.js';
+import type { CompiledLaw } from '../law/compile.js';
+import { lawFromDeclaration, mappedInputs } from '../law/groups.js';
 import { parseLoss } from '../fit/losses.js';
 import type { LmOptions } from '../fit/options.js';
 import type { FitArtifact } from '../report/artifact.js';
@@ -54,13 +55,14 @@ export function coverageProtocol(art: FitArtifact, values: CoverageFlagValues, p
   if (noise === undefined) throw new LawfitError('bad-option', `--noise: expected ${NOISE_SYNTAX}, got '${values.noise}'`);
   const compute = values.compute !== undefined ? parseNumber('--compute', values.compute) : undefined;
   if (compute !== undefined && !(compute > 0)) throw new LawfitError('bad-option', `--compute: expected a positive number of FLOPs, got '${values.compute}'`);
-  const law = compileLaw(s.law.declaration);
+  // A grouped fit's law with its grouping (display names, the shared law's starts), as it was fitted.
+  const law = lawFromDeclaration(s.law.declaration, s.law.groups);
   let at: Record<string, number> | undefined;
   if (values.at !== undefined) {
     at = {};
     for (const part of values.at.split(',')) {
       const m = /^([^=]+)=(.+)$/.exec(part.trim());
-      if (m === null || !law.inputNames.includes(m[1]!)) throw new LawfitError('bad-option', `--at: expected IN=VALUE for the law's inputs (${law.inputNames.join(', ')}), got '${part}'`);
+      if (m === null || !mappedInputs(law).includes(m[1]!)) throw new LawfitError('bad-option', `--at: expected IN=VALUE for the law's inputs (${mappedInputs(law).join(', ')}), got '${part}'`);
       at[m[1]!] = parseNumber('--at', m[2]!);
     }
   }

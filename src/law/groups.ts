@@ -97,24 +97,36 @@ export function groupLevels(labels: readonly string[], column: string, source: s
 }
 
 const INDICATOR_PREFIX = 'lawfit_group_';
+const internal = (p: string, g: number): string => `${p}__${g}`;
 
-/** Compile `base` with the parameters of `per` made per-group over `levels`. */
-export function compileGroupedLaw(base: CompiledLaw, per: PerGroupSpec, levels: readonly string[], name?: string): CompiledLaw {
+/** The bindings a grouped law's formula opens with: `E = E__0 * lawfit_group_0 + ...;` per per-group parameter. */
+function groupBindings(params: readonly string[], G: number): string {
+  return params.map((p) => `${p} = ${Array.from({ length: G }, (_, g) => `${internal(p, g)} * ${INDICATOR_PREFIX}${g}`).join(' + ')};\n`).join('');
+}
+
+function groupDisplaySuffix(per: PerGroupSpec, levels: readonly string[]): string {
+  return `   with ${per.params.join(', ')} per ${per.column} (${levels.length} groups: ${levels.join(', ')})`;
+}
+
+/** Compile `base` with the parameters of `per` made per-group over `levels`; `flag` names where `per` came from in messages. */
+export function compileGroupedLaw(base: CompiledLaw, per: PerGroupSpec, levels: readonly string[], name?: string, flag = '--per'): CompiledLaw {
   if (base.grouping !== undefined) throw new LawfitError('bad-option', `law '${base.name}' already has per-group parameters (over '${base.grouping.column}'); give one --per`);
   const d = base.declaration;
   const names = d.params.map((p) => p.name);
   for (const p of per.params) {
+    if (!names.includes(p) && d.inputs.some((i) => i.name === p)) {
+      throw new LawfitError('unknown-parameter', `${flag} ${per.column}: '${p}' is an input of law '${d.name}', not a parameter; only parameters take one value per group (parameters: ${names.join(', ')})`);
+    }
     if (!names.includes(p)) {
-      throw new LawfitError('unknown-parameter', `--per ${per.column}: law '${d.name}' has no parameter '${p}'${didYouMean(p, names)} (parameters: ${names.join(', ')})`);
+      throw new LawfitError('unknown-parameter', `${flag} ${per.column}: law '${d.name}' has no parameter '${p}'${didYouMean(p, names)} (parameters: ${names.join(', ')})`);
     }
     if (d.params.find((q) => q.name === p)!.fixed !== undefined) {
-      throw new LawfitError('bad-option', `--per ${per.column}: parameter '${p}' is fixed; free it (--free ${p}) or drop it from --per`);
+      throw new LawfitError('bad-option', `${flag} ${per.column}: parameter '${p}' is fixed; free it (--free ${p}) or drop it from ${flag}`);
     }
   }
   const indicators = levels.map((_, g) => `${INDICATOR_PREFIX}${g}`);
   const clash = indicators.find((n) => d.inputs.some((i) => i.name === n) || names.includes(n));
   if (clash !== undefined) throw new LawfitError('law-declaration', `law '${d.name}': the name '${clash}' is reserved for per-group indicators`);
-  const internal = (p: string, g: number): string => `${p}__${g}`;
   const params: ParamDecl[] = [];
   for (const p of d.params) {
     if (!per.params.includes(p.name)) params.push(p);
@@ -123,12 +135,11 @@ export function compileGroupedLaw(base: CompiledLaw, per: PerGroupSpec, levels: 
   for (const p of params) {
     if (per.params.includes(p.name)) throw new LawfitError('law-declaration', `law '${d.name}': parameter name '${p.name}' clashes with a per-group copy`);
   }
-  const bindings = per.params.map((p) => `${p} = ${levels.map((_, g) => `${internal(p, g)} * ${indicators[g]}`).join(' + ')}`);
   const decl: LawDeclaration = {
     ...d,
     ...(name !== undefined ? { name } : {}),
-    formula: `${bindings.join(';\n')};\n${d.formula}`,
-    display: `${d.display ?? d.formula.replace(/\s*\n\s*/g, '; ')}   with ${per.params.join(', ')} per ${per.column} (${levels.length} groups: ${levels.join(', ')})`,
+    formula: `${groupBindings(per.params, levels.length)}${d.formula}`,
+    display: `${d.display ?? d.formula.replace(/\s*\n\s*/g, '; ')}${groupDisplaySuffix(per, levels)}`,
     inputs: [...d.inputs, ...indicators.map((name, g) => ({ name, description: `1 on the rows where ${per.column} = ${levels[g]}` }))],
     params,
   };
@@ -225,6 +236,39 @@ export function expandGroupedStarts(law: CompiledLaw, baseU: Float64Array, count
   return u;
 }
 
+/**
+ * The grouped law a saved fit used, from its stored (expanded) declaration and its groups record:
+ * the shared law's declaration is recovered exactly (the bindings and indicator inputs this
+ * module added are removed, each parameter's copies folded back into one) and grouped again, so
+ * a later refit of the artifact (lawfit coverage) has the same display names, starts (the shared
+ * law's, copied) and grouping as the fit. An ungrouped declaration is compiled as it is.
+ */
+export function lawFromDeclaration(d: LawDeclaration, groups: GroupsRecord | undefined): CompiledLaw {
+  if (groups === undefined) return compileLaw(d);
+  const G = groups.levels.length;
+  const prefix = groupBindings(groups.params, G);
+  const per = { column: groups.column, params: groups.params };
+  const suffix = groupDisplaySuffix(per, groups.levels);
+  if (!d.formula.startsWith(prefix) || groups.indicatorInputs.some((n, g) => n !== `${INDICATOR_PREFIX}${g}`)) {
+    throw new LawfitError('artifact', `law '${d.name}': the declaration does not have the per-group form its groups record describes (${groups.params.join(', ')} per ${groups.column})`);
+  }
+  const params: ParamDecl[] = [];
+  for (const p of d.params) {
+    const m = /^(.*)__(\d+)$/.exec(p.name);
+    if (m !== null && groups.params.includes(m[1]!)) {
+      if (m[2] === '0') params.push({ ...p, name: m[1]! });
+    } else params.push(p);
+  }
+  const base: LawDeclaration = {
+    ...d,
+    formula: d.formula.slice(prefix.length),
+    inputs: d.inputs.filter((i) => !groups.indicatorInputs.includes(i.name)),
+    params,
+  };
+  if (d.display !== undefined && d.display.endsWith(suffix)) base.display = d.display.slice(0, -suffix.length);
+  return compileGroupedLaw(compileLaw(base), per, groups.levels, d.name);
+}
+
 /** What a fit summary records of a grouped law (FitSummary.law.groups). */
 export interface GroupsRecord {
   column: string;
@@ -260,6 +304,30 @@ export function indicatorValues(groups: GroupsRecord, value: string | undefined,
     throw new LawfitError('bad-option', `${where}: group '${value}' of column '${groups.column}' was not in the fit, so it has no ${groups.params.join(', ')} (groups: ${groups.levels.join(', ')})`);
   }
   return Object.fromEntries(groups.indicatorInputs.map((n, k) => [n, k === g ? 1 : 0]));
+}
+
+/**
+ * One group's own law from a grouped fit's named values (display names): the shared parameters as
+ * they are, the group's copies under their shared names (`E[pile]` -> `E` for group 'pile'), the
+ * other groups' copies left out. Derived quantities (compute-optimal N_opt, D_opt) are functions
+ * of the shared law's parameters, so per group they are those functions of this. An ungrouped fit
+ * gives its values back unchanged (a group named for it is an error).
+ */
+export function groupLawValues(values: Readonly<Record<string, number>>, groups: GroupsRecord | undefined, group: string | undefined, where: string): Record<string, number> {
+  if (groups === undefined) {
+    if (group !== undefined) throw new LawfitError('bad-option', `${where}: --group ${group}: this fit has no per-group parameters`);
+    return { ...values };
+  }
+  indicatorValues(groups, group, where); // the group must be one of the fitted ones
+  const copies = new Map<string, string>();
+  for (const p of groups.params) for (const lv of groups.levels) copies.set(groupedName(p, lv), p);
+  const out: Record<string, number> = {};
+  for (const [name, v] of Object.entries(values)) {
+    const shared = copies.get(name);
+    if (shared === undefined) out[name] = v;
+    else if (name === groupedName(shared, group!)) out[shared] = v;
+  }
+  return out;
 }
 
 /** The law's own inputs as the data must map them (a grouped law's indicators are made, not mapped). */

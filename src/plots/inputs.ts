@@ -32,6 +32,23 @@ export interface PlotInputs {
   heldOut?: { rows: number[]; label: string };
 }
 
+/**
+ * The inputs a plot shows: the law's own, without a grouped law's one-hot indicator inputs
+ * (law/groups.ts), which the plots show as the runs' group instead (pointGroup).
+ */
+export function shownInputs(summary: FitSummary): string[] {
+  const indicators = summary.law.groups?.indicatorInputs ?? [];
+  return Object.keys(summary.data.inputs).filter((n) => !indicators.includes(n));
+}
+
+/** A run's group value under a grouped law (the level whose indicator is 1); undefined for other laws. */
+export function pointGroup(summary: FitSummary, p: FittedPoint): string | undefined {
+  const g = summary.law.groups;
+  if (g === undefined) return undefined;
+  const k = g.indicatorInputs.findIndex((n) => p.inputs[n] === 1);
+  return k < 0 ? undefined : g.levels[k];
+}
+
 /** The ring drawn around held-out runs (fit and residual plots). */
 export const HELD_OUT_MARK = { type: 'point', shape: 'diamond', filled: false, size: 130, stroke: '#c0392b', strokeWidth: 1.6, opacity: 1 } as const;
 

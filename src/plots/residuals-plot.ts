@@ -6,7 +6,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { ResidualSpace } from '../law/declaration.js';
-import { HELD_OUT_MARK, heldOutLine, type PlotInputs } from './inputs.js';
+import { HELD_OUT_MARK, heldOutLine, shownInputs, type PlotInputs } from './inputs.js';
 import { allPositive, axisFor, COLOR, logTicks, sourceLabel, TOOLTIP_FORMAT, topLevel } from './style.js';
 import { own } from '../util/names.js';
 
@@ -25,7 +25,7 @@ export function residualTitle(space: ResidualSpace): string {
 
 export function residualsSpec(inputs: PlotInputs): TopLevelSpec {
   const { summary, points } = inputs;
-  const inputNames = Object.keys(summary.data.inputs);
+  const inputNames = shownInputs(summary);
   const held = new Set(inputs.heldOut?.rows ?? []);
   const rows = points.map((p) => ({ ...p.inputs, fitted: p.fitted, observed: p.observed, residual: p.residual, row: p.row, heldOut: held.has(p.row) }));
   const nHeld = rows.filter((r) => r.heldOut).length;

@@ -133,7 +133,7 @@ export function renderTextReport(s: FitSummary, opts: TextReportOptions = {}): s
       lines.push(`    ${rescued.length} replicate${rescued.length === 1 ? '' : 's'} (${list}) had no usable fit from ${bs.startsPerReplicate === 1 ? 'the basin start' : 'the basin starts'} and ${rescued.length === 1 ? 'was' : 'were'} refit from ${bs.rescueStarts ?? 'a full start set'}: ${rescued.length - bs.failed.length} rescued`);
     }
     const few = bs.fewRows;
-    if (few !== undefined && few.replicates.length > 0) lines.push(`    ${fewRowsWarning(few, bs.replicates, bs.parameters.length)}`);
+    if (few !== undefined && few.replicates.length > 0) lines.push(`    ${fewRowsWarning(few, bs.replicates, bs.parameters.length, s.law.groups)}`);
     if (bs.failed.length > 0) lines.push(`    ${bs.failed.length} replicate${bs.failed.length === 1 ? '' : 's'} failed (no usable fit) and ${bs.failed.length === 1 ? 'is' : 'are'} left out of the intervals: ${bs.failed.slice(0, 10).join(', ')}${bs.failed.length > 10 ? ', ...' : ''}`);
     const w = Math.max(...bs.parameters.map((q) => q.name.length)) + 1;
     // A coverage check of this design (lawfit coverage --out), when the artifact has one.
@@ -179,8 +179,10 @@ export function renderTextReport(s: FitSummary, opts: TextReportOptions = {}): s
  * The report's line for replicates with at most p + 1 effective rows (bootstrap.ts FewRows): their
  * fits interpolate, so the sd and intervals printed below them are not a sampling spread.
  */
-export function fewRowsWarning(few: { threshold: number; replicates: number[]; minEffectiveRows: number }, replicates: number, p: number): string {
+export function fewRowsWarning(few: { threshold: number; replicates: number[]; minEffectiveRows: number }, replicates: number, p: number, groups?: { column: string; params: string[] }): string {
   const k = few.replicates.length;
   const which = k === replicates ? `all ${replicates.toLocaleString('en-US')} replicates have` : `${k.toLocaleString('en-US')} of ${replicates.toLocaleString('en-US')} replicates have`;
-  return `warning: ${which} at most ${few.threshold} distinct rows with positive weight (p + 1 for ${p} parameters; fewest ${few.minEffectiveRows}): their fits (nearly) interpolate, so the sd and intervals below are not meaningful; use more rows or fewer free parameters`;
+  // Under per-group parameters a replicate is also flagged for one group's rows (bootstrap.ts FewRows).
+  const group = groups === undefined ? '' : `, or a ${groups.column} group with no more such rows than its ${groups.params.length} own parameter${groups.params.length === 1 ? '' : 's'}`;
+  return `warning: ${which} at most ${few.threshold} distinct rows with positive weight (p + 1 for ${p} parameters; fewest ${few.minEffectiveRows})${group}: their fits (nearly) interpolate, so the sd and intervals below are not meaningful; use more rows or fewer free parameters`;
 }

@@ -132,7 +132,11 @@ export interface BootstrapResult {
 }
 
 export interface FewRows {
-  /** p + 1: a replicate with this many effective rows or fewer is flagged. */
+  /**
+   * p + 1: a replicate with this many effective rows or fewer is flagged. Under a law with
+   * per-group parameters (law/groups.ts) a replicate is also flagged when one group has no more
+   * effective rows than its own parameters: that group's copies interpolate its rows.
+   */
   threshold: number;
   /** The flagged replicates (0-based). */
   replicates: number[];
@@ -160,25 +164,50 @@ export function fewEffectiveRows(weights: Float64Array, replicates: number, n: n
 export class FewRowsCounter {
   private readonly flagged: number[] = [];
   private min = Infinity;
+  /**
+   * `groups`: for a grouped law, each row's group (index into its levels), the number of groups,
+   * and the parameters each group has of its own.
+   */
   constructor(
     private readonly n: number,
     private readonly p: number,
+    private readonly groups?: { of: Int32Array; count: number; own: number },
   ) {}
 
   /** Count replicates first .. first + count - 1, whose weight rows are `weights` (count x n). */
   add(weights: Float64Array, count: number, first: number): void {
     const n = this.n;
+    const g = this.groups;
+    const perGroup = new Int32Array(g?.count ?? 0);
     for (let r = 0; r < count; r++) {
       let rows = 0;
-      for (let i = 0; i < n; i++) if (weights[r * n + i]! > 0) rows++;
+      perGroup.fill(0);
+      for (let i = 0; i < n; i++) {
+        if (weights[r * n + i]! > 0) {
+          rows++;
+          if (g !== undefined) perGroup[g.of[i]!]!++;
+        }
+      }
       this.min = Math.min(this.min, rows);
-      if (rows <= this.p + 1) this.flagged.push(first + r);
+      if (rows <= this.p + 1 || (g !== undefined && perGroup.some((c) => c <= g.own))) this.flagged.push(first + r);
     }
   }
 
   result(): FewRows {
     return { threshold: this.p + 1, replicates: [...this.flagged], minEffectiveRows: Number.isFinite(this.min) ? this.min : 0 };
   }
+}
+
+/** For a grouped law: each row's group, read from its one-hot indicator inputs (law/groups.ts). */
+function groupOfRows(law: CompiledLaw, ds: Dataset): { of: Int32Array; count: number; own: number } | undefined {
+  const gr = law.grouping;
+  if (gr === undefined) return undefined;
+  const cols = gr.indicatorInputs.map((name) => ds.inputNames.indexOf(name));
+  if (cols.some((c) => c < 0)) return undefined;
+  const k = ds.inputNames.length;
+  const of = new Int32Array(ds.n);
+  for (let i = 0; i < ds.n; i++) of[i] = Math.max(0, cols.findIndex((c) => ds.inputs[i * k + c] === 1));
+  return { of, count: gr.levels.length, own: gr.perParams.length };
 }
 
 export const DEFAULT_BASINS = 4;
@@ -242,7 +271,7 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
   const kept = new Map<number, { w: Float64Array; t?: Float64Array }>();
   // Replicates with at most p + 1 effective rows, counted chunk by chunk over this slice (global
   // numbers); a merge joins the slices' sets (assembleBootstrap).
-  const few = new FewRowsCounter(n, p);
+  const few = new FewRowsCounter(n, p, groupOfRows(law, ds));
   let failed: number[] = [];
   let doneBefore = 0;
   const chunkSize = Math.max(1, Math.floor(o.replicateChunk ?? REPLICATE_CHUNK));

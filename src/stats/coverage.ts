@@ -39,6 +39,7 @@ import { bootstrapFit, type ReplicateStarts } from './bootstrap.js';
 import { fixedDesignBasis } from './fixed-design.js';
 import { bcaInterval, percentileInterval, quantileSorted, sd } from './intervals.js';
 import { chinchillaParams, DEFAULT_FLOPS_PER_TOKEN_PER_PARAM, optimalAllocation } from './derived.js';
+import { groupedName, groupLawValues, groupsRecord, indicatorValues } from '../law/groups.js';
 import type { BootstrapDesign, ResampleGenerator } from './resample.js';
 
 export type CoverageNoise = { kind: 'residuals' } | { kind: 'wild' } | { kind: 'normal'; sigma?: number };
@@ -153,7 +154,12 @@ function quantities(law: CompiledLaw, ds: Dataset, fixed: Record<string, number>
   const nIn = law.inputNames.length;
   const iN = law.inputNames.indexOf('N');
   const iD = law.inputNames.indexOf('D');
-  const names = new Set([...law.free.map((f) => f.name), ...Object.keys(fixed)]);
+  // A grouped law (law/groups.ts): the derived quantities are each group's, of its own law.
+  const groups = groupsRecord(law);
+  const perGroup: Array<string | undefined> = groups?.levels.slice() ?? [undefined];
+  const own = (v: ArrayLike<number>, g: string | undefined): Record<string, number> => groupLawValues(named(v), groups, g, 'coverage');
+  const label = (name: string, g: string | undefined): string => (g === undefined ? name : groupedName(name, g));
+  const names = new Set(Object.keys(own(new Float64Array(law.free.length), perGroup[0])));
   let compute: number | undefined;
   if (iN >= 0 && iD >= 0 && ['A', 'B', 'E', 'alpha'].every((k) => names.has(k))) {
     const k = o.flopsPerTokenPerParam ?? DEFAULT_FLOPS_PER_TOKEN_PER_PARAM;
@@ -161,18 +167,24 @@ function quantities(law: CompiledLaw, ds: Dataset, fixed: Record<string, number>
     for (let i = 0; i < ds.n; i++) maxC = Math.max(maxC, k * ds.inputs[i * nIn + iN]! * ds.inputs[i * nIn + iD]!);
     const C = o.compute ?? 10 * maxC;
     compute = C;
-    list.push({ name: `N_opt(C=${C.toExponential(2)})`, kind: 'derived', f: (v) => optimalAllocation(chinchillaParams(named(v)), C, k).N });
-    list.push({ name: `D_opt(C=${C.toExponential(2)})`, kind: 'derived', f: (v) => optimalAllocation(chinchillaParams(named(v)), C, k).D });
+    for (const g of perGroup) {
+      list.push({ name: `${label('N_opt', g)}(C=${C.toExponential(2)})`, kind: 'derived', f: (v) => optimalAllocation(chinchillaParams(own(v, g)), C, k).N });
+      list.push({ name: `${label('D_opt', g)}(C=${C.toExponential(2)})`, kind: 'derived', f: (v) => optimalAllocation(chinchillaParams(own(v, g)), C, k).D });
+    }
   }
   const at: Record<string, number> = {};
   law.inputNames.forEach((name, c) => {
+    if (groups?.indicatorInputs.includes(name) === true) return;
     let max = -Infinity;
     for (let i = 0; i < ds.n; i++) max = Math.max(max, ds.inputs[i * nIn + c]!);
     at[name] = o.at?.[name] ?? 4 * max;
   });
-  const point = law.js.features(Float64Array.from(law.inputNames, (name) => at[name]!), nIn, 1);
-  const label = law.inputNames.map((name) => `${name}=${at[name]!.toPrecision(3)}`).join(', ');
-  list.push({ name: `prediction(${label})`, kind: 'derived', f: (v) => law.js.prediction(internalFromNatural(law, v), point, 0) });
+  const text = Object.entries(at).map(([name, v]) => `${name}=${v.toPrecision(3)}`).join(', ');
+  for (const g of perGroup) {
+    const indicators = groups === undefined ? {} : indicatorValues(groups, g, 'coverage');
+    const point = law.js.features(Float64Array.from(law.inputNames, (name) => at[name] ?? indicators[name]!), nIn, 1);
+    list.push({ name: `${label('prediction', g)}(${text})`, kind: 'derived', f: (v) => law.js.prediction(internalFromNatural(law, v), point, 0) });
+  }
   return { list, ...(compute !== undefined ? { compute } : {}), at };
 }
 

@@ -12,6 +12,7 @@
  * so a bootstrap interval is the interval of the quantity over the draws.
  */
 import { LawfitError } from '../errors.js';
+import { groupLawValues } from '../law/groups.js';
 import type { FitSummary } from '../report/summary.js';
 import { percentileInterval, sd } from './intervals.js';
 
@@ -87,13 +88,16 @@ export function overDraws(estimate: number, perDraw: readonly number[], level = 
 
 /**
  * A saved fit's best parameters and each successful bootstrap draw as Chinchilla parameters (fixed
- * ones filled in): what `lawfit optimal` and the frontier plot compute their quantities over.
+ * ones filled in): what `lawfit optimal` and the frontier plot compute their quantities over. For
+ * a fit with per-group parameters, `group` picks the group whose own law (shared parameters and
+ * that group's copies, law/groups.ts groupLawValues) they are computed for, draw by draw.
  */
-export function chinchillaDraws(summary: FitSummary): { best: ChinchillaParams; draws: ChinchillaParams[] } {
-  const best = chinchillaParams(Object.fromEntries(summary.params.map((q) => [q.name, q.value ?? NaN])));
+export function chinchillaDraws(summary: FitSummary, group?: string): { best: ChinchillaParams; draws: ChinchillaParams[] } {
+  const own = (values: Record<string, number>): ChinchillaParams => chinchillaParams(groupLawValues(values, summary.law.groups, group, 'compute-optimal quantities'));
+  const best = own(Object.fromEntries(summary.params.map((q) => [q.name, q.value ?? NaN])));
   const fixed = Object.fromEntries(summary.params.filter((q) => q.fixed).map((q) => [q.name, q.value ?? NaN]));
   const draws = (summary.bootstrap?.draws ?? [])
     .filter((d): d is number[] => d !== null)
-    .map((d) => chinchillaParams({ ...fixed, ...Object.fromEntries(summary.law.freeNames.map((n, j) => [n, d[j]!])) }));
+    .map((d) => own({ ...fixed, ...Object.fromEntries(summary.law.freeNames.map((n, j) => [n, d[j]!])) }));
   return { best, draws };
 }

@@ -4,10 +4,11 @@
  * bad-input errors (exit 2, one line).
  */
 import { describe, expect, test } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCliCaptured } from '../support/cli.js';
+import { groupedLadder } from '../../src/examples/grouped-ladder.js';
 import { sharedFile } from '../support/shared-data.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lawfit-per-'));
@@ -31,9 +32,10 @@ describe('fit --per and E[COL]', () => {
     const bad = await runCliCaptured('predict', out, '--at', 'N=1e9,P=2', '--group', 'c4');
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/group 'c4' of column 'corpus' was not in the fit/);
-    const none = await runCliCaptured('predict', out, '--at', 'N=1e9,P=2');
-    expect(none.code).toBe(2);
-    expect(none.err).toMatch(/give the group, e\.g\. --group stack-v2-python/);
+    // Without --group: every fitted group, each with its own law.
+    const all = await runCliCaptured('predict', out, '--at', 'N=1e9,P=2');
+    expect(all.code).toBe(0);
+    expect(all.out).toMatch(/corpus = stack-v2-python:\s+[\d.]+\n\s+N = 1\.000e\+9, P = 2, corpus = pile:\s+1\.98/);
   }, 120_000);
 
   test('the indexed syntax E[corpus] gives the same fit as --per corpus:E,A', async () => {
@@ -43,6 +45,52 @@ describe('fit --per and E[COL]', () => {
     const vars = (s: string) => s.slice(s.indexOf('[[Variables]]'), s.indexOf('[[Correlations]]'));
     expect(vars(b.out)).toBe(vars(a.out));
   }, 120_000);
+});
+
+describe('optimal and predict per group (synthetic grouped ladder, known truth)', () => {
+  test('every group by default, --group for one, its quantities labelled N_opt[g1] ...; intervals per group; an absent group refused', async () => {
+    const lad = groupedLadder({ groups: 3, seed: 5, noise: 0.003 });
+    const ds = lad.dataset;
+    const csv = join(dir, 'ladder.csv');
+    writeFileSync(csv, ['group,N,D,loss', ...Array.from({ length: ds.n }, (_, i) => `${ds.groups![i]},${ds.inputs[2 * i]},${ds.inputs[2 * i + 1]},${ds.y[i]}`)].join('\n') + '\n');
+    const out = join(dir, 'ladder.json');
+    const fit = await runCliCaptured('fit', csv, '--law', 'chinchilla', '--per', 'group:E,A', '--x', 'N=N,D=D', '--y', 'loss', '--starts', 'sobol:32', '--bootstrap', '40', '--threads', '1', '--out', out, '--plots', join(dir, 'ladder-plots'), '--quiet');
+    expect(fit.err).toBe('');
+    expect(fit.code).toBe(0);
+    // --plots on a grouped fit: the fit plot and the frontier draw each group's own law (test/plots/grouped.test.ts).
+    expect(readdirSync(join(dir, 'ladder-plots')).sort()).toEqual(['bootstrap-histograms.svg', 'bootstrap-pairs.svg', 'fit.svg', 'frontier.svg', 'residuals.svg']);
+    const planFile = join(dir, 'plan.json');
+    const all = await runCliCaptured('optimal', out, '--compute', '1e22', '--target-loss', '2.2', '--out', planFile);
+    expect(all.code).toBe(0);
+    // The plans as JSON: one per group, each labelled with its group, intervals included.
+    const doc = JSON.parse(readFileSync(planFile, 'utf8'));
+    expect(doc.format).toBe('lawfit-optimal');
+    expect(doc.plans.map((p: { group: { value: string } }) => p.group.value)).toEqual(lad.levels);
+    expect(doc.plans[1].budgets[0].N.interval).toHaveLength(2);
+    expect(all.out).toContain(`wrote ${planFile}`);
+    expect(all.out).toMatch(/intervals from \d+ bootstrap draws/);
+    for (const g of lad.levels) {
+      expect(all.out).toContain(`group group = ${g} (its own law: E[${g}], A[${g}] with the shared parameters):`);
+      expect(all.out).toMatch(new RegExp(`N_opt\\[${g}\\] \\(parameters\\)\\s+[\\d.e+]+\\s+sd [\\d.e+]+\\s+95 % \\[`));
+      expect(all.out).toMatch(new RegExp(`C\\[${g}\\] \\(FLOPs\\)`));
+    }
+    // The same numbers as the library's plan for that group.
+    const one = await runCliCaptured('optimal', out, '--compute', '1e22', '--group', 'g1');
+    expect(one.code).toBe(0);
+    const block = (text: string, g: string) => text.slice(text.indexOf(`group group = ${g}`)).split('\n').slice(0, 8).join('\n');
+    expect(block(all.out, 'g1')).toBe(block(one.out, 'g1'));
+    expect(one.out).not.toContain('group group = g0');
+    const bad = await runCliCaptured('optimal', out, '--compute', '1e22', '--group', 'g9');
+    expect(bad.code).toBe(2);
+    expect(bad.err.trim().split('\n')).toHaveLength(1);
+    expect(bad.err).toMatch(/group 'g9' of column 'group' was not in the fit, so it has no E, A \(groups: g0, g1, g2\)/);
+    const pr = await runCliCaptured('predict', out, '--at', 'N=1e9,D=2e10');
+    expect(pr.code).toBe(0);
+    expect(pr.out.match(/group = g\d:\s+[\d.]+\s+confidence \[/g)).toHaveLength(3);
+    const prBad = await runCliCaptured('predict', out, '--at', 'N=1e9,D=2e10', '--group', 'g9');
+    expect(prBad.code).toBe(2);
+    expect(prBad.err).toMatch(/predict: group 'g9' of column 'group' was not in the fit/);
+  }, 240_000);
 });
 
 describe('compare --per-law', () => {
@@ -102,10 +150,43 @@ describe('bad input: one line, exit 2', () => {
     expect(ok.out).toMatch(/\[\[Bootstrap\]\] \(8 replicates, design clusters:P_streams/);
     expect(ok.out).toMatch(/E\[pile\]:\s+[\d.]+\s+sd/);
   }, 120_000);
-  test('an unknown parameter, a missing column, a malformed flag', async () => {
+  test('an unknown parameter, an input, a missing column, a malformed flag', async () => {
     const f = csv('ok.csv', ['pile,1e8,1,3.1', 'stack,2e8,1,3.0']);
-    expect((await run(f, 'corpus:F')).err).toMatch(/has no parameter 'F'/);
-    expect((await run(f, 'corpsu:E')).code).toBe(2);
+    expect((await run(f, 'corpus:F')).err).toMatch(/^lawfit fit: error: --per corpus: law 'formula' has no parameter 'F' \(parameters: E, A, k, alpha\)\n$/);
+    expect((await run(f, 'corpus:N')).err).toMatch(/^lawfit fit: error: --per corpus: 'N' is an input of law 'formula', not a parameter; only parameters take one value per group/);
+    const missing = await run(f, 'corpsu:E');
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/^lawfit fit: error: \S*ok\.csv, column 'corpsu': no such column .*did you mean 'corpus'\?/);
     expect((await run(f, 'corpus')).err).toMatch(/--per: expected COLUMN:PARAM/);
+  });
+  test('E[COL] with a column not in the data, and an indexed input', async () => {
+    const f = csv('ok2.csv', ['pile,1e8,1,3.1', 'stack,2e8,1,3.0']);
+    const fit = (formula: string) => runCliCaptured('fit', f, '--formula', formula, '--x', 'N=N,P=P', '--y', 'loss', '--starts', 'sobol:4', '--threads', '1');
+    const r = await fit('E[corpsu] + (A*1e9/(N*(k*log(P)+1)))^alpha');
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/ok2\.csv, column 'corpsu': no such column .*did you mean 'corpus'\?/);
+    const input = await fit('E[corpus] + (A*1e9/(N[corpus]*(k*log(P)+1)))^alpha');
+    expect(input.code).toBe(2);
+    expect(input.err).toMatch(/'N' is an input of law 'formula', not a parameter/);
+  });
+  test('compare --per-law: a single-valued column, a parameter the law lacks, a missing column', async () => {
+    const cmp = (f: string, perLaw: string) => runCliCaptured('compare', f, '--formula', FORM, '--per-law', perLaw, '--x', 'N=N,P=P', '--y', 'loss', '--holdout', 'top:1:N');
+    const one = await cmp(csv('cmp-one.csv', ['pile,1e8,1,3.1', 'pile,2e8,1,3.0', 'pile,4e8,1,2.9', 'pile,8e8,2,2.8', 'pile,1e9,4,2.7']), 'formula-1:corpus:E');
+    expect(one.code).toBe(2);
+    expect(one.err).toMatch(/^lawfit compare: error: \S*cmp-one\.csv, column 'corpus': per-group parameters need at least two groups, but the column has the single value 'pile'/);
+    const f = csv('cmp-ok.csv', ['pile,1e8,1,3.1', 'pile,2e8,1,3.0', 'stack,4e8,1,2.9', 'stack,8e8,2,2.8']);
+    const q = await cmp(f, 'formula-1:corpus:Q');
+    expect(q.code).toBe(2);
+    expect(q.err).toBe("lawfit compare: error: --per-law corpus: law 'formula-1' has no parameter 'Q' (parameters: E, A, k, alpha)\n");
+    const col = await cmp(f, 'formula-1:corpsu:E');
+    expect(col.code).toBe(2);
+    expect(col.err).toMatch(/cmp-ok\.csv, column 'corpsu': no such column .*did you mean 'corpus'\?/);
+  });
+  test('a group column with an empty cell: the file, row and column', async () => {
+    const r = await run(csv('empty.csv', ['pile,1e8,1,3.1', 'pile,2e8,1,3.0', ',4e8,1,2.9', 'stack,8e8,2,2.8', 'stack,1e9,4,2.7']));
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/empty\.csv, row 4, column 'corpus': the group label is empty/);
   });
 });

@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { compileLaw, internalFromNatural } from '../../src/law/compile.js';
 import { findLaw } from '../../src/laws/index.js';
-import { extractIndexedParams, mergePer, compileGroupedLaw, groupedDataset, groupLevels, indicatorValues, parsePerFlag, perGroup, groupsRecord, displayName } from '../../src/law/groups.js';
+import { extractIndexedParams, mergePer, compileGroupedLaw, groupedDataset, groupLevels, indicatorValues, parsePerFlag, perGroup, groupsRecord, displayName, lawFromDeclaration } from '../../src/law/groups.js';
 import { makeStarts } from '../../src/fit/starts.js';
 import { prepareData } from '../../src/fit/problem.js';
 import { groupedLadder } from '../../src/examples/grouped-ladder.js';
@@ -69,6 +69,22 @@ describe('the grouped law', () => {
     expect(law.grouping!.levels).toEqual(['g0', 'g1', 'g2', 'g3']);
     expect(displayName('E__2', groupsRecord(law))).toBe('E[g2]');
     expect(displayName('alpha', groupsRecord(law))).toBe('alpha');
+  });
+
+  test('from a saved declaration and groups record: the same grouped law again (names, grouping, generated code)', () => {
+    for (const [base, per] of [[chin, ['E', 'A']], [compileLaw(findLaw('chinchilla'), { fixed: { beta: 0.3 }, transforms: { alpha: { kind: 'log' } } }), ['alpha', 'B']]] as const) {
+      const g = perGroup(base, lad.dataset, { column: 'group', params: per }).law;
+      const again = lawFromDeclaration(g.declaration, groupsRecord(g));
+      expect(again.declaration).toEqual(g.declaration);
+      expect(again.free.map((f) => f.name)).toEqual(g.free.map((f) => f.name));
+      expect(again.grouping!.baseIndex).toEqual(g.grouping!.baseIndex);
+      expect(again.grouping!.level).toEqual(g.grouping!.level);
+      expect(again.js.source.valueGrad).toBe(g.js.source.valueGrad);
+      expect(makeStarts(again, { kind: 'sobol', count: 4 }).u).toEqual(makeStarts(g, { kind: 'sobol', count: 4 }).u);
+    }
+    expect(lawFromDeclaration(chin.declaration, undefined).free.map((f) => f.name)).toEqual(chin.free.map((f) => f.name));
+    const rec = groupsRecord(law)!;
+    expect(() => lawFromDeclaration(chin.declaration, rec)).toThrow(/does not have the per-group form its groups record describes/);
   });
 
   test('each row is predicted with its own group’s values (= the shared law at that group’s values), in float64', () => {

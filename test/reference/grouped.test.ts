@@ -20,6 +20,8 @@ import { perGroup, groupedDataset } from '../../src/law/groups.js';
 import { fitLaw, type FitResult } from '../../src/fit/fit.js';
 import { prepareData } from '../../src/fit/problem.js';
 import { nestedTest } from '../../src/stats/nested.js';
+import { predictAt } from '../../src/stats/predict.js';
+import { summarizeFit } from '../../src/report/summary.js';
 import { sharedFile } from '../support/shared-data.js';
 
 // ---- ParScale --------------------------------------------------------------------------------
@@ -155,5 +157,29 @@ describe('Gadre et al. 2024: the over-training law over three training sets', ()
     expect(t.pValue).toBeGreaterThanOrEqual(0);
     expect(t.pValue).toBeLessThanOrEqual(1);
     for (const v of errs) expect(v).toBeLessThan(10);
+  }, 300_000);
+
+  test('predict per training set from one grouped fit: every parameter per set reproduces the separate fits’ held-out predictions (RedPajama 6.9B: the published 0.7320 %)', async () => {
+    const table = await readTableFile(sharedFile('gadre-overtraining/gadre_104_models.csv'));
+    const small = ['d=96_l=8_h=4', 'd=512_l=8_h=4', 'd=576_l=24_h=8', 'd=1024_l=24_h=8'];
+    const M = (r: Record<string, unknown>) => Number(r.token_multiplier_M);
+    const fitRows = rowsWhere(table, (r) => (small.includes(String(r.model_config)) && M(r) === 20) || (r.model_config === 'd=96_l=8_h=4' && M(r) === 320));
+    const over = compileLaw(findLaw('overtrain'));
+    const spec = { inputs: { N: 'N_params', M: 'D_tokens / N_params' }, target: 'loss_c4_val', group: 'train_dataset' };
+    const apart = perGroup(over, datasetFromTable(fitRows, spec, over.inputNames), { column: 'train_dataset', params: ['a', 'b', 'c', 'E'] });
+    const summary = summarizeFit(await fitLaw(apart.law, apart.dataset));
+    for (const set of ['c4_original', 'rpj', 'rw_original']) {
+      const f = await fitLaw(over, datasetFromTable(rowsWhere(fitRows, (r) => r.train_dataset === set), spec, over.inputNames));
+      const held = datasetFromTable(rowsWhere(table, (r) => r.train_dataset === set && (r.model_config === 'open_lm_1b' || r.model_config === 'open_lm_7b') && M(r) === 20), spec, over.inputNames);
+      const X = over.js.features(held.inputs, 2, held.n);
+      for (let i = 0; i < held.n; i++) {
+        const at = { N: held.inputs[2 * i]!, M: held.inputs[2 * i + 1]! };
+        const grouped = predictAt(summary, at, 0, set).estimate;
+        const separate = over.js.prediction(f.bestInternal, X, i * over.js.nFeatures);
+        expect(Math.abs(grouped / separate - 1), `${set} row ${i}`).toBeLessThan(1e-5);
+        if (set === 'rpj' && i === 1) expect(Math.abs((100 * Math.abs(grouped - held.y[i]!)) / held.y[i]! - 0.732)).toBeLessThan(0.01);
+      }
+    }
+    expect(() => predictAt(summary, { N: 1e9, M: 20 }, 0, 'pile')).toThrow(/group 'pile' of column 'train_dataset' was not in the fit/);
   }, 300_000);
 });

@@ -100,7 +100,7 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
       const t = RUN_OPTIONS.perLaw.print([{ law: name, per, ...(label !== undefined ? { name: label } : {}) }])[0]!;
       const base = sharedLaws.find((l) => l.name === name);
       if (base === undefined) throw new LawfitError('bad-option', `--per-law ${t}: '${name}' is not among the compared laws (${sharedLaws.map((l) => l.name).join(', ')})`);
-      return groupedVariant(base, per, table, data, label ?? perLawName(name, per.column));
+      return groupedVariant(base, per, table, data, label ?? perLawName(name, per.column), '--per-law');
     }),
   ];
   const dup = laws.find((l, i) => laws.findIndex((m) => m.name === l.name) !== i);
@@ -157,9 +157,9 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
 }
 
 /** A grouped law for compare: its levels are the group column's values over every run the where filter keeps. */
-function groupedVariant(base: CompiledLaw, per: PerGroupSpec, table: Table, spec: DataSpec, name: string): CompiledLaw {
+function groupedVariant(base: CompiledLaw, per: PerGroupSpec, table: Table, spec: DataSpec, name: string, flag = '--per'): CompiledLaw {
   const labels = datasetFromTable(table, { ...spec, inputs: nameTable(base.inputNames.map((n) => [n, own(spec.inputs, n)!] as const)), group: per.column }, base.inputNames).groups!;
-  return compileGroupedLaw(base, per, groupLevels(labels, per.column, table.source), name);
+  return compileGroupedLaw(base, per, groupLevels(labels, per.column, table.source), name, flag);
 }
 
 const pct = (v: number): string => (Number.isFinite(v) ? `${(100 * v).toFixed(4)} %` : '-');

@@ -3,7 +3,7 @@ import { parseFlags } from '../parse-flags.js';
 import { LawfitError } from '../../errors.js';
 import { readArtifactFile } from '../../report/artifact-file.js';
 import { formatNumber } from '../../report/text.js';
-import { predictAt } from '../../stats/predict.js';
+import { outsideFittedRange, predictAt } from '../../stats/predict.js';
 import { parseAtFlag } from '../at-flag.js';
 import type { Io } from '../io.js';
 
@@ -14,7 +14,8 @@ draws) and the prediction band (plus the fit's residual scatter), when the fit w
 and how many decades each input lies outside the fitted range.
 
   --group VALUE   for a fit with per-group parameters (--per COL:...): the group whose parameters
-                  to use; it must be one of the fitted groups
+                  to use; it must be one of the fitted groups. Default: every fitted group, one
+                  line each (each group's own law and its own bands)
 `;
 
 export async function predictCommand(argv: string[], io: Io): Promise<number> {
@@ -31,13 +32,17 @@ export async function predictCommand(argv: string[], io: Io): Promise<number> {
   if (groups === undefined && values.group !== undefined) throw new LawfitError('bad-option', `--group: this fit has no per-group parameters`);
   const bs = art.summary.bootstrap;
   io.out(`${art.summary.law.name} at new inputs${bs === undefined ? ' (no bootstrap in this artifact: estimates only; refit with --bootstrap N for bands)' : ` (${Math.round(100 * bs.level)} % bands from ${bs.succeeded} bootstrap draws)`}\n`);
+  // A grouped fit without --group: every group, each with its own law and bands.
+  const perGroup: Array<string | undefined> = groups === undefined ? [undefined] : values.group !== undefined ? [values.group] : groups.levels;
   for (const text of values.at) {
     const given = parseAtFlag(text, inputs, art.summary.law.name);
-    const p = predictAt(art.summary, given, 0, values.group);
-    const where = inputs.map((k) => `${k} = ${formatNumber(given[k]!, 4)}`).join(', ') + (groups !== undefined ? `, ${groups.column} = ${values.group}` : '');
-    const bands = p.confidence !== undefined ? `   confidence [${formatNumber(p.confidence[0], 6)}, ${formatNumber(p.confidence[1], 6)}]   prediction [${formatNumber(p.prediction![0], 6)}, ${formatNumber(p.prediction![1], 6)}]` : '';
-    io.out(`  ${where}:  ${formatNumber(p.estimate, 7)}${bands}\n`);
-    const out = Object.entries(p.outside);
+    for (const group of perGroup) {
+      const p = predictAt(art.summary, given, 0, group);
+      const where = inputs.map((k) => `${k} = ${formatNumber(given[k]!, 4)}`).join(', ') + (groups !== undefined ? `, ${groups.column} = ${group}` : '');
+      const bands = p.confidence !== undefined ? `   confidence [${formatNumber(p.confidence[0], 6)}, ${formatNumber(p.confidence[1], 6)}]   prediction [${formatNumber(p.prediction![0], 6)}, ${formatNumber(p.prediction![1], 6)}]` : '';
+      io.out(`  ${where}:  ${formatNumber(p.estimate, 7)}${bands}\n`);
+    }
+    const out = Object.entries(outsideFittedRange(art.summary, given));
     if (out.length > 0) {
       io.out(`    warning: outside the fitted range by ${out.map(([k, d]) => `${Math.abs(d).toFixed(2)} decades of ${k} (${d > 0 ? 'above' : 'below'})`).join(', ')}\n`);
     }
