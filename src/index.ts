@@ -47,6 +47,10 @@ export { renderTextReport } from './report/text.js';
 export { makeArtifact, parseArtifact, serializeArtifact, type FitArtifact } from './report/artifact.js';
 export { validateArtifact, fitArtifactSchema, comparisonArtifactSchema, chainArtifactSchema } from './report/artifact-schema.js';
 export { readArtifactFile, writeArtifactFile } from './report/artifact-file.js';
+export { renderComparison } from './report/compare-text.js';
+export { COMPARISON_FORMAT, COMPARISON_FORMAT_VERSION, makeComparisonArtifact, readComparisonArtifact, type ComparisonArtifact } from './report/compare-artifact.js';
+export { renderChainFits, renderChainPrediction } from './report/chain-text.js';
+export { CHAIN_ARTIFACT_FORMAT, CHAIN_ARTIFACT_FORMAT_VERSION, makeChainArtifact, readChainArtifact, type ChainArtifact } from './report/chain-artifact.js';
 export { chinchillaLadder, HOFFMANN_TRUTH } from './examples/chinchilla-ladder.js';
 export { fittedPoints, plotInputsFromFit, plotInputsFromSummary, type FittedPoint, type PlotInputs } from './plots/inputs.js';
 export { fitPlots, comparisonPlots, type NamedPlot } from './plots/plot-set.js';
@@ -64,6 +68,7 @@ export { fitFrontier, predictFrontier, FRONTIER_WEIGHTS, type FrontierFit, type 
 export { approach3, type Approach3Result } from './stats/isoflop-approach3.js';
 export { studentTQuantile, studentTCdf } from './stats/student-t.js';
 export { renderIsoflop } from './report/isoflop-text.js';
+export { ISOFLOP_FORMAT, ISOFLOP_FORMAT_VERSION, makeIsoflopArtifact, readIsoflopArtifact, type IsoflopArtifact } from './report/isoflop-artifact.js';
 export { isoflopPlots, isoflopCurvesSpec, isoflopFrontierSpec } from './plots/isoflop-plots.js';
 export { parseShard, shardRange, shardArtifactPath, INDEX_VARIABLES, type Shard } from './shard/shard.js';
 export { runShard, parseShardArtifact, type ShardArtifact, type RunIdentity, type ShardedKind } from './shard/artifact.js';
