@@ -31,6 +31,7 @@ export { LOSSES, parseLoss, formatLoss, type LossSpec, type LossKind } from './f
 export { makeStarts, sobolPoints, type StartSpec, type StartSet } from './fit/starts.js';
 export { uncertaintyAt, type Uncertainty } from './fit/covariance.js';
 export { bootstrapFit, DEFAULT_BASINS, type BootstrapOptions, type BootstrapResult, type ParameterSummary, type ReplicateStarts } from './stats/bootstrap.js';
+export { ReplicateRefits, describeFailure, identified, REPLICATE_FAILURE_REASONS, RESCUE_ITERATION_FACTOR, RESCUE_MAX_STARTS, RESCUE_SOBOL, type RefitFailure, type ReplicateFailureReason, type RefitOptions, type RescueReport } from './stats/replicate-refit.js';
 export { predictAt, type Prediction } from './stats/predict.js';
 export { computeOptimal, type OptimalOptions, type OptimalPlan, type OptimalBudget, type PlannedQuantity } from './stats/optimal.js';
 export { chinchillaParams, optimalExponents, optimalAllocation, budgetForLoss, DEFAULT_FLOPS_PER_TOKEN_PER_PARAM, type ChinchillaParams, type Allocation } from './stats/derived.js';

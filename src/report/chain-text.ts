@@ -4,7 +4,7 @@
  * prints it again from the saved artifact, so both print the same.
  */
 import type { ChainSummary } from '../stats/chain.js';
-import { fewRowsWarning, formatNumber } from './text.js';
+import { failureText, fewRowsWarning, formatNumber } from './text.js';
 
 function band(b: [number, number] | undefined): string {
   return b === undefined ? 'n/a' : `[${formatNumber(b[0], 5)}, ${formatNumber(b[1], 5)}]`;
@@ -53,7 +53,7 @@ export function renderChainFits(chain: ChainSummary): string {
     if (boot.failed.length > 0) {
       const counts = new Map<string, number>();
       for (const f of boot.failures) {
-        const key = `stage ${f.stage + 1}: ${f.reason === 'not-identified' ? 'parameters not identified by the runs drawn' : `fit failed (${f.detail})`}`;
+        const key = `stage ${f.stage + 1}: ${failureText(f)}`;
         counts.set(key, (counts.get(key) ?? 0) + 1);
       }
       lines.push(`  left out of the bands: ${[...counts].map(([k, v]) => `${v} ${k}`).join('; ')}`);

@@ -5,7 +5,7 @@
  */
 import type { Comparison } from '../stats/compare.js';
 import { describeDesign } from '../stats/resample.js';
-import { formatNumber } from './text.js';
+import { failureCounts, formatNumber } from './text.js';
 
 const pct = (v: number): string => (Number.isFinite(v) ? `${(100 * v).toFixed(4)} %` : '-');
 
@@ -91,7 +91,9 @@ export function renderComparison(c: Comparison): string {
   for (const l of c.laws) {
     if (l.bootstrap !== undefined && l.bootstrap.failed.length > 0) {
       const shown = l.bootstrap.failed.slice(0, 10).join(', ');
-      notes.push(`  ${l.law}: ${l.bootstrap.failed.length} of ${l.bootstrap.replicates} replicates failed (${shown}${l.bootstrap.failed.length > 10 ? ', ...' : ''}); the interval is over the others`);
+      // An artifact from before the reasons were recorded has no failures list.
+      const why = (l.bootstrap.failures ?? []).length > 0 ? `: ${failureCounts(l.bootstrap.failures)}` : '';
+      notes.push(`  ${l.law}: ${l.bootstrap.failed.length} of ${l.bootstrap.replicates} replicates failed (${shown}${l.bootstrap.failed.length > 10 ? ', ...' : ''})${why}; the interval is over the others`);
     }
   }
   if (c.nested !== undefined) {

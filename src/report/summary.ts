@@ -62,6 +62,8 @@ export interface FitSummary {
     /** Replicates with no usable fit from the basin starts, refit from `rescueStarts` (bootstrap.ts); absent in older artifacts. */
     rescued?: number[];
     rescueStarts?: string;
+    /** Why each failed replicate failed (stats/replicate-refit.ts: reason, status name, detail); absent when none failed or in older artifacts. */
+    failures?: Array<{ replicate: number; reason: string; status: string; detail: string }>;
     /** Per replicate: its best fit's status name and the share of its starts that reached that best (absent in older artifacts). */
     replicateStatus?: string[];
     replicateShareReachedBest?: number[];

@@ -29,12 +29,14 @@
  *   would understate it by sqrt(5/1) ≈ 2.2. A stage with no residual degrees of freedom has no
  *   prediction band.
  *
- * Failed replicates are counted and reported, never silently dropped: a replicate fails when any
- * stage's best fit is unusable (status.ts) or when the runs it drew do not identify a stage's
- * parameters: J'WJ over the runs with positive weight is singular (the same test as the
- * covariance, fit/linalg.ts invertSpd), e.g. the over-training law's a and c when no run off
- * M = 20 was drawn. Rows resampling of a 5-run ladder with 4 parameters fails that way often; the
- * Bayesian bootstrap keeps every run at positive weight and never does.
+ * Failed replicates are counted and reported, never silently dropped. Every stage's replicates
+ * are refit and judged by replicate-refit.ts, as a fit's bootstrap is: a replicate fails when
+ * any stage's best fit is unusable (status.ts) even after the rescue (from basin starts: a longer
+ * iteration cap, then the stage's full start set), or when the runs it drew do not identify a
+ * stage's parameters (J'WJ over the runs with positive weight singular), e.g. the over-training
+ * law's a and c when no run off M = 20 was drawn. Rows resampling of a 5-run ladder with 4
+ * parameters fails that way often; the Bayesian bootstrap keeps every run at positive weight and
+ * never does.
  */
 import { LawfitError } from '../errors.js';
 import type { Dataset } from '../data/dataset.js';
@@ -42,14 +44,13 @@ import { datasetFromTable } from '../data/map-table.js';
 import type { DataSpec } from '../data/spec.js';
 import type { Table } from '../data/table.js';
 import { internalFromNatural, type CompiledLaw } from '../law/compile.js';
+import { ReplicateRefits, type RefitFailure } from './replicate-refit.js';
 import { PhasedProgress, type RunControl } from '../fit/control.js';
 import type { Engine } from '../fit/engine.js';
-import { fitBatch, fitLaw, type FitResult } from '../fit/fit.js';
-import { invertSpd } from '../fit/linalg.js';
+import { fitLaw, type FitResult } from '../fit/fit.js';
 import type { LmOptions } from '../fit/options.js';
-import { prepareData, type PreparedData } from '../fit/problem.js';
+import { prepareData } from '../fit/problem.js';
 import { makeStarts, type StartSpec } from '../fit/starts.js';
-import { isUsable, statusInfo } from '../fit/status.js';
 import { summarizeFit, type FitSummary } from '../report/summary.js';
 import { createRng, nextNormal } from '../util/rng.js';
 import { DEFAULT_BASINS, distinctBasins, fewEffectiveRows, replicateStartSpec, type FewRows, type ReplicateStarts } from './bootstrap.js';
@@ -120,12 +121,10 @@ export interface FittedStage {
   draws?: Float64Array;
 }
 
-export interface ReplicateFailure {
-  replicate: number;
+/** A replicate's failure in one stage: the refit's (replicate-refit.ts), with the stage. */
+export interface ReplicateFailure extends RefitFailure {
   /** 0-based stage index. */
   stage: number;
-  reason: 'not-identified' | 'fit-failed';
-  detail: string;
 }
 
 export interface ChainBootstrap {
@@ -252,59 +251,27 @@ export async function fitChain(table: Table, stages: readonly ChainStage[], o: C
     const targets = isFixedDesign(design)
       ? replicateTargets(fixedDesignBasis(st.law, st.dataset, st.fit.params.filter((q) => !q.fixed).map((q) => q.value), design), design, boot.seed, slice.from, m, k)
       : undefined;
-    const batch = await fitBatch(st.law, st.dataset, {
-      starts: starts[k]!,
-      weightSets: weights,
-      ...(targets !== undefined ? { targetSets: targets } : {}),
-      ...(stages[k]!.lm !== undefined ? { lm: stages[k]!.lm } : {}),
-      ...(engine !== undefined ? { engine } : {}),
-      ...(control !== undefined ? { control } : {}),
-    });
+    // One refit for every bootstrap (replicate-refit.ts): the same failure rules as a fit's
+    // bootstrap, and from basin starts the same rescue.
+    const basins = replicateStartSpec(rs, stages[k]!.starts).kind === 'basins';
+    const refits = new ReplicateRefits(st.law, st.dataset, m, basins);
+    const refit = { starts: starts[k]!, ...(stages[k]!.lm !== undefined ? { lm: stages[k]!.lm } : {}), ...(engine !== undefined ? { engine } : {}) };
+    await refits.fit(0, weights, targets, { ...refit, ...(control !== undefined ? { control } : {}) });
+    if (basins) await refits.rescue({ ...refit, ...(stages[k]!.starts !== undefined ? { fullStarts: stages[k]!.starts } : {}), ...(control !== undefined ? { control } : {}) });
     prog.complete(K + k, phase);
     const p = st.law.free.length;
-    const draws = new Float64Array(m * p).fill(NaN);
-    for (let r = 0; r < m; r++) {
-      const b = batch.best[r]!;
-      if (b < 0 || !isUsable(batch.status[b]!)) {
-        failures.push({ replicate: r, stage: k, reason: 'fit-failed', detail: b < 0 ? 'no start could be evaluated' : statusInfo(batch.status[b]!).name });
-        continue;
-      }
-      const natural = batch.params.subarray(b * p, b * p + p);
-      if (!identified(st.law, data, weights.subarray(r * n, r * n + n), internalFromNatural(st.law, natural))) {
-        const used = weights.subarray(r * n, r * n + n).reduce((c, w) => c + (w > 0 ? 1 : 0), 0);
-        failures.push({ replicate: r, stage: k, reason: 'not-identified', detail: `${used} of ${n} runs drawn for ${p} parameters` });
-        continue;
-      }
-      draws.set(natural, r * p);
-    }
+    const draws = refits.draws;
+    for (const f of refits.failureList()) failures.push({ ...f, stage: k });
     st.draws = draws;
     // Replicates with at most p + 1 effective runs in this stage, over this call's replicates
     // (numbered from 0 as its draws are; a merge joins the shards' sets, chain-shard.ts).
-    st.summary.bootstrap = stageBootstrapSummary(draws, freeEstimates(st.fit), m, boot.seed, design, level, batch.nStarts, fewEffectiveRows(weights, m, n, p));
+    st.summary.bootstrap = stageBootstrapSummary(draws, freeEstimates(st.fit), m, boot.seed, design, level, refits.startsPerReplicate, fewEffectiveRows(weights, m, n, p));
   }
 
   prog.finish();
   const failed = [...new Set(failures.map((f) => f.replicate))].sort((a, b) => a - b);
   chain.bootstrap = { replicates: m, seed: boot.seed, design, level, succeeded: m - failed.length, failed, failures };
   return chain;
-}
-
-/**
- * Do the runs with positive weight pin down every parameter at u? J'WJ (internal coordinates)
- * must be positive definite after scaling to unit diagonal; a pivot below 1e-7 counts as singular.
- */
-function identified(law: CompiledLaw, data: PreparedData, weights: Float64Array, u: ArrayLike<number>): boolean {
-  const p = law.free.length;
-  const nF = law.js.nFeatures;
-  const A = new Float64Array(p * p);
-  const g = new Float64Array(p);
-  for (let i = 0; i < data.n; i++) {
-    const w = weights[i]!;
-    if (!(w > 0)) continue;
-    law.js.valueGrad(u, data.X, i * nF, g);
-    for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) A[a * p + b] = A[a * p + b]! + w * g[a]! * g[b]!;
-  }
-  return invertSpd(A, p) !== undefined;
 }
 
 /** A stage fit's free parameters, name and natural value (the estimates its bootstrap summary reports). */
