@@ -46,7 +46,7 @@ export { summarizeFit, type FitSummary } from './report/summary.js';
 export { bootstrapSummary, summarizeBootstrapFit, type BootstrapRun } from './report/bootstrap-summary.js';
 export { renderTextReport } from './report/text.js';
 export { makeArtifact, parseArtifact, serializeArtifact, type FitArtifact } from './report/artifact.js';
-export { validateArtifact, fitArtifactSchema, comparisonArtifactSchema, chainArtifactSchema } from './report/artifact-schema.js';
+export { validateArtifact, fitArtifactSchema, comparisonArtifactSchema, chainArtifactSchema, isoflopArtifactSchema } from './report/artifact-schema.js';
 export { readArtifactFile, writeArtifactFile } from './report/artifact-file.js';
 export { renderComparison } from './report/compare-text.js';
 export { COMPARISON_FORMAT, COMPARISON_FORMAT_VERSION, makeComparisonArtifact, readComparisonArtifact, type ComparisonArtifact } from './report/compare-artifact.js';
