@@ -41,8 +41,10 @@ export { coverageCheck, coverageBootstrapSeed, parseNoise, describeNoise, NOISE_
 export { fixedDesignBasis, replicateTargets, leverages, type FixedDesignBasis } from './stats/fixed-design.js';
 export { parseDesign, describeDesign, resolveDesign, isFixedDesign, resampleWeights, DESIGN_SYNTAX, type BootstrapDesign, type ColumnDesign, type FixedDesign, type WildWeights, type ResampleGenerator, type ResampleOptions } from './stats/resample.js';
 export { replicateRng } from './util/rng.js';
-export { fitChain, predictChain, pointInputs, summarizeChain, PREVIOUS_STAGE, type ChainStage, type ChainOptions, type ChainBootstrapOptions, type ChainDesign, type ChainFit, type FittedStage, type ChainBootstrap, type ReplicateFailure, type ChainPrediction, type StagePrediction, type ChainSummary } from './stats/chain.js';
+export { fitChain, predictChain, pointInputs, PREVIOUS_STAGE, type ChainStage, type ChainOptions, type ChainBootstrapOptions, type ChainDesign, type ChainFit, type FittedStage, type ChainBootstrap, type ReplicateFailure, type ChainPrediction, type StagePrediction } from './stats/chain.js';
+export { summarizeChain, summarizePrediction, summarizeChainBootstrap, stageBootstrapSummary, type ChainSummary } from './report/chain-summary.js';
 export { summarizeFit, type FitSummary } from './report/summary.js';
+export { inputRanges, type FittedLaw } from './stats/fitted-law.js';
 export { bootstrapSummary, summarizeBootstrapFit, type BootstrapRun } from './report/bootstrap-summary.js';
 export { renderTextReport } from './report/text.js';
 export { makeArtifact, parseArtifact, serializeArtifact, type FitArtifact } from './report/artifact.js';

@@ -1,10 +1,10 @@
 /**
  * The JSON artifact of a chain (`lawfit chain --out`): the command line, seed, bootstrap options and
- * the chain's summary (src/stats/chain.ts summarizeChain). Built here for the CLI and the shard
+ * the chain's summary (chain-summary.ts summarizeChain). Built here for the CLI and the shard
  * merge, read back here for `lawfit report` (checked by artifact-schema.ts).
  */
 import type { ReplicateStarts } from '../stats/bootstrap.js';
-import type { ChainSummary } from '../stats/chain.js';
+import type { ChainSummary } from './chain-summary.js';
 import type { ResampleGenerator } from '../stats/resample.js';
 import { artifactHeader, checkArtifactHeader } from './artifact.js';
 import { chainArtifactProblems, chainArtifactSchema, validateArtifact } from './artifact-schema.js';

@@ -3,7 +3,7 @@
  * the joint bootstrap, then one table per --at point. \`lawfit chain\` prints it and \`lawfit report\`
  * prints it again from the saved artifact, so both print the same.
  */
-import type { ChainSummary } from '../stats/chain.js';
+import type { ChainSummary } from './chain-summary.js';
 import { failureText, fewRowsWarning, formatNumber } from './text.js';
 
 function band(b: [number, number] | undefined): string {

@@ -8,8 +8,10 @@ import type { FitResult, FitStatistics, StartSummary } from '../fit/fit.js';
 import { formatLoss } from '../fit/losses.js';
 import type { LmOptions } from '../fit/options.js';
 import type { LawDeclaration } from '../law/declaration.js';
+import { inputRanges, type FittedLaw } from '../stats/fitted-law.js';
 
-export interface FitSummary {
+/** A fit as plain data: the statistics' FittedLaw (stats/fitted-law.ts) plus everything a report shows. */
+export interface FitSummary extends FittedLaw {
   law: {
     name: string;
     declaration: LawDeclaration;
@@ -97,18 +99,7 @@ export function summarizeFit(r: FitResult, truth?: Record<string, number>): FitS
       ...(ds.digest !== undefined ? { digest: ds.digest } : {}),
       n: ds.n,
       inputs: Object.fromEntries(ds.inputNames.map((name, k) => [name, ds.inputExpressions[k] ?? name])),
-      inputRanges: Object.fromEntries(
-        ds.inputNames.map((name, k) => {
-          let lo = Infinity;
-          let hi = -Infinity;
-          for (let i = 0; i < ds.n; i++) {
-            const v = ds.inputs[i * ds.inputNames.length + k]!;
-            if (v < lo) lo = v;
-            if (v > hi) hi = v;
-          }
-          return [name, [lo, hi] as [number, number]];
-        }),
-      ),
+      inputRanges: inputRanges(ds),
       target: ds.targetExpression,
       ...(ds.weightExpression !== undefined ? { weights: ds.weightExpression } : {}),
       ...(ds.where !== undefined ? { where: ds.where } : {}),

@@ -12,7 +12,8 @@
  */
 import { compileLaw } from '../law/compile.js';
 import type { ChainArtifact } from '../report/chain-artifact.js';
-import { addChainBands, stageBootstrapSummary, summarizeChainBootstrap, summarizePrediction, type ChainDesign, type ChainFit, type ChainPrediction, type ReplicateFailure } from '../stats/chain.js';
+import { addChainBands, type ChainDesign, type ChainFit, type ChainPrediction, type ReplicateFailure } from '../stats/chain.js';
+import { stageBootstrapSummary, summarizeChainBootstrap, summarizePrediction } from '../report/chain-summary.js';
 import { artifactHeader } from '../report/artifact.js';
 import type { FewRows } from '../stats/bootstrap.js';
 import type { ShardArtifact } from './artifact.js';

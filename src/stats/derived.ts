@@ -12,7 +12,7 @@
  * so a bootstrap interval is the interval of the quantity over the draws.
  */
 import { LawfitError } from '../errors.js';
-import type { FitSummary } from '../report/summary.js';
+import type { FittedLaw } from './fitted-law.js';
 import { percentileInterval, sd } from './intervals.js';
 
 export interface ChinchillaParams {
@@ -89,7 +89,7 @@ export function overDraws(estimate: number, perDraw: readonly number[], level = 
  * A saved fit's best parameters and each successful bootstrap draw as Chinchilla parameters (fixed
  * ones filled in): what `lawfit optimal` and the frontier plot compute their quantities over.
  */
-export function chinchillaDraws(summary: FitSummary): { best: ChinchillaParams; draws: ChinchillaParams[] } {
+export function chinchillaDraws(summary: FittedLaw): { best: ChinchillaParams; draws: ChinchillaParams[] } {
   const best = chinchillaParams(Object.fromEntries(summary.params.map((q) => [q.name, q.value ?? NaN])));
   const fixed = Object.fromEntries(summary.params.filter((q) => q.fixed).map((q) => [q.name, q.value ?? NaN]));
   const draws = (summary.bootstrap?.draws ?? [])

@@ -5,7 +5,7 @@
  * formulas are derived.ts's (Hoffmann et al. 2022, eq. 4); `lawfit optimal` prints this plan and
  * the library returns it.
  */
-import type { FitSummary } from '../report/summary.js';
+import type { FittedLaw } from './fitted-law.js';
 import { budgetForLoss, chinchillaDraws, DEFAULT_FLOPS_PER_TOKEN_PER_PARAM, optimalAllocation, optimalExponents, overDraws, type ChinchillaParams } from './derived.js';
 
 export interface OptimalOptions {
@@ -47,7 +47,7 @@ export interface OptimalPlan {
 }
 
 /** The plan for a fitted Chinchilla-type law (parameters A, B, E, alpha and beta, or alpha alone when tied). */
-export function computeOptimal(summary: FitSummary, o: OptimalOptions = {}): OptimalPlan {
+export function computeOptimal(summary: FittedLaw, o: OptimalOptions = {}): OptimalPlan {
   const k = o.flopsPerToken ?? DEFAULT_FLOPS_PER_TOKEN_PER_PARAM;
   const { best, draws } = chinchillaDraws(summary);
   const level = summary.bootstrap?.level ?? 0.95;
