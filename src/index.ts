@@ -34,6 +34,7 @@ export { LOSSES, parseLoss, formatLoss, type LossSpec, type LossKind } from './f
 export { makeStarts, sobolPoints, type StartSpec, type StartSet } from './fit/starts.js';
 export { uncertaintyAt, type Uncertainty } from './fit/covariance.js';
 export { bootstrapFit, DEFAULT_BASINS, type BootstrapOptions, type BootstrapResult, type ParameterSummary, type ReplicateStarts } from './stats/bootstrap.js';
+export { ReplicateRefits, describeFailure, identified, REPLICATE_FAILURE_REASONS, RESCUE_ITERATION_FACTOR, RESCUE_MAX_STARTS, RESCUE_SOBOL, type RefitFailure, type ReplicateFailureReason, type RefitOptions, type RescueReport } from './stats/replicate-refit.js';
 export { predictAt, type Prediction } from './stats/predict.js';
 export { computeOptimal, computeOptimalByGroup, type OptimalOptions, type OptimalPlan, type OptimalBudget, type PlannedQuantity } from './stats/optimal.js';
 export { chinchillaParams, optimalExponents, optimalAllocation, budgetForLoss, DEFAULT_FLOPS_PER_TOKEN_PER_PARAM, type ChinchillaParams, type Allocation } from './stats/derived.js';
@@ -43,13 +44,19 @@ export { coverageCheck, coverageBootstrapSeed, parseNoise, describeNoise, NOISE_
 export { fixedDesignBasis, replicateTargets, leverages, type FixedDesignBasis } from './stats/fixed-design.js';
 export { parseDesign, describeDesign, resolveDesign, isFixedDesign, resampleWeights, DESIGN_SYNTAX, type BootstrapDesign, type ColumnDesign, type FixedDesign, type WildWeights, type ResampleGenerator, type ResampleOptions } from './stats/resample.js';
 export { replicateRng } from './util/rng.js';
-export { fitChain, predictChain, pointInputs, summarizeChain, PREVIOUS_STAGE, type ChainStage, type ChainOptions, type ChainBootstrapOptions, type ChainDesign, type ChainFit, type FittedStage, type ChainBootstrap, type ReplicateFailure, type ChainPrediction, type StagePrediction, type ChainSummary } from './stats/chain.js';
+export { fitChain, predictChain, pointInputs, PREVIOUS_STAGE, type ChainStage, type ChainOptions, type ChainBootstrapOptions, type ChainDesign, type ChainFit, type FittedStage, type ChainBootstrap, type ReplicateFailure, type ChainPrediction, type StagePrediction } from './stats/chain.js';
+export { summarizeChain, summarizePrediction, summarizeChainBootstrap, stageBootstrapSummary, type ChainSummary } from './report/chain-summary.js';
 export { summarizeFit, type FitSummary } from './report/summary.js';
+export { inputRanges, type FittedLaw } from './stats/fitted-law.js';
 export { bootstrapSummary, summarizeBootstrapFit, type BootstrapRun } from './report/bootstrap-summary.js';
 export { renderTextReport } from './report/text.js';
 export { makeArtifact, parseArtifact, serializeArtifact, type FitArtifact } from './report/artifact.js';
-export { validateArtifact, fitArtifactSchema, comparisonArtifactSchema, chainArtifactSchema } from './report/artifact-schema.js';
+export { validateArtifact, fitArtifactSchema, comparisonArtifactSchema, chainArtifactSchema, isoflopArtifactSchema } from './report/artifact-schema.js';
 export { readArtifactFile, writeArtifactFile } from './report/artifact-file.js';
+export { renderComparison } from './report/compare-text.js';
+export { COMPARISON_FORMAT, COMPARISON_FORMAT_VERSION, makeComparisonArtifact, readComparisonArtifact, type ComparisonArtifact } from './report/compare-artifact.js';
+export { renderChainFits, renderChainPrediction } from './report/chain-text.js';
+export { CHAIN_ARTIFACT_FORMAT, CHAIN_ARTIFACT_FORMAT_VERSION, makeChainArtifact, readChainArtifact, type ChainArtifact } from './report/chain-artifact.js';
 export { chinchillaLadder, HOFFMANN_TRUTH } from './examples/chinchilla-ladder.js';
 export { fittedPoints, plotInputsFromFit, plotInputsFromSummary, type FittedPoint, type PlotInputs } from './plots/inputs.js';
 export { fitPlots, comparisonPlots, type NamedPlot } from './plots/plot-set.js';
@@ -73,6 +80,7 @@ export { fitLogLinear, predictLogLinear, type LogLinearFit } from './stats/hpopt
 export { parseOptimum, DEFAULT_OPTIMUM, HPOPT_FORMAT, HPOPT_FORMAT_VERSION, type HpoptArtifact } from './cli/hpopt-flags.js';
 export { renderHpopt } from './report/hpopt-text.js';
 export { hpSweep, STEP_LAW_TRUTH, type HpSweep, type HpSweepOptions, type PowerTruth } from './examples/hp-sweep.js';
+export { ISOFLOP_FORMAT, ISOFLOP_FORMAT_VERSION, makeIsoflopArtifact, readIsoflopArtifact, type IsoflopArtifact } from './report/isoflop-artifact.js';
 export { isoflopPlots, isoflopCurvesSpec, isoflopFrontierSpec } from './plots/isoflop-plots.js';
 export { parseShard, shardRange, shardArtifactPath, INDEX_VARIABLES, type Shard } from './shard/shard.js';
 export { runShard, parseShardArtifact, type ShardArtifact, type RunIdentity, type ShardedKind } from './shard/artifact.js';

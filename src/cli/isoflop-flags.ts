@@ -6,27 +6,13 @@
  */
 import { LawfitError } from '../errors.js';
 import { parseColumnMap } from '../data/index.js';
-import type { IsoflopResult } from '../stats/isoflop.js';
 import { ISOFLOP_DESIGNS, type IsoflopDesign, type IsoflopOptions } from '../stats/isoflop.js';
-import type { Approach3Result } from '../stats/isoflop-approach3.js';
 import { FRONTIER_WEIGHTS, type FrontierWeights } from '../stats/isoflop-frontier.js';
 import { DEFAULT_QC, parseQcStages, QC_THRESHOLDS, type QcOptions } from '../stats/isoflop-qc.js';
 import { parseNumber, parsePositiveInt, parseSeed } from './args.js';
 
-export const ISOFLOP_FORMAT = 'lawfit-isoflop';
-export const ISOFLOP_FORMAT_VERSION = 1;
-
-/** What `lawfit isoflop --out` writes and the app's IsoFLOP mode exports. */
-export interface IsoflopArtifact {
-  format: typeof ISOFLOP_FORMAT;
-  formatVersion: number;
-  lawfitVersion: string;
-  createdAt: string;
-  command?: string[];
-  data: { source: string; digest: string; budget: string; inputs: Record<string, string>; target: string; weights?: string; where?: string; group?: string };
-  result: IsoflopResult;
-  approach3: Approach3Result[];
-}
+// The artifact's format lives in report/ with its reader; re-exported for the app's worker.
+export { ISOFLOP_FORMAT, ISOFLOP_FORMAT_VERSION, type IsoflopArtifact } from '../report/isoflop-artifact.js';
 
 /** Flag values by flag name without the dashes, as parseArgs gives them. */
 export type IsoflopFlagValues = Record<string, string | boolean | string[] | undefined>;

@@ -13,6 +13,9 @@
 import { displayName, type GroupsRecord } from '../law/groups.js';
 import { z } from 'zod';
 import { LawfitError } from '../errors.js';
+import { QC_REASONS, QC_STAGES, QC_THRESHOLDS, type QcReason } from '../stats/isoflop-qc.js';
+import { FRONTIER_WEIGHTS } from '../stats/isoflop-frontier.js';
+import { ISOFLOP_DESIGNS } from '../stats/isoflop.js';
 
 // ---- leaves ------------------------------------------------------------------------------------
 
@@ -47,6 +50,7 @@ const bootstrap = z.looseObject({
   startsPerReplicate: count,
   rescued: z.array(count).optional(),
   rescueStarts: z.string().optional(),
+  failures: z.array(z.looseObject({ replicate: count, reason: z.string(), status: z.string(), detail: z.string() })).optional(),
   replicateStatus: z.array(z.string()).optional(),
   replicateShareReachedBest: z.array(real).optional(),
   parameters: z.array(z.looseObject({ name: z.string(), estimate: real, sd: real, percentile: pair, bca: pair.optional() })),
@@ -132,7 +136,9 @@ export const comparisonSchema = z.looseObject({
         }),
       ),
       scoredFolds: count,
-      bootstrap: z.looseObject({ replicates: count, succeeded: count, failed: z.array(count), draws: z.array(real) }).optional(),
+      bootstrap: z
+        .looseObject({ replicates: count, succeeded: count, failed: z.array(count), draws: z.array(real), failures: z.array(z.looseObject({ replicate: count, fold: count, reason: z.string(), status: z.string() })).optional() })
+        .optional(),
     }),
   ),
   bootstrap: z.looseObject({ replicates: count, seed: finite, level: finite }).optional(),
@@ -166,6 +172,81 @@ export const chainSummarySchema = z.looseObject({
   ),
 });
 export const chainArtifactSchema = z.looseObject({ ...header, command: z.array(z.string()).optional(), seed: finite.optional(), summary: chainSummarySchema });
+
+// The IsoFLOP artifact (`lawfit isoflop --out`): every field renderIsoflop reads.
+const qcReason = z.enum(Object.keys(QC_REASONS) as [QcReason, ...QcReason[]]);
+const vertex = z.looseObject({ optimum: real, logOptimumSe: real, loss: real, lossSe: real, curvature: real.optional(), range: pair.optional() });
+const exponent = z.looseObject({ estimate: real, se: real, interval: pair });
+const quantity = z.looseObject({ estimate: real, sd: real, interval: pair });
+const frontierPrediction = z.looseObject({ C: real, N: z.looseObject({ estimate: real, interval: pair }), D: z.looseObject({ estimate: real, interval: pair }), tokensPerParam: z.looseObject({ estimate: real, interval: pair }) });
+export const isoflopResultSchema = z.looseObject({
+  source: z.string(),
+  runs: count,
+  groupColumn: z.string().optional(),
+  qc: z.looseObject({ stages: z.array(z.enum(QC_STAGES)), ...Object.fromEntries(QC_THRESHOLDS.map((t) => [t.key, finite])) }),
+  frontierWeights: z.enum(FRONTIER_WEIGHTS),
+  level: finite,
+  groups: z.array(
+    z.looseObject({
+      group: z.string().optional(),
+      runs: count,
+      budgets: z.array(
+        z.looseObject({
+          budget: real,
+          runs: count,
+          used: count,
+          status: z.union([z.literal('kept'), qcReason]),
+          detail: z.string().optional(),
+          N: vertex.optional(),
+          D: vertex.optional(),
+          bracket: z.enum(['bracketed', 'edge', 'extrapolated']).optional(),
+        }),
+      ),
+      verdicts: z.array(z.looseObject({ row: count, budget: real, N: real, D: real, loss: real, status: z.union([z.literal('used'), qcReason]), detail: z.string().optional() })),
+      stageCounts: z.array(z.looseObject({ reason: qcReason, runs: count, budgets: count })),
+      frontier: z.looseObject({ budgets: count, kN: real, kD: real, a: exponent, b: exponent, sum: exponent }).optional(),
+      frontierError: z.string().optional(),
+      predictions: z.array(frontierPrediction),
+      bootstrap: z
+        .looseObject({
+          replicates: count,
+          succeeded: count,
+          failed: z.array(z.looseObject({ replicate: count, reason: z.string() })),
+          seed: finite,
+          design: z.enum(ISOFLOP_DESIGNS),
+          level: finite,
+          a: quantity,
+          b: quantity,
+          sum: quantity,
+          predictions: z.array(z.looseObject({ C: real, N: quantity, D: quantity, tokensPerParam: quantity })),
+          draws: z.array(z.array(real).nullable()),
+          budgetKeptShare: z.array(z.looseObject({ budget: real, share: real })),
+          elapsedMs: finite,
+        })
+        .optional(),
+    }),
+  ),
+  elapsedMs: finite,
+});
+const approach3Result = z.looseObject({
+  law: z.string(),
+  group: z.string().optional(),
+  runs: count,
+  status: z.string(),
+  objective: real,
+  params: z.array(z.looseObject({ name: z.string(), value: real })),
+  allocation: z.looseObject({ a: real, b: real, at: z.array(z.looseObject({ C: real, N: real, D: real, tokensPerParam: real })) }).optional(),
+  note: z.string().optional(),
+  engine: z.string(),
+  elapsedMs: finite,
+});
+export const isoflopArtifactSchema = z.looseObject({
+  ...header,
+  command: z.array(z.string()).optional(),
+  data: z.looseObject({ source: z.string(), digest: z.string(), budget: z.string(), inputs: nameMap(z.string()), target: z.string() }),
+  result: isoflopResultSchema,
+  approach3: z.array(approach3Result).optional(),
+});
 
 // ---- consistency -------------------------------------------------------------------------------
 
@@ -308,6 +389,38 @@ export function comparisonArtifactProblems(a: z.infer<typeof comparisonArtifactS
       if (b.draws.length !== b.replicates) out.push({ path: `comparison.laws[${k}].bootstrap.draws`, message: `has ${b.draws.length} draws but the artifact states ${b.replicates} replicates` });
       if (b.succeeded + b.failed.length !== b.replicates) out.push({ path: `comparison.laws[${k}].bootstrap.failed`, message: `${b.failed.length} failed + ${b.succeeded} succeeded is not the ${b.replicates} replicates stated` });
     }
+  });
+  return out;
+}
+
+/**
+ * An IsoFLOP artifact's own consistency: per group, the budgets kept against the frontier's count,
+ * the runs used against the verdicts, and the bootstrap's counts against its replicates and draws.
+ */
+export function isoflopArtifactProblems(a: z.infer<typeof isoflopArtifactSchema>): Problem[] {
+  const out: Problem[] = [];
+  const r = a.result;
+  r.groups.forEach((g, k) => {
+    const at = `result.groups[${k}]`;
+    if (g.verdicts.length !== g.runs) out.push({ path: `${at}.verdicts`, message: `has ${g.verdicts.length} runs but the group states ${g.runs}` });
+    g.budgets.forEach((b, j) => {
+      if (b.used > b.runs) out.push({ path: `${at}.budgets[${j}].used`, message: `${b.used} runs used of the budget's ${b.runs}` });
+    });
+    const kept = g.budgets.filter((b) => b.status === 'kept').length;
+    if (g.frontier !== undefined && g.frontier.budgets !== kept) out.push({ path: `${at}.frontier.budgets`, message: `the frontier is over ${g.frontier.budgets} budgets but ${kept} are kept` });
+    if (g.frontier === undefined && g.frontierError === undefined) out.push({ path: `${at}.frontier`, message: 'neither a frontier nor why there is none (frontierError)' });
+    const b = g.bootstrap;
+    if (b !== undefined) {
+      if (b.draws.length !== b.replicates) out.push({ path: `${at}.bootstrap.draws`, message: `has ${b.draws.length} draws but the bootstrap states ${b.replicates} replicates` });
+      if (b.succeeded + b.failed.length !== b.replicates) out.push({ path: `${at}.bootstrap.failed`, message: `${b.failed.length} failed + ${b.succeeded} succeeded is not the ${b.replicates} replicates stated` });
+      b.failed.forEach((f, j) => {
+        if (f.replicate >= b.replicates) out.push({ path: `${at}.bootstrap.failed[${j}].replicate`, message: `replicate ${f.replicate} is out of range (${b.replicates} replicates)` });
+      });
+    }
+  });
+  const groups = new Set(r.groups.map((g) => g.group));
+  (a.approach3 ?? []).forEach((x, k) => {
+    if (!groups.has(x.group)) out.push({ path: `approach3[${k}].group`, message: `${x.group === undefined ? 'no group' : `group '${x.group}'`} is not among the analysis's groups` });
   });
   return out;
 }

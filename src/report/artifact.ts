@@ -36,6 +36,17 @@ export function artifactHeader<F extends string>(format: F, formatVersion: numbe
   return { format, formatVersion, lawfitVersion: LAWFIT_VERSION, createdAt: new Date().toISOString() };
 }
 
+/**
+ * The checks every artifact reader makes before its schema: the format version this lawfit reads,
+ * and the one field (`field`) that holds the result, so an artifact of another version or a
+ * truncated one says so in one line instead of a schema error deep inside.
+ */
+export function checkArtifactHeader(data: unknown, format: string, formatVersion: number, name: string, kind: string, field: string): void {
+  const o = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
+  if (o['formatVersion'] !== formatVersion) throw new LawfitError('artifact', `${name}: ${format} format version ${String(o['formatVersion'])} is not supported by lawfit ${LAWFIT_VERSION} (reads version ${formatVersion})`);
+  if (typeof o[field] !== 'object' || o[field] === null) throw new LawfitError('artifact', `${name}: ${kind} artifact has no "${field}"`);
+}
+
 export function makeArtifact(summary: FitSummary, startSpec: StartSpec, extra: { command?: string[]; seed?: number; screen?: number } = {}): FitArtifact {
   return {
     ...artifactHeader(ARTIFACT_FORMAT, ARTIFACT_FORMAT_VERSION),

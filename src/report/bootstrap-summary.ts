@@ -30,6 +30,7 @@ export function bootstrapSummary(b: Omit<BootstrapResult, 'fit'>, run: Bootstrap
     startsPerReplicate: b.startsPerReplicate,
     ...(b.rescued.length > 0 ? { rescued: b.rescued } : {}),
     ...(b.rescueStarts !== undefined ? { rescueStarts: b.rescueStarts } : {}),
+    ...(b.failures.length > 0 ? { failures: b.failures.map((f) => ({ ...f })) } : {}),
     ...(b.fewRows.replicates.length > 0 ? { fewRows: { ...b.fewRows, replicates: [...b.fewRows.replicates] } } : {}),
     replicateStatus: Array.from(b.status, (code) => statusInfo(code).name),
     replicateShareReachedBest: Array.from(b.shareReachedBest),

@@ -8,8 +8,10 @@ import type { FitResult, FitStatistics, StartSummary } from '../fit/fit.js';
 import { formatLoss } from '../fit/losses.js';
 import type { LmOptions } from '../fit/options.js';
 import type { LawDeclaration } from '../law/declaration.js';
+import { inputRanges, type FittedLaw } from '../stats/fitted-law.js';
 
-export interface FitSummary {
+/** A fit as plain data: the statistics' FittedLaw (stats/fitted-law.ts) plus everything a report shows. */
+export interface FitSummary extends FittedLaw {
   law: {
     name: string;
     declaration: LawDeclaration;
@@ -62,6 +64,8 @@ export interface FitSummary {
     /** Replicates with no usable fit from the basin starts, refit from `rescueStarts` (bootstrap.ts); absent in older artifacts. */
     rescued?: number[];
     rescueStarts?: string;
+    /** Why each failed replicate failed (stats/replicate-refit.ts: reason, status name, detail); absent when none failed or in older artifacts. */
+    failures?: Array<{ replicate: number; reason: string; status: string; detail: string }>;
     /** Per replicate: its best fit's status name and the share of its starts that reached that best (absent in older artifacts). */
     replicateStatus?: string[];
     replicateShareReachedBest?: number[];
@@ -95,18 +99,7 @@ export function summarizeFit(r: FitResult, truth?: Record<string, number>): FitS
       ...(ds.digest !== undefined ? { digest: ds.digest } : {}),
       n: ds.n,
       inputs: Object.fromEntries(ds.inputNames.map((name, k) => [name, ds.inputExpressions[k] ?? name])),
-      inputRanges: Object.fromEntries(
-        ds.inputNames.map((name, k) => {
-          let lo = Infinity;
-          let hi = -Infinity;
-          for (let i = 0; i < ds.n; i++) {
-            const v = ds.inputs[i * ds.inputNames.length + k]!;
-            if (v < lo) lo = v;
-            if (v > hi) hi = v;
-          }
-          return [name, [lo, hi] as [number, number]];
-        }),
-      ),
+      inputRanges: inputRanges(ds),
       target: ds.targetExpression,
       ...(ds.weightExpression !== undefined ? { weights: ds.weightExpression } : {}),
       ...(ds.where !== undefined ? { where: ds.where } : {}),

@@ -4,6 +4,7 @@
  * `lawfit fit` printed.
  */
 import type { FitSummary } from './summary.js';
+import { describeFailure, REPLICATE_FAILURE_REASONS, type RefitFailure } from '../stats/replicate-refit.js';
 
 export interface TextReportOptions {
   /** Correlations with |C| below this are not listed (lmfit's default 0.1). */
@@ -130,11 +131,15 @@ export function renderTextReport(s: FitSummary, opts: TextReportOptions = {}): s
     const rescued = bs.rescued ?? [];
     if (rescued.length > 0) {
       const list = `${rescued.slice(0, 10).join(', ')}${rescued.length > 10 ? ', ...' : ''}`;
-      lines.push(`    ${rescued.length} replicate${rescued.length === 1 ? '' : 's'} (${list}) had no usable fit from ${bs.startsPerReplicate === 1 ? 'the basin start' : 'the basin starts'} and ${rescued.length === 1 ? 'was' : 'were'} refit from ${bs.rescueStarts ?? 'a full start set'}: ${rescued.length - bs.failed.length} rescued`);
+      lines.push(`    ${rescued.length} replicate${rescued.length === 1 ? '' : 's'} (${list}) had no usable fit from ${bs.startsPerReplicate === 1 ? 'the basin start' : 'the basin starts'} and ${rescued.length === 1 ? 'was' : 'were'} refit from ${bs.rescueStarts ?? 'a full start set'}: ${rescued.filter((r) => !bs.failed.includes(r)).length} rescued`);
     }
     const few = bs.fewRows;
     if (few !== undefined && few.replicates.length > 0) lines.push(`    ${fewRowsWarning(few, bs.replicates, bs.parameters.length, s.law.groups)}`);
-    if (bs.failed.length > 0) lines.push(`    ${bs.failed.length} replicate${bs.failed.length === 1 ? '' : 's'} failed (no usable fit) and ${bs.failed.length === 1 ? 'is' : 'are'} left out of the intervals: ${bs.failed.slice(0, 10).join(', ')}${bs.failed.length > 10 ? ', ...' : ''}`);
+    if (bs.failed.length > 0) {
+      // The reasons come from replicate-refit.ts; an older artifact has none: its failures were all fits.
+      const why = bs.failures !== undefined ? failureCounts(bs.failures) : 'no usable fit';
+      lines.push(`    ${bs.failed.length} replicate${bs.failed.length === 1 ? '' : 's'} failed (${why}) and ${bs.failed.length === 1 ? 'is' : 'are'} left out of the intervals: ${bs.failed.slice(0, 10).join(', ')}${bs.failed.length > 10 ? ', ...' : ''}`);
+    }
     const w = Math.max(...bs.parameters.map((q) => q.name.length)) + 1;
     // A coverage check of this design (lawfit coverage --out), when the artifact has one.
     const checked = s.coverage?.designs.find((d) => d.design === bs.design);
@@ -185,4 +190,19 @@ export function fewRowsWarning(few: { threshold: number; replicates: number[]; m
   // Under per-group parameters a replicate is also flagged for one group's rows (bootstrap.ts FewRows).
   const group = groups === undefined ? '' : `, or a ${groups.column} group with no more such rows than its ${groups.params.length} own parameter${groups.params.length === 1 ? '' : 's'}`;
   return `warning: ${which} at most ${few.threshold} distinct rows with positive weight (p + 1 for ${p} parameters; fewest ${few.minEffectiveRows})${group}: their fits (nearly) interpolate, so the sd and intervals below are not meaningful; use more rows or fewer free parameters`;
+}
+
+/** One failure in the words of replicate-refit.ts (a reason it does not know, from a newer writer, as given). */
+export function failureText(f: { reason: string; status: string }): string {
+  return f.reason in REPLICATE_FAILURE_REASONS ? describeFailure(f as Pick<RefitFailure, 'reason' | 'status'>) : f.reason;
+}
+
+/**
+ * Failed replicates counted by reason, e.g. "2 fit failed (max-iterations); 1 parameters not
+ * identified by the runs drawn": the one way fit, compare and chain reports say why replicates failed.
+ */
+export function failureCounts(failures: ReadonlyArray<{ reason: string; status: string }>): string {
+  const counts = new Map<string, number>();
+  for (const f of failures) counts.set(failureText(f), (counts.get(failureText(f)) ?? 0) + 1);
+  return [...counts].map(([k, v]) => `${v} ${k}`).join('; ');
 }

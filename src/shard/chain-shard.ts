@@ -11,8 +11,9 @@
  * replicates in order, which is why the bands are computed at merge time rather than per shard.
  */
 import { compileLaw } from '../law/compile.js';
-import type { ChainArtifact } from '../cli/commands/chain.js';
-import { addChainBands, stageBootstrapSummary, summarizeChainBootstrap, summarizePrediction, type ChainDesign, type ChainFit, type ChainPrediction, type ReplicateFailure } from '../stats/chain.js';
+import type { ChainArtifact } from '../report/chain-artifact.js';
+import { addChainBands, type ChainDesign, type ChainFit, type ChainPrediction, type ReplicateFailure } from '../stats/chain.js';
+import { stageBootstrapSummary, summarizeChainBootstrap, summarizePrediction } from '../report/chain-summary.js';
 import { artifactHeader } from '../report/artifact.js';
 import type { FewRows } from '../stats/bootstrap.js';
 import type { ShardArtifact } from './artifact.js';

@@ -35,7 +35,10 @@ export function mergeCompareShards(shards: ReadonlyArray<ShardArtifact<CompareSh
       const outcomes = copies.map((l) => l.folds[k]!.outcome);
       if (outcomes.some((o) => o !== fold.outcome)) throw new LawfitError('artifact', `compare shards disagree on law '${law.law}', fold ${k + 1}: ${outcomes.join(' / ')} (the shards' point fits differ)`);
       if (fold.replicateErrors === undefined) return;
-      setFoldReplicates(fold, copies.flatMap((l) => l.folds[k]!.replicateErrors ?? []), boot.level);
+      // Each shard numbers its failures from its slice's start: offset them by the replicates before it.
+      const offsets = copies.map((_, i) => copies.slice(0, i).reduce((c, l) => c + (l.folds[k]!.replicateErrors?.length ?? 0), 0));
+      const failures = copies.flatMap((l, i) => (l.folds[k]!.replicateFailures ?? []).map((f) => ({ ...f, replicate: f.replicate + offsets[i]! })));
+      setFoldReplicates(fold, copies.flatMap((l) => l.folds[k]!.replicateErrors ?? []), boot.level, failures);
     });
     setLawReplicates(law, boot.replicates, boot.level);
   }

@@ -46,6 +46,7 @@ export function partToJson(p: BootstrapPart): PartJson {
     shareReachedBest: toJson(p.shareReachedBest),
     status: Array.from(p.status),
     failed: p.failed,
+    failures: p.failures,
     rescued: p.rescued,
     fromFullStarts: p.fromFullStarts,
     ...(p.fullStartsDescription !== undefined ? { fullStartsDescription: p.fullStartsDescription } : {}),
@@ -64,7 +65,7 @@ export function partFromJson(p: PartJson, where = 'fit shard'): BootstrapPart {
   if (typeof p !== 'object' || p === null) bad('', 'missing');
   if (!Number.isInteger(p.from) || !Number.isInteger(p.to) || p.from < 0 || p.to < p.from) bad('from/to', `expected 0 <= from <= to, got ${String(p.from)}..${String(p.to)}`);
   const m = p.to - p.from;
-  for (const key of ['draws', 'shareReachedBest', 'status', 'failed', 'rescued', 'fromFullStarts'] as const) if (!Array.isArray(p[key])) bad(key, 'expected an array');
+  for (const key of ['draws', 'shareReachedBest', 'status', 'failed', 'failures', 'rescued', 'fromFullStarts'] as const) if (!Array.isArray(p[key])) bad(key, 'expected an array');
   if (p.shareReachedBest.length !== m) bad('shareReachedBest', `has ${p.shareReachedBest.length} entries for ${m} replicates`);
   if (p.status.length !== m) bad('status', `has ${p.status.length} entries for ${m} replicates`);
   if (m > 0 && p.draws.length % m !== 0) bad('draws', `has ${p.draws.length} values, not a multiple of ${m} replicates`);

@@ -8,7 +8,7 @@
  * single run summarises with (isoflopBootstrapSummary), so the merged artifact is that run's.
  */
 import { LawfitError } from '../errors.js';
-import type { IsoflopArtifact } from '../cli/isoflop-flags.js';
+import type { IsoflopArtifact } from '../report/isoflop-artifact.js';
 import { artifactHeader } from '../report/artifact.js';
 import { isoflopBootstrapSummary, type IsoflopDesign, type IsoflopReplicateSlice } from '../stats/isoflop.js';
 import type { ShardArtifact } from './artifact.js';

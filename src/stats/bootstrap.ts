@@ -12,18 +12,11 @@
  *   chance at every basin the full data showed.
  * - any StartSpec: the same start set for every replicate (e.g. the law's full grid).
  *
- * Rescue: with basin starts, a replicate whose best fit is unusable is refit, in two steps:
- * 1. from the same starts with RESCUE_ITERATION_FACTOR times the iteration cap. The usual failure
- *    is max-iterations in a long, flat valley: on the synthetic ladder a resample can make A and
- *    alpha so nearly degenerate (correlation 0.999) that LM from the full-data optimum needs up to
- *    4,000 iterations, while the cost is already at its minimum. Measured on the five such
- *    replicates of `lawfit demo --bootstrap 1000` (172, 528, 592, 842, 878): all converge, in milliseconds; from
- *    Hoffmann's 4,500-point grid instead, 13,460 of 13,500 fits hit the cap (36 s).
- * 2. for any still unusable: from a full multi-start set, the full fit's own starts when they
- *    number at most RESCUE_MAX_STARTS (Hoffmann's grid qualifies), else RESCUE_SOBOL Sobol points
- *    over the law's ranges, with the longer cap.
- * Rescued replicates are listed; those still unusable count as failed. Dropping them silently
- * would bias the draws towards resamples that happen to be easy to fit.
+ * Every replicate is refit and judged by replicate-refit.ts, the one definition of a failed
+ * replicate that compare and chain use too: no usable fit, or parameters the resample does not
+ * identify; with basin starts a replicate whose fit failed is rescued (a longer iteration cap,
+ * then the full start set) before it counts as failed. Failed replicates are listed with their
+ * reasons and left out of the summaries.
  *
  * Progress (control.ts) is one monotone count over four phases, 'full fit', 'bootstrap
  * replicates', 'rescue' (sized when known) and 'jackknife' (BCa only). Their sizes are estimated before the full fit runs (the
@@ -34,10 +27,11 @@ import type { Dataset } from '../data/dataset.js';
 import { naturalFromInternal, type CompiledLaw } from '../law/compile.js';
 import type { Engine } from '../fit/engine.js';
 import { fitBatch, fitLaw, type FitResult } from '../fit/fit.js';
+import { ReplicateRefits, RESCUE_ITERATION_FACTOR, type RefitFailure } from './replicate-refit.js';
 import { resolveLmOptions, type LmOptions } from '../fit/options.js';
 import { makeStarts, type StartSpec } from '../fit/starts.js';
 import { PhasedProgress, type RunControl } from '../fit/control.js';
-import { isUsable, STATUS } from '../fit/status.js';
+import { isUsable } from '../fit/status.js';
 import { bcaInterval, covariance, percentileInterval, sd } from './intervals.js';
 import { isFixedDesign, resampleWeights, type BootstrapDesign, type ResampleGenerator } from './resample.js';
 import { fixedDesignBasis, replicateTargets } from './fixed-design.js';
@@ -102,9 +96,11 @@ export interface ParameterSummary {
 export interface BootstrapResult {
   fit: FitResult;
   replicates: number;
-  /** Replicates whose best fit is usable; the others are reported in `failed`. */
+  /** Replicates whose best fit is usable and identified; the others are reported in `failed`. */
   succeeded: number;
   failed: number[];
+  /** Why each of `failed` failed (replicate-refit.ts), in the same order. */
+  failures: RefitFailure[];
   /** Replicates that failed from the basin starts and were refit from `rescueStarts` (usable or not). */
   rescued: number[];
   /** What the rescue started from, e.g. "law grid (4,500 points)"; absent when nothing needed it. */
@@ -213,12 +209,8 @@ function groupOfRows(law: CompiledLaw, ds: Dataset): { of: Int32Array; count: nu
 export const DEFAULT_BASINS = 4;
 /** Replicates per batched call: bounds the host's weight and target rows (R x n each otherwise). */
 export const REPLICATE_CHUNK = 16_384;
-/** The rescue uses the full fit's start set when it has at most this many points... */
-export const RESCUE_MAX_STARTS = 4500;
-/** The rescue's iteration cap, as a multiple of the run's own. */
-export const RESCUE_ITERATION_FACTOR = 10;
-/** ...otherwise this many Sobol points over the law's ranges. */
-export const RESCUE_SOBOL = 1024;
+// The rescue's constants live with the refit (replicate-refit.ts); re-exported for existing callers.
+export { RESCUE_ITERATION_FACTOR, RESCUE_MAX_STARTS, RESCUE_SOBOL } from './replicate-refit.js';
 
 export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOptions): Promise<BootstrapResult> {
   const level = o.level ?? 0.95;
@@ -263,16 +255,14 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
   const m = slice.to - slice.from;
   const first0 = (o.firstReplicate ?? 0) + slice.from;
   // Replicates in chunks of REPLICATE_CHUNK, each drawn by range, so the host holds one chunk's
-  // weights and targets however many replicates there are; only failed replicates' rows are kept,
-  // for the rescue. Indices below are local to the slice (r) until the part is built (slice.from + r).
-  const draws = new Float64Array(m * p).fill(NaN);
-  const shareReachedBest = new Float64Array(m);
-  const status = new Uint8Array(m).fill(STATUS.NONFINITE);
-  const kept = new Map<number, { w: Float64Array; t?: Float64Array }>();
+  // weights and targets however many replicates there are; the refits (replicate-refit.ts) keep
+  // only failed replicates' rows, for the rescue. Indices below are local to the slice (r) until
+  // the part is built (slice.from + r).
+  const rescue = rs.kind === 'basins' && o.rescue !== false;
+  const refits = new ReplicateRefits(law, ds, m, rescue);
   // Replicates with at most p + 1 effective rows, counted chunk by chunk over this slice (global
   // numbers); a merge joins the slices' sets (assembleBootstrap).
   const few = new FewRowsCounter(n, p, groupOfRows(law, ds));
-  let failed: number[] = [];
   let doneBefore = 0;
   const chunkSize = Math.max(1, Math.floor(o.replicateChunk ?? REPLICATE_CHUNK));
   for (let first = 0; first < m; first += chunkSize) {
@@ -294,59 +284,20 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
               chunkTotal = q.total;
             },
           };
-    const batch = await fitBatch(law, ds, { ...common, weightSets: raw, ...(targets !== undefined ? { targetSets: targets } : {}), ...controlFor(chunkControl) });
+    await refits.fit(first, raw, targets, { ...common, ...controlFor(chunkControl) });
     doneBefore = before + chunkTotal;
-    for (let r = 0; r < count; r++) {
-      const b = batch.best[r]!;
-      shareReachedBest[first + r] = batch.shareReachedBest[r]!;
-      if (b >= 0) status[first + r] = batch.status[b]!;
-      if (b < 0 || !isUsable(batch.status[b]!)) {
-        failed.push(first + r);
-        kept.set(first + r, { w: raw.slice(r * n, r * n + n), ...(targets !== undefined ? { t: targets.slice(r * n, r * n + n) } : {}) });
-        continue;
-      }
-      draws.set(batch.params.subarray(b * p, b * p + p), (first + r) * p);
-    }
   }
   prog.complete(1, 'bootstrap replicates');
   const startsPerReplicate = starts.kind === 'points' ? starts.points.length : makeStarts(law, starts).count;
 
-  const rescued = rs.kind === 'basins' && o.rescue !== false && failed.length > 0 ? failed : [];
-  const longerIterations = RESCUE_ITERATION_FACTOR * resolveLmOptions(o.lm).maxIterations;
-  let fromFullStarts: number[] = [];
-  let fullStartsDescription: string | undefined;
-  if (rescued.length > 0) {
-    const longer = { ...(o.lm ?? {}), maxIterations: longerIterations };
-    // Refit `which` replicates from `spec` with the longer cap; returns those still unusable.
-    const refit = async (which: number[], spec: StartSpec, phase: RunControl | undefined): Promise<number[]> => {
-      const w = new Float64Array(which.length * n);
-      which.forEach((r, k) => w.set(kept.get(r)!.w, k * n));
-      let t: Float64Array | undefined;
-      if (basis !== undefined) {
-        t = new Float64Array(which.length * n);
-        which.forEach((r, k) => t!.set(kept.get(r)!.t!, k * n));
-      }
-      const rb = await fitBatch(law, ds, { ...common, lm: longer, starts: spec, weightSets: w, ...(t !== undefined ? { targetSets: t } : {}), ...controlFor(phase) });
-      const still: number[] = [];
-      which.forEach((r, k) => {
-        shareReachedBest[r] = rb.shareReachedBest[k]!;
-        const b = rb.best[k]!;
-        if (b >= 0) status[r] = rb.status[b]!;
-        if (b < 0 || !isUsable(rb.status[b]!)) still.push(r);
-        else draws.set(rb.params.subarray(b * p, b * p + p), r * p);
-      });
-      return still;
-    };
-    failed = await refit(rescued, starts, prog.phase(2, 'rescue'));
-    if (failed.length > 0) {
-      const full = makeStarts(law, o.starts ?? { kind: 'default' });
-      const spec: StartSpec = full.count <= RESCUE_MAX_STARTS ? (o.starts ?? { kind: 'default' }) : { kind: 'sobol', count: RESCUE_SOBOL };
-      fullStartsDescription = full.count <= RESCUE_MAX_STARTS ? full.description : makeStarts(law, spec).description;
-      fromFullStarts = failed;
-      failed = await refit(failed, spec, prog.phase(2, 'rescue'));
-    }
-  }
+  const rescueReport = rescue
+    ? await refits.rescue({ ...common, ...(o.starts !== undefined ? { fullStarts: o.starts } : {}), ...controlFor(prog.phase(2, 'rescue')) })
+    : { rescued: [], fromFullStarts: [], longerIterations: RESCUE_ITERATION_FACTOR * resolveLmOptions(o.lm).maxIterations };
   prog.complete(2, 'rescue');
+  const { draws, shareReachedBest, status } = refits;
+  const failed = refits.failed();
+  const failures = refits.failureList();
+  const { rescued, fromFullStarts } = rescueReport;
   const global = (rs_: number[]): number[] => rs_.map((r) => slice.from + r);
   const part: BootstrapPart = {
     from: slice.from,
@@ -355,10 +306,11 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
     shareReachedBest,
     status,
     failed: global(failed),
+    failures: failures.map((f) => ({ ...f, replicate: slice.from + f.replicate })),
     rescued: global(rescued),
     fromFullStarts: global(fromFullStarts),
-    ...(fullStartsDescription !== undefined ? { fullStartsDescription } : {}),
-    longerIterations,
+    ...(rescueReport.fullStartsDescription !== undefined ? { fullStartsDescription: rescueReport.fullStartsDescription } : {}),
+    longerIterations: rescueReport.longerIterations,
     startsPerReplicate,
     fewRows: few.result(),
   };
@@ -378,7 +330,7 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
   prog.finish();
   const estimates = fit.params.filter((q) => !q.fixed).map((q) => ({ name: q.name, value: q.value }));
   // A slice is summarised on its own, its replicates numbered from 0 (the shard's artifact keeps `part`, global).
-  const local = slice.from === 0 && slice.to === o.replicates ? part : { ...part, from: 0, to: m, failed, rescued, fromFullStarts, fewRows: { ...part.fewRows, replicates: part.fewRows.replicates.map((r) => r - slice.from) } };
+  const local = slice.from === 0 && slice.to === o.replicates ? part : { ...part, from: 0, to: m, failed, failures, rescued, fromFullStarts, fewRows: { ...part.fewRows, replicates: part.fewRows.replicates.map((r) => r - slice.from) } };
   const summary = assembleBootstrap({ replicates: m, level, n, estimates, parts: [local], ...(jack !== undefined ? { jackknife: jack } : {}) });
   return { fit, ...summary, part, ...(jack !== undefined ? { jackknife: jack } : {}) };
 }
@@ -396,6 +348,8 @@ export interface BootstrapPart {
   shareReachedBest: Float64Array;
   status: Uint8Array;
   failed: number[];
+  /** Why each of `failed` failed, replicate numbers global. */
+  failures: RefitFailure[];
   rescued: number[];
   /** Rescued replicates still unusable after the longer cap, refit from the full start set. */
   fromFullStarts: number[];
@@ -440,6 +394,7 @@ export function assembleBootstrap(a: AssembleInput): Omit<BootstrapResult, 'fit'
     status.set(q.status, q.from);
   }
   const failed = parts.flatMap((q) => q.failed);
+  const failures = parts.flatMap((q) => q.failures);
   const rescued = parts.flatMap((q) => q.rescued);
   const fromFull = parts.flatMap((q) => q.fromFullStarts);
   let rescueStarts: string | undefined;
@@ -462,6 +417,7 @@ export function assembleBootstrap(a: AssembleInput): Omit<BootstrapResult, 'fit'
     replicates: R,
     succeeded: ok.length,
     failed,
+    failures,
     rescued,
     ...(rescueStarts !== undefined ? { rescueStarts } : {}),
     draws,

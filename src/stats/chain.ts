@@ -29,12 +29,14 @@
  *   would understate it by sqrt(5/1) ≈ 2.2. A stage with no residual degrees of freedom has no
  *   prediction band.
  *
- * Failed replicates are counted and reported, never silently dropped: a replicate fails when any
- * stage's best fit is unusable (status.ts) or when the runs it drew do not identify a stage's
- * parameters: J'WJ over the runs with positive weight is singular (the same test as the
- * covariance, fit/linalg.ts invertSpd), e.g. the over-training law's a and c when no run off
- * M = 20 was drawn. Rows resampling of a 5-run ladder with 4 parameters fails that way often; the
- * Bayesian bootstrap keeps every run at positive weight and never does.
+ * Failed replicates are counted and reported, never silently dropped. Every stage's replicates
+ * are refit and judged by replicate-refit.ts, as a fit's bootstrap is: a replicate fails when
+ * any stage's best fit is unusable (status.ts) even after the rescue (from basin starts: a longer
+ * iteration cap, then the stage's full start set), or when the runs it drew do not identify a
+ * stage's parameters (J'WJ over the runs with positive weight singular), e.g. the over-training
+ * law's a and c when no run off M = 20 was drawn. Rows resampling of a 5-run ladder with 4
+ * parameters fails that way often; the Bayesian bootstrap keeps every run at positive weight and
+ * never does.
  */
 import { LawfitError } from '../errors.js';
 import type { Dataset } from '../data/dataset.js';
@@ -42,20 +44,19 @@ import { datasetFromTable } from '../data/map-table.js';
 import type { DataSpec } from '../data/spec.js';
 import type { Table } from '../data/table.js';
 import { internalFromNatural, type CompiledLaw } from '../law/compile.js';
+import { ReplicateRefits, type RefitFailure } from './replicate-refit.js';
 import { PhasedProgress, type RunControl } from '../fit/control.js';
 import type { Engine } from '../fit/engine.js';
-import { fitBatch, fitLaw, type FitResult } from '../fit/fit.js';
-import { invertSpd } from '../fit/linalg.js';
+import { fitLaw, type FitResult } from '../fit/fit.js';
 import type { LmOptions } from '../fit/options.js';
-import { prepareData, type PreparedData } from '../fit/problem.js';
+import { prepareData } from '../fit/problem.js';
 import { makeStarts, type StartSpec } from '../fit/starts.js';
-import { isUsable, statusInfo } from '../fit/status.js';
-import { summarizeFit, type FitSummary } from '../report/summary.js';
+import { inputRanges } from './fitted-law.js';
 import { createRng, nextNormal } from '../util/rng.js';
 import { DEFAULT_BASINS, distinctBasins, fewEffectiveRows, replicateStartSpec, type FewRows, type ReplicateStarts } from './bootstrap.js';
-import { percentileInterval, sd } from './intervals.js';
+import { percentileInterval } from './intervals.js';
 import { outsideFittedRange, residualScale, withResidualNoise } from './predict.js';
-import { describeDesign, isFixedDesign, resampleWeights, resolveDesign, type ColumnDesign, type ResampleGenerator } from './resample.js';
+import { isFixedDesign, resampleWeights, resolveDesign, type ColumnDesign, type ResampleGenerator } from './resample.js';
 import { own } from '../util/names.js';
 import { fixedDesignBasis, replicateTargets } from './fixed-design.js';
 
@@ -108,8 +109,8 @@ export interface FittedStage {
   /** The stage's runs as fitted (the PREVIOUS_STAGE input holds the previous stage's observed target). */
   dataset: Dataset;
   fit: FitResult;
-  /** The fit as plain data; with a bootstrap, its `bootstrap` section holds this stage's draws. */
-  summary: FitSummary;
+  /** Smallest and largest value of each input over the stage's runs (extrapolation warnings). */
+  inputRanges: Record<string, [number, number]>;
   /** The input fed by the previous stage; undefined for the first stage. */
   chainedInput?: string;
   /** For each of the stage's rows, its index among the chain's runs. */
@@ -118,14 +119,16 @@ export interface FittedStage {
   residualScale: number;
   /** Bootstrap: natural values of the free parameters per replicate (replicates × p), NaN where this stage failed. */
   draws?: Float64Array;
+  /** Bootstrap: the starts of each replicate's refit of this stage. */
+  startsPerReplicate?: number;
+  /** Bootstrap: this stage's replicates with at most p + 1 effective runs (numbered as the draws). */
+  fewRows?: FewRows;
 }
 
-export interface ReplicateFailure {
-  replicate: number;
+/** A replicate's failure in one stage: the refit's (replicate-refit.ts), with the stage. */
+export interface ReplicateFailure extends RefitFailure {
   /** 0-based stage index. */
   stage: number;
-  reason: 'not-identified' | 'fit-failed';
-  detail: string;
 }
 
 export interface ChainBootstrap {
@@ -215,7 +218,7 @@ export async function fitChain(table: Table, stages: readonly ChainStage[], o: C
       keepStarts: boot !== undefined,
     });
     prog.complete(k, phase);
-    const stage: FittedStage = { law: s.law, dataset: ds, fit, summary: summarizeFit(fit), runIndex: runIndex[k]!, residualScale: residualScale(fit.statistics) };
+    const stage: FittedStage = { law: s.law, dataset: ds, fit, inputRanges: inputRanges(ds), runIndex: runIndex[k]!, residualScale: residualScale(fit.statistics) };
     const chainedInput = datasets[k]!.chainedInput;
     if (chainedInput !== undefined) stage.chainedInput = chainedInput;
     fitted.push(stage);
@@ -252,35 +255,22 @@ export async function fitChain(table: Table, stages: readonly ChainStage[], o: C
     const targets = isFixedDesign(design)
       ? replicateTargets(fixedDesignBasis(st.law, st.dataset, st.fit.params.filter((q) => !q.fixed).map((q) => q.value), design), design, boot.seed, slice.from, m, k)
       : undefined;
-    const batch = await fitBatch(st.law, st.dataset, {
-      starts: starts[k]!,
-      weightSets: weights,
-      ...(targets !== undefined ? { targetSets: targets } : {}),
-      ...(stages[k]!.lm !== undefined ? { lm: stages[k]!.lm } : {}),
-      ...(engine !== undefined ? { engine } : {}),
-      ...(control !== undefined ? { control } : {}),
-    });
+    // One refit for every bootstrap (replicate-refit.ts): the same failure rules as a fit's
+    // bootstrap, and from basin starts the same rescue.
+    const basins = replicateStartSpec(rs, stages[k]!.starts).kind === 'basins';
+    const refits = new ReplicateRefits(st.law, st.dataset, m, basins);
+    const refit = { starts: starts[k]!, ...(stages[k]!.lm !== undefined ? { lm: stages[k]!.lm } : {}), ...(engine !== undefined ? { engine } : {}) };
+    await refits.fit(0, weights, targets, { ...refit, ...(control !== undefined ? { control } : {}) });
+    if (basins) await refits.rescue({ ...refit, ...(stages[k]!.starts !== undefined ? { fullStarts: stages[k]!.starts } : {}), ...(control !== undefined ? { control } : {}) });
     prog.complete(K + k, phase);
     const p = st.law.free.length;
-    const draws = new Float64Array(m * p).fill(NaN);
-    for (let r = 0; r < m; r++) {
-      const b = batch.best[r]!;
-      if (b < 0 || !isUsable(batch.status[b]!)) {
-        failures.push({ replicate: r, stage: k, reason: 'fit-failed', detail: b < 0 ? 'no start could be evaluated' : statusInfo(batch.status[b]!).name });
-        continue;
-      }
-      const natural = batch.params.subarray(b * p, b * p + p);
-      if (!identified(st.law, data, weights.subarray(r * n, r * n + n), internalFromNatural(st.law, natural))) {
-        const used = weights.subarray(r * n, r * n + n).reduce((c, w) => c + (w > 0 ? 1 : 0), 0);
-        failures.push({ replicate: r, stage: k, reason: 'not-identified', detail: `${used} of ${n} runs drawn for ${p} parameters` });
-        continue;
-      }
-      draws.set(natural, r * p);
-    }
+    const draws = refits.draws;
+    for (const f of refits.failureList()) failures.push({ ...f, stage: k });
     st.draws = draws;
+    st.startsPerReplicate = refits.startsPerReplicate;
     // Replicates with at most p + 1 effective runs in this stage, over this call's replicates
     // (numbered from 0 as its draws are; a merge joins the shards' sets, chain-shard.ts).
-    st.summary.bootstrap = stageBootstrapSummary(draws, freeEstimates(st.fit), m, boot.seed, design, level, batch.nStarts, fewEffectiveRows(weights, m, n, p));
+    st.fewRows = fewEffectiveRows(weights, m, n, p);
   }
 
   prog.finish();
@@ -289,61 +279,9 @@ export async function fitChain(table: Table, stages: readonly ChainStage[], o: C
   return chain;
 }
 
-/**
- * Do the runs with positive weight pin down every parameter at u? J'WJ (internal coordinates)
- * must be positive definite after scaling to unit diagonal; a pivot below 1e-7 counts as singular.
- */
-function identified(law: CompiledLaw, data: PreparedData, weights: Float64Array, u: ArrayLike<number>): boolean {
-  const p = law.free.length;
-  const nF = law.js.nFeatures;
-  const A = new Float64Array(p * p);
-  const g = new Float64Array(p);
-  for (let i = 0; i < data.n; i++) {
-    const w = weights[i]!;
-    if (!(w > 0)) continue;
-    law.js.valueGrad(u, data.X, i * nF, g);
-    for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) A[a * p + b] = A[a * p + b]! + w * g[a]! * g[b]!;
-  }
-  return invertSpd(A, p) !== undefined;
-}
-
 /** A stage fit's free parameters, name and natural value (the estimates its bootstrap summary reports). */
 export function freeEstimates(fit: FitResult): Array<{ name: string; value: number }> {
   return fit.params.filter((q) => !q.fixed).map((q) => ({ name: q.name, value: q.value }));
-}
-
-/**
- * A stage's share of the joint bootstrap, in the FitSummary shape (so its draws serialise like a
- * fit's), from its R x p draws (NaN rows failed); merging shards calls it over the joined draws.
- */
-export function stageBootstrapSummary(
-  draws: Float64Array,
-  free: ReadonlyArray<{ name: string; value: number }>,
-  R: number,
-  seed: number,
-  design: ChainDesign,
-  level: number,
-  startsPerReplicate: number,
-  few: FewRows | undefined,
-): NonNullable<FitSummary['bootstrap']> {
-  const p = free.length;
-  const ok = Array.from({ length: R }, (_, r) => r).filter((r) => !Number.isNaN(draws[r * p]!));
-  const succeeded = new Set(ok);
-  return {
-    replicates: R,
-    succeeded: ok.length,
-    failed: Array.from({ length: R }, (_, r) => r).filter((r) => !succeeded.has(r)),
-    seed,
-    design: describeDesign(design),
-    level,
-    startsPerReplicate,
-    parameters: free.map((q, j) => {
-      const col = Float64Array.from(ok, (r) => draws[r * p + j]!);
-      return { name: q.name, estimate: q.value, sd: sd(col), percentile: percentileInterval(col, level) };
-    }),
-    draws: Array.from({ length: R }, (_, r) => (succeeded.has(r) ? Array.from(draws.subarray(r * p, r * p + p)) : null)),
-    ...(few !== undefined && few.replicates.length > 0 ? { fewRows: few } : {}),
-  };
 }
 
 export interface StagePrediction {
@@ -399,7 +337,7 @@ export function predictChain(chain: ChainFit, at: Record<string, number>, seed =
     const x = inputsOf(st, previous);
     const estimate = evaluate(st.law, st.fit.bestInternal, x);
     const inputs = Object.fromEntries(st.law.inputNames.map((n, j) => [n, x[j]!]));
-    stages.push({ law: st.law.name, target: st.dataset.targetExpression, inputs, estimate, outside: outsideFittedRange(st.summary, inputs) });
+    stages.push({ law: st.law.name, target: st.dataset.targetExpression, inputs, estimate, outside: outsideFittedRange({ data: { inputRanges: st.inputRanges } }, inputs) });
     previous = estimate;
   }
   const boot = chain.bootstrap;
@@ -461,40 +399,4 @@ export function addChainBands(result: ChainPrediction, chainStages: ReadonlyArra
   if (lb !== undefined) result.lastStageOnly = lb;
   result.draws = values[K - 1]!.filter((x) => Number.isFinite(x)).length;
   result.replicateValues = { stages: values, lastStageOnly: lastOnly };
-}
-
-/** The chain as plain serialisable data: runs, every stage's FitSummary (draws included), the bootstrap's bookkeeping and the predictions with their per-replicate values. */
-export interface ChainSummary {
-  source: string;
-  digest?: string;
-  runs: { n: number; rowNumbers: number[] };
-  stages: Array<{ summary: FitSummary; chainedInput?: string; residualScale: number | null }>;
-  bootstrap?: Omit<ChainBootstrap, 'design'> & { design: string };
-  predictions: Array<Omit<ChainPrediction, 'replicateValues'> & { replicateValues?: { stages: Array<Array<number | null>>; lastStageOnly: Array<number | null> } }>;
-}
-
-export function summarizeChain(chain: ChainFit, predictions: readonly ChainPrediction[], digest?: string): ChainSummary {
-  const out: ChainSummary = {
-    source: chain.source,
-    ...(digest !== undefined ? { digest } : {}),
-    runs: { n: chain.runs.n, rowNumbers: Array.from(chain.runs.rowNumbers) },
-    stages: chain.stages.map((s) => ({
-      summary: s.summary,
-      ...(s.chainedInput !== undefined ? { chainedInput: s.chainedInput } : {}),
-      residualScale: Number.isFinite(s.residualScale) ? s.residualScale : null,
-    })),
-    predictions: predictions.map(summarizePrediction),
-  };
-  if (chain.bootstrap !== undefined) out.bootstrap = summarizeChainBootstrap(chain.bootstrap);
-  return out;
-}
-
-/** A point's prediction as plain data (NaN as null). */
-export function summarizePrediction({ replicateValues, ...p }: ChainPrediction): ChainSummary['predictions'][number] {
-  const plain = (v: Float64Array): Array<number | null> => Array.from(v, (x) => (Number.isFinite(x) ? x : null));
-  return { ...p, ...(replicateValues !== undefined ? { replicateValues: { stages: replicateValues.stages.map(plain), lastStageOnly: plain(replicateValues.lastStageOnly) } } : {}) };
-}
-
-export function summarizeChainBootstrap(b: ChainBootstrap): NonNullable<ChainSummary['bootstrap']> {
-  return { ...b, design: describeDesign(b.design) };
 }

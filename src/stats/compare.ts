@@ -21,8 +21,10 @@
  * how much the error would move had other runs of the same kind been trained. The held-out runs
  * are fixed, so it says nothing about how representative they are of the runs one will predict.
  * Fold f draws its replicates from seed + f, the same for every law, so the laws are compared on
- * the same resamples. A replicate that fails (no usable fit, or a non-finite prediction) in any
- * of a law's scored folds is counted as failed for that law and shown, never silently dropped.
+ * the same resamples. A replicate that fails in any of a law's scored folds (its refit failed by
+ * the rules every bootstrap uses, replicate-refit.ts, rescue included; or the refitted law is not
+ * finite at a held-out run) is counted as failed for that law, with its reason, never silently
+ * dropped.
  *
  * Failures are data: a law that cannot be fitted on a fold (or whose fitting runs are fewer than
  * its free parameters) is reported for that fold and scored on the others; only a spec mistake
@@ -41,6 +43,8 @@ import { isCancelled, PhasedProgress, throwIfCancelled, type RunControl } from '
 import { fitLaw, type FitResult } from '../fit/fit.js';
 import { makeStarts, type StartSpec } from '../fit/starts.js';
 import { bootstrapFit, DEFAULT_BASINS, replicateStartSpec, type ReplicateStarts } from './bootstrap.js';
+import type { RefitFailure } from './replicate-refit.js';
+import { statusInfo } from '../fit/status.js';
 import { holdoutFolds, type Fold, type FoldPlan, type Holdout } from './holdout.js';
 import { mean, percentileInterval } from './intervals.js';
 import { resolveDesign, type ColumnDesign, type ResampleGenerator } from './resample.js';
@@ -105,6 +109,8 @@ export interface FoldScore {
   interval?: [number, number];
   /** Bootstrap: the fold's error per replicate; null for a failed replicate. */
   replicateErrors?: Array<number | null>;
+  /** Bootstrap: why each null of replicateErrors failed (replicate-refit.ts's reasons), by replicate. */
+  replicateFailures?: RefitFailure[];
 }
 
 export interface LawComparison {
@@ -133,6 +139,8 @@ export interface LawComparison {
     failed: number[];
     /** meanAbsRelError per replicate; null for failed ones. */
     draws: Array<number | null>;
+    /** Why each failed replicate failed: its failure in the first scored fold where it failed. */
+    failures: Array<RefitFailure & { fold: number }>;
   };
 }
 
@@ -288,6 +296,7 @@ async function scoreFold(
     const X = law.js.features(test.inputs, law.inputNames.length, test.n);
     let fit: FitResult;
     let replicateErrors: Array<number | null> | undefined;
+    let replicateFailures: RefitFailure[] | undefined;
     if (boot === undefined) {
       fit = await fitLaw(law, fitData, fitRunOptions(run));
     } else {
@@ -304,18 +313,26 @@ async function scoreFold(
         ...(slice !== undefined ? { slice } : {}),
       });
       fit = b.fit;
-      const failed = new Set(b.failed);
+      // The refit's failures (replicate-refit.ts), plus replicates whose refitted law cannot be scored.
+      const failedFit = new Map(b.failures.map((f) => [f.replicate, f]));
+      replicateFailures = [];
       replicateErrors = Array.from({ length: b.replicates }, (_, r) => {
-        if (failed.has(r)) return null;
+        const f = failedFit.get(r);
+        if (f !== undefined) {
+          replicateFailures!.push(f);
+          return null;
+        }
         const e = meanError(predict(law, internalFromNatural(law, b.draws.subarray(r * p, r * p + p)), test, X));
-        return Number.isFinite(e) ? e : null;
+        if (Number.isFinite(e)) return e;
+        replicateFailures!.push({ replicate: r, reason: 'prediction-not-finite', status: statusInfo(b.status[r]!).name, detail: 'the refitted law is not finite at some held-out run' });
+        return null;
       });
     }
     const heldOut = predict(law, fit.bestInternal, test, X);
     const bad = heldOut.find((h) => !Number.isFinite(h.predicted));
     if (bad !== undefined) return { fold, outcome: 'failed', note: `the fitted law is not finite at held-out row ${bad.row}`, status: fit.status.name, meanAbsRelError: NaN, heldOut };
     const score: FoldScore = { fold, outcome: 'scored', status: fit.status.name, meanAbsRelError: meanError(heldOut), heldOut };
-    if (replicateErrors !== undefined) setFoldReplicates(score, replicateErrors, boot!.level);
+    if (replicateErrors !== undefined) setFoldReplicates(score, replicateErrors, boot!.level, replicateFailures!);
     return score;
   } catch (e) {
     if (isCancelled(e)) throw e;
@@ -363,8 +380,9 @@ export function targetInformationCriteria(law: CompiledLaw, u: ArrayLike<number>
 }
 
 /** A fold's replicate errors and their percentile interval (scoreFold, and merging shards). */
-export function setFoldReplicates(score: FoldScore, replicateErrors: Array<number | null>, level: number): void {
+export function setFoldReplicates(score: FoldScore, replicateErrors: Array<number | null>, level: number, failures: RefitFailure[]): void {
   score.replicateErrors = replicateErrors;
+  score.replicateFailures = failures;
   const ok = replicateErrors.filter((e): e is number => e !== null);
   if (ok.length > 0) score.interval = percentileInterval(ok, level);
   else delete score.interval;
@@ -381,7 +399,10 @@ export function setLawReplicates(out: LawComparison, replicates: number, level: 
     return per.every((e): e is number => e !== null) ? mean(per) : null;
   });
   const ok = draws.filter((d): d is number => d !== null);
-  out.bootstrap = { replicates, succeeded: ok.length, failed: draws.flatMap((d, r) => (d === null ? [r] : [])), draws };
+  const failed = draws.flatMap((d, r) => (d === null ? [r] : []));
+  const byReplicate = new Map<number, RefitFailure & { fold: number }>();
+  for (const f of scored) for (const x of f.replicateFailures ?? []) if (!byReplicate.has(x.replicate)) byReplicate.set(x.replicate, { ...x, fold: f.fold });
+  out.bootstrap = { replicates, succeeded: ok.length, failed, failures: failed.flatMap((r) => byReplicate.get(r) ?? []), draws };
   if (ok.length > 0) out.interval = percentileInterval(ok, level);
 }
 

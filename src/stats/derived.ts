@@ -13,7 +13,7 @@
  */
 import { LawfitError } from '../errors.js';
 import { groupLawValues } from '../law/groups.js';
-import type { FitSummary } from '../report/summary.js';
+import type { FittedLaw } from './fitted-law.js';
 import { percentileInterval, sd } from './intervals.js';
 
 export interface ChinchillaParams {
@@ -92,7 +92,7 @@ export function overDraws(estimate: number, perDraw: readonly number[], level = 
  * a fit with per-group parameters, `group` picks the group whose own law (shared parameters and
  * that group's copies, law/groups.ts groupLawValues) they are computed for, draw by draw.
  */
-export function chinchillaDraws(summary: FitSummary, group?: string): { best: ChinchillaParams; draws: ChinchillaParams[] } {
+export function chinchillaDraws(summary: FittedLaw, group?: string): { best: ChinchillaParams; draws: ChinchillaParams[] } {
   const own = (values: Record<string, number>): ChinchillaParams => chinchillaParams(groupLawValues(values, summary.law.groups, group, 'compute-optimal quantities'));
   const best = own(Object.fromEntries(summary.params.map((q) => [q.name, q.value ?? NaN])));
   const fixed = Object.fromEntries(summary.params.filter((q) => q.fixed).map((q) => [q.name, q.value ?? NaN]));

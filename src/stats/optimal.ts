@@ -7,7 +7,7 @@
  * group's: its own law (shared parameters plus its copies), over the same bootstrap draws, so each
  * group's intervals carry the joint fit's uncertainty in the shared exponents.
  */
-import type { FitSummary } from '../report/summary.js';
+import type { FittedLaw } from './fitted-law.js';
 import { budgetForLoss, chinchillaDraws, DEFAULT_FLOPS_PER_TOKEN_PER_PARAM, optimalAllocation, optimalExponents, overDraws, type ChinchillaParams } from './derived.js';
 
 export interface OptimalOptions {
@@ -53,7 +53,7 @@ export interface OptimalPlan {
 }
 
 /** The plan for a fitted Chinchilla-type law (parameters A, B, E, alpha and beta, or alpha alone when tied). */
-export function computeOptimal(summary: FitSummary, o: OptimalOptions = {}): OptimalPlan {
+export function computeOptimal(summary: FittedLaw, o: OptimalOptions = {}): OptimalPlan {
   const k = o.flopsPerToken ?? DEFAULT_FLOPS_PER_TOKEN_PER_PARAM;
   const { best, draws } = chinchillaDraws(summary, o.group);
   const level = summary.bootstrap?.level ?? 0.95;
@@ -87,7 +87,7 @@ export function computeOptimal(summary: FitSummary, o: OptimalOptions = {}): Opt
 }
 
 /** One plan per group of a fit with per-group parameters (in the fit's group order); for any other fit, its one plan. */
-export function computeOptimalByGroup(summary: FitSummary, o: Omit<OptimalOptions, 'group'> = {}): OptimalPlan[] {
+export function computeOptimalByGroup(summary: FittedLaw, o: Omit<OptimalOptions, 'group'> = {}): OptimalPlan[] {
   const levels = summary.law.groups?.levels;
   return levels === undefined ? [computeOptimal(summary, o)] : levels.map((group) => computeOptimal(summary, { ...o, group }));
 }

@@ -11,7 +11,7 @@
 import { indicatorValues } from '../law/groups.js';
 import { compileLaw, internalFromNatural, type CompiledLaw } from '../law/compile.js';
 import type { ResidualSpace } from '../law/declaration.js';
-import type { FitSummary } from '../report/summary.js';
+import type { FittedLaw } from './fitted-law.js';
 import { createRng, nextNormal } from '../util/rng.js';
 import { percentileInterval } from './intervals.js';
 import { nameTable, own } from '../util/names.js';
@@ -26,7 +26,7 @@ export interface Prediction {
   outside: Record<string, number>;
 }
 
-export function lawOf(summary: FitSummary): CompiledLaw {
+export function lawOf(summary: FittedLaw): CompiledLaw {
   return compileLaw(summary.law.declaration);
 }
 
@@ -39,7 +39,7 @@ function predictOne(law: CompiledLaw, natural: readonly number[], inputs: Float6
  * `group`: for a law with per-group parameters, the group value whose parameters to use (an
  * error when absent or not among the fitted groups).
  */
-export function predictAt(summary: FitSummary, point: Record<string, number>, seed = 0, group?: string): Prediction {
+export function predictAt(summary: FittedLaw, point: Record<string, number>, seed = 0, group?: string): Prediction {
   const groups = summary.law.groups;
   const at = groups === undefined ? point : { ...point, ...indicatorValues(groups, group, 'predict') };
   const law = lawOf(summary);
@@ -71,7 +71,7 @@ export function residualScale(st: { ssr: number; dof: number }): number {
 }
 
 /** Decades outside the fitted range per input (only inputs outside it; positive above, negative below). */
-export function outsideFittedRange(summary: FitSummary, at: Record<string, number>): Record<string, number> {
+export function outsideFittedRange(summary: Pick<FittedLaw, 'data'>, at: Record<string, number>): Record<string, number> {
   const outside = nameTable<number>();
   for (const [name, [lo, hi]] of Object.entries(summary.data.inputRanges ?? {})) {
     const v = own(at, name) ?? NaN;

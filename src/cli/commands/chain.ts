@@ -8,15 +8,16 @@ import { parseFlags } from '../parse-flags.js';
 import { LawfitError } from '../../errors.js';
 import { parseColumnMap, readFileBytes, readTable, sha256Hex, type DataSpec } from '../../data/index.js';
 import type { LmOptions } from '../../fit/options.js';
-import { artifactHeader } from '../../report/artifact.js';
+import { makeChainArtifact } from '../../report/chain-artifact.js';
+import { renderChainFits, renderChainPrediction } from '../../report/chain-text.js';
 import { checkOutputs, writeOutputSet } from '../outputs.js';
-import { fewRowsWarning, formatNumber } from '../../report/text.js';
 import { DEFAULT_BASINS } from '../../stats/bootstrap.js';
-import { fitChain, pointInputs, predictChain, summarizeChain, PREVIOUS_STAGE, type ChainStage, type ChainSummary } from '../../stats/chain.js';
+import { fitChain, pointInputs, predictChain, PREVIOUS_STAGE, type ChainStage } from '../../stats/chain.js';
+import { summarizeChain } from '../../report/chain-summary.js';
 import { describeDesign } from '../../stats/resample.js';
 import { parseSeed, parseFormatFlag, parseLossFlag } from '../args.js';
 import { parseAtFlag } from '../at-flag.js';
-import { BOOTSTRAP_PARSE_OPTIONS, resolveBootstrapFlags, type ResolvedBootstrap } from '../bootstrap-flags.js';
+import { BOOTSTRAP_PARSE_OPTIONS, resolveBootstrapFlags } from '../bootstrap-flags.js';
 import type { Io } from '../io.js';
 import { ENGINE_PARSE_OPTIONS, ENGINE_USAGE, withEngine } from '../engine-flag.js';
 import { PROGRESS_PARSE_OPTIONS, PROGRESS_USAGE, runWithControl } from '../run-control.js';
@@ -81,20 +82,6 @@ output
 ${shardUsage("joint bootstrap's replicates", 30)}${ENGINE_USAGE}  --quiet                       do not print the fits and tables (nor the progress bar)
 ${PROGRESS_USAGE}`;
 
-export const CHAIN_ARTIFACT_FORMAT = 'lawfit-chain';
-export const CHAIN_ARTIFACT_FORMAT_VERSION = 1;
-
-export interface ChainArtifact {
-  format: typeof CHAIN_ARTIFACT_FORMAT;
-  formatVersion: number;
-  lawfitVersion: string;
-  createdAt: string;
-  command: string[];
-  seed: number;
-  options: { bootstrap?: { replicates: number; design: string; level: number; replicateStarts: ResolvedBootstrap['replicateStarts']; generator: ResolvedBootstrap['generator'] } };
-  summary: ChainSummary;
-}
-
 const stageOption = { type: 'string' } as const;
 /** A fresh config per flag: parseArgs hands the default array itself to the caller. */
 const repeatable = () => ({ type: 'string', multiple: true, default: [] as string[] }) as const;
@@ -134,98 +121,6 @@ function stageFromFlags(v: StageValues, prefix: string): ChainStage {
   const spec: DataSpec = { inputs, target: v.y, ...(v.where !== undefined ? { where: v.where } : {}) };
   const lm: Partial<LmOptions> = v.loss !== undefined ? { loss: parseLossFlag(v.loss) } : {};
   return { law, spec, lm };
-}
-
-function band(b: [number, number] | undefined): string {
-  return b === undefined ? 'n/a' : `[${formatNumber(b[0], 5)}, ${formatNumber(b[1], 5)}]`;
-}
-
-function width(b: [number, number] | undefined): string {
-  return b === undefined ? '' : formatNumber(b[1] - b[0], 4);
-}
-
-/**
- * The fits and the bootstrap, from the chain's summary (its artifact), so that `lawfit report` on a
- * saved chain prints what the run printed.
- */
-export function renderChainFits(chain: ChainSummary): string {
-  const lines: string[] = [];
-  lines.push(`lawfit chain: ${chain.stages.length} stages over ${chain.source} (${chain.runs.n} runs in all)`);
-  chain.stages.forEach((st, k) => {
-    const s = st.summary;
-    const d = s.law.declaration;
-    lines.push('');
-    lines.push(`stage ${k + 1}: ${d.name}   ${d.display ?? d.formula.replace(/\s*\n\s*/g, '; ')}`);
-    const inputs = Object.entries(s.data.inputs)
-      .map(([name, expr]) => (name === st.chainedInput ? `${name} = ${expr} (observed; stage ${k}'s prediction at new points)` : name === expr ? name : `${name} = ${expr}`))
-      .join(', ');
-    lines.push(`  ${s.data.n} runs${s.data.where !== undefined ? ` where ${s.data.where}` : ''}; inputs ${inputs}; target ${s.data.target}; loss ${s.loss}`);
-    const dof = s.statistics.dof;
-    lines.push(
-      `  best fit ${s.status.name}${s.status.usable ? '' : ' ** NOT CONVERGED **'}; ${s.starts.reachedBest} of ${s.starts.count} starts reached it; residual sd ${st.residualScale !== null ? `${formatNumber(st.residualScale, 4)} (${d.space}, ${dof} degree${dof === 1 ? '' : 's'} of freedom)` : 'n/a (no degrees of freedom)'}`,
-    );
-    const bs = s.bootstrap;
-    if (bs?.fewRows !== undefined && bs.fewRows.replicates.length > 0) lines.push(`    ${fewRowsWarning(bs.fewRows, bs.replicates, bs.parameters.length)}`);
-    for (const q of s.params) {
-      if (q.fixed) {
-        lines.push(`    ${q.name.padEnd(8)} ${formatNumber(q.value, 7).padStart(13)}  (fixed)`);
-        continue;
-      }
-      const b = bs?.parameters.find((x) => x.name === q.name);
-      const spread = b !== undefined ? `bootstrap sd ${formatNumber(b.sd, 4)}, ${Math.round(100 * bs!.level)} % ${band(b.percentile)}` : `+/- ${formatNumber(q.stdError, 4)} (asymptotic)`;
-      lines.push(`    ${q.name.padEnd(8)} ${formatNumber(q.value, 7).padStart(13)}  ${spread}`);
-    }
-  });
-  const boot = chain.bootstrap;
-  if (boot !== undefined) {
-    lines.push('');
-    lines.push(`joint bootstrap: ${boot.replicates} replicates over the ${chain.runs.n} runs (${boot.design}, seed ${boot.seed}): ${boot.succeeded} usable, ${boot.failed.length} failed`);
-    if (boot.failed.length > 0) {
-      const counts = new Map<string, number>();
-      for (const f of boot.failures) {
-        const key = `stage ${f.stage + 1}: ${f.reason === 'not-identified' ? 'parameters not identified by the runs drawn' : `fit failed (${f.detail})`}`;
-        counts.set(key, (counts.get(key) ?? 0) + 1);
-      }
-      lines.push(`  left out of the bands: ${[...counts].map(([k, v]) => `${v} ${k}`).join('; ')}`);
-      lines.push(`  failed replicates: ${boot.failed.slice(0, 12).join(', ')}${boot.failed.length > 12 ? ', ...' : ''}${boot.design === 'rows' ? "  (--design bayes keeps every run in every replicate)" : ''}`);
-    }
-  }
-  return lines.join('\n') + '\n';
-}
-
-/** One --at point's table, from the chain's summary (as renderChainFits). */
-export function renderChainPrediction(chain: ChainSummary, p: ChainSummary['predictions'][number]): string {
-  const lines: string[] = [];
-  const where = Object.entries(p.at)
-    .map(([k, v]) => `${k} = ${formatNumber(v, 4)}`)
-    .join(', ');
-  const pctLevel = `${Math.round(100 * p.level)} %`;
-  lines.push(`at ${where}${p.draws !== undefined ? ` (${pctLevel} bands from ${p.draws} replicates)` : ' (no bootstrap: estimates only; add --bootstrap N for bands)'}`);
-  const names = p.stages.map((s, k) => `stage ${k + 1} ${s.target}`);
-  const w = Math.max(...names.map((n) => n.length));
-  const K = p.stages.length;
-  const row = (name: string, estimate: string, rest = ''): string => `  ${name.padEnd(w)}  ${estimate.padStart(12)}${rest}`;
-  if (p.draws === undefined) {
-    p.stages.forEach((s, k) => lines.push(row(names[k]!, formatNumber(s.estimate, 7))));
-  } else {
-    lines.push(row('', 'estimate', `   ${'confidence'.padEnd(24)} ${'width'.padEnd(10)} prediction`));
-    p.stages.forEach((s, k) => {
-      const label = k === K - 1 ? '   chain: every stage resampled' : '';
-      lines.push(row(names[k]!, formatNumber(s.estimate, 7), `   ${band(s.confidence).padEnd(24)} ${width(s.confidence).padEnd(10)} ${band(s.prediction)}${label}`));
-    });
-    const finalPrediction = band(p.stages[K - 1]!.prediction);
-    lines.push(row('', '', `   ${band(p.lastStageOnly).padEnd(24)} ${width(p.lastStageOnly).padEnd(10)} ${''.padEnd(finalPrediction.length)}   stage ${K} alone: stage ${K - 1}'s prediction taken as exact`));
-  }
-  const warnings = p.stages.flatMap((s, k) => {
-    const out = Object.entries(s.outside);
-    return out.length === 0 ? [] : [`stage ${k + 1} by ${out.map(([name, d]) => `${Math.abs(d).toFixed(2)} decades of ${name} (${d > 0 ? 'above' : 'below'})`).join(', ')}`];
-  });
-  if (warnings.length > 0) lines.push(`  warning: outside the fitted range: ${warnings.join('; ')}`);
-  if (p.stages.some((s) => s.prediction === undefined) && p.draws !== undefined) {
-    const none = chain.stages.findIndex((st) => st.residualScale === null);
-    if (none >= 0) lines.push(`  (no prediction band: stage ${none + 1} has no residual degrees of freedom, so its scatter cannot be estimated)`);
-  }
-  return lines.join('\n') + '\n';
 }
 
 export async function chainCommand(argv: string[], io: Io): Promise<number> {
@@ -314,13 +209,12 @@ export async function chainCommand(argv: string[], io: Io): Promise<number> {
     );
     const predictions = points.map((at) => predictChain(chain, at, seed));
     const summary = summarizeChain(chain, predictions, digest);
-    const artifact: ChainArtifact = {
-      ...artifactHeader(CHAIN_ARTIFACT_FORMAT, CHAIN_ARTIFACT_FORMAT_VERSION),
+    const artifact = makeChainArtifact({
       command,
       seed,
       options: boot !== undefined ? { bootstrap: { replicates: boot.replicates, design: describeDesign(boot.design), level: boot.level, replicateStarts: boot.replicateStarts, generator: boot.generator } } : {},
       summary,
-    };
+    });
     return { chain, summary, artifact };
   };
   if (shard !== undefined) {

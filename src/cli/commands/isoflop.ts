@@ -9,8 +9,8 @@ import { LawfitError } from '../../errors.js';
 import { datasetFromTable, readFileBytes, readTable, sha256Hex, type Dataset, type DataSpec } from '../../data/index.js';
 import { compileLaw } from '../../law/compile.js';
 import { findLaw } from '../../laws/index.js';
-import { artifactHeader } from '../../report/artifact.js';
-import { ISOFLOP_FORMAT, ISOFLOP_FORMAT_VERSION, parseIsoflopInputs, resolveIsoflopFlags, type IsoflopArtifact, type IsoflopFlagValues } from '../isoflop-flags.js';
+import { parseIsoflopInputs, resolveIsoflopFlags, type IsoflopFlagValues } from '../isoflop-flags.js';
+import { makeIsoflopArtifact } from '../../report/isoflop-artifact.js';
 import { checkOutputs, writeOutputSet } from '../outputs.js';
 import { renderIsoflop } from '../../report/isoflop-text.js';
 import { isoflopPlotFiles, isoflopPlots } from '../../plots/isoflop-plots.js';
@@ -25,8 +25,6 @@ import { resolveShard, SHARD_PARSE_OPTIONS, shardUsage } from '../shard-flag.js'
 import { runShard } from '../../shard/artifact.js';
 import { isoflopShardPayload } from '../../shard/isoflop-shard.js';
 import { shardLabel, shardRange, withoutShardFlag, type Shard } from '../../shard/shard.js';
-
-export { ISOFLOP_FORMAT, ISOFLOP_FORMAT_VERSION, type IsoflopArtifact } from '../isoflop-flags.js';
 
 const thresholdUsage = QC_THRESHOLDS.map((t) => `  --${t.flag} X`.padEnd(26) + `${t.help} (default ${t.toFlag(t.default)})\n`).join('');
 
@@ -151,8 +149,7 @@ export async function isoflopCommand(argv: string[], io: Io): Promise<number> {
     } else if (values.engine !== undefined && values.engine !== 'cpu' && values.engine !== 'webgpu') {
       throw new LawfitError('bad-option', `--engine: expected cpu or webgpu, got '${values.engine}'`);
     }
-    const artifact: IsoflopArtifact = {
-      ...artifactHeader(ISOFLOP_FORMAT, ISOFLOP_FORMAT_VERSION),
+    const artifact = makeIsoflopArtifact({
       command,
       data: {
         source: file,
@@ -166,7 +163,7 @@ export async function isoflopCommand(argv: string[], io: Io): Promise<number> {
       },
       result,
       approach3: also,
-    };
+    });
     return { result, also, artifact };
   };
   if (shard !== undefined) {

@@ -7,16 +7,15 @@
 import { readFile } from 'node:fs/promises';
 import { parseFlags } from '../parse-flags.js';
 import { LawfitError } from '../../errors.js';
-import { ARTIFACT_FORMAT, parseArtifact } from '../../report/artifact.js';
-import { chainArtifactProblems, chainArtifactSchema, comparisonArtifactProblems, comparisonArtifactSchema, validateArtifact } from '../../report/artifact-schema.js';
+import { ARTIFACT_FORMAT, checkArtifactHeader, parseArtifact } from '../../report/artifact.js';
 import { renderTextReport } from '../../report/text.js';
-import { LAWFIT_VERSION } from '../../version.js';
 import type { Io } from '../io.js';
-import { CHAIN_ARTIFACT_FORMAT, CHAIN_ARTIFACT_FORMAT_VERSION, renderChainFits, renderChainPrediction, type ChainArtifact } from './chain.js';
-import { COMPARISON_FORMAT, COMPARISON_FORMAT_VERSION, renderComparison } from './compare.js';
-import type { Comparison } from '../../stats/compare.js';
+import { CHAIN_ARTIFACT_FORMAT, readChainArtifact } from '../../report/chain-artifact.js';
+import { renderChainFits, renderChainPrediction } from '../../report/chain-text.js';
+import { COMPARISON_FORMAT, readComparisonArtifact } from '../../report/compare-artifact.js';
+import { renderComparison } from '../../report/compare-text.js';
+import { ISOFLOP_FORMAT, readIsoflopArtifact } from '../../report/isoflop-artifact.js';
 import { renderIsoflop } from '../../report/isoflop-text.js';
-import { ISOFLOP_FORMAT, ISOFLOP_FORMAT_VERSION, type IsoflopArtifact } from './isoflop.js';
 import { renderHpopt } from '../../report/hpopt-text.js';
 import { HPOPT_FORMAT, HPOPT_FORMAT_VERSION, type HpoptArtifact } from './hpopt.js';
 
@@ -43,43 +42,31 @@ export async function reportCommand(argv: string[], io: Io): Promise<number> {
     throw new LawfitError('artifact', `${path}: cannot read the artifact (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
   let format: unknown;
-  let data: { formatVersion?: unknown; comparison?: unknown; summary?: unknown } = {};
+  let data: unknown;
   try {
-    data = JSON.parse(text) as typeof data;
-    format = (data as { format?: unknown }).format;
+    data = JSON.parse(text);
+    format = (data as { format?: unknown } | null)?.format;
   } catch {
     // parseArtifact below says what is wrong with it.
   }
-  const version = (expected: number): void => {
-    if (data.formatVersion !== expected) throw new LawfitError('artifact', `${path}: ${String(format)} format version ${String(data.formatVersion)} is not supported by lawfit ${LAWFIT_VERSION} (reads version ${expected})`);
-  };
   if (format === COMPARISON_FORMAT) {
-    version(COMPARISON_FORMAT_VERSION);
-    if (typeof data.comparison !== 'object' || data.comparison === null) throw new LawfitError('artifact', `${path}: comparison artifact has no "comparison"`);
-    validateArtifact(comparisonArtifactSchema, data, path, comparisonArtifactProblems);
-    io.out(renderComparison(data.comparison as Comparison));
+    io.out(renderComparison(readComparisonArtifact(data, path).comparison));
     return 0;
   }
   if (format === CHAIN_ARTIFACT_FORMAT) {
-    version(CHAIN_ARTIFACT_FORMAT_VERSION);
-    const chain = (data as ChainArtifact).summary;
-    if (typeof chain !== 'object' || chain === null) throw new LawfitError('artifact', `${path}: chain artifact has no "summary"`);
-    validateArtifact(chainArtifactSchema, data, path, chainArtifactProblems);
+    const chain = readChainArtifact(data, path).summary;
     io.out(renderChainFits(chain));
     for (const p of chain.predictions) io.out(`\n${renderChainPrediction(chain, p)}`);
     return 0;
   }
   if (format === ISOFLOP_FORMAT) {
-    version(ISOFLOP_FORMAT_VERSION);
-    const a = data as unknown as IsoflopArtifact;
-    if (typeof a.result !== 'object' || a.result === null) throw new LawfitError('artifact', `${path}: isoflop artifact has no "result"`);
+    const a = readIsoflopArtifact(data, path);
     io.out(renderIsoflop(a.result, a.approach3 ?? []));
     return 0;
   }
   if (format === HPOPT_FORMAT) {
-    version(HPOPT_FORMAT_VERSION);
+    checkArtifactHeader(data, HPOPT_FORMAT, HPOPT_FORMAT_VERSION, path, 'hpopt', 'result');
     const a = data as unknown as HpoptArtifact;
-    if (typeof a.result !== 'object' || a.result === null) throw new LawfitError('artifact', `${path}: hpopt artifact has no "result"`);
     for (const key of ['inputs', 'cells', 'laws'] as const) if (!Array.isArray(a.result[key])) throw new LawfitError('artifact', `${path}: hpopt artifact's "result" has no "${key}" list (not written by lawfit hpopt, or edited)`);
     io.out(renderHpopt(a.result));
     return 0;
