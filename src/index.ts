@@ -44,7 +44,8 @@ export { fitChain, predictChain, pointInputs, summarizeChain, PREVIOUS_STAGE, ty
 export { summarizeFit, type FitSummary } from './report/summary.js';
 export { bootstrapSummary, summarizeBootstrapFit, type BootstrapRun } from './report/bootstrap-summary.js';
 export { renderTextReport } from './report/text.js';
-export { makeArtifact, parseArtifact, serializeArtifact, type FitArtifact } from './report/artifact.js';
+export { makeArtifact, serializeArtifact, type FitArtifact } from './report/artifact.js';
+export { parseArtifact } from './report/artifact-read.js';
 export { validateArtifact, fitArtifactSchema, comparisonArtifactSchema, chainArtifactSchema } from './report/artifact-schema.js';
 export { readArtifactFile, writeArtifactFile } from './report/artifact-file.js';
 export { chinchillaLadder, HOFFMANN_TRUTH } from './examples/chinchilla-ladder.js';

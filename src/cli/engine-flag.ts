@@ -7,9 +7,6 @@ import { availableParallelism } from 'node:os';
 import { LawfitError } from '../errors.js';
 import { poolEngine } from '../fit/cpu/pool.js';
 import type { Engine } from '../fit/engine.js';
-import { releaseGpu } from '../gpu/device.js';
-import { webgpuEngine } from '../gpu/engine.js';
-import { nodeShaderSources } from '../gpu/shaders-node.js';
 import { parsePositiveInt } from './args.js';
 import type { Io } from './io.js';
 
@@ -46,6 +43,8 @@ export async function withEngine<T>(flags: EngineFlags, io: Io, work: (engine: E
   const threads = flags.threads !== undefined ? threadCount(parsePositiveInt('--threads', flags.threads), io) : undefined;
   const cpu = poolEngine(threads !== undefined ? { threads } : {});
   if (name === 'cpu') return work(cpu);
+  // The GPU engine's modules load only for --engine webgpu (the CPU run's start-up; main.ts).
+  const [{ releaseGpu }, { webgpuEngine }, { nodeShaderSources }] = await Promise.all([import('../gpu/device.js'), import('../gpu/engine.js'), import('../gpu/shaders-node.js')]);
   try {
     return await work(webgpuEngine({ sources: nodeShaderSources(), fallback: cpu, warn: (m) => io.err(`${m}\n`) }));
   } finally {

@@ -17,7 +17,6 @@ import { formatNumber } from '../../report/text.js';
 import { artifactHeader } from '../../report/artifact.js';
 import { comparisonPlotOptions } from '../../plots/comparison-plot.js';
 import { COMPARISON_PLOT_FILES, comparisonPlots } from '../../plots/plot-set.js';
-import { renderSvg } from '../../plots/render.js';
 import { checkOutputs, writeOutputSet } from '../outputs.js';
 import { compareLaws, type Comparison } from '../../stats/compare.js';
 import { describeDesign } from '../../stats/resample.js';
@@ -173,6 +172,7 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
   const written = await writeOutputSet(outputs, 'compare', io, async (put) => {
     if (values.out !== undefined) await put('--out', JSON.stringify(artifact, null, 2) + '\n');
     if (values.plots !== undefined) {
+      const { renderSvg } = await import('../../plots/render.js'); // vega only when drawing (main.ts)
       for (const plot of comparisonPlots(comparison!.laws, comparisonPlotOptions(comparison!, values.holdout))) await put('--plots', await renderSvg(plot.spec), plot.file);
     }
   });

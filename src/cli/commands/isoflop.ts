@@ -14,7 +14,6 @@ import { ISOFLOP_FORMAT, ISOFLOP_FORMAT_VERSION, parseIsoflopInputs, resolveIsof
 import { checkOutputs, writeOutputSet } from '../outputs.js';
 import { renderIsoflop } from '../../report/isoflop-text.js';
 import { isoflopPlotFiles, isoflopPlots } from '../../plots/isoflop-plots.js';
-import { renderSvg } from '../../plots/render.js';
 import { analyzeIsoflop, isoflopRunsFromDataset } from '../../stats/isoflop.js';
 import { approach3, subsetDataset, type Approach3Result } from '../../stats/isoflop-approach3.js';
 import { QC_STAGES, QC_THRESHOLDS } from '../../stats/isoflop-qc.js';
@@ -180,7 +179,10 @@ export async function isoflopCommand(argv: string[], io: Io): Promise<number> {
   if (!values.quiet) io.out(renderIsoflop(result, also));
   const written = await writeOutputSet(outputs, 'isoflop', io, async (put) => {
     if (values.out !== undefined) await put('--out', JSON.stringify(artifact, null, 2) + '\n');
-    if (values.plots !== undefined) for (const plot of isoflopPlots(result)) await put('--plots', await renderSvg(plot.spec), plot.file);
+    if (values.plots !== undefined) {
+      const { renderSvg } = await import('../../plots/render.js'); // vega only when drawing (main.ts)
+      for (const plot of isoflopPlots(result)) await put('--plots', await renderSvg(plot.spec), plot.file);
+    }
   });
   if (!values.quiet) {
     if (values.out !== undefined) io.out(`wrote ${values.out}\n`);

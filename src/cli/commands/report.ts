@@ -7,7 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import { parseFlags } from '../parse-flags.js';
 import { LawfitError } from '../../errors.js';
-import { ARTIFACT_FORMAT, parseArtifact } from '../../report/artifact.js';
+import { ARTIFACT_FORMAT } from '../../report/artifact.js';
+import { parseArtifact } from '../../report/artifact-read.js';
 import { chainArtifactProblems, chainArtifactSchema, comparisonArtifactProblems, comparisonArtifactSchema, validateArtifact } from '../../report/artifact-schema.js';
 import { renderTextReport } from '../../report/text.js';
 import { LAWFIT_VERSION } from '../../version.js';
