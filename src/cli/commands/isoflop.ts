@@ -52,8 +52,12 @@ ${thresholdUsage}frontier
   --ci P                  interval level in percent (default 95)
 bootstrap
   --bootstrap N           N replicates, each refitting the parabolas, the QC and the frontier
-  --design D              runs (resample the runs within each budget, default) or budgets
-                          (resample whole budgets)
+  --design D              runs (resample the runs within each budget, default), budgets
+                          (resample whole budgets), residuals (keep every run; its loss is its
+                          budget's parabola plus a residual of that parabola resampled within
+                          the budget; :raw uncentred, :leverage divided by sqrt(1 - h)) or wild
+                          (the run's own residual times a random sign; :mammen for Mammen's
+                          weights, :leverage as above)
   --seed S                seed of the resamples (default 0; group g uses S + g)
 Approach 3 beside it
   --also LAW              also fit a built-in law (e.g. chinchilla) to the same runs (repeatable)
