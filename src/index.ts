@@ -37,8 +37,8 @@ export { chinchillaParams, optimalExponents, optimalAllocation, budgetForLoss, D
 export { compareLaws, type Comparison, type LawComparison, type FoldScore, type HeldOutError, type CompareOptions, type CompareBootstrapOptions, type CompareDesign } from './stats/compare.js';
 export { holdoutFolds, DEFAULT_ROLLING_CUTOFFS, type Holdout, type Fold, type FoldPlan } from './stats/holdout.js';
 export { coverageCheck, coverageBootstrapSeed, parseNoise, describeNoise, NOISE_SYNTAX, type CoverageOptions, type CoverageResult, type CoverageNoise, type CoverageDesign, type DesignCoverage, type QuantityCoverage, type IntervalCoverage } from './stats/coverage.js';
-export { fixedDesignBasis, replicateTargets, leverages, type FixedDesignBasis } from './stats/fixed-design.js';
-export { parseDesign, describeDesign, resolveDesign, isFixedDesign, resampleWeights, DESIGN_SYNTAX, type BootstrapDesign, type ColumnDesign, type FixedDesign, type WildWeights, type ResampleGenerator, type ResampleOptions } from './stats/resample.js';
+export { fixedDesignBasis, basisFromResiduals, replicateTargets, leverages, type FixedDesignBasis } from './stats/fixed-design.js';
+export { parseDesign, describeDesign, resolveDesign, isFixedDesign, resampleWeights, DESIGN_SYNTAX, FIXED_DESIGN_SYNTAX, FIXED_DESIGNS, type BootstrapDesign, type ColumnDesign, type FixedDesign, type WildWeights, type ResampleGenerator, type ResampleOptions } from './stats/resample.js';
 export { replicateRng } from './util/rng.js';
 export { fitChain, predictChain, pointInputs, summarizeChain, PREVIOUS_STAGE, type ChainStage, type ChainOptions, type ChainBootstrapOptions, type ChainDesign, type ChainFit, type FittedStage, type ChainBootstrap, type ReplicateFailure, type ChainPrediction, type StagePrediction, type ChainSummary } from './stats/chain.js';
 export { summarizeFit, type FitSummary } from './report/summary.js';
@@ -58,7 +58,7 @@ export { frontierSpec, frontierCurve, isChinchillaType } from './plots/frontier-
 export { comparisonSpec, comparisonPlotOptions, type ComparisonEntry, type ComparisonPlotOptions } from './plots/comparison-plot.js';
 export { renderSvg } from './plots/render.js';
 export { writePlots } from './plots/write-plots.js';
-export { analyzeIsoflop, isoflopRunsFromDataset, ISOFLOP_DESIGNS, type IsoflopRuns, type IsoflopOptions, type IsoflopBootstrapOptions, type IsoflopDesign, type IsoflopResult, type IsoflopGroup, type IsoflopBudget, type IsoflopRunVerdict, type IsoflopFrontier, type IsoflopBootstrap, type VertexFit, type Bracket, isoflopBootstrapSummary, type IsoflopReplicateSlice, type FrontierPoint } from './stats/isoflop.js';
+export { analyzeIsoflop, isoflopRunsFromDataset, ISOFLOP_DESIGNS, ISOFLOP_DESIGN_SYNTAX, parseIsoflopDesign, isoflopDesignName, describeIsoflopDesign, type IsoflopRuns, type IsoflopOptions, type IsoflopBootstrapOptions, type IsoflopDesign, type IsoflopResult, type IsoflopGroup, type IsoflopBudget, type IsoflopRunVerdict, type IsoflopFrontier, type IsoflopBootstrap, type VertexFit, type Bracket, isoflopBootstrapSummary, type IsoflopReplicateSlice, type FrontierPoint } from './stats/isoflop.js';
 export { QC_STAGES, QC_REASONS, QC_THRESHOLDS, DEFAULT_QC, NO_QC, parseQcStages, type QcStage, type QcReason, type QcOptions, type QcThresholds } from './stats/isoflop-qc.js';
 export { fitParabola, curvatureInterval, vertexPosition, type ParabolaFit } from './stats/parabola.js';
 export { fitFrontier, predictFrontier, FRONTIER_WEIGHTS, type FrontierFit, type FrontierPrediction, type FrontierWeights } from './stats/isoflop-frontier.js';
