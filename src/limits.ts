@@ -15,6 +15,7 @@
  * Browser-safe (no Node imports): the app's worker parses the same flags through fit-flags.ts.
  */
 import { LawfitError } from './errors.js';
+import { formatCount } from './util/format-count.js';
 
 export interface Limit {
   /** The largest accepted value. */
@@ -42,7 +43,7 @@ export type LimitName = keyof typeof LIMITS;
 
 /** "1,000,000" (limits are whole numbers; en-US grouping so messages read the same everywhere). */
 export function formatLimit(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
+  return formatCount(n);
 }
 
 /** 128 MiB, for the file-size limit's messages. */

@@ -63,6 +63,7 @@ beforeAll(async () => {
   await sh('cp', ['-r', join(REPO, 'package.json'), join(REPO, 'README.md'), join(REPO, 'shaders'), stage], dir);
   await sh(join(REPO, 'node_modules/.bin/tsc'), ['-p', join(REPO, 'tsconfig.build.json'), '--outDir', join(stage, 'dist')], REPO);
   await sh('chmod', ['0755', join(stage, 'dist/cli/main.js')], dir);
+  await sh(process.execPath, [join(REPO, 'scripts/bundle-cli.mjs'), join(stage, 'dist/bin')], REPO);
   await sh('npm', ['pack', '--ignore-scripts', '--pack-destination', dir], stage);
   const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'));
   if (tarball === undefined) throw new Error(`npm pack wrote no tarball into ${dir}`);
@@ -110,6 +111,19 @@ describe('the packed package, installed into an empty project', () => {
     const out = await sh(process.execPath, ['--input-type=module', '-e', code], project);
     expect(out).toMatch(/node_modules\/lawfit\/shaders\/lm_thread\.wgsl .*node_modules\/lawfit\/shaders\/lm_group\.wgsl/);
   });
+
+  // The command line is the bundle of scripts/bundle-cli.mjs: its worker pool (--threads 2), its
+  // external plotting packages (--plots) and its artifact reader (report) must all resolve from
+  // the installed package, through the bin link npm made.
+  test('the lawfit command runs from the installed package', async () => {
+    const bin = join(project, 'node_modules/.bin/lawfit');
+    expect((await sh(bin, ['--version'], project)).trim()).toBe(JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version);
+    const fit = await sh(bin, ['demo', '--threads', '2', '--out', 'demo.json', '--plots', 'demo-plots'], project);
+    expect(fit).toMatch(/engine: float64 CPU, 2 threads/);
+    expect(fit).toMatch(/^wrote \d+ plots to demo-plots: fit\.svg/m);
+    expect(readFileSync(join(project, 'demo-plots/fit.svg'), 'utf8')).toMatch(/^<svg/);
+    expect(await sh(bin, ['report', 'demo.json'], project)).toContain('[[Fit Statistics]]');
+  }, 300_000);
 
   test('every example type-checks against the installed declarations', async () => {
     const tsc = join(REPO, 'node_modules/.bin/tsc');

@@ -6,9 +6,6 @@
 import { availableParallelism } from 'node:os';
 import { poolEngine } from '../fit/cpu/pool.js';
 import type { Engine } from '../fit/engine.js';
-import { releaseGpu } from '../gpu/device.js';
-import { webgpuEngine } from '../gpu/engine.js';
-import { nodeShaderSources } from '../gpu/shaders-node.js';
 import { specFromFlags } from '../run-spec/argv.js';
 import { rowHelp } from '../run-spec/help.js';
 import { RUN_OPTIONS, type RunSpec } from '../run-spec/run-options.js';
@@ -49,6 +46,8 @@ export async function withSpecEngine<T>(spec: Pick<RunSpec, 'engine' | 'threads'
   const threads = spec.threads !== undefined ? threadCount(spec.threads, io) : undefined;
   const cpu = poolEngine(threads !== undefined ? { threads } : {});
   if (name === 'cpu') return work(cpu);
+  // The GPU engine's modules load only for --engine webgpu (the CPU run's start-up; main.ts).
+  const [{ releaseGpu }, { webgpuEngine }, { nodeShaderSources }] = await Promise.all([import('../gpu/device.js'), import('../gpu/engine.js'), import('../gpu/shaders-node.js')]);
   try {
     return await work(webgpuEngine({ sources: nodeShaderSources(), fallback: cpu, warn: (m) => io.err(`${m}\n`) }));
   } finally {

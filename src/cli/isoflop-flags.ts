@@ -6,7 +6,7 @@
  */
 import { LawfitError } from '../errors.js';
 import { parseColumnMap } from '../data/index.js';
-import { ISOFLOP_DESIGNS, type IsoflopDesign, type IsoflopOptions } from '../stats/isoflop.js';
+import { ISOFLOP_DESIGN_SYNTAX, isoflopDesignName, parseIsoflopDesign, type IsoflopOptions } from '../stats/isoflop.js';
 import { FRONTIER_WEIGHTS, type FrontierWeights } from '../stats/isoflop-frontier.js';
 import { DEFAULT_QC, parseQcStages, QC_THRESHOLDS, type QcOptions } from '../stats/isoflop-qc.js';
 import { parseNumber, parsePositiveInt, parseSeed } from './args.js';
@@ -49,15 +49,16 @@ export function resolveIsoflopFlags(values: IsoflopFlagValues): IsoflopOptions &
   const designText = values['design'] as string | undefined;
   const bootText = values['bootstrap'] as string | undefined;
   if (designText !== undefined && bootText === undefined) throw new LawfitError('bad-option', '--design needs --bootstrap N');
-  const design = designText ?? 'runs';
-  if (!(ISOFLOP_DESIGNS as readonly string[]).includes(design)) throw new LawfitError('bad-option', `--design: expected ${ISOFLOP_DESIGNS.join(' or ')}, got '${design}'`);
+  const resolved = parseIsoflopDesign(designText ?? 'runs');
+  if (resolved === undefined) throw new LawfitError('bad-option', `--design: expected ${ISOFLOP_DESIGN_SYNTAX}, got '${designText}'`);
+  const design = isoflopDesignName(resolved);
   const replicates = bootText !== undefined ? parsePositiveInt('--bootstrap', bootText) : undefined;
   return {
     qc,
     frontierWeights: fw as FrontierWeights,
     level: ci / 100,
     at,
-    ...(replicates !== undefined ? { bootstrap: { replicates, seed, design: design as IsoflopDesign } } : {}),
+    ...(replicates !== undefined ? { bootstrap: { replicates, seed, design } } : {}),
   };
 }
 

@@ -9,25 +9,8 @@ import { pathToFileURL } from 'node:url';
 import { isLawfitError } from '../errors.js';
 import { isCancelled } from '../fit/control.js';
 import { LAWFIT_VERSION } from '../version.js';
-import { demoCommand } from './commands/demo.js';
-import { fitCommand } from './commands/fit.js';
-import { lawsCommand } from './commands/laws.js';
-import { reportCommand } from './commands/report.js';
-import { predictCommand } from './commands/predict.js';
-import { optimalCommand } from './commands/optimal.js';
-import { compareCommand } from './commands/compare.js';
-import { plotCommand } from './commands/plot.js';
-import { chainCommand } from './commands/chain.js';
-import { isoflopCommand } from './commands/isoflop.js';
-import { hpoptCommand } from './commands/hpopt.js';
-import { mergeCommand } from './commands/merge.js';
-import { sweepCommand } from './commands/sweep.js';
-import { shardManifestCommand } from './commands/shard-manifest.js';
 import { EXIT, markStdoutClosed, processIo, type Io } from './io.js';
 import { releaseOutputGuards } from './outputs.js';
-import { coverageCommand } from './commands/coverage.js';
-import { lrAreasCommand } from './commands/lr-areas.js';
-import { passAtKCommand } from './commands/pass-at-k.js';
 import { adoptParentTerminal, runWithFilteredStderr, wantsNativeFilter } from './native-stderr.js';
 
 export const USAGE = `lawfit ${LAWFIT_VERSION}: fit neural scaling laws, verified in float64
@@ -58,24 +41,29 @@ commands
 
 type Command = (argv: string[], io: Io) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = {
-  demo: demoCommand,
-  fit: fitCommand,
-  laws: lawsCommand,
-  report: reportCommand,
-  predict: predictCommand,
-  optimal: optimalCommand,
-  compare: compareCommand,
-  plot: plotCommand,
-  chain: chainCommand,
-  isoflop: isoflopCommand,
-  hpopt: hpoptCommand,
-  sweep: sweepCommand,
-  merge: mergeCommand,
-  'shard-manifest': shardManifestCommand,
-  coverage: coverageCommand,
-  'lr-areas': lrAreasCommand,
-  'pass-at-k': passAtKCommand,
+/**
+ * Each command's module, loaded only when that command runs: a process runs one command, and
+ * loading all of them (vega and vega-lite for the plots, zod for the artifact schemas, the GPU
+ * engine) cost ~0.35 s of start-up before anything was fitted (bench/results/projection.md).
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  demo: async () => (await import('./commands/demo.js')).demoCommand,
+  fit: async () => (await import('./commands/fit.js')).fitCommand,
+  laws: async () => (await import('./commands/laws.js')).lawsCommand,
+  report: async () => (await import('./commands/report.js')).reportCommand,
+  predict: async () => (await import('./commands/predict.js')).predictCommand,
+  optimal: async () => (await import('./commands/optimal.js')).optimalCommand,
+  compare: async () => (await import('./commands/compare.js')).compareCommand,
+  plot: async () => (await import('./commands/plot.js')).plotCommand,
+  chain: async () => (await import('./commands/chain.js')).chainCommand,
+  isoflop: async () => (await import('./commands/isoflop.js')).isoflopCommand,
+  sweep: async () => (await import('./commands/sweep.js')).sweepCommand,
+  merge: async () => (await import('./commands/merge.js')).mergeCommand,
+  'shard-manifest': async () => (await import('./commands/shard-manifest.js')).shardManifestCommand,
+  coverage: async () => (await import('./commands/coverage.js')).coverageCommand,
+  hpopt: async () => (await import('./commands/hpopt.js')).hpoptCommand,
+  'lr-areas': async () => (await import('./commands/lr-areas.js')).lrAreasCommand,
+  'pass-at-k': async () => (await import('./commands/pass-at-k.js')).passAtKCommand,
 };
 
 /** Run the CLI in-process (tests call this); returns the exit code. */
@@ -89,12 +77,13 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
     io.out(`${LAWFIT_VERSION}\n`);
     return EXIT.OK;
   }
-  const command = COMMANDS[name];
-  if (command === undefined) {
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (load === undefined) {
     io.err(`lawfit: unknown command '${name}'\n\n${USAGE}`);
     return EXIT.BAD_INPUT;
   }
   try {
+    const command = await load();
     return await command(rest, io);
   } catch (e) {
     // Ctrl-C (run-control.ts): the error's message is the one line to print; not a failure.

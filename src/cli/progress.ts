@@ -14,6 +14,7 @@
  * ones did on average.
  */
 import type { Progress } from '../fit/control.js';
+import { formatCount } from '../util/format-count.js';
 
 /** At most ~10 redraws a second on a terminal: smooth to the eye, negligible to the run. */
 export const REDRAW_MS = 100;
@@ -25,9 +26,7 @@ export const BAR_WIDTH = { min: 10, max: 40 } as const;
 const ERASE_LINE = '\r\x1b[2K';
 
 /** 12345 -> "12,345" (fixed locale: output must not depend on the machine's settings). */
-export function formatCount(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
-}
+export { formatCount };
 
 /** Seconds as m:ss or h:mm:ss (rounded up: an ETA of 0.2 s is "0:01", not "0:00"). */
 export function formatDuration(seconds: number): string {

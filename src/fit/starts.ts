@@ -21,6 +21,7 @@ import type { CompiledLaw, FreeParam } from '../law/compile.js';
 import { toInternal, toNatural } from '../law/transforms.js';
 import { createRng, nextDouble } from '../util/rng.js';
 import { own } from '../util/names.js';
+import { formatCount } from '../util/format-count.js';
 
 export type StartSpec =
   | { kind: 'default' }
@@ -131,7 +132,7 @@ function productGrid(law: CompiledLaw, axes: readonly (readonly number[])[], lab
   let count = 1;
   for (const a of axes) count *= a.length;
   if (count === 0) throw new LawfitError('bad-option', `starts: an empty start axis gives no start points`);
-  if (count > MAX_GRID) throw new LawfitError('bad-option', `starts: the grid has ${count.toLocaleString('en-US')} points; at most ${MAX_GRID.toLocaleString('en-US')}`);
+  if (count > MAX_GRID) throw new LawfitError('bad-option', `starts: the grid has ${formatCount(count)} points; at most ${formatCount(MAX_GRID)}`);
   const u = new Float64Array(count * p);
   const idx = new Array<number>(p).fill(0);
   // Row-major: the last parameter varies fastest.
@@ -142,7 +143,7 @@ function productGrid(law: CompiledLaw, axes: readonly (readonly number[])[], lab
       idx[j] = 0;
     }
   }
-  return { u, count, description: `${label} (${count.toLocaleString('en-US')} points)` };
+  return { u, count, description: `${label} (${formatCount(count)} points)` };
 }
 
 /** Map unit-cube points onto the parameters' ranges (log-uniform for log-positive parameters). */

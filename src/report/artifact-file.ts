@@ -1,7 +1,7 @@
 /** Reading and atomically writing artifact files (Node). */
 import { readFile } from 'node:fs/promises';
 import { LawfitError } from '../errors.js';
-import { parseArtifact, serializeArtifact, type FitArtifact } from './artifact.js';
+import { serializeArtifact, type FitArtifact } from './artifact.js';
 import { writeFileAtomic } from './write-atomic.js';
 
 /** Write the artifact whole or not at all (write-atomic.ts): an interrupted run never leaves half a file. */
@@ -26,5 +26,7 @@ export async function readArtifactFile(path: string): Promise<FitArtifact> {
   } catch (e) {
     throw new LawfitError('artifact', `${path}: cannot read the artifact (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
+  // The schema checks (zod) load only when an artifact is read (artifact.ts says why).
+  const { parseArtifact } = await import('./artifact-read.js');
   return parseArtifact(text, path);
 }

@@ -5,12 +5,14 @@
  *
  * Writes are atomic (a temporary file renamed into place), so an interrupted run never leaves a
  * half-written artifact.
+ *
+ * Reading one back (artifact-read.ts) is a module of its own: its schema checks need zod, ~0.85 MB of
+ * modules that a command which only writes an artifact (`lawfit fit`) should not load.
  */
-import { LawfitError } from '../errors.js';
 import type { StartSpec } from '../fit/starts.js';
+import { LawfitError } from '../errors.js';
 import { LAWFIT_VERSION } from '../version.js';
 import type { FitSummary } from './summary.js';
-import { fitArtifactProblems, fitArtifactSchema, validateArtifact } from './artifact-schema.js';
 
 export const ARTIFACT_FORMAT = 'lawfit-fit';
 export const ARTIFACT_FORMAT_VERSION = 1;
@@ -60,23 +62,4 @@ export function makeArtifact(summary: FitSummary, startSpec: StartSpec, extra: {
 
 export function serializeArtifact(a: FitArtifact): string {
   return JSON.stringify(a, null, 2) + '\n';
-}
-
-/** Parse and check an artifact's text; `name` is used in error messages. */
-export function parseArtifact(text: string, name: string): FitArtifact {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new LawfitError('artifact', `${name}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
-  }
-  const o = data as Partial<FitArtifact> | null;
-  if (o === null || typeof o !== 'object' || o.format !== ARTIFACT_FORMAT) {
-    throw new LawfitError('artifact', `${name}: not a lawfit fit artifact (expected "format": "${ARTIFACT_FORMAT}")`);
-  }
-  if (o.formatVersion !== ARTIFACT_FORMAT_VERSION) {
-    throw new LawfitError('artifact', `${name}: artifact format version ${String(o.formatVersion)} is not supported by lawfit ${LAWFIT_VERSION} (reads version ${ARTIFACT_FORMAT_VERSION})`);
-  }
-  // Every field the commands read, and the artifact's own consistency (artifact-schema.ts).
-  return validateArtifact(fitArtifactSchema, o, name, fitArtifactProblems) as unknown as FitArtifact;
 }

@@ -6,7 +6,7 @@
  * beside it when asked. Reads only plain data (artifact JSON: NaN arrives as null).
  */
 import { QC_REASONS, QC_STAGES, QC_THRESHOLDS } from '../stats/isoflop-qc.js';
-import type { IsoflopGroup, IsoflopResult } from '../stats/isoflop.js';
+import { describeIsoflopDesign, type IsoflopGroup, type IsoflopResult } from '../stats/isoflop.js';
 import type { Approach3Result } from '../stats/isoflop-approach3.js';
 import { formatNumber } from './text.js';
 
@@ -80,7 +80,7 @@ function renderGroup(g: IsoflopGroup, r: IsoflopResult): string[] {
   }
   const b = g.bootstrap;
   if (b !== undefined) {
-    out.push(`bootstrap: ${b.replicates} replicates (design ${b.design}: ${b.design === 'runs' ? 'runs resampled within each budget' : 'whole budgets resampled'}, seed ${b.seed}), parabolas, QC and frontier refitted on each; ${(b.elapsedMs / 1000).toFixed(2)} s`);
+    out.push(`bootstrap: ${b.replicates} replicates (design ${b.design}: ${describeIsoflopDesign(b.design)}, seed ${b.seed}), parabolas, QC and frontier refitted on each; ${(b.elapsedMs / 1000).toFixed(2)} s`);
     out.push(`  ${b.succeeded} succeeded${b.failed.length > 0 ? `, ${b.failed.length} failed (${summarizeFailures(b.failed)}); the intervals are over the ${b.succeeded} others` : ''}`);
     const q = (name: string, v: { estimate: number; sd: number; interval: [number, number] }): string => `  ${name.padEnd(6)} ${f4(v.estimate)}  sd ${f4(v.sd)}  ${pct(b.level)} percentile ${range(v.interval)}`;
     out.push(q('a', b.a), q('b', b.b), q('a + b', b.sum));

@@ -5,6 +5,7 @@
  */
 import type { FitSummary } from './summary.js';
 import { describeFailure, REPLICATE_FAILURE_REASONS, type RefitFailure } from '../stats/replicate-refit.js';
+import { formatCount } from '../util/format-count.js';
 
 export interface TextReportOptions {
   /** Correlations with |C| below this are not listed (lmfit's default 0.1). */
@@ -74,10 +75,10 @@ export function renderTextReport(s: FitSummary, opts: TextReportOptions = {}): s
   lines.push(`    best fit: ${s.status.name} (${s.status.message}), ${s.iterations} iterations${s.status.usable ? '' : '   ** NOT CONVERGED: do not use these parameters **'}`);
   const sh = s.starts;
   lines.push(`    starts: ${sh.description}`);
-  lines.push(`    ${sh.reachedBest.toLocaleString('en-US')} of ${sh.count.toLocaleString('en-US')} starts (${pct(sh.shareReachedBest)}) reached the best objective (within ${sh.reachTolerance} relative)`);
+  lines.push(`    ${formatCount(sh.reachedBest)} of ${formatCount(sh.count)} starts (${pct(sh.shareReachedBest)}) reached the best objective (within ${sh.reachTolerance} relative)`);
   const counts = Object.entries(sh.statusCounts)
     .sort((a, b) => b[1] - a[1])
-    .map(([k, v]) => `${v.toLocaleString('en-US')} ${k}`)
+    .map(([k, v]) => `${formatCount(v)} ${k}`)
     .join(', ');
   lines.push(`    statuses: ${counts}`);
   lines.push(`    engine: ${s.engine}, ${(s.elapsedMs / 1000).toFixed(2)} s`);
@@ -115,18 +116,18 @@ export function renderTextReport(s: FitSummary, opts: TextReportOptions = {}): s
   if (s.bootstrap !== undefined) {
     const bs = s.bootstrap;
     const pctLevel = `${Math.round(100 * bs.level)} %`;
-    lines.push(`[[Bootstrap]] (${bs.replicates.toLocaleString('en-US')} replicates, design ${bs.design}, seed ${bs.seed}; ${bs.startsPerReplicate} start${bs.startsPerReplicate === 1 ? '' : 's'} each)`);
+    lines.push(`[[Bootstrap]] (${formatCount(bs.replicates)} replicates, design ${bs.design}, seed ${bs.seed}; ${bs.startsPerReplicate} start${bs.startsPerReplicate === 1 ? '' : 's'} each)`);
     if (bs.replicateStatus !== undefined) {
       const counts = new Map<string, number>();
       for (const name of bs.replicateStatus) counts.set(name, (counts.get(name) ?? 0) + 1);
-      const byStatus = [...counts].sort((a, b) => b[1] - a[1]).map(([name, c]) => `${c.toLocaleString('en-US')} ${name}`).join(', ');
+      const byStatus = [...counts].sort((a, b) => b[1] - a[1]).map(([name, c]) => `${formatCount(c)} ${name}`).join(', ');
       lines.push(`    replicates' best fits: ${byStatus}`);
     }
     const share = (bs.replicateShareReachedBest ?? []).filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
     if (share.length > 0 && bs.startsPerReplicate > 1) {
       const pct = (v: number): string => `${v >= 0.01 || v === 0 ? (100 * v).toFixed(0) : (100 * v).toPrecision(2)} %`;
       const all = share.filter((v) => v >= 1 - 1e-12).length;
-      lines.push(`    share of each replicate's starts reaching its best: median ${pct(share[Math.floor((share.length - 1) / 2)]!)}, lowest ${pct(share[0]!)}; all starts in ${all.toLocaleString('en-US')} of ${share.length.toLocaleString('en-US')}`);
+      lines.push(`    share of each replicate's starts reaching its best: median ${pct(share[Math.floor((share.length - 1) / 2)]!)}, lowest ${pct(share[0]!)}; all starts in ${formatCount(all)} of ${formatCount(share.length)}`);
     }
     const rescued = bs.rescued ?? [];
     if (rescued.length > 0) {
@@ -186,7 +187,7 @@ export function renderTextReport(s: FitSummary, opts: TextReportOptions = {}): s
  */
 export function fewRowsWarning(few: { threshold: number; replicates: number[]; minEffectiveRows: number }, replicates: number, p: number, groups?: { column: string; params: string[] }): string {
   const k = few.replicates.length;
-  const which = k === replicates ? `all ${replicates.toLocaleString('en-US')} replicates have` : `${k.toLocaleString('en-US')} of ${replicates.toLocaleString('en-US')} replicates have`;
+  const which = k === replicates ? `all ${formatCount(replicates)} replicates have` : `${formatCount(k)} of ${formatCount(replicates)} replicates have`;
   // Under per-group parameters a replicate is also flagged for one group's rows (bootstrap.ts FewRows).
   const group = groups === undefined ? '' : `, or a ${groups.column} group with no more such rows than its ${groups.params.length} own parameter${groups.params.length === 1 ? '' : 's'}`;
   return `warning: ${which} at most ${few.threshold} distinct rows with positive weight (p + 1 for ${p} parameters; fewest ${few.minEffectiveRows})${group}: their fits (nearly) interpolate, so the sd and intervals below are not meaningful; use more rows or fewer free parameters`;

@@ -35,6 +35,7 @@ import { isUsable } from '../fit/status.js';
 import { bcaInterval, covariance, percentileInterval, sd } from './intervals.js';
 import { isFixedDesign, resampleWeights, type BootstrapDesign, type ResampleGenerator } from './resample.js';
 import { fixedDesignBasis, replicateTargets } from './fixed-design.js';
+import { formatCount } from '../util/format-count.js';
 
 /** Where each replicate starts: the full fit's best distinct basins, the full fit's own start set ('same'), or any start set. */
 export type ReplicateStarts = { kind: 'basins'; k: number } | { kind: 'same' } | StartSpec;
@@ -399,7 +400,7 @@ export function assembleBootstrap(a: AssembleInput): Omit<BootstrapResult, 'fit'
   const fromFull = parts.flatMap((q) => q.fromFullStarts);
   let rescueStarts: string | undefined;
   if (rescued.length > 0) {
-    rescueStarts = `the same starts with ${parts[0]!.longerIterations.toLocaleString('en-US')} iterations`;
+    rescueStarts = `the same starts with ${formatCount(parts[0]!.longerIterations)} iterations`;
     if (fromFull.length > 0) rescueStarts += `, then ${fromFull.length} from ${parts.find((q) => q.fullStartsDescription !== undefined)!.fullStartsDescription!}`;
   }
   const failedSet = new Set(failed);

@@ -104,7 +104,16 @@ export function fixedDesignBasis(law: CompiledLaw, ds: Dataset, natural: ArrayLi
     e[i] = data.yt[i]! - fitted[i]!;
     if (!Number.isFinite(fitted[i]!)) throw new LawfitError('bad-option', `--design ${design.kind}: the full fit's value at row ${ds.rowNumbers[i] ?? i + 1} is not finite`);
   }
-  const leverage = design.leverage ? leverages(law, data.X, w, n, u) : new Float64Array(n);
+  return basisFromResiduals(fitted, e, w, design.leverage ? leverages(law, data.X, w, n, u) : new Float64Array(n), design);
+}
+
+/**
+ * The basis from a full fit's fitted values m_i, residuals e_i, weights w_i and leverages h_ii
+ * (zeros for no adjustment), whatever the model: a law (fixedDesignBasis) or an IsoFLOP budget's
+ * parabola (isoflop.ts, one basis per budget, so residuals are resampled within their budget).
+ */
+export function basisFromResiduals(fitted: Float64Array, e: Float64Array, w: Float64Array, leverage: Float64Array, design: FixedDesign): FixedDesignBasis {
+  const n = fitted.length;
   const residuals = Float64Array.from(e, (v, i) => v / Math.sqrt(1 - leverage[i]!));
   const scale = Float64Array.from(w, (wi) => (wi > 0 ? 1 / Math.sqrt(wi) : 0));
   const used: number[] = [];

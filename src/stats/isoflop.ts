@@ -14,9 +14,19 @@
  *
  * The bootstrap (seeded; resample.ts draws the weights with the project's generator) redoes
  * the parabolas, the budget- and run-level QC and the frontier on every replicate, so the
- * percentile intervals of a and b include the QC's own variability. Two designs: `runs` resamples
+ * percentile intervals of a and b include the QC's own variability. Designs: `runs` resamples
  * the runs within each budget (each budget keeps its count), `budgets` resamples whole budgets
- * (the vertices as the unit: the frontier's own uncertainty). Duplicates are removed once, from the
+ * (the vertices as the unit: the frontier's own uncertainty), and the fixed designs of
+ * fixed-design.ts, which keep every run and redraw its loss around its budget's ln N parabola of
+ * the full data: `residuals` resamples that parabola's residuals within the budget (the budget is
+ * the stratum; Davison & Hinkley 1997, alg. 6.1, per stratum), `wild` multiplies each run's own
+ * residual by a random weight. A small sweep resampled by runs loses ~37 % of each budget's
+ * distinct sizes per replicate, which widens the spread of the vertices beyond the noise's
+ * (issue 15; test/stats/isoflop-designs.test.ts measures it). One target vector serves both
+ * parabolas: within a budget ln D = ln C − ln 6N up to the runs' departure from the nominal
+ * budget, so the ln D parabola is the same curve. Runs the full pass dropped (QC) and budgets
+ * without a parabola keep their observed losses, so each replicate's QC meets them as the data's
+ * did. Duplicates are removed once, from the
  * data, before resampling (a resample's copies of one run are not duplicates to remove). A replicate
  * whose frontier cannot be fitted (fewer than 2 budgets left) is counted as failed, with its reason;
  * the intervals are over the others and the report says how many there were.
@@ -27,7 +37,8 @@ import { percentileInterval, sd } from './intervals.js';
 import { curvatureInterval, fitParabola, vertexPosition, type ParabolaFit } from './parabola.js';
 import { fitFrontier, frontierWeight, predictFrontier, type FrontierFit, type FrontierPrediction, type FrontierWeights } from './isoflop-frontier.js';
 import { DEFAULT_QC, checkQc, robustZ, type QcOptions, type QcReason } from './isoflop-qc.js';
-import { resampleWeights } from './resample.js';
+import { describeDesign, FIXED_DESIGN_SYNTAX, FIXED_DESIGNS, isFixedDesign, parseDesign, resampleWeights, type FixedDesign } from './resample.js';
+import { basisFromResiduals, replicateTargets } from './fixed-design.js';
 import { studentTQuantile } from './student-t.js';
 
 /** The runs of an IsoFLOP study, numeric and validated (isoflopRunsFromDataset). */
@@ -49,8 +60,44 @@ export interface IsoflopRuns {
   digest?: string;
 }
 
-export const ISOFLOP_DESIGNS = ['runs', 'budgets'] as const;
-export type IsoflopDesign = (typeof ISOFLOP_DESIGNS)[number];
+/**
+ * The IsoFLOP bootstrap's designs, by name: its own `runs` and `budgets`, and the fixed designs of
+ * fixed-design.ts (as describeDesign names them: residuals, residuals:leverage, wild:mammen, ...)
+ * with each budget as a stratum (see bootstrapReplicates).
+ */
+export const ISOFLOP_DESIGNS: readonly string[] = ['runs', 'budgets', ...FIXED_DESIGNS.map(describeDesign)];
+export type IsoflopDesign = string;
+export const ISOFLOP_DESIGN_SYNTAX = `runs, budgets, ${FIXED_DESIGN_SYNTAX}`;
+
+type ResolvedIsoflopDesign = { kind: 'runs' } | { kind: 'budgets' } | FixedDesign;
+
+/** A design's text (`--design`) resolved, undefined when it is not an IsoFLOP design (parseDesign reads the fixed ones). */
+export function parseIsoflopDesign(text: string): ResolvedIsoflopDesign | undefined {
+  if (text === 'runs' || text === 'budgets') return { kind: text };
+  const d = parseDesign(text);
+  return d !== undefined && isFixedDesign(d) ? d : undefined;
+}
+
+/** The design's canonical name (what the artifact records: wild:rademacher is wild). */
+export function isoflopDesignName(d: ResolvedIsoflopDesign): IsoflopDesign {
+  return d.kind === 'runs' || d.kind === 'budgets' ? d.kind : describeDesign(d);
+}
+
+/** What a design resamples, in words, for the report. */
+export function describeIsoflopDesign(text: IsoflopDesign): string {
+  const d = parseIsoflopDesign(text);
+  if (d === undefined) return text;
+  switch (d.kind) {
+    case 'runs':
+      return 'runs resampled within each budget';
+    case 'budgets':
+      return 'whole budgets resampled';
+    case 'residuals':
+      return `each budget's parabola residuals${d.centre ? ', centred' : ''}${d.leverage ? ' and leverage-adjusted' : ''}, resampled within the budget`;
+    case 'wild':
+      return `each run's parabola residual${d.leverage ? ', leverage-adjusted,' : ''} times ${d.weights === 'mammen' ? "Mammen's two-point weight" : 'a random sign'}`;
+  }
+}
 
 export interface IsoflopBootstrapOptions {
   replicates: number;
@@ -501,7 +548,7 @@ export function analyzeIsoflop(runs: IsoflopRuns, options: IsoflopOptions = {}):
       const ex = (est: number, se: number): ExponentSummary => ({ estimate: est, se, interval: tInterval(est, se, f.dof, level) });
       result.frontier = { budgets: f.budgets, weights, a: ex(f.N.slope, f.N.slopeSe), b: ex(f.D.slope, f.D.slopeSe), sum: ex(f.sum, f.sumSe), kN: Math.exp(f.N.logK), kD: Math.exp(f.D.logK), fit: f };
       result.predictions = (options.at ?? []).map((C) => predictFrontier(f, C, level));
-      if (options.bootstrap !== undefined) Object.assign(result, bootstrapGroup(g, f, options.bootstrap, qc, weights, level, options.at ?? [], gi));
+      if (options.bootstrap !== undefined) Object.assign(result, bootstrapGroup(g, pass, f, options.bootstrap, qc, weights, level, options.at ?? [], gi));
     }
     groups.push(result);
   }
@@ -547,7 +594,7 @@ export interface IsoflopReplicateSlice {
 }
 
 /** Refit replicates [from, to) of one group (bootstrapGroup's draws; isoflopBootstrapSummary summarises them). */
-function bootstrapReplicates(g: GroupData, o: IsoflopBootstrapOptions, qc: QcOptions, weights: FrontierWeights, groupIndex: number, from: number, to: number): IsoflopReplicateSlice {
+function bootstrapReplicates(g: GroupData, full: PassResult, o: IsoflopBootstrapOptions, qc: QcOptions, weights: FrontierWeights, groupIndex: number, from: number, to: number): IsoflopReplicateSlice {
   const seed = (o.seed ?? 0) + groupIndex;
   const design = o.design ?? 'runs';
   // The resampled rows: every row of the group that survived the duplicate stage, in budget order.
@@ -558,6 +605,9 @@ function bootstrapReplicates(g: GroupData, o: IsoflopBootstrapOptions, qc: QcOpt
   const started = performance.now();
   const out: IsoflopReplicateSlice = { from, to, draws: [], failed: [], keptBudgets: [], elapsedMs: 0 };
   if (to <= from) return out;
+  const resolved = parseIsoflopDesign(design);
+  if (resolved === undefined) throw new LawfitError('bad-option', `isoflop bootstrap: design '${design}' is not one of ${ISOFLOP_DESIGN_SYNTAX}`);
+  if (resolved.kind === 'residuals' || resolved.kind === 'wild') return fixedDesignReplicates(g, full, resolved, seed, qc, weights, from, to);
   const W = resampleWeights(n, { replicates: to - from, first: from, seed, design: design === 'runs' ? { kind: 'strata', strata } : { kind: 'clusters', groups: strata } });
   const counts = new Float64Array(g.lnN.length);
   const firstOf = g.budgets.map((b) => rows.indexOf(b.rows[0]!));
@@ -569,18 +619,54 @@ function bootstrapReplicates(g: GroupData, o: IsoflopBootstrapOptions, qc: QcOpt
       rows.forEach((i) => (counts[i] = 1));
       budgetCounts = firstOf.map((k) => row[k]!);
     }
-    const pass = passGroup(g, counts, budgetCounts, qc, weights);
-    const f = pass.frontier;
-    if (f === undefined) {
-      const left = pass.budgets.filter((b) => b.status === 'kept').length;
-      out.failed.push({ replicate: r, reason: `${left} budget${left === 1 ? '' : 's'} passed quality control (the frontier needs 2 distinct)` });
-      out.draws.push(null);
-      out.keptBudgets.push([]);
-      continue;
-    }
-    const kept = pass.budgets.flatMap((b, k) => (b.status === 'kept' ? [k] : []));
-    out.draws.push([f.N.slope, f.D.slope, f.N.logK, f.D.logK, kept.length]);
-    out.keptBudgets.push(kept);
+    recordReplicate(out, r, passGroup(g, counts, budgetCounts, qc, weights));
+  }
+  out.elapsedMs = performance.now() - started;
+  return out;
+}
+
+/** One replicate's pass into the slice: its frontier's draw, or a failure with its reason. */
+function recordReplicate(out: IsoflopReplicateSlice, r: number, pass: PassResult): void {
+  const f = pass.frontier;
+  if (f === undefined) {
+    const left = pass.budgets.filter((b) => b.status === 'kept').length;
+    out.failed.push({ replicate: r, reason: `${left} budget${left === 1 ? '' : 's'} passed quality control (the frontier needs 2 distinct)` });
+    out.draws.push(null);
+    out.keptBudgets.push([]);
+    return;
+  }
+  const kept = pass.budgets.flatMap((b, k) => (b.status === 'kept' ? [k] : []));
+  out.draws.push([f.N.slope, f.D.slope, f.N.logK, f.D.logK, kept.length]);
+  out.keptBudgets.push(kept);
+}
+
+/**
+ * Replicates [from, to) of a fixed design (module comment): budget k's runs get losses drawn around
+ * its full-data ln N parabola by replicateTargets, from stream k + 1 of replicateRng(seed, r), so a
+ * replicate is a function of (seed, r) alone (shards draw only theirs) and the budgets' draws are
+ * independent; then parabolas, QC and frontier as for every replicate.
+ */
+function fixedDesignReplicates(g: GroupData, full: PassResult, design: FixedDesign, seed: number, qc: QcOptions, weights: FrontierWeights, from: number, to: number): IsoflopReplicateSlice {
+  const started = performance.now();
+  const out: IsoflopReplicateSlice = { from, to, draws: [], failed: [], keptBudgets: [], elapsedMs: 0 };
+  const count = to - from;
+  const draws = full.budgets.flatMap((p, k) => {
+    const fit = p.fitN;
+    if (fit === undefined || !fit.ok || p.used.length === 0) return [];
+    const rows = p.used;
+    const [c0, c1, c2] = fit.coefficients;
+    const fitted = Float64Array.from(rows, (i) => c0 + c1 * g.lnN[i]! + c2 * g.lnN[i]! * g.lnN[i]!);
+    const e = Float64Array.from(rows, (i, j) => g.loss[i]! - fitted[j]!);
+    const w = Float64Array.from(rows, (i) => (g.weights !== undefined ? g.weights[i]! : 1));
+    const h = design.leverage ? Float64Array.from(fit.leverage, (v) => (Number.isFinite(v) ? v : 0)) : new Float64Array(rows.length);
+    const basis = basisFromResiduals(fitted, e, w, h, design);
+    return [{ rows, targets: replicateTargets(basis, design, seed, from, count, k + 1) }];
+  });
+  const ones = new Float64Array(g.lnN.length).fill(1);
+  for (let r = 0; r < count; r++) {
+    const loss = Float64Array.from(g.loss);
+    for (const d of draws) d.rows.forEach((i, j) => (loss[i] = d.targets[r * d.rows.length + j]!));
+    recordReplicate(out, from + r, passGroup({ ...g, loss }, ones, undefined, qc, weights));
   }
   out.elapsedMs = performance.now() - started;
   return out;
@@ -654,14 +740,15 @@ export function isoflopBootstrapSummary(s: {
  * One group's bootstrap: the whole run's replicates summarised, or, with `o.slice` (a shard), the
  * slice's replicates alone (lawfit merge joins the slices and summarises them).
  */
-function bootstrapGroup(g: GroupData, full: FrontierFit, o: IsoflopBootstrapOptions, qc: QcOptions, weights: FrontierWeights, level: number, at: readonly number[], groupIndex: number): { bootstrap: IsoflopBootstrap } | { bootstrapReplicates: IsoflopReplicateSlice } {
+function bootstrapGroup(g: GroupData, pass: PassResult, full: FrontierFit, o: IsoflopBootstrapOptions, qc: QcOptions, weights: FrontierWeights, level: number, at: readonly number[], groupIndex: number): { bootstrap: IsoflopBootstrap } | { bootstrapReplicates: IsoflopReplicateSlice } {
   const started = performance.now();
   if (o.slice !== undefined) {
     const { from, to } = o.slice;
     if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to < from || to > o.replicates) throw new LawfitError('bad-option', `isoflop bootstrap: the replicate slice ${from}..${to} is not within 0..${o.replicates}`);
-    return { bootstrapReplicates: bootstrapReplicates(g, o, qc, weights, groupIndex, from, to) };
+    return { bootstrapReplicates: bootstrapReplicates(g, pass, o, qc, weights, groupIndex, from, to) };
   }
-  const all = bootstrapReplicates(g, o, qc, weights, groupIndex, 0, o.replicates);
+  const all = bootstrapReplicates(g, pass, o, qc, weights, groupIndex, 0, o.replicates);
   const budgets = g.budgets.map((b) => b.budget);
-  return { bootstrap: isoflopBootstrapSummary({ budgets, full, slices: [all], replicates: o.replicates, seed: (o.seed ?? 0) + groupIndex, design: o.design ?? 'runs', level, at, elapsedMs: performance.now() - started }) };
+  const design = isoflopDesignName(parseIsoflopDesign(o.design ?? 'runs')!);
+  return { bootstrap: isoflopBootstrapSummary({ budgets, full, slices: [all], replicates: o.replicates, seed: (o.seed ?? 0) + groupIndex, design, level, at, elapsedMs: performance.now() - started }) };
 }

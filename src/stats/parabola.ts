@@ -51,6 +51,8 @@ export interface ParabolaFit {
   xMax: number;
   /** Per input point: the leave-one-out prediction error (NaN for weight 0 or leverage 1). */
   looResiduals: Float64Array;
+  /** Per input point: its leverage h_ii (NaN for weight 0); the residual bootstrap's :leverage adjustment. */
+  leverage: Float64Array;
   /** False when the normal matrix is singular (fewer than 3 distinct x). */
   ok: boolean;
 }
@@ -96,6 +98,7 @@ export function fitParabola(x: ArrayLike<number>, y: ArrayLike<number>, w: Array
   }
   const centre = sw > 0 ? swx / sw : NaN;
   const looResiduals = new Float64Array(idx.length).fill(NaN);
+  const leverage = new Float64Array(idx.length).fill(NaN);
   const fail: ParabolaFit = {
     points,
     count,
@@ -111,6 +114,7 @@ export function fitParabola(x: ArrayLike<number>, y: ArrayLike<number>, w: Array
     xMin,
     xMax,
     looResiduals,
+    leverage,
     ok: false,
   };
   if (points < 3) return fail;
@@ -149,6 +153,7 @@ export function fitParabola(x: ArrayLike<number>, y: ArrayLike<number>, w: Array
     // Leverage w_i vᵀ (UᵀWU)⁻¹ v with v = (1, u, u²); the inverse is symmetric.
     const h = wi * (i00 + 2 * i01 * u + (2 * i02 + i11) * u2 + 2 * i12 * u2 * u + i22 * u2 * u2);
     looResiduals[k] = h < 1 - 1e-10 ? r / (1 - h) : NaN;
+    leverage[k] = h;
   }
   const dof = count - 3;
   const sigma2 = dof > 0 ? rss / dof : NaN;
@@ -175,6 +180,7 @@ export function fitParabola(x: ArrayLike<number>, y: ArrayLike<number>, w: Array
     xMin,
     xMax,
     looResiduals,
+    leverage,
     ok: true,
   };
 }

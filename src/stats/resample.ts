@@ -52,7 +52,14 @@ export function isFixedDesign(d: BootstrapDesign | ColumnDesign): d is FixedDesi
 }
 
 /** The --design grammar, for help texts and error messages (one source of truth with parseDesign). */
-export const DESIGN_SYNTAX = 'rows, clusters:COL, bayes, residuals[:raw|:leverage] or wild[:rademacher|:mammen][:leverage]';
+export const FIXED_DESIGN_SYNTAX = 'residuals[:raw|:leverage] or wild[:rademacher|:mammen][:leverage]';
+export const DESIGN_SYNTAX = `rows, clusters:COL, bayes, ${FIXED_DESIGN_SYNTAX}`;
+
+/** Every fixed design, one per combination of its options (describeDesign names each; lists for menus). */
+export const FIXED_DESIGNS: readonly FixedDesign[] = [
+  ...[true, false].flatMap((centre) => [false, true].map((leverage): FixedDesign => ({ kind: 'residuals', centre, leverage }))),
+  ...(['rademacher', 'mammen'] as const).flatMap((weights) => [false, true].map((leverage): FixedDesign => ({ kind: 'wild', weights, leverage }))),
+];
 
 /** Text of a design, as the CLI's --design flag writes it (parseDesign reads it back). */
 export function describeDesign(d: ColumnDesign): string {

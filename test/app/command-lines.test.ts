@@ -14,7 +14,7 @@ import { describe, expect, test } from 'vitest';
 import * as api from '../../app/src/worker/api.js';
 import type { RunRequest, RunResult } from '../../app/src/worker/protocol.js';
 import { shellCommand, shellQuote } from '../../src/util/shell-quote.js';
-import { parseArtifact } from '../../src/report/artifact.js';
+import { parseArtifact } from '../../src/report/artifact-read.js';
 import type { Comparison } from '../../src/stats/compare.js';
 import { runCliCaptured } from '../support/cli.js';
 import { sharedFile } from '../support/shared-data.js';

@@ -20,7 +20,7 @@ import { isCancelled } from '../../src/fit/control.js';
 import { acquireGpu, isGpuContext, releaseGpu } from '../../src/gpu/device.js';
 import { compileLaw } from '../../src/law/compile.js';
 import { findLaw } from '../../src/laws/index.js';
-import { parseArtifact } from '../../src/report/artifact.js';
+import { parseArtifact } from '../../src/report/artifact-read.js';
 import type { FitSummary } from '../../src/report/summary.js';
 import { predictAt } from '../../src/stats/predict.js';
 import { sharedFile } from '../support/shared-data.js';

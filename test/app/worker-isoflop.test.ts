@@ -79,6 +79,16 @@ describe('worker api: isoflop', () => {
     expect(plots[0]!.name).toMatch(/^isoflop-curves-/);
   }, 120_000);
 
+  test('a fixed design from the form (residuals:leverage) is the CLI\'s, replicate for replicate; an unknown one is refused naming --design', async () => {
+    const r = await api.isoflop({ ...base, bootstrap: { replicates: 60, design: 'residuals:leverage' } });
+    expect(r.command).toEqual(expect.arrayContaining(['--design', 'residuals:leverage']));
+    const cli = await cliArtifact(shellCommand(r.command));
+    const g = r.result.groups[0]!;
+    expect(g.bootstrap!.design).toBe('residuals:leverage');
+    expect(g.bootstrap!.draws).toEqual(cli.result.groups[0]!.bootstrap!.draws);
+    await expect(api.isoflop({ ...base, bootstrap: { replicates: 5, design: 'rows' } })).rejects.toThrow(/--design: expected runs, budgets, residuals/);
+  }, 120_000);
+
   test('bad input gets the CLI\'s one-line error', async () => {
     const bad = async (req: IsoflopRequest): Promise<string> => {
       try {

@@ -16,7 +16,7 @@ import { knownTruth } from '../../app/src/worker/truth.js';
 import type { LawChoice, LawResult, RunResult } from '../../app/src/worker/protocol.js';
 import { datasetFromTable, readTable, sha256Hex, type DataSpec } from '../../src/data/index.js';
 import { HOFFMANN_TRUTH } from '../../src/examples/chinchilla-ladder.js';
-import { parseArtifact } from '../../src/report/artifact.js';
+import { parseArtifact } from '../../src/report/artifact-read.js';
 import { comparisonPlotOptions } from '../../src/plots/comparison-plot.js';
 import { fitPlots } from '../../src/plots/plot-set.js';
 import type { Comparison } from '../../src/stats/compare.js';

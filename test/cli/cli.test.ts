@@ -314,8 +314,9 @@ describe('lawfit laws and demo', () => {
     expect(one.out).toContain('huber:1e-3');
   });
 
-  test('the built binary runs the demo and shows the truth next to the estimates', () => {
-    const bin = resolve(import.meta.dirname, '../../dist/cli/main.js');
+  test('the built binary (the bundle package.json names as bin) runs the demo and shows the truth next to the estimates', () => {
+    const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { bin: { lawfit: string } };
+    const bin = resolve(import.meta.dirname, '../..', pkg.bin.lawfit);
     if (!existsSync(bin)) throw new Error('dist/ is missing: run `npm run build` (npm install does it)');
     const r = spawnSync(process.execPath, [bin, 'demo'], { encoding: 'utf8' });
     expect(r.status).toBe(0);

@@ -224,6 +224,9 @@ describe('isoflop --bootstrap --shard, merged', () => {
     grouped: [...BASE, '--where', "experiment == 'marin_202603__comma__llama_2' || experiment == 'marin_202603__dclm__llama_2'", '--group', 'experiment', '--design', 'budgets', '--at', '1e22,1e23', '--bootstrap', '25', '--seed', '7', '--quiet', '--out', 'iso.json'],
     // Two budgets resampled whole: about half the replicates draw one budget twice and fail.
     failing: [...BASE, '--where', "experiment == 'llama_3__raw_loss' && budget < 2e19", '--design', 'budgets', '--bootstrap', '30', '--seed', '1', '--quiet', '--out', 'iso.json'],
+    // Fixed designs: each replicate's losses drawn per budget from its own stream (isoflop.ts).
+    residuals: [...BASE, '--where', "experiment == 'llama_3__raw_loss'", '--design', 'residuals:leverage', '--at', '3.8e25', '--bootstrap', '30', '--seed', '5', '--quiet', '--out', 'iso.json'],
+    wild: [...BASE, '--where', "experiment == 'marin_202603__comma__llama_2' || experiment == 'marin_202603__dclm__llama_2'", '--group', 'experiment', '--design', 'wild:mammen', '--bootstrap', '20', '--seed', '2', '--quiet', '--out', 'iso.json'],
   };
 
   for (const [name, argv] of Object.entries(runs)) {
@@ -233,7 +236,7 @@ describe('isoflop --bootstrap --shard, merged', () => {
       expect(one.code, one.err).toBe(0);
       const want = readFileSync(join(single, 'iso.json'), 'utf8');
       const groups = JSON.parse(want).result.groups;
-      expect(groups.length).toBe(name === 'grouped' ? 2 : 1);
+      expect(groups.length).toBe(name === 'grouped' || name === 'wild' ? 2 : 1);
       for (const g of groups) expect(g.bootstrap.draws.length).toBe(Number(argv[argv.indexOf('--bootstrap') + 1]));
       if (name === 'failing') expect(groups[0].bootstrap.failed.length).toBeGreaterThan(5);
       // The report's one timing figure, the bootstrap's seconds, is what differs.

@@ -15,7 +15,7 @@ import { parseExpression, parseProgram } from '../../src/law/syntax.js';
 import { compileDataExpression } from '../../src/data/expression.js';
 import { readTable } from '../../src/data/read-table.js';
 import { datasetFromText } from '../../src/data/from-text.js';
-import { parseArtifact } from '../../src/report/artifact.js';
+import { parseArtifact } from '../../src/report/artifact-read.js';
 import { runCliCaptured } from '../support/cli.js';
 import { sharedFile } from '../support/shared-data.js';
 

@@ -15,7 +15,7 @@ import { levenbergMarquardt, LmWorkspace } from '../../src/fit/cpu/lm.js';
 import { resolveLmOptions, type LmOptions } from '../../src/fit/options.js';
 import { inlineDataset } from '../support/datasets.js';
 import { runCliCaptured } from '../support/cli.js';
-import { parseArtifact } from '../../src/report/artifact.js';
+import { parseArtifact } from '../../src/report/artifact-read.js';
 
 const decay: LawDeclaration = {
   name: 'decay',

@@ -8,7 +8,7 @@
  * the flags and the help text cannot drift apart. The analysis runs in the worker.
  */
 import { QC_REASONS, QC_THRESHOLDS } from '../../../src/stats/isoflop-qc.js';
-import { ISOFLOP_DESIGNS, type IsoflopGroup, type IsoflopResult } from '../../../src/stats/isoflop.js';
+import { describeIsoflopDesign, ISOFLOP_DESIGNS, type IsoflopGroup, type IsoflopResult } from '../../../src/stats/isoflop.js';
 import { shellCommand } from '../../../src/util/shell-quote.js';
 import { byId, download, h, showFieldError } from '../dom.js';
 import { lazyPlots } from '../plots.js';
@@ -42,7 +42,7 @@ export class IsoflopPanel {
   private readonly thresholds: { flag: string; input: HTMLInputElement }[];
 
   constructor(private readonly source: IsoflopSource) {
-    this.design.replaceChildren(...ISOFLOP_DESIGNS.map((d) => h('option', { value: d }, d === 'runs' ? 'runs (resample the runs within each budget)' : 'budgets (resample whole budgets)')));
+    this.design.replaceChildren(...ISOFLOP_DESIGNS.map((d) => h('option', { value: d }, `${d} (${describeIsoflopDesign(d)})`)));
     this.thresholds = QC_THRESHOLDS.map((t) => {
       const input = h('input', { id: `iso-${t.flag}`, type: 'number', step: 'any', value: String(t.toFlag(t.default)), 'data-flag': t.flag });
       byId('iso-thresholds').append(h('label', { class: 'row', title: `--${t.flag} (stage ${t.stage})` }, h('span', {}, t.help, ' ', h('code', {}, `--${t.flag}`)), input));
@@ -91,7 +91,7 @@ export class IsoflopPanel {
       thresholds,
       ...(this.at.value.trim() !== '' ? { at: this.at.value.trim() } : {}),
       ci: Number(this.ci.value),
-      ...(replicates > 0 ? { bootstrap: { replicates, design: this.design.value as (typeof ISOFLOP_DESIGNS)[number] } } : {}),
+      ...(replicates > 0 ? { bootstrap: { replicates, design: this.design.value } } : {}),
       seed: Number(this.seed.value),
     };
   }

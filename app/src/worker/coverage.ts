@@ -8,7 +8,7 @@
 import { LawfitError } from '../../../src/errors.js';
 import { datasetFromTable, readTable, sha256Hex, type DataSpec } from '../../../src/data/index.js';
 import { coverageProtocol } from '../../../src/cli/coverage-flags.js';
-import { parseArtifact } from '../../../src/report/artifact.js';
+import { parseArtifact } from '../../../src/report/artifact-read.js';
 import { coverageCheck } from '../../../src/stats/coverage.js';
 import type { FormatChoice } from '../../../src/data/index.js';
 import { chooseEngine } from './engines.js';

@@ -16,7 +16,6 @@ import { renderComparison } from '../../report/compare-text.js';
 import { makeComparisonArtifact } from '../../report/compare-artifact.js';
 import { comparisonPlotOptions } from '../../plots/comparison-plot.js';
 import { COMPARISON_PLOT_FILES, comparisonPlots } from '../../plots/plot-set.js';
-import { renderSvg } from '../../plots/render.js';
 import { checkOutputs, writeOutputSet } from '../outputs.js';
 import { compareLaws, type Comparison } from '../../stats/compare.js';
 import type { Io } from '../io.js';
@@ -145,6 +144,7 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
   const written = await writeOutputSet(outputs, 'compare', io, async (put) => {
     if (spec.out !== undefined) await put('--out', JSON.stringify(artifact, null, 2) + '\n');
     if (spec.plots !== undefined) {
+      const { renderSvg } = await import('../../plots/render.js'); // vega only when drawing (main.ts)
       for (const plot of comparisonPlots(comparison!.laws, comparisonPlotOptions(comparison!, RUN_OPTIONS.holdout.print(holdout)[0]!))) await put('--plots', await renderSvg(plot.spec), plot.file);
     }
   });

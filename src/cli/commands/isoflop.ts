@@ -14,7 +14,6 @@ import { makeIsoflopArtifact } from '../../report/isoflop-artifact.js';
 import { checkOutputs, writeOutputSet } from '../outputs.js';
 import { renderIsoflop } from '../../report/isoflop-text.js';
 import { isoflopPlotFiles, isoflopPlots } from '../../plots/isoflop-plots.js';
-import { renderSvg } from '../../plots/render.js';
 import { analyzeIsoflop, isoflopRunsFromDataset } from '../../stats/isoflop.js';
 import { approach3, subsetDataset, type Approach3Result } from '../../stats/isoflop-approach3.js';
 import { QC_STAGES, QC_THRESHOLDS } from '../../stats/isoflop-qc.js';
@@ -51,8 +50,12 @@ ${thresholdUsage}frontier
   --ci P                  interval level in percent (default 95)
 bootstrap
   --bootstrap N           N replicates, each refitting the parabolas, the QC and the frontier
-  --design D              runs (resample the runs within each budget, default) or budgets
-                          (resample whole budgets)
+  --design D              runs (resample the runs within each budget, default), budgets
+                          (resample whole budgets), residuals (keep every run; its loss is its
+                          budget's parabola plus a residual of that parabola resampled within
+                          the budget; :raw uncentred, :leverage divided by sqrt(1 - h)) or wild
+                          (the run's own residual times a random sign; :mammen for Mammen's
+                          weights, :leverage as above)
   --seed S                seed of the resamples (default 0; group g uses S + g)
 Approach 3 beside it
   --also LAW              also fit a built-in law (e.g. chinchilla) to the same runs (repeatable)
@@ -177,7 +180,10 @@ export async function isoflopCommand(argv: string[], io: Io): Promise<number> {
   if (!values.quiet) io.out(renderIsoflop(result, also));
   const written = await writeOutputSet(outputs, 'isoflop', io, async (put) => {
     if (values.out !== undefined) await put('--out', JSON.stringify(artifact, null, 2) + '\n');
-    if (values.plots !== undefined) for (const plot of isoflopPlots(result)) await put('--plots', await renderSvg(plot.spec), plot.file);
+    if (values.plots !== undefined) {
+      const { renderSvg } = await import('../../plots/render.js'); // vega only when drawing (main.ts)
+      for (const plot of isoflopPlots(result)) await put('--plots', await renderSvg(plot.spec), plot.file);
+    }
   });
   if (!values.quiet) {
     if (values.out !== undefined) io.out(`wrote ${values.out}\n`);

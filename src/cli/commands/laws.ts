@@ -6,6 +6,7 @@ import { describeTransform, NO_TRANSFORM } from '../../law/transforms.js';
 import { BUILTIN_LAWS, findLaw, lawsByFamily } from '../../laws/index.js';
 import { formatNumber } from '../../report/text.js';
 import type { Io } from '../io.js';
+import { formatCount } from '../../util/format-count.js';
 
 export const LAWS_USAGE = `usage: lawfit laws [NAME]
 
@@ -37,7 +38,7 @@ export function describeLaw(d: LawDeclaration): string {
     const range = p.range !== undefined ? `, range [${formatNumber(p.range[0], 4)}, ${formatNumber(p.range[1], 4)}]` : '';
     lines.push(`    ${p.name.padEnd(w)}  ${fixed}; ${start}${range}${p.description !== undefined ? `  — ${p.description}` : ''}`);
   }
-  lines.push(`  start grid: ${gridSize(d).toLocaleString('en-US')} points${d.screen !== undefined ? `, LM from the best ${d.screen} by starting objective` : ''}`);
+  lines.push(`  start grid: ${formatCount(gridSize(d))} points${d.screen !== undefined ? `, LM from the best ${d.screen} by starting objective` : ''}`);
   if (d.startNote !== undefined) lines.push(`              ${d.startNote}`);
   if (d.citation !== undefined) lines.push(`  reference:  ${d.citation}`);
   return lines.join('\n') + '\n';

@@ -13,7 +13,6 @@ import { LawfitError } from '../../errors.js';
 import { chinchillaLadder } from '../../examples/chinchilla-ladder.js';
 import { plotInputsFromSummary } from '../../plots/inputs.js';
 import { FIT_PLOT_FILES, fitPlots } from '../../plots/plot-set.js';
-import { renderSvg } from '../../plots/render.js';
 import { checkOutputs, writeOutputSet, type OutputRequest, type PutOutput, type WrittenOutput } from '../outputs.js';
 import type { FitArtifact } from '../../report/artifact.js';
 import { readArtifactFile } from '../../report/artifact-file.js';
@@ -41,6 +40,8 @@ export function plotsRequest(dir: string | undefined, flag = '--plots'): OutputR
 /** Render a fit's plots and stage them under `flag` (nothing when `dir` is not given). */
 export async function putFitPlots(put: PutOutput, dir: string | undefined, summary: FitSummary, dataset: Dataset, flag = '--plots'): Promise<void> {
   if (dir === undefined) return;
+  // vega and vega-lite load only when plots are drawn (~0.2 s of start-up otherwise; main.ts).
+  const { renderSvg } = await import('../../plots/render.js');
   for (const plot of fitPlots(plotInputsFromSummary(summary, dataset))) await put(flag, await renderSvg(plot.spec), plot.file);
 }
 

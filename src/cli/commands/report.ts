@@ -7,7 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import { parseFlags } from '../parse-flags.js';
 import { LawfitError } from '../../errors.js';
-import { ARTIFACT_FORMAT, checkArtifactHeader, parseArtifact } from '../../report/artifact.js';
+import { ARTIFACT_FORMAT, checkArtifactHeader } from '../../report/artifact.js';
+import { parseArtifact } from '../../report/artifact-read.js';
 import { renderTextReport } from '../../report/text.js';
 import type { Io } from '../io.js';
 import { CHAIN_ARTIFACT_FORMAT, readChainArtifact } from '../../report/chain-artifact.js';
