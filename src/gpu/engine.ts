@@ -14,6 +14,7 @@ import { acquireGpu, isGpuContext, type GpuContext, type GpuUnavailable } from '
 import type { KernelVariant, ShaderSources } from './kernels.js';
 import { DeviceLostError, solveBatchGpu, type GpuSolveOptions } from './lm-gpu.js';
 import { groupKernelWorkgroupBytes } from './layout.js';
+import { gpuProjectionPlan, solveProjectedBatchGpu } from './projected-gpu.js';
 
 export interface WebGpuEngineOptions extends Omit<GpuSolveOptions, 'variant'> {
   /**
@@ -64,10 +65,15 @@ export function webgpuEngine(opts: WebGpuEngineOptions): WebGpuEngine {
     async device() {
       return (await context())?.description;
     },
+    projectionPlan: (law, options, data, starts, nStarts) => gpuProjectionPlan(law, options, data, starts, nStarts),
     async solve(problem: BatchProblem, control?: RunControl): Promise<BatchResult> {
       const ctx = await context();
       if (ctx === undefined) return fallback.solve(problem, control);
       try {
+        // Variable projection where the float64 engines would run it and the f32 kernel can (projected-gpu.ts).
+        if (gpuProjectionPlan(problem.law, problem.options, problem.data, problem.starts, problem.nStarts, problem.weights.subarray(0, problem.data.n)).project) {
+          return await solveProjectedBatchGpu(ctx, problem, opts.sources, opts, control);
+        }
         const variant = await chooseVariant(ctx, problem, opts, control);
         return await solveBatchGpu(ctx, problem, opts.sources, { ...opts, variant }, control);
       } catch (e) {
