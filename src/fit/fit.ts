@@ -530,9 +530,11 @@ async function solveWeighted(law: CompiledLaw, dataset: Dataset, opts: BatchFitO
     polish = [];
     const pause = slicer(control);
     const perVector = Math.min(candidates, nFits);
+    // An engine that projected gets the projected float64 polish (polish.ts).
+    const projected = engine.projectionPlan?.(law, options, data, starts.u, starts.count).project === true;
     for (let w = 0; w < nWeightSets; w++) {
       await pause();
-      polish.push(polishBest(law, data, weights, w * data.n, batch, w * starts.count, (w + 1) * starts.count, options, candidates, targetRow(full, w)));
+      polish.push(polishBest(law, data, weights, w * data.n, batch, w * starts.count, (w + 1) * starts.count, options, candidates, targetRow(full, w), projected));
       prog.advance(2, 'float64 polish', (w + 1) * perVector);
     }
   }
