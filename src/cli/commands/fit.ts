@@ -47,7 +47,7 @@ fitting
   --screen K              run LM only from the K starts with the lowest starting objective
   --seed S                seed for random starts (default 0)
   --max-iter N --ftol X --xtol X --gtol X --damping levenberg|marquardt
-  --projection auto|on|off  variable projection (float64 engines, linear residuals): solve the
+  --projection auto|on|off  variable projection (linear residuals, every engine): solve the
                           coefficients that enter the law linearly by (non-negative, robust) least
                           squares and search the rest; auto (default): on for least squares and
                           for start grids that repeat the nonlinear coordinates (>= 32 times)
