@@ -5,6 +5,8 @@
  * 1. Chinchilla refitted in linear space (`chinchilla --space linear`) on the Epoch IsoFLOP runs
  *    (isoflops.csv, N/1e6, D/1e9), Huber 1e-3, from a dense 2-D grid over (alpha, beta) in
  *    [0.05, 1] with E = A = B = 1 (projection solves them; the full LM starts there).
+ *    The same grid with least squares, and the law's own 4,500-start grid (25 distinct (alpha,
+ *    beta) pairs: the projected kernel runs 25 problems, the full LM 4,500).
  * 2. Approach 3 on the 5 experiments vpnls publishes (bench/projection.ts, SOURCE.md), the same
  *    8 x 8 grid as bench/projection.ts and the dense grid.
  * Reported per row: the mean Huber objective after the float64 polish, the share of starts that
@@ -43,13 +45,14 @@ const ctx = await acquireGpu();
 if (!isGpuContext(ctx)) throw new Error(`no WebGPU adapter: ${ctx.reason}`);
 const kernels: string[] = [];
 const engine = webgpuEngine({ sources: nodeShaderSources(), context: ctx, onKernel: (k) => kernels.push(k) });
+await engine.device();
 
 const axis = (k: number) => Array.from({ length: k }, (_, i) => 0.05 + (i * 0.95) / (k - 1));
 const grid = (k: number): StartSpec => ({ kind: 'grid', axes: { alpha: axis(k), beta: axis(k), E: [1], A: [1], B: [1] } });
 
 const warmed = new Set<string>();
-async function run(law: CompiledLaw, ds: Dataset, starts: StartSpec, projection: 'on' | 'off') {
-  const opts = { starts, lm: { loss: HUBER, projection }, engine };
+async function run(law: CompiledLaw, ds: Dataset, starts: StartSpec, projection: 'on' | 'off', loss: LossSpec) {
+  const opts = { starts, lm: { loss, projection }, engine };
   // The first run of a law and mode compiles its kernels (seconds on lavapipe): untimed.
   if (!warmed.has(`${law.name}|${projection}`)) await fitBatch(law, ds, { ...opts, starts: grid(4) });
   warmed.add(`${law.name}|${projection}`);
@@ -60,10 +63,10 @@ async function run(law: CompiledLaw, ds: Dataset, starts: StartSpec, projection:
   return { objective: b.cost[b.best[0]!]!, share: b.shareReachedBest[0]!, count: b.nStarts, ms, kernel: kernels.join('+') };
 }
 
-async function row(label: string, law: CompiledLaw, ds: Dataset, starts: StartSpec, ref?: string) {
-  const on = await run(law, ds, starts, 'on');
-  const off = await run(law, ds, starts, 'off');
-  const m = (o: number) => ((o / ds.n) * 1e6).toFixed(3);
+async function row(label: string, law: CompiledLaw, ds: Dataset, starts: StartSpec, ref?: string, loss: LossSpec = HUBER) {
+  const on = await run(law, ds, starts, 'on', loss);
+  const off = await run(law, ds, starts, 'off', loss);
+  const m = (o: number) => ((o / ds.n) * (loss.kind === 'linear' ? 1e3 : 1e6)).toFixed(3);
   const rate = (r: typeof on) => Math.round(r.count / (r.ms / 1000));
   log(
     `| ${label} | ${ds.n} | ${on.count} | ${ref ?? '-'} | ${m(on.objective)} | ${m(off.objective)} | ${(on.share * 100).toFixed(1)} % / ${(off.share * 100).toFixed(1)} % | ` +
@@ -87,7 +90,18 @@ log(`## Chinchilla --space linear, Epoch IsoFLOP runs, Huber 1e-3, ${DENSE} x ${
 log('');
 header();
 const chinLin = compileLaw(findLaw('chinchilla'), { space: 'linear' });
-await row('epoch chinchilla (built-in law, linear space)', chinLin, await load(chinLin, 'epochai_chinchilla__massivetext__chinchilla'), grid(DENSE));
+const epoch = await load(chinLin, 'epochai_chinchilla__massivetext__chinchilla');
+await row('epoch chinchilla (built-in law, linear space)', chinLin, epoch, grid(DENSE));
+log('');
+log(`The same grid with least squares (mean squared residual / 2, x 1e3):`);
+log('');
+header();
+await row('epoch chinchilla, least squares', chinLin, epoch, grid(DENSE), undefined, { kind: 'linear', delta: 1 });
+log('');
+log("The law's default start grid (Hoffmann's 4,500 starts hold 25 distinct (alpha, beta) pairs: the design `--projection auto` projects with a robust loss), Huber 1e-3:");
+log('');
+header();
+await row('epoch chinchilla, default grid', chinLin, epoch, { kind: 'default' });
 
 const VPNLS: Array<[string, string, number]> = [
   ['ml_scalefit__massivetext__chinchilla', 'ml_scalefit chinchilla', 13.1],

@@ -172,24 +172,6 @@ fn pj_pass_normal(th: ptr<function, array<f32, P>>, wrow: u32, use_c: bool, c: p
   return o;
 }
 
-// The inner cost at c.
-fn pj_pass_cost(th: ptr<function, array<f32, P>>, wrow: u32, c: ptr<function, array<f32, K>>) -> f32 {
-  var cost = 0.0f;
-  var carry = 0.0f;
-  for (var i = 0u; i < prm.n_points; i++) {
-    let w = weights[wrow + i];
-    if (w == 0.0f) { continue; }
-    let bs = pj_basis(th, i * STRIDE);
-    var r = targets[wrow + i] - bs.h;
-    for (var k = 0u; k < K; k++) { r -= bs.g[k] * (*c)[k]; }
-    let y = point_loss(r, w).y - carry;
-    let s = cost + y;
-    carry = (s - cost) - y;
-    cost = s;
-  }
-  return cost;
-}
-
 // z = S^-1 s on the free set (identity elsewhere, z = 0 there) by Cholesky, with a ridge of
 // 1e-6 then 1e-4 of the unit scaled diagonal only when the subsystem is not positive definite.
 fn pj_solve_free(S: ptr<function, array<f32, KK>>, s: ptr<function, array<f32, K>>, free: ptr<function, array<u32, K>>, z: ptr<function, array<f32, K>>) -> bool {
@@ -390,32 +372,45 @@ fn accumulate(u: ptr<function, array<f32, P>>, wrow: u32, A: ptr<function, array
     c = pj_c;
   }
   if (prm.loss != LOSS_LINEAR) {
-    var cost = pj_pass_cost(u, wrow, &c);
+    // Each pass at a trial c gives its cost and, accepted, the next Newton model: one pass per
+    // Newton step when the full step is taken.
+    var nq = pj_pass_normal(u, wrow, true, &c);
+    var cost = nq.cost;
     if (!lf_finite(cost)) { return pj_fail(A, b); }
     for (var k = 0u; k < K; k++) { free[k] = select(0u, 1u, !pj_nonneg(k) || c[k] > 0.0f); }
     for (var it = 0u; it < PJ_NEWTON_STEPS; it++) {
-      var nq = pj_pass_normal(u, wrow, true, &c);
       var sol: array<f32, K>;
       var sfree: array<u32, K>;
       if (!pj_nnls(&nq.M, &nq.v, &sol, &sfree)) { break; }
+      // Converged when the model q(x) = x'Mx/2 - v'x promises less than the cost's f32
+      // resolution: warm-started evaluations mostly end here, without a line search of passes
+      // that cannot find a lower cost in rounding noise.
+      var pred = 0.0f;
+      for (var k = 0u; k < K; k++) {
+        var mk = 0.0f;
+        for (var l = 0u; l < K; l++) { mk += nq.M[k * K + l] * (c[l] + sol[l]); }
+        pred += (c[k] - sol[k]) * (0.5f * mk - nq.v[k]);
+      }
+      if (!(pred > 1e-7f * cost)) { break; }
       var step = 1.0f;
       var found = false;
       var trial: array<f32, K>;
-      var next = cost;
-      for (var ls = 0u; ls < 24u; ls++) {
+      var tq: PjNormal;
+      for (var ls = 0u; ls < 10u; ls++) {
         for (var k = 0u; k < K; k++) { trial[k] = c[k] + step * (sol[k] - c[k]); }
-        next = pj_pass_cost(u, wrow, &trial);
-        if (next < cost) { found = true; break; }
+        tq = pj_pass_normal(u, wrow, true, &trial);
+        if (tq.cost < cost) { found = true; break; }
         step *= 0.5f;
       }
       if (!found) { break; }
-      let rel = cost - next;
+      let rel = cost - tq.cost;
       c = trial;
+      nq = tq;
       if (step == 1.0f) { free = sfree; } else {
         for (var k = 0u; k < K; k++) { free[k] = select(0u, 1u, !pj_nonneg(k) || c[k] > 0.0f); }
       }
-      cost = next;
-      if (rel <= 1e-6f * next) { break; }
+      cost = tq.cost;
+      if (rel <= 1e-6f * cost) { break; }
     }
   }
   var cr = pj_pass_cross(u, wrow, &c);
