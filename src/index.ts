@@ -25,6 +25,7 @@ export { nodeShaderSources } from './gpu/shaders-node.js';
 export type { ShaderSources, KernelVariant } from './gpu/kernels.js';
 export { acquireGpu, releaseGpu, createGpuContext, isGpuContext, type GpuContext, type GpuUnavailable } from './gpu/device.js';
 export { isCancelled, type RunControl, type Progress } from './fit/control.js';
+export { gpuProjectionPlan, F32_CONDITION_LIMIT, type GpuProjectionPlan } from './gpu/projected-gpu.js';
 export { prepareData, type BatchProblem, type BatchResult, type PreparedData } from './fit/problem.js';
 export { STATUS, STATUS_TABLE, statusInfo, isUsable, type StatusInfo } from './fit/status.js';
 export { DEFAULT_LM_OPTIONS, LM_OPTION_DOCS, resolveLmOptions, type LmOptions, type DampingMode, type ProjectionMode } from './fit/options.js';

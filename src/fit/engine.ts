@@ -6,7 +6,9 @@
  */
 import { solveRange, solveRangeControlled } from './cpu/batch.js';
 import type { RunControl } from './control.js';
-import { allocateBatchResult, type BatchProblem, type BatchResult } from './problem.js';
+import { allocateBatchResult, type BatchProblem, type BatchResult, type PreparedData } from './problem.js';
+import type { CompiledLaw } from '../law/compile.js';
+import type { LmOptions } from './options.js';
 
 export interface Engine {
   /** `cpu` for float64 engines; `webgpu` for the GPU engine. */
@@ -22,6 +24,12 @@ export interface Engine {
    * ready for the next call.
    */
   solve(problem: BatchProblem, control?: RunControl): Promise<BatchResult>;
+  /**
+   * f32 engines that project on their own terms (the WebGPU engine, src/gpu/projected-gpu.ts):
+   * whether a batch with these starts runs projected, and why not when the float64 engines
+   * would. Absent: the engine projects exactly where projectionDecision says (float64 engines).
+   */
+  projectionPlan?(law: CompiledLaw, options: LmOptions, data: PreparedData, starts: Float64Array, nStarts: number): { project: boolean; reason?: string };
 }
 
 /** The float64 engine on the calling thread (browsers' workers, small batches, tests). */

@@ -142,7 +142,7 @@ export interface ProjectionReport {
  * What variable projection does for this law, options and engine: undefined when the law has no
  * projectable parameter (nothing to say); otherwise the names and a one-line note for reports.
  */
-export function projectionReport(law: CompiledLaw, options: LmOptions, engine: Engine, starts: StartSet): ProjectionReport | undefined {
+export function projectionReport(law: CompiledLaw, options: LmOptions, engine: Engine, starts: StartSet, data?: PreparedData): ProjectionReport | undefined {
   const info = law.linear;
   if (info.projectable.length === 0) return undefined;
   const lin = info.projectable.map((j) => law.free[j]!.name);
@@ -151,13 +151,22 @@ export function projectionReport(law: CompiledLaw, options: LmOptions, engine: E
   if (!projectionDecision(law, options, starts.u, starts.count)) {
     return { projected: [], searched: [], note: `auto chose the full LM: robust loss from distinct starts (${lin.join(', ')} enter the law linearly; --projection on projects them)` };
   }
-  if (engine.precision !== 'f64') return { projected: [], searched: [], note: `not on the ${engine.name} engine: the full LM ran (${lin.join(', ')} enter the law linearly; the float64 engines project them)` };
+  // f32 engines project on their own terms (the WebGPU kernel: src/gpu/projected-gpu.ts).
+  const f32 = engine.precision !== 'f64';
+  if (f32) {
+    const plan = engine.projectionPlan !== undefined && data !== undefined ? engine.projectionPlan(law, options, data, starts.u, starts.count) : undefined;
+    if (plan === undefined || !plan.project) {
+      return { projected: [], searched: [], note: `the full LM ran on the ${engine.name} engine: ${plan?.reason ?? 'it does not project'} (${lin.join(', ')} enter the law linearly)` };
+    }
+  }
   const nn = info.projectable.filter((_, a) => info.nonNegative[a]).map((j) => law.free[j]!.name);
   const how = nn.length > 0 ? `(non-negative: ${nn.join(', ')})` : '';
+  const search = `LM over ${non.length > 0 ? non.join(', ') : 'nothing else'}${f32 ? ` on the ${engine.name} engine in f32` : ''}`;
+  const finish = f32 ? 'then the float64 polish of the full problem' : 'then the full LM from that optimum';
   return {
     projected: lin,
     searched: non,
-    note: `${lin.join(', ')} solved by ${options.loss.kind === 'linear' ? 'linear' : 'robust (IRLS/Newton)'} least squares at every step ${how}, LM over ${non.length > 0 ? non.join(', ') : 'nothing else'}, then the full LM from that optimum`.replace('  ', ' '),
+    note: `${lin.join(', ')} solved by ${options.loss.kind === 'linear' ? 'linear' : 'robust (IRLS/Newton)'} least squares at every step ${how}, ${search}, ${finish}`.replace('  ', ' '),
   };
 }
 
@@ -237,7 +246,7 @@ export async function fitLaw(law: CompiledLaw, dataset: Dataset, opts: FitOption
     bestInternal: bestU,
     projected: [],
   };
-  const projection = projectionReport(law, options, engine, starts);
+  const projection = projectionReport(law, options, engine, starts, data);
   if (projection !== undefined) {
     result.projection = projection;
     result.projected = [...projection.projected];
@@ -521,9 +530,11 @@ async function solveWeighted(law: CompiledLaw, dataset: Dataset, opts: BatchFitO
     polish = [];
     const pause = slicer(control);
     const perVector = Math.min(candidates, nFits);
+    // An engine that projected gets the projected float64 polish (polish.ts).
+    const projected = engine.projectionPlan?.(law, options, data, starts.u, starts.count).project === true;
     for (let w = 0; w < nWeightSets; w++) {
       await pause();
-      polish.push(polishBest(law, data, weights, w * data.n, batch, w * starts.count, (w + 1) * starts.count, options, candidates, targetRow(full, w)));
+      polish.push(polishBest(law, data, weights, w * data.n, batch, w * starts.count, (w + 1) * starts.count, options, candidates, targetRow(full, w), projected));
       prog.advance(2, 'float64 polish', (w + 1) * perVector);
     }
   }

@@ -48,7 +48,8 @@ export interface LmOptions {
    * other parameters only, then polishes with the full LM; 'off' always runs the full LM; 'auto'
    * (the default) projects where it measured faster or more reliable (projectionDecision): least
    * squares, or a start design that repeats its nonlinear coordinates (a grid over every
-   * parameter). The float64 CPU engines honour it; the WebGPU engine runs the full LM.
+   * parameter). Every engine honours it: the WebGPU engine with its f32 projected kernel
+   * (src/gpu/projected-gpu.ts), or the full LM where f32 cannot, with the reason in the report.
    */
   projection: ProjectionMode;
 }

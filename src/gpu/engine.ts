@@ -14,6 +14,7 @@ import { acquireGpu, isGpuContext, type GpuContext, type GpuUnavailable } from '
 import type { KernelVariant, ShaderSources } from './kernels.js';
 import { DeviceLostError, solveBatchGpu, type GpuSolveOptions } from './lm-gpu.js';
 import { groupKernelWorkgroupBytes } from './layout.js';
+import { gpuProjectionPlan, solveProjectedBatchGpu } from './projected-gpu.js';
 
 export interface WebGpuEngineOptions extends Omit<GpuSolveOptions, 'variant'> {
   /**
@@ -29,6 +30,8 @@ export interface WebGpuEngineOptions extends Omit<GpuSolveOptions, 'variant'> {
   warn?: (message: string) => void;
   /** Use this context instead of the process-wide device (tests). */
   context?: GpuContext;
+  /** Called before each batch with the kernel it runs on: 'projected' (variable projection) or 'full' (tests, benches). */
+  onKernel?: (kernel: 'projected' | 'full', problems: number) => void;
   /** How to get a device when no context is given. Default: acquireGpu (the process-wide device). */
   acquire?: () => Promise<GpuContext | GpuUnavailable>;
 }
@@ -64,10 +67,18 @@ export function webgpuEngine(opts: WebGpuEngineOptions): WebGpuEngine {
     async device() {
       return (await context())?.description;
     },
+    projectionPlan: (law, options, data, starts, nStarts) => gpuProjectionPlan(law, options, data, starts, nStarts),
     async solve(problem: BatchProblem, control?: RunControl): Promise<BatchResult> {
       const ctx = await context();
       if (ctx === undefined) return fallback.solve(problem, control);
       try {
+        // Variable projection where the float64 engines would run it and the f32 kernel can (projected-gpu.ts).
+        const problems = problem.nStarts * problem.nWeightSets;
+        if (gpuProjectionPlan(problem.law, problem.options, problem.data, problem.starts, problem.nStarts, problem.weights.subarray(0, problem.data.n)).project) {
+          opts.onKernel?.('projected', problems);
+          return await solveProjectedBatchGpu(ctx, problem, opts.sources, opts, control);
+        }
+        opts.onKernel?.('full', problems);
         const variant = await chooseVariant(ctx, problem, opts, control);
         return await solveBatchGpu(ctx, problem, opts.sources, { ...opts, variant }, control);
       } catch (e) {

@@ -31,7 +31,7 @@ import { allocateBatchResult } from '../fit/problem.js';
 import { STATUS } from '../fit/status.js';
 import { abortable, isCancelled, throwIfCancelled, type RunControl } from '../fit/control.js';
 import type { GpuContext } from './device.js';
-import { lmPipelines, type KernelVariant, type ShaderSources } from './kernels.js';
+import { lmPipelines, type KernelVariant, type LmPipelines, type ShaderSources } from './kernels.js';
 import { bindGroupEntries } from './bindings.js';
 import { groupKernelWorkgroupBytes, PARAMS_SIZE, packParams, type ParamsValues } from './layout.js';
 import { LawfitError } from '../errors.js';
@@ -49,6 +49,12 @@ export interface GpuSolveOptions {
   maxProblemsPerChunk?: number;
   /** Called after each round with (problems finished so far, total): a hook for fault tests; callers watch progress through a RunControl. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Another kernel with the same state contract (src/gpu/projected-kernel.ts: variable
+   * projection), instead of the law's full LM. Its layout's P is the width of the starts and of
+   * the result's u. Thread layout only.
+   */
+  pipelines?: (device: GPUDevice, workgroupSize: number) => Promise<LmPipelines>;
 }
 
 /** f32 cannot resolve relative changes much below its epsilon (1.2e-7): tolerances are floored here. */
@@ -86,7 +92,7 @@ export async function solveBatchGpu(
     }
   }
   throwIfCancelled(control);
-  const pipes = await lmPipelines(device, problem.law, sources, wg, variant);
+  const pipes = await (opts.pipelines?.(device, wg) ?? lmPipelines(device, problem.law, sources, wg, variant));
   throwIfCancelled(control);
   const L = pipes.layout;
   const { data, options } = problem;

@@ -47,6 +47,14 @@ export interface LinearParamInfo {
   readonly projectable: readonly number[];
   /** Why nothing is projectable, when that is so. */
   readonly reason?: string;
+  /**
+   * The decomposition f = h + sum_k p_k g_k as graph nodes (independent of every member of
+   * `linear`): `hNode`, and `gNodes[a]` for `linear[a]`. The float64 solver evaluates h and g_k
+   * with the law's own evaluators instead; the WebGPU kernel (src/gpu/projected-kernel.ts)
+   * generates code for these nodes. Empty `gNodes` when nothing is linear.
+   */
+  readonly hNode: number;
+  readonly gNodes: readonly number[];
 }
 
 interface Affine {
@@ -66,6 +74,7 @@ export function detectLinearParams(g: Graph, free: readonly { name: string; tran
     else if (p.transform.kind === 'log') natural.set(g.exp(g.param(j)), j);
   });
   let S = new Set<number>(natural.values());
+  let decomposition: Affine | undefined;
   const order = g.topoOrder([predictionNode]);
   // Which free parameters each node depends on.
   const deps = new Map<number, Set<number>>();
@@ -177,7 +186,10 @@ export function detectLinearParams(g: Graph, free: readonly { name: string; tran
         for (const a of n.args) if (aff.get(a) === null) stack.push(a);
       }
     }
-    if (blamed.size === 0 && top !== null && top !== undefined) break;
+    if (blamed.size === 0 && top !== null && top !== undefined) {
+      decomposition = top;
+      break;
+    }
     if (blamed.size === 0) {
       // Unblamed failure cannot happen (every failure blames); guard against a loop anyway.
       S = new Set();
@@ -188,7 +200,9 @@ export function detectLinearParams(g: Graph, free: readonly { name: string; tran
   const linear = [...S].sort((a, b) => a - b);
   const nonNegative = linear.map((j) => free[j]!.transform.kind === 'log');
   const nonlinear = free.map((_, j) => j).filter((j) => !S.has(j));
-  const base = { linear, nonNegative, nonlinear };
+  const hNode = decomposition?.h ?? predictionNode;
+  const gNodes = decomposition === undefined ? [] : linear.map((j) => decomposition!.coef.get(j) ?? g.constant(0));
+  const base = { linear, nonNegative, nonlinear, hNode, gNodes: decomposition === undefined ? [] : gNodes };
   if (linear.length === 0) return { ...base, projectable: [], reason: 'no parameter enters the prediction linearly' };
   if (space !== 'linear') return { ...base, projectable: [], reason: `residuals are in ${space} space, where the prediction is not linear in its coefficients` };
   return { ...base, projectable: linear };

@@ -296,7 +296,7 @@ export const RUN_OPTIONS = {
   }),
   projection: row<ProjectionMode>({
     flag: 'projection', solver: 'projection', arg: 'P', kind: 'value', section: 'fitting', commands: ['fit'], default: DEFAULT_LM_OPTIONS.projection,
-    doc: 'variable projection (float64 engines, linear residuals), auto, on or off: solve the coefficients that enter the law linearly by (non-negative, robust) least squares and search the rest; auto: on for least squares and for start grids that repeat the nonlinear coordinates (>= 32 times)',
+    doc: 'variable projection (linear residuals, every engine), auto, on or off: solve the coefficients that enter the law linearly by (non-negative, robust) least squares and search the rest; auto: on for least squares and for start grids that repeat the nonlinear coordinates (>= 32 times)',
     parse: choice('projection', ['auto', 'on', 'off']), print: one,
     app: { scope: 'run', label: 'variable projection', input: 'choice', choices: ['auto', 'on', 'off'] },
   }),

@@ -17,7 +17,8 @@ import { loadDataset } from '../../src/data/index.js';
 import type { Dataset } from '../../src/data/dataset.js';
 import type { LossSpec } from '../../src/fit/losses.js';
 import type { StartSpec } from '../../src/fit/starts.js';
-import { createRng, nextDouble, nextNormal } from '../../src/util/rng.js';
+import { createRng, nextDouble } from '../../src/util/rng.js';
+import { PROJECTION_CASES, synthetic } from '../support/synthetic-law.js';
 import { bootstrapFit } from '../../src/stats/bootstrap.js';
 import { sharedFile } from '../support/shared-data.js';
 import { loadNistSuite, NIST_LAWS, NIST_LM_OPTIONS, nistDataset } from '../support/nist.js';
@@ -36,39 +37,10 @@ async function compare(law: CompiledLaw, ds: Dataset, starts: StartSpec, loss: L
   return Array.from({ length: on.nWeightSets }, (_, w) => ({ on: best(on, w), off: best(off, w), floor: 1e-20 * sy2 }));
 }
 
-/** Data drawn from the law itself at `truth` (natural values), with Gaussian noise of relative size `noise`. */
-function synthetic(decl: LawDeclaration, truth: Record<string, number>, inputs: Record<string, [number, number]>, n: number, noise: number, seed: number): { law: CompiledLaw; ds: Dataset } {
-  const law = compileLaw(decl);
-  const rng = createRng(seed);
-  const names = law.inputNames;
-  const raw = new Float64Array(n * names.length);
-  for (let i = 0; i < n; i++) {
-    names.forEach((name, k) => {
-      const [lo, hi] = inputs[name]!;
-      raw[i * names.length + k] = lo * Math.pow(hi / lo, nextDouble(rng)); // log-uniform
-    });
-  }
-  const X = law.js.features(raw, names.length, n);
-  const u = Float64Array.from(law.free, (f) => (f.transform.kind === 'log' ? Math.log(truth[f.name]!) : truth[f.name]!));
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const f = law.js.prediction(u, X, i * law.js.nFeatures);
-    y[i] = f * (1 + noise * nextNormal(rng));
-  }
-  const ds: Dataset = { source: `synthetic:${decl.name}`, inputNames: names, inputExpressions: names, targetExpression: 'y', n, inputs: raw, y, rowNumbers: Int32Array.from({ length: n }, (_, i) => i + 2) };
-  return { law, ds };
-}
-
 const decl = (name: string): LawDeclaration => BUILTIN_LAWS.find((l) => l.name === name)!;
 
 describe('projection is never worse than the full LM from the same starts: built-in laws', () => {
-  const cases: Array<[string, Record<string, number>, Record<string, [number, number]>]> = [
-    ['power', { E: 1.7, A: 400, alpha: 0.3 }, { x: [1e6, 1e10] }],
-    ['overtrain', { a: 500, b: -0.2, c: 900, E: 1.9 }, { N: [1e7, 1e10], M: [5, 300] }],
-    ['downstream-exp', { epsilon: 0.9, k: 40, gamma: 1.5 }, { L: [2, 5] }],
-    ['downstream-sigmoid', { a: 0.7, k: -3, L0: 3, b: 0.25 }, { L: [2, 5] }],
-    ['vit', { E: 0.1, A: 5, C0: 1, alpha: 0.4 }, { C: [0.1, 1e4] }],
-  ];
+  const cases = PROJECTION_CASES;
   for (const loss of [undefined, { kind: 'huber', delta: 1e-3 } as LossSpec, { kind: 'soft_l1', delta: 0.01 } as LossSpec]) {
     test.each(cases)(`%s, loss ${loss === undefined ? 'default' : `${loss.kind}:${loss.delta}`}`, async (name, truth, inputs) => {
       const { law, ds } = synthetic(decl(name), truth, inputs, 60, 0.01, 7);
