@@ -54,7 +54,7 @@ export class IsoflopPanel {
     this.design.replaceChildren(...ISOFLOP_DESIGNS.map((d) => h('option', { value: d }, d === 'runs' ? 'runs (resample the runs within each budget)' : 'budgets (resample whole budgets)')));
     this.frontierWeights.replaceChildren(...FRONTIER_WEIGHTS.map((w) => h('option', { value: w }, w === 'equal' ? 'equal (least squares)' : 'inverse-variance (1 / se² of each vertex)')));
     this.thresholds = QC_THRESHOLDS.map((t) => {
-      const input = h('input', { id: `iso-${t.flag}`, type: 'number', step: 'any', value: String(t.toFlag(t.default)), 'data-flag': t.flag });
+      const input = h('input', { id: `iso-${t.flag}`, type: 'number', step: 'any', 'data-flag': t.flag });
       byId('iso-thresholds').append(h('label', { class: 'row', title: `--${t.flag} (stage ${t.stage})` }, h('span', {}, t.help, ' ', h('code', {}, `--${t.flag}`)), input));
       return { flag: t.flag, input };
     });
@@ -82,7 +82,7 @@ export class IsoflopPanel {
     };
   }
 
-  /** Put saved or shared settings into the form (the mode itself is switched by the page: main.ts). */
+  /** Put saved or shared settings into the form, the mode's radio button included (main.ts then shows the mode's steps). */
   apply(s: IsoflopSettings): void {
     this.active.checked = s.active;
     byId<HTMLInputElement>('mode-fit').checked = !s.active;
