@@ -18,6 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { HOFFMANN_TRUTH as H } from '../src/examples/chinchilla-ladder.js';
+import { STEP_LAW_TRUTH } from '../src/examples/hp-sweep.js';
 
 const run = promisify(execFile);
 const REPO = resolve(import.meta.dirname, '..');
@@ -102,7 +103,7 @@ afterAll(async () => {
 
 describe('the packed package, installed into an empty project', () => {
   test('the README has an example for each job of the library', () => {
-    expect([...examples.keys()]).toEqual(['fit', 'bootstrap', 'gpu-bootstrap', 'compare', 'chain', 'optimal-predict']);
+    expect([...examples.keys()]).toEqual(['hpopt', 'fit', 'bootstrap', 'gpu-bootstrap', 'compare', 'chain', 'optimal-predict']);
     for (const code of examples.values()) expect(code).toMatch(/from 'lawfit';/);
   });
 
@@ -214,6 +215,24 @@ function check(name: string, out: string): void {
       expect(Math.abs(p[0] / truth - 1)).toBeLessThan(0.03);
       expect(p[1]).toBeLessThan(p[0]);
       expect(p[2]).toBeGreaterThan(p[0]);
+      break;
+    }
+    case 'hpopt': {
+      // A synthetic sweep drawn from Step Law's published laws: each bootstrap interval contains
+      // the true exponent, and the predictions at (7e9, 1e12) are near the true laws there.
+      const rows = [...out.matchAll(/^(lr|bs) exponent of (N|D) = (\S+)  95 % \[(\S+), (\S+)\]$/gm)].map((m) => ({ hp: m[1] as 'lr' | 'bs', input: m[2] as 'N' | 'D', value: Number(m[3]), lo: Number(m[4]), hi: Number(m[5]) }));
+      expect(rows.map((r) => `${r.hp} ${r.input}`)).toEqual(['lr N', 'lr D', 'bs D']);
+      for (const r of rows) {
+        const truth = STEP_LAW_TRUTH[r.hp][r.input];
+        expect(r.lo, `${r.hp} ${r.input}`).toBeLessThan(truth);
+        expect(r.hi, `${r.hp} ${r.input}`).toBeGreaterThan(truth);
+        expect(Math.abs(r.value - truth), `${r.hp} ${r.input}`).toBeLessThan(0.05);
+      }
+      for (const hp of ['lr', 'bs'] as const) {
+        const got = Number(new RegExp(`^${hp}\\* at N = 7e9, D = 1e12: (\\S+)$`, 'm').exec(out)?.[1]);
+        const t = STEP_LAW_TRUTH[hp];
+        expect(Math.abs(got / (t.c * 7e9 ** t.N * 1e12 ** t.D) - 1), `${hp}*`).toBeLessThan(0.15);
+      }
       break;
     }
     default:

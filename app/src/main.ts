@@ -88,7 +88,7 @@ function changed(): void {
 for (const type of ['input', 'change']) document.addEventListener(type, () => changed());
 
 function settings(): Settings {
-  return { ...DEFAULT_SETTINGS, ...data.read(), ...laws.read(), ...run.read(), ...runOptions.read() };
+  return { ...DEFAULT_SETTINGS, ...data.read(), ...laws.read(), ...run.read(), ...runOptions.read(), isoflop: isoflop.read() };
 }
 
 function request(): RunRequest | string {
@@ -199,6 +199,9 @@ async function start(): Promise<void> {
         ? 'Settings restored from a share link. Load your copy of the data (links never carry data).'
         : 'Settings restored from your last visit (kept in this browser; the data never is). Load your data file again.';
   }
+  // The IsoFLOP mode's form, and the mode itself when it was the one in use.
+  isoflop.apply(initial.isoflop);
+  if (initial.isoflop.active) applyMode();
   restored = true;
   void probeEngine();
   setTimeout(() => void preloadPlotting(), 500);

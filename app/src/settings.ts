@@ -3,6 +3,8 @@
  * laws and formula, the run options). One shape serves the share link (share.ts) and the run
  * request, so a shared link restores exactly what the run used. Defaults live here, once.
  */
+import { DEFAULT_ISOFLOP_SETTINGS, type IsoflopSettings } from './isoflop-settings.js';
+
 export type EngineChoice = 'auto' | 'webgpu' | 'cpu';
 
 export interface FormulaSettings {
@@ -26,6 +28,8 @@ export interface Settings {
   laws: string[];
   /** Typed laws, in page order (labelled formula-1, formula-2, ...). */
   formulas: FormulaSettings[];
+  /** The IsoFLOP mode's form (isoflop-settings.ts). */
+  isoflop: IsoflopSettings;
   /** Bootstrap replicates; 0 runs no bootstrap. */
   replicates: number;
   /** Interval level in percent, as the CLI's --ci. */
@@ -44,6 +48,7 @@ export const DEFAULT_SETTINGS: Settings = {
   holdout: '',
   laws: ['chinchilla'],
   formulas: [],
+  isoflop: DEFAULT_ISOFLOP_SETTINGS,
   replicates: 100,
   level: 95,
   seed: 0,

@@ -4,6 +4,7 @@
  * opening such a link restores the settings; the visitor then loads their own copy of the data.
  */
 import { DEFAULT_SETTINGS, type EngineChoice, type FormulaSettings, type Settings } from './settings.js';
+import { readIsoflopSettings } from './isoflop-settings.js';
 
 const KEY = 'run';
 
@@ -79,6 +80,7 @@ export function settingsFrom(raw: unknown): Settings {
   const old = (o as { formula?: unknown }).formula;
   const formulas = Array.isArray(o.formulas) ? o.formulas : old !== undefined ? [old] : [];
   s.formulas = formulas.flatMap((f) => readFormula(f) ?? []);
+  s.isoflop = readIsoflopSettings(o.isoflop);
   if (isFiniteNumber(o.replicates) && o.replicates >= 0) s.replicates = Math.floor(o.replicates);
   if (isFiniteNumber(o.level)) s.level = o.level;
   if (isFiniteNumber(o.seed)) s.seed = o.seed;

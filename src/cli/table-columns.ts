@@ -1,6 +1,7 @@
 /**
- * Small pieces shared by the data-transform commands (`lr-areas`, `pass-at-k`): a numeric column
- * of a table read with the file's own row numbers in every message, and CSV output.
+ * Small pieces shared by the data-transform commands (`lr-areas`, `pass-at-k`; their common
+ * skeleton is transform-command.ts): a numeric column of a table read with the file's own row
+ * numbers in every message, and CSV output.
  */
 import { LawfitError } from '../errors.js';
 import { closeMatch, listColumns, parseNumericCell, type Table } from '../data/index.js';

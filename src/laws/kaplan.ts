@@ -51,6 +51,11 @@ export const KAPLAN: LawDeclaration = {
  *
  *   L(N, S_min) = (N_c / N)^α_N + (S_c / S_min)^α_S.
  *
+ * Source read: a transcription of arXiv:2001.08361v1 (§5.1 eqs. 5.3–5.4, §5.2 eq. 5.6 and Table 3
+ * "Fits to L(N, S)": α_N = 0.077, α_S = 0.76, N_c = 6.5 × 10^13, S_c = 2.1 × 10^3; B* ≈ 2 × 10^8,
+ * α_B ≈ 0.21), found with the project's code search; eq. (1.6) of §1.2 quotes the same S_c and α_S.
+ * The start grid below is centred on those values (checked; they had first been written from memory).
+ *
  * Choice: the input is S_min itself. Runs at a batch size B not much larger than the critical
  * B_crit(L) should be converted first with Kaplan's eq. (5.4), S_min = S / (1 + B_crit(L)/B) with
  * B_crit(L) = B* / L^(1/α_B) (B* ≈ 2e8 tokens, α_B ≈ 0.21); that conversion depends on the loss itself,
@@ -80,5 +85,5 @@ export const KAPLAN_STEPS: LawDeclaration = {
   ],
   space: 'log',
   startNote:
-    'No published start grid. Axes centred on Kaplan et al.’s fit of eq. (1.6) (Table 3: α_N = 0.077, α_S = 0.76, N_c = 6.5e13, S_c = 2.1e3): N_c and S_c over ±2 decades, α_N from half to four times, α_S from half to twice the published value; 5 × 5 × 4 × 3 = 300 starts.',
+    'No published start grid. Axes centred on Kaplan et al.’s fit of eq. (1.6)/(5.6) (§5.2, Table 3: α_N = 0.077, α_S = 0.76, N_c = 6.5e13, S_c = 2.1e3): N_c and S_c over ±2 decades, α_N from half to four times, α_S from half to twice the published value; 5 × 5 × 4 × 3 = 300 starts.',
 };

@@ -8,6 +8,12 @@
  * The paper writes base-10 logarithms; with natural logs, a and b are unchanged and c, d are
  * rescaled (c_e = c₁₀ / ln 10, d_e = d₁₀ · ln 10). The saturating transform of E of their §4
  * (Ê for very large expert counts) is not included.
+ *
+ * Source read: the paper itself could not be found with the project's search; the bilinear form
+ * was checked against two secondary write-ups that quote it as Clark et al.'s law (a paper-notes
+ * page and a survey of scaling laws, both "log L = a log N + b log E + c log N log E + d", N the
+ * dense base size, E the experts, at convergence). Not confirmed from the paper: the base of the
+ * logarithm (hence the c, d rescaling above) and the exact form of Ê.
  */
 import type { LawDeclaration } from '../law/declaration.js';
 

@@ -7,8 +7,13 @@
  *
  * with P_w, P_a, P_kv the bits of the weights, activations and KV cache during training. Each
  * factor saturates at 1 in high precision (recovering Chinchilla) and vanishes as the bits go to 0.
- * Their post-train-quantisation term δ_PTQ is not included: its exact form could not be read from
- * the sources available here (see the report), and a guessed form would be worse than none.
+ * Source read: a transcription of the paper (§4.2 eq. 4 and "Finding 2", the form above, with the
+ * independent, multiplicative factors; §4.1 eq. 3 for weights alone), found with the project's code
+ * search. Left out on purpose: the post-train-quantisation term δ_PTQ of the unified law (§5 eqs.
+ * 8–9 and "Finding 4", eq. 11: C_T·e^(−P_post/γ_post)·(D^γ_D / N_eff^γ_N)·Π_x[1 − e^(−C_x(P_x − P_post))],
+ * zero when training and inference precision are equal); it needs the inference precision P_post
+ * as a sixth input and five more constants, and is a law of its own for runs that were quantised
+ * after training.
  */
 import type { LawDeclaration } from '../law/declaration.js';
 import { expOf, LOG } from './grid.js';

@@ -8,12 +8,8 @@
 import { OPTIMUM_FLAGS, WARNING_FLAGS, type OptimumFlag } from '../stats/hpopt-optimum.js';
 import type { HpoptLaw, HpoptResult } from '../stats/hpopt.js';
 import { formatNumber } from './text.js';
-import { summarizeFailures } from './isoflop-text.js';
+import { f4, g3, pct, range, summarizeFailures } from './result-format.js';
 
-const f4 = (v: number | null | undefined): string => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(4) : 'n/a');
-const g3 = (v: number | null | undefined): string => formatNumber(v, 3);
-const range = (r: readonly (number | null)[] | undefined, fmt: (v: number | null) => string = f4): string => (r === undefined ? 'n/a' : `[${fmt(r[0] ?? null)}, ${fmt(r[1] ?? null)}]`);
-const pct = (level: number): string => `${formatNumber(100 * level, 4)} %`;
 const HP_NAME = { lr: 'learning rate η*', bs: 'batch size B*' } as const;
 const HP_SYMBOL = { lr: 'η*', bs: 'B*' } as const;
 

@@ -9,11 +9,8 @@ import { QC_REASONS, QC_STAGES, QC_THRESHOLDS } from '../stats/isoflop-qc.js';
 import { describeIsoflopDesign, type IsoflopGroup, type IsoflopResult } from '../stats/isoflop.js';
 import type { Approach3Result } from '../stats/isoflop-approach3.js';
 import { formatNumber } from './text.js';
+import { f4, g3, pct, range, summarizeFailures } from './result-format.js';
 
-const f4 = (v: number | null | undefined): string => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(4) : 'n/a');
-const g3 = (v: number | null | undefined): string => formatNumber(v, 3);
-const range = (r: readonly (number | null)[] | undefined, fmt: (v: number | null) => string = f4): string => (r === undefined ? 'n/a' : `[${fmt(r[0] ?? null)}, ${fmt(r[1] ?? null)}]`);
-const pct = (level: number): string => `${formatNumber(100 * level, 4)} %`;
 
 export function renderIsoflop(r: IsoflopResult, approach3: readonly Approach3Result[] = []): string {
   const out: string[] = [];
@@ -99,11 +96,4 @@ function sumCheck(sum: { estimate: number; se: number; interval: [number, number
   if (typeof lo !== 'number' || typeof hi !== 'number' || !Number.isFinite(lo) || !Number.isFinite(hi)) return 'no interval (too few budgets)';
   if (Math.abs(sum.estimate - 1) < 1e-9 && !(sum.se > 1e-9)) return '1 exactly (the data\'s D is C / (6 N), or N·D ∝ C, at every run)';
   return lo - 1e-9 <= 1 && 1 <= hi + 1e-9 ? '1 is inside (N* D* scales as C)' : '1 is outside: N* D* does not scale as C (check the budget column against 6·N·D)';
-}
-
-/** Failed replicates counted by reason (hpopt-text.ts prints them the same way). */
-export function summarizeFailures(failed: readonly { reason: string }[]): string {
-  const by = new Map<string, number>();
-  for (const f of failed) by.set(f.reason, (by.get(f.reason) ?? 0) + 1);
-  return [...by.entries()].map(([r, n]) => `${n}× ${r}`).join('; ');
 }

@@ -5,10 +5,13 @@
  * both allocations and where they disagree. Laws without A, B, E, α, β get their fit only.
  */
 import type { Dataset } from '../data/dataset.js';
+import { LawfitError } from '../errors.js';
 import type { Engine } from '../fit/engine.js';
 import { fitLaw } from '../fit/fit.js';
-import type { CompiledLaw } from '../law/compile.js';
+import { compileLaw, type CompiledLaw } from '../law/compile.js';
+import { findLaw } from '../laws/index.js';
 import { chinchillaParams, optimalAllocation, optimalExponents } from './derived.js';
+import type { IsoflopResult } from './isoflop.js';
 
 export interface Approach3Result {
   law: string;
@@ -63,4 +66,42 @@ export async function approach3(law: CompiledLaw, ds: Dataset, engine: Engine, a
   }
   const { a, b } = optimalExponents(p);
   return { ...base, allocation: { a, b, at: at.map((C) => ({ C, ...optimalAllocation(p, C) })).map(({ C, N, D, tokensPerParam }) => ({ C, N, D, tokensPerParam })) } };
+}
+
+/**
+ * The built-in laws of `--also`, compiled: an IsoFLOP sweep gives N and D only, so a law with
+ * other inputs is refused (the same one-line error for `lawfit isoflop` and the app's IsoFLOP mode).
+ */
+export function approach3Laws(names: readonly string[]): CompiledLaw[] {
+  const laws = names.map((name) => compileLaw(findLaw(name)));
+  for (const law of laws) {
+    const extra = law.inputNames.filter((n) => n !== 'N' && n !== 'D');
+    if (extra.length > 0) throw new LawfitError('bad-option', `--also ${law.name}: its inputs are ${law.inputNames.join(', ')}; an IsoFLOP sweep gives N and D only`);
+  }
+  return laws;
+}
+
+/** The runs of one group as a dataset of the law inputs N and D only (Approach 3's fit). */
+function lawDataset(ds: Dataset, rows: readonly number[], names: readonly string[]): Dataset {
+  const sub = subsetDataset(ds, rows);
+  const k = sub.inputNames.length;
+  const cols = names.map((name) => sub.inputNames.indexOf(name));
+  const inputs = new Float64Array(sub.n * names.length);
+  for (let i = 0; i < sub.n; i++) cols.forEach((c, j) => (inputs[i * names.length + j] = sub.inputs[i * k + c]!));
+  return { ...sub, inputNames: [...names], inputExpressions: cols.map((c) => sub.inputExpressions[c]!), inputs };
+}
+
+/**
+ * Approach 3 beside an analysis: every law fitted to every group's runs of `dataset` (the
+ * dataset the analysis was made from), law by law, group by group, on `engine`.
+ */
+export async function approach3ForGroups(laws: readonly CompiledLaw[], dataset: Dataset, result: IsoflopResult, engine: Engine, at: readonly number[]): Promise<Approach3Result[]> {
+  const out: Approach3Result[] = [];
+  for (const law of laws) {
+    for (const g of result.groups) {
+      const rows = dataset.groups === undefined ? [...Array(dataset.n).keys()] : dataset.groups.flatMap((l, i) => (l === g.group ? [i] : []));
+      out.push(await approach3(law, lawDataset(dataset, rows, law.inputNames), engine, at, g.group));
+    }
+  }
+  return out;
 }

@@ -2,8 +2,9 @@
  * The app's IsoFLOP mode in its worker (app/src/worker/api.ts `isoflop`), called directly in Node:
  * the analysis equals `lawfit isoflop` run in-process with the command line the worker prints
  * (shell text split by a real shell), artifact for artifact; the command line holds every option;
- * the QC thresholds it sends are the CLI's flags; bad input gets the CLI's one-line error; the
- * plots are the CLI's two specs per group.
+ * the QC thresholds it sends are the CLI's flags; Approach 3 beside it (--also), --weights and
+ * --frontier-weights are the CLI's; bad input gets the CLI's one-line error; the plots are the
+ * CLI's two specs per group.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -89,6 +90,39 @@ describe('worker api: isoflop', () => {
     await expect(api.isoflop({ ...base, bootstrap: { replicates: 5, design: 'rows' } })).rejects.toThrow(/--design: expected runs, budgets, residuals/);
   }, 120_000);
 
+  test('--also chinchilla, --weights and --frontier-weights: Approach 3 beside it equals the CLI\'s with the printed command line', async () => {
+    const { thresholds: _t, ...rest } = base;
+    const req: IsoflopRequest = { ...rest, where: "experiment == 'marin_202603__comma__llama_2'", weights: '1/loss', frontierWeights: 'inverse-variance', also: ['chinchilla'], bootstrap: { replicates: 20, design: 'runs' } };
+    const r = await api.isoflop(req);
+    const printed = shellCommand(r.command);
+    expect(shellSplit(printed)).toEqual(r.command);
+    expect(r.command).toEqual(expect.arrayContaining(['--weights', '1/loss', '--frontier-weights', 'inverse-variance', '--also', 'chinchilla', '--engine', 'cpu']));
+    expect(r.result.frontierWeights).toBe('inverse-variance');
+    const cli = await cliArtifact(printed);
+    const app = JSON.parse(r.artifact) as IsoflopArtifact;
+    expect(app.data.weights).toBe('1/loss');
+    expect(cli.data.weights).toBe('1/loss');
+    const strip = (a: IsoflopArtifact): unknown => JSON.parse(JSON.stringify(a.result, (k, v: unknown) => (k === 'elapsedMs' || k === 'source' ? undefined : v)));
+    expect(strip(app)).toEqual(strip(cli));
+    // Approach 3: the same law, runs, status and fit (float64 in both; the CLI's thread pool and
+    // the worker's one thread run the same starts, so the optimum agrees to rounding).
+    expect(r.approach3).toEqual(app.approach3);
+    expect(app.approach3.length).toBe(1);
+    const [a, c] = [app.approach3[0]!, cli.approach3[0]!];
+    expect([a.law, a.runs, a.status]).toEqual([c.law, c.runs, c.status]);
+    expect(a.params.map((p) => p.name)).toEqual(c.params.map((p) => p.name));
+    const rel = (x: number, y: number): number => Math.abs(x - y) / Math.max(Math.abs(y), 1e-300);
+    let worst = rel(a.objective, c.objective);
+    for (const [i, p] of a.params.entries()) worst = Math.max(worst, rel(p.value, c.params[i]!.value));
+    expect(a.allocation).toBeDefined();
+    worst = Math.max(worst, rel(a.allocation!.a, c.allocation!.a), rel(a.allocation!.b, c.allocation!.b));
+    for (const [i, p] of a.allocation!.at.entries()) worst = Math.max(worst, rel(p.N, c.allocation!.at[i]!.N), rel(p.D, c.allocation!.at[i]!.D));
+    console.log(`marin comma, --also chinchilla: Approach 3 a = ${a.allocation!.a.toFixed(4)} (Approach 2: ${r.result.groups[0]!.frontier!.a.estimate.toFixed(4)}); worker vs CLI largest relative difference ${worst.toExponential(2)}; engines ${a.engine} / ${c.engine}`);
+    expect(worst).toBeLessThan(1e-9);
+    // The report prints Approach 3 as the CLI's does.
+    expect(r.report).toMatch(/Approach 3 on the same runs/);
+  }, 300_000);
+
   test('bad input gets the CLI\'s one-line error', async () => {
     const bad = async (req: IsoflopRequest): Promise<string> => {
       try {
@@ -105,5 +139,8 @@ describe('worker api: isoflop', () => {
     expect(await bad({ ...base, budget: 'nosuch' })).toMatch(/nosuch/);
     expect(await bad({ ...base, budget: 'dataset' })).toMatch(/dataset/);
     expect(await bad({ ...base, at: '-1' })).toMatch(/--at: a compute budget must be positive/);
+    expect(await bad({ ...base, also: ['chinchila'] })).toMatch(/unknown law 'chinchila'/);
+    expect(await bad({ ...base, also: ['kaplan-steps'] })).toMatch(/--also kaplan-steps: its inputs are N, S; an IsoFLOP sweep gives N and D only/);
+    expect(await bad({ ...base, weights: 'nosuch' })).toMatch(/nosuch/);
   }, 60_000);
 });

@@ -1,16 +1,23 @@
 /**
- * The IsoFLOP mode (Chinchilla Approach 2, `lawfit isoflop`): the budget and group columns, quality
- * control with its thresholds, the bootstrap, the seed and the target budgets; then, per group, the
- * budgets with their verdicts, what each QC stage dropped and why, the frontier exponents a, b and
- * a + b with their intervals, the predictions, the two plots (the CLI's Vega-Lite specs), the
- * artifact and the same analysis as a command line. The threshold fields are made from the QC
- * table the CLI's flags and help come from (src/stats/isoflop-qc.ts QC_THRESHOLDS), so the form,
- * the flags and the help text cannot drift apart. The analysis runs in the worker.
+ * The IsoFLOP mode (Chinchilla Approach 2, `lawfit isoflop`): the budget, group and weight columns,
+ * quality control with its thresholds, the frontier's weights, the bootstrap, the seed, the target
+ * budgets and Approach 3 beside it (`--also`); then, per group, the budgets with their verdicts,
+ * what each QC stage dropped and why, the frontier exponents a, b and a + b with their intervals,
+ * the predictions, Approach 3's fits and allocation next to Approach 2's, the two plots (the CLI's
+ * Vega-Lite specs), the artifact and the same analysis as a command line. The threshold fields are
+ * made from the QC table the CLI's flags and help come from (src/stats/isoflop-qc.ts
+ * QC_THRESHOLDS), so the form, the flags and the help text cannot drift apart. The form is part of
+ * the page's settings (isoflop-settings.ts): kept across a reload, never the data. The analysis
+ * runs in the worker.
  */
 import { QC_REASONS, QC_THRESHOLDS } from '../../../src/stats/isoflop-qc.js';
 import { describeIsoflopDesign, ISOFLOP_DESIGNS, type IsoflopGroup, type IsoflopResult } from '../../../src/stats/isoflop.js';
+import { FRONTIER_WEIGHTS, type FrontierWeights } from '../../../src/stats/isoflop-frontier.js';
+import type { Approach3Result } from '../../../src/stats/isoflop-approach3.js';
+import { f4, range as interval } from '../../../src/report/result-format.js';
 import { shellCommand } from '../../../src/util/shell-quote.js';
 import { byId, download, h, showFieldError } from '../dom.js';
+import { DEFAULT_ISOFLOP_SETTINGS, type IsoflopSettings } from '../isoflop-settings.js';
 import { lazyPlots } from '../plots.js';
 import { worker } from '../worker-client.js';
 import type { IsoflopRequest, IsoflopRunResult } from '../worker/protocol.js';
@@ -18,8 +25,6 @@ import type { LoadedFile } from './data.js';
 
 /** 4 significant digits, in exponent form for budgets, sizes and token counts (6e+18, not 6000000000000000000). */
 const g4 = (v: number | null | undefined): string => (typeof v !== 'number' || !Number.isFinite(v) ? 'n/a' : v !== 0 && (Math.abs(v) >= 1e6 || Math.abs(v) < 1e-3) ? v.toExponential(3).replace(/\.?0+e/, 'e') : Number(v.toPrecision(4)).toString());
-const f4 = (v: number | null | undefined): string => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(4) : 'n/a');
-const interval = (r: readonly (number | null)[] | undefined, fmt = f4): string => (r === undefined ? 'n/a' : `[${fmt(r[0])}, ${fmt(r[1])}]`);
 
 /** What the page's data step gives this mode: the file and the N, D, loss and filter fields. */
 export interface IsoflopSource {
@@ -28,8 +33,12 @@ export interface IsoflopSource {
 }
 
 export class IsoflopPanel {
+  private readonly active = byId<HTMLInputElement>('mode-isoflop');
   private readonly budget = byId<HTMLInputElement>('iso-budget');
   private readonly group = byId<HTMLInputElement>('iso-group');
+  private readonly weights = byId<HTMLInputElement>('iso-weights');
+  private readonly also = byId<HTMLInputElement>('iso-also');
+  private readonly frontierWeights = byId<HTMLSelectElement>('iso-frontier-weights');
   private readonly qc = byId<HTMLInputElement>('iso-qc');
   private readonly replicates = byId<HTMLInputElement>('iso-replicates');
   private readonly design = byId<HTMLSelectElement>('iso-design');
@@ -43,14 +52,53 @@ export class IsoflopPanel {
 
   constructor(private readonly source: IsoflopSource) {
     this.design.replaceChildren(...ISOFLOP_DESIGNS.map((d) => h('option', { value: d }, `${d} (${describeIsoflopDesign(d)})`)));
+    this.frontierWeights.replaceChildren(...FRONTIER_WEIGHTS.map((w) => h('option', { value: w }, w === 'equal' ? 'equal (least squares)' : 'inverse-variance (1 / se² of each vertex)')));
     this.thresholds = QC_THRESHOLDS.map((t) => {
-      const input = h('input', { id: `iso-${t.flag}`, type: 'number', step: 'any', value: String(t.toFlag(t.default)), 'data-flag': t.flag });
+      const input = h('input', { id: `iso-${t.flag}`, type: 'number', step: 'any', 'data-flag': t.flag });
       byId('iso-thresholds').append(h('label', { class: 'row', title: `--${t.flag} (stage ${t.stage})` }, h('span', {}, t.help, ' ', h('code', {}, `--${t.flag}`)), input));
       return { flag: t.flag, input };
     });
     this.qc.addEventListener('change', () => this.syncQc());
-    this.syncQc();
+    this.apply(DEFAULT_ISOFLOP_SETTINGS);
     byId('iso-run').addEventListener('click', () => void this.run());
+  }
+
+  /** The form as settings (kept with the page's other settings; never the data). */
+  read(): IsoflopSettings {
+    return {
+      active: this.active.checked,
+      budget: this.budget.value,
+      group: this.group.value,
+      weights: this.weights.value,
+      qc: this.qc.checked,
+      thresholds: Object.fromEntries(this.thresholds.map((t) => [t.flag, t.input.value])),
+      frontierWeights: this.frontierWeights.value as FrontierWeights,
+      replicates: Number(this.replicates.value),
+      design: this.design.value as (typeof ISOFLOP_DESIGNS)[number],
+      level: Number(this.ci.value),
+      seed: Number(this.seed.value),
+      at: this.at.value,
+      also: this.also.value,
+    };
+  }
+
+  /** Put saved or shared settings into the form, the mode's radio button included (main.ts then shows the mode's steps). */
+  apply(s: IsoflopSettings): void {
+    this.active.checked = s.active;
+    byId<HTMLInputElement>('mode-fit').checked = !s.active;
+    this.budget.value = s.budget;
+    this.group.value = s.group;
+    this.weights.value = s.weights;
+    this.qc.checked = s.qc;
+    for (const t of this.thresholds) t.input.value = s.thresholds[t.flag] ?? t.input.value;
+    this.frontierWeights.value = s.frontierWeights;
+    this.replicates.value = String(s.replicates);
+    this.design.value = s.design;
+    this.ci.value = String(s.level);
+    this.seed.value = String(s.seed);
+    this.at.value = s.at;
+    this.also.value = s.also;
+    this.syncQc();
   }
 
   /**
@@ -78,6 +126,7 @@ export class IsoflopPanel {
     if (m.N === '' || m.D === '') return 'Map N (model size) and D (tokens) to columns in step 1.';
     if (m.y === '') return 'Name the loss column (y) in step 1.';
     const replicates = Number(this.replicates.value);
+    const also = this.also.value.split(',').map((l) => l.trim()).filter((l) => l !== '');
     const thresholds: Record<string, string> = {};
     if (this.qc.checked) for (const t of this.thresholds) if (t.input.value.trim() !== '') thresholds[t.flag] = t.input.value.trim();
     return {
@@ -87,6 +136,9 @@ export class IsoflopPanel {
       y: m.y,
       ...(m.where !== '' ? { where: m.where } : {}),
       ...(this.group.value.trim() !== '' ? { group: this.group.value.trim() } : {}),
+      ...(this.weights.value.trim() !== '' ? { weights: this.weights.value.trim() } : {}),
+      frontierWeights: this.frontierWeights.value as FrontierWeights,
+      ...(also.length > 0 ? { also } : {}),
       qc: this.qc.checked ? 'all' : 'none',
       thresholds,
       ...(this.at.value.trim() !== '' ? { at: this.at.value.trim() } : {}),
@@ -107,7 +159,7 @@ export class IsoflopPanel {
     const button = byId<HTMLButtonElement>('iso-run');
     button.disabled = true;
     this.status.dataset['state'] = 'running';
-    this.status.textContent = req.bootstrap !== undefined ? `Running, with ${req.bootstrap.replicates} bootstrap replicates…` : 'Running…';
+    this.status.textContent = `Running${req.bootstrap !== undefined ? `, with ${req.bootstrap.replicates} bootstrap replicates` : ''}${req.also !== undefined ? `${req.bootstrap !== undefined ? ' and' : ', with'} Approach 3 (${req.also.join(', ')}) beside it` : ''}…`;
     try {
       const r = await worker().isoflop(req);
       this.show(r);
@@ -136,7 +188,8 @@ export class IsoflopPanel {
       exportButton,
     );
     const report = h('details', {}, h('summary', {}, 'The text report (as lawfit isoflop prints it)'), h('pre', { class: 'report' }, r.report));
-    this.results.replaceChildren(head, ...res.groups.map((g) => groupSection(g, res)), lazyPlots({ kind: 'isoflop', result: res }, 'isoflop'), report);
+    const a3 = r.approach3.length > 0 ? [approach3Section(r.approach3, res)] : [];
+    this.results.replaceChildren(head, ...res.groups.map((g) => groupSection(g, res)), ...a3, lazyPlots({ kind: 'isoflop', result: res }, 'isoflop'), report);
     this.results.hidden = false;
   }
 }
@@ -194,4 +247,29 @@ function frontierTable(g: IsoflopGroup, r: IsoflopResult): HTMLElement {
     table(`frontier exponents (${g.group ?? 'all runs'})`, ['', 'estimate', 'se', `${level} t interval`, `${level} bootstrap interval`, 'bootstrap sd'], [row('a', 'a'), row('b', 'b'), row('a + b (≈ 1 expected)', 'sum')]),
     ...(note !== null ? [note] : []),
   );
+}
+
+/**
+ * Approach 3 beside Approach 2: each law's fit to each group's runs (status, objective, the
+ * parameters with their standard errors) and, for Chinchilla-type laws, the allocation exponents
+ * next to the frontier's and its predictions at the target budgets.
+ */
+function approach3Section(list: readonly Approach3Result[], r: IsoflopResult): HTMLElement {
+  const parts: HTMLElement[] = [h('h3', {}, 'Approach 3 beside it (parametric fit, C = 6·N·D for its allocation)')];
+  for (const a of list) {
+    const two = r.groups.find((g) => (g.group ?? undefined) === (a.group ?? undefined))?.frontier;
+    const label = `${a.law}${a.group !== undefined ? ` [${a.group}]` : ''}`;
+    parts.push(
+      h('h4', {}, label),
+      h('p', { 'data-a3-status': a.status }, `${a.runs} runs, ${a.status}, objective ${a.objective.toPrecision(4)}; ${a.engine}, ${(a.elapsedMs / 1000).toFixed(2)} s.`),
+      table(`Approach 3 parameters (${label})`, ['parameter', 'estimate', 'standard error'], a.params.map((p) => h('tr', { 'data-a3-param': p.name, 'data-value': String(p.value) }, h('td', {}, p.name), h('td', {}, p.value.toPrecision(6)), h('td', {}, p.stdError.toPrecision(3))))),
+    );
+    if (a.allocation !== undefined) {
+      const row = (name: 'a' | 'b', v: number, w: number | undefined): HTMLElement => h('tr', { 'data-a3-quantity': name, 'data-value': String(v) }, h('td', {}, name), h('td', {}, f4(v)), h('td', {}, f4(w)), h('td', {}, w !== undefined ? f4(v - w) : 'n/a'));
+      parts.push(table(`Approach 3 allocation (${label})`, ['', 'Approach 3', 'Approach 2', 'difference'], [row('a', a.allocation.a, two?.a.estimate), row('b', a.allocation.b, two?.b.estimate)]));
+      if (a.allocation.at.length > 0) parts.push(table(`Approach 3 predictions (${label})`, ['C', 'N_opt', 'D_opt', 'D/N'], a.allocation.at.map((p) => h('tr', { 'data-a3-at': String(p.C) }, h('td', {}, g4(p.C)), h('td', {}, g4(p.N)), h('td', {}, g4(p.D)), h('td', {}, g4(p.tokensPerParam))))));
+    }
+    if (a.note !== undefined) parts.push(h('p', { class: 'hint' }, a.note));
+  }
+  return h('section', { class: 'iso-group iso-approach3' }, ...parts);
 }

@@ -28,6 +28,8 @@ import type { FitSummary } from '../../../src/report/summary.js';
 import type { Prediction } from '../../../src/stats/predict.js';
 import type { Comparison } from '../../../src/stats/compare.js';
 import type { IsoflopDesign, IsoflopResult } from '../../../src/stats/isoflop.js';
+import type { Approach3Result } from '../../../src/stats/isoflop-approach3.js';
+import type { FrontierWeights } from '../../../src/stats/isoflop-frontier.js';
 import type { CoverageResult } from '../../../src/stats/coverage.js';
 import type { PlotInputs } from '../../../src/plots/inputs.js';
 import type { Spec as VegaSpec } from 'vega';
@@ -413,10 +415,18 @@ export interface IsoflopRequest {
   ci?: number;
   bootstrap?: { replicates: number; design?: IsoflopDesign };
   seed?: number;
+  /** --weights: precision weights of the runs in the parabolas (a column or expression). */
+  weights?: string;
+  /** --frontier-weights: 'equal' (default) or 'inverse-variance'. */
+  frontierWeights?: FrontierWeights;
+  /** --also, once per law: built-in laws fitted to the same runs (Approach 3 beside it), on the worker's float64 engine. */
+  also?: string[];
 }
 
 export interface IsoflopRunResult {
   result: IsoflopResult;
+  /** Approach 3 beside it, one per law (--also) and group, as in the artifact. */
+  approach3: Approach3Result[];
   /** The CLI's text report. */
   report: string;
   /** The artifact as `lawfit isoflop --out` writes it. */

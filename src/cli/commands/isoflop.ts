@@ -6,16 +6,14 @@
  */
 import { parseArgs } from 'node:util';
 import { LawfitError } from '../../errors.js';
-import { datasetFromTable, readFileBytes, readTable, sha256Hex, type Dataset, type DataSpec } from '../../data/index.js';
-import { compileLaw } from '../../law/compile.js';
-import { findLaw } from '../../laws/index.js';
+import { datasetFromTable, readFileBytes, readTable, sha256Hex, type DataSpec } from '../../data/index.js';
 import { parseIsoflopInputs, resolveIsoflopFlags, type IsoflopFlagValues } from '../isoflop-flags.js';
 import { makeIsoflopArtifact } from '../../report/isoflop-artifact.js';
 import { checkOutputs, writeOutputSet } from '../outputs.js';
 import { renderIsoflop } from '../../report/isoflop-text.js';
 import { isoflopPlotFiles, isoflopPlots } from '../../plots/isoflop-plots.js';
 import { analyzeIsoflop, isoflopRunsFromDataset } from '../../stats/isoflop.js';
-import { approach3, subsetDataset, type Approach3Result } from '../../stats/isoflop-approach3.js';
+import { approach3ForGroups, approach3Laws, type Approach3Result } from '../../stats/isoflop-approach3.js';
 import { QC_STAGES, QC_THRESHOLDS } from '../../stats/isoflop-qc.js';
 import { parseFormatFlag } from '../args.js';
 import { ENGINE_PARSE_OPTIONS, ENGINE_USAGE, withEngine } from '../engine-flag.js';
@@ -106,11 +104,7 @@ export async function isoflopCommand(argv: string[], io: Io): Promise<number> {
   if (values.y === undefined) throw new LawfitError('bad-option', '--y is required: the loss column, e.g. --y loss');
   const x = parseIsoflopInputs(values.x);
   const options = resolveIsoflopFlags(values as IsoflopFlagValues);
-  const laws = values.also.map((name) => compileLaw(findLaw(name)));
-  for (const law of laws) {
-    const extra = law.inputNames.filter((n) => n !== 'N' && n !== 'D');
-    if (extra.length > 0) throw new LawfitError('bad-option', `--also ${law.name}: its inputs are ${law.inputNames.join(', ')}; an IsoFLOP sweep gives N and D only`);
-  }
+  const laws = approach3Laws(values.also);
   const format = parseFormatFlag(values.format);
 
   const file = positionals[0]!;
@@ -137,18 +131,9 @@ export async function isoflopCommand(argv: string[], io: Io): Promise<number> {
   // The analysis, Approach 3 beside it and the artifact; a shard's bootstrap covers its slice (isoflop-shard.ts joins them).
   const produce = async () => {
     const result = analyzeIsoflop(runs, slice !== undefined ? { ...options, bootstrap: { ...options.bootstrap!, slice } } : options);
-    const at = options.at;
-    const also: Approach3Result[] = [];
+    let also: Approach3Result[] = [];
     if (laws.length > 0) {
-      await withEngine(values, io, async (engine) => {
-        for (const law of laws) {
-          for (const g of result.groups) {
-            const rows = dataset.groups === undefined ? [...Array(dataset.n).keys()] : dataset.groups.flatMap((l, i) => (l === g.group ? [i] : []));
-            const ds: Dataset = lawDataset(dataset, rows, law.inputNames);
-            also.push(await approach3(law, ds, engine, at, g.group));
-          }
-        }
-      });
+      also = await withEngine(values, io, (engine) => approach3ForGroups(laws, dataset, result, engine, options.at));
     } else if (values.engine !== undefined && values.engine !== 'cpu' && values.engine !== 'webgpu') {
       throw new LawfitError('bad-option', `--engine: expected cpu or webgpu, got '${values.engine}'`);
     }
@@ -191,16 +176,6 @@ export async function isoflopCommand(argv: string[], io: Io): Promise<number> {
     if (plots.length > 0) io.out(`wrote ${plots.length} plots to ${values.plots}: ${plots.map((w) => w.path.slice(w.path.lastIndexOf('/') + 1)).join(', ')}\n`);
   }
   return 0;
-}
-
-/** The runs of one group as a dataset of the law inputs N and D only (Approach 3's fit). */
-function lawDataset(ds: Dataset, rows: readonly number[], names: readonly string[]): Dataset {
-  const sub = subsetDataset(ds, rows);
-  const k = sub.inputNames.length;
-  const cols = names.map((name) => sub.inputNames.indexOf(name));
-  const inputs = new Float64Array(sub.n * names.length);
-  for (let i = 0; i < sub.n; i++) cols.forEach((c, j) => (inputs[i * names.length + j] = sub.inputs[i * k + c]!));
-  return { ...sub, inputNames: [...names], inputExpressions: cols.map((c) => sub.inputExpressions[c]!), inputs };
 }
 
 /** `--shard` for isoflop: it splits the bootstrap's replicates, so it needs --bootstrap (and --out, resolveShard). */

@@ -7,9 +7,9 @@
 import { LawfitError } from '../../errors.js';
 import { readTableFile } from '../../data/index.js';
 import { DEFAULT_ANNEALING_LAMBDA, parseSchedule, scheduleAreas, scheduleLr, SCHEDULE_SYNTAX } from '../../transforms/lr-schedule.js';
-import { parseFlags } from '../parse-flags.js';
 import type { Io } from '../io.js';
-import { numericColumn, toCsv, writeCsv } from '../table-columns.js';
+import { numericColumn } from '../table-columns.js';
+import { appendColumns, oneInputFile, runTransformCommand } from '../transform-command.js';
 
 export const LR_AREAS_USAGE = `usage: lawfit lr-areas FILE --lr COLUMN [options]
        lawfit lr-areas --schedule SPEC --steps T [options]
@@ -36,51 +36,34 @@ function wholeNumber(text: string | undefined, flag: string, fallback: number): 
   return v;
 }
 
-export async function lrAreasCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseFlags({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      help: { type: 'boolean', short: 'h', default: false },
-      lr: { type: 'string' },
-      schedule: { type: 'string' },
-      steps: { type: 'string' },
-      every: { type: 'string' },
-      lambda: { type: 'string' },
-      warmup: { type: 'string' },
-      out: { type: 'string' },
+export function lrAreasCommand(argv: string[], io: Io): Promise<number> {
+  return runTransformCommand(argv, io, {
+    usage: LR_AREAS_USAGE,
+    flags: ['lr', 'schedule', 'steps', 'every', 'lambda', 'warmup'],
+    async run(values, positionals) {
+      const lambda = values.lambda !== undefined ? Number(values.lambda) : DEFAULT_ANNEALING_LAMBDA;
+      if (values.lambda !== undefined && !Number.isFinite(lambda)) throw new LawfitError('bad-option', `--lambda needs a number in [0, 1), got '${values.lambda}'`);
+      if (values.schedule !== undefined) {
+        if (positionals.length > 0 || values.lr !== undefined) throw new LawfitError('bad-option', 'lr-areas: give either FILE --lr COLUMN or --schedule SPEC --steps T, not both');
+        if (values.steps === undefined) throw new LawfitError('bad-option', '--schedule needs --steps T (the total number of optimiser steps)');
+        const steps = wholeNumber(values.steps, '--steps', 0);
+        const every = Math.max(1, wholeNumber(values.every, '--every', 1));
+        const schedule = parseSchedule(values.schedule, steps);
+        const lr = scheduleLr(schedule);
+        // A named schedule's warmup is known: its rising learning rate is left out of the areas unless
+        // --warmup says otherwise (counted, it would enter S2 as negative annealing).
+        const warmup = wholeNumber(values.warmup, '--warmup', schedule.warmup ?? 0);
+        const { S1, S2 } = scheduleAreas(lr, { lambda, warmup });
+        const rows: unknown[][] = [];
+        for (let i = 0; i < lr.length; i++) if ((i + 1) % every === 0 || i === lr.length - 1) rows.push([i + 1, lr[i], S1[i], S2[i]]);
+        return { header: ['step', 'lr', 'S1', 'S2'], rows };
+      }
+      const file = oneInputFile(positionals, 'lr-areas: give one FILE with --lr COLUMN, or --schedule SPEC --steps T (lawfit lr-areas --help)');
+      const lr = values.lr;
+      if (lr === undefined) throw new LawfitError('bad-option', 'lr-areas: FILE needs --lr COLUMN, the per-step learning rate');
+      const warmup = wholeNumber(values.warmup, '--warmup', 0);
+      const table = await readTableFile(file);
+      return appendColumns(table, 'lr-areas', ['S1', 'S2'], () => scheduleAreas(numericColumn(table, lr, '--lr'), { lambda, warmup }));
     },
   });
-  if (values.help) {
-    io.out(LR_AREAS_USAGE);
-    return 0;
-  }
-  const lambda = values.lambda !== undefined ? Number(values.lambda) : DEFAULT_ANNEALING_LAMBDA;
-  if (values.lambda !== undefined && !Number.isFinite(lambda)) throw new LawfitError('bad-option', `--lambda needs a number in [0, 1), got '${values.lambda}'`);
-  if (values.schedule !== undefined) {
-    if (positionals.length > 0 || values.lr !== undefined) throw new LawfitError('bad-option', 'lr-areas: give either FILE --lr COLUMN or --schedule SPEC --steps T, not both');
-    if (values.steps === undefined) throw new LawfitError('bad-option', '--schedule needs --steps T (the total number of optimiser steps)');
-    const steps = wholeNumber(values.steps, '--steps', 0);
-    const every = Math.max(1, wholeNumber(values.every, '--every', 1));
-    const schedule = parseSchedule(values.schedule, steps);
-    const lr = scheduleLr(schedule);
-    // A named schedule's warmup is known: its rising learning rate is left out of the areas unless
-    // --warmup says otherwise (counted, it would enter S2 as negative annealing).
-    const warmup = wholeNumber(values.warmup, '--warmup', schedule.warmup ?? 0);
-    const { S1, S2 } = scheduleAreas(lr, { lambda, warmup });
-    const rows: unknown[][] = [];
-    for (let i = 0; i < lr.length; i++) if ((i + 1) % every === 0 || i === lr.length - 1) rows.push([i + 1, lr[i], S1[i], S2[i]]);
-    await writeCsv(toCsv(['step', 'lr', 'S1', 'S2'], rows), values.out, io);
-    return 0;
-  }
-  if (positionals.length !== 1) throw new LawfitError('bad-option', 'lr-areas: give one FILE with --lr COLUMN, or --schedule SPEC --steps T (lawfit lr-areas --help)');
-  if (values.lr === undefined) throw new LawfitError('bad-option', 'lr-areas: FILE needs --lr COLUMN, the per-step learning rate');
-  const warmup = wholeNumber(values.warmup, '--warmup', 0);
-  const table = await readTableFile(positionals[0]!);
-  for (const c of ['S1', 'S2']) if (table.columns.includes(c)) throw new LawfitError('data-column', `${table.source}: already has a column '${c}'; lr-areas would overwrite it (rename it first)`);
-  const { S1, S2 } = scheduleAreas(numericColumn(table, values.lr, '--lr'), { lambda, warmup });
-  const rows = table.rows.map((r, i) => [...r, S1[i], S2[i]]);
-  await writeCsv(toCsv([...table.columns, 'S1', 'S2'], rows), values.out, io);
-  return 0;
 }

@@ -6,9 +6,9 @@
 import { LawfitError } from '../../errors.js';
 import { readTableFile } from '../../data/index.js';
 import { coverageCurve, powersOfTwoUpTo, type ProblemCounts } from '../../transforms/pass-at-k.js';
-import { parseFlags } from '../parse-flags.js';
 import type { Io } from '../io.js';
-import { columnIndex, numericColumn, toCsv, writeCsv } from '../table-columns.js';
+import { columnIndex, numericColumn } from '../table-columns.js';
+import { oneInputFile, runTransformCommand } from '../transform-command.js';
 
 export const PASS_AT_K_USAGE = `usage: lawfit pass-at-k FILE --n COLUMN --c COLUMN [options]
 
@@ -30,43 +30,31 @@ function parseKs(text: string): number[] {
   return ks;
 }
 
-export async function passAtKCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseFlags({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      help: { type: 'boolean', short: 'h', default: false },
-      n: { type: 'string' },
-      c: { type: 'string' },
-      k: { type: 'string' },
-      by: { type: 'string' },
-      out: { type: 'string' },
+export function passAtKCommand(argv: string[], io: Io): Promise<number> {
+  return runTransformCommand(argv, io, {
+    usage: PASS_AT_K_USAGE,
+    flags: ['n', 'c', 'k', 'by'],
+    async run(values, positionals) {
+      const file = oneInputFile(positionals, 'pass-at-k: give one FILE (lawfit pass-at-k --help)');
+      if (values.n === undefined || values.c === undefined) throw new LawfitError('bad-option', 'pass-at-k: needs --n COLUMN and --c COLUMN (samples drawn and correct, per problem)');
+      const table = await readTableFile(file);
+      const n = numericColumn(table, values.n, '--n');
+      const c = numericColumn(table, values.c, '--c');
+      const byIndex = values.by !== undefined ? columnIndex(table, values.by, '--by') : undefined;
+      const groups = new Map<string, ProblemCounts[]>();
+      table.rows.forEach((row, i) => {
+        const key = byIndex !== undefined ? String(row[byIndex] ?? '') : '';
+        const list = groups.get(key) ?? [];
+        list.push({ n: n[i]!, c: c[i]!, where: `${table.source}: row ${table.rowNumbers[i]}` });
+        groups.set(key, list);
+      });
+      const header = [...(values.by !== undefined ? [values.by] : []), 'k', 'coverage', 'problems'];
+      const rows: unknown[][] = [];
+      for (const [key, problems] of groups) {
+        const ks = values.k !== undefined ? parseKs(values.k) : powersOfTwoUpTo(Math.min(...problems.map((p) => p.n)));
+        for (const pt of coverageCurve(problems, ks)) rows.push([...(values.by !== undefined ? [key] : []), pt.k, pt.coverage, pt.problems]);
+      }
+      return { header, rows };
     },
   });
-  if (values.help) {
-    io.out(PASS_AT_K_USAGE);
-    return 0;
-  }
-  if (positionals.length !== 1) throw new LawfitError('bad-option', 'pass-at-k: give one FILE (lawfit pass-at-k --help)');
-  if (values.n === undefined || values.c === undefined) throw new LawfitError('bad-option', 'pass-at-k: needs --n COLUMN and --c COLUMN (samples drawn and correct, per problem)');
-  const table = await readTableFile(positionals[0]!);
-  const n = numericColumn(table, values.n, '--n');
-  const c = numericColumn(table, values.c, '--c');
-  const byIndex = values.by !== undefined ? columnIndex(table, values.by, '--by') : undefined;
-  const groups = new Map<string, ProblemCounts[]>();
-  table.rows.forEach((row, i) => {
-    const key = byIndex !== undefined ? String(row[byIndex] ?? '') : '';
-    const list = groups.get(key) ?? [];
-    list.push({ n: n[i]!, c: c[i]!, where: `${table.source}: row ${table.rowNumbers[i]}` });
-    groups.set(key, list);
-  });
-  const header = [...(values.by !== undefined ? [values.by] : []), 'k', 'coverage', 'problems'];
-  const rows: unknown[][] = [];
-  for (const [key, problems] of groups) {
-    const ks = values.k !== undefined ? parseKs(values.k) : powersOfTwoUpTo(Math.min(...problems.map((p) => p.n)));
-    for (const pt of coverageCurve(problems, ks)) rows.push([...(values.by !== undefined ? [key] : []), pt.k, pt.coverage, pt.problems]);
-  }
-  await writeCsv(toCsv(header, rows), values.out, io);
-  return 0;
 }
