@@ -36,6 +36,7 @@ import { bindGroupEntries } from './bindings.js';
 import { groupKernelWorkgroupBytes, PARAMS_SIZE, packParams, type ParamsValues } from './layout.js';
 import { LawfitError } from '../errors.js';
 import { gpuLossCode } from './losses-wgsl.js';
+import { deviceDrawer, planDeviceDraw, type DeviceDrawer } from './draw.js';
 
 export interface GpuSolveOptions {
   workgroupSize?: number;
@@ -47,6 +48,11 @@ export interface GpuSolveOptions {
   dispatchesPerRound?: number;
   /** Upper bound on problems resident at once (memory bound), before the device's own limit. */
   maxProblemsPerChunk?: number;
+  /**
+   * Draw a bootstrap batch's weight and target rows on the device when the batch carries its
+   * recipe and they can be drawn bit for bit (draw.ts), instead of uploading them. Default true.
+   */
+  deviceDraws?: boolean;
   /** Called after each round with (problems finished so far, total): a hook for fault tests; callers watch progress through a RunControl. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -118,8 +124,10 @@ export async function solveBatchGpu(
   const sliceBytes = Math.max(16, setsPerChunk * data.n * 4);
   const weightBuf = device.createBuffer({ size: sliceBytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, label: 'lawfit weights' });
   const targetBuf = device.createBuffer({ size: sliceBytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, label: 'lawfit targets' });
-  const weightSlice = new Float32Array(setsPerChunk * data.n);
-  const targetSlice = new Float32Array(setsPerChunk * data.n);
+  // Replicates drawn on the device need no host slices; otherwise each chunk's rows go up from these.
+  const plan = opts.deviceDraws === false ? undefined : planDeviceDraw(problem, limitBytes);
+  const weightSlice = new Float32Array(plan === undefined ? setsPerChunk * data.n : 0);
+  const targetSlice = new Float32Array(plan === undefined ? setsPerChunk * data.n : 0);
   const steps = opts.stepsPerDispatch ?? 8;
   const dispatches = opts.dispatchesPerRound ?? 4;
 
@@ -135,6 +143,7 @@ export async function solveBatchGpu(
     entries: bindGroupEntries({ prm: uniformBuf, features: dataBuf, weights: weightBuf, state: stateBuf, flags: flagsBuf, running_count: activeBuf, targets: targetBuf }),
   });
 
+  let drawer: DeviceDrawer | undefined;
   // A loss the table does not have is sent as a code no kernel knows: every problem then ends
   // with status unknown-loss (losses-wgsl.ts), never as some other loss.
   const lossCode = gpuLossCode(options.loss.kind);
@@ -143,17 +152,20 @@ export async function solveBatchGpu(
   let runningBefore = 0;
   let runningNow = 0;
   try {
+    if (plan !== undefined) drawer = await deviceDrawer(device, plan, weightBuf, targetBuf);
     for (let offset = 0; offset < nProblems; offset += chunk) {
       const count = Math.min(chunk, nProblems - offset);
       // The weight vectors [w0, w1] this chunk's problems use, uploaded as rows 0.. of the slices.
       const w0 = Math.floor(offset / problem.nStarts);
       const w1 = Math.floor((offset + count - 1) / problem.nStarts);
       const sets = w1 - w0 + 1;
-      weightSlice.set(problem.weights.subarray(w0 * data.n, (w1 + 1) * data.n));
-      if (problem.targets !== undefined) targetSlice.set(problem.targets.subarray(w0 * data.n, (w1 + 1) * data.n));
-      else for (let k = 0; k < sets; k++) targetSlice.set(data.yt, k * data.n);
-      device.queue.writeBuffer(weightBuf, 0, weightSlice, 0, sets * data.n);
-      device.queue.writeBuffer(targetBuf, 0, targetSlice, 0, sets * data.n);
+      if (drawer === undefined) {
+        weightSlice.set(problem.weights.subarray(w0 * data.n, (w1 + 1) * data.n));
+        if (problem.targets !== undefined) targetSlice.set(problem.targets.subarray(w0 * data.n, (w1 + 1) * data.n));
+        else for (let k = 0; k < sets; k++) targetSlice.set(data.yt, k * data.n);
+        device.queue.writeBuffer(weightBuf, 0, weightSlice, 0, sets * data.n);
+        device.queue.writeBuffer(targetBuf, 0, targetSlice, 0, sets * data.n);
+      }
       const params: ParamsValues = {
         n_points: data.n,
         n_starts: problem.nStarts,
@@ -184,6 +196,8 @@ export async function solveBatchGpu(
       const gy = variant === 'thread' ? 1 : Math.ceil(count / gx);
 
       let enc = device.createCommandEncoder();
+      // Drawn on the device: the chunk's weight vectors are replicates recipe.first + w0 ...
+      drawer?.encode(enc, problem.recipe!.first + w0, sets);
       enc.clearBuffer(activeBuf);
       let pass = enc.beginComputePass();
       pass.setPipeline(pipes.init);
@@ -250,6 +264,7 @@ export async function solveBatchGpu(
     if (lostReason !== undefined) throw new DeviceLostError(lostReason, 0, out);
     throw e;
   } finally {
+    drawer?.destroy();
     for (const b of [dataBuf, weightBuf, targetBuf, stateBuf, flagsBuf, activeBuf, activeRead, stateRead, flagsRead, uniformBuf]) b.destroy();
   }
   return out;

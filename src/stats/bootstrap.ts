@@ -41,6 +41,7 @@ import { isUsable, STATUS } from '../fit/status.js';
 import { bcaInterval, covariance, percentileInterval, sd } from './intervals.js';
 import { isFixedDesign, resampleWeights, type BootstrapDesign, type ResampleGenerator } from './resample.js';
 import { fixedDesignBasis, replicateTargets } from './fixed-design.js';
+import type { ReplicateRecipe } from '../fit/problem.js';
 
 /** Where each replicate starts: the full fit's best distinct basins, the full fit's own start set ('same'), or any start set. */
 export type ReplicateStarts = { kind: 'basins'; k: number } | { kind: 'same' } | StartSpec;
@@ -265,7 +266,12 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
               chunkTotal = q.total;
             },
           };
-    const batch = await fitBatch(law, ds, { ...common, weightSets: raw, ...(targets !== undefined ? { targetSets: targets } : {}), ...controlFor(chunkControl) });
+    // The recipe lets an engine redraw these rows where it solves (the WebGPU engine, on the device).
+    const recipe: ReplicateRecipe | undefined =
+      (o.generator ?? 'xoroshiro') === 'xoroshiro' && (design.kind === 'rows' || isFixedDesign(design))
+        ? { seed: o.seed, first: first0 + first, stream: 0, design, base, ...(basis !== undefined ? { basis } : {}) }
+        : undefined;
+    const batch = await fitBatch(law, ds, { ...common, weightSets: raw, ...(targets !== undefined ? { targetSets: targets } : {}), ...(recipe !== undefined ? { recipe } : {}), ...controlFor(chunkControl) });
     doneBefore = before + chunkTotal;
     for (let r = 0; r < count; r++) {
       const b = batch.best[r]!;

@@ -1,0 +1,199 @@
+/**
+ * Replicates drawn on the device (src/gpu/draw-wgsl.ts, draw.ts) equal the host's draws bit for
+ * bit: the WGSL port of pure-rand's xoroshiro128+, uniformInt and uniformFloat64 against pure-rand
+ * itself (including ranges where uniformInt rejects a quarter of its draws); the draw kernel's
+ * weight rows against resampleWeights (multinomial counts) for n = 240, a prime n, a power of two
+ * (no rejection) and n > 2^16; its target rows against replicateTargets for the residual and wild
+ * designs; and a bootstrap on the GPU with device draws equals the same bootstrap with uploaded
+ * rows, replicate for replicate, bit for bit.
+ */
+import { afterAll, describe, expect, test } from 'vitest';
+import { releaseGpu } from '../../src/gpu/device.js';
+import { RNG_WGSL, belowThreshold } from '../../src/gpu/draw-wgsl.js';
+import { deviceDrawer, planDeviceDraw } from '../../src/gpu/draw.js';
+import { nextDouble, nextInt, replicateRng } from '../../src/util/rng.js';
+import { resampleWeights, type FixedDesign } from '../../src/stats/resample.js';
+import { replicateTargets, wildTwoPoint, type FixedDesignBasis } from '../../src/stats/fixed-design.js';
+import type { BatchProblem } from '../../src/fit/problem.js';
+import { gpuOrSkip } from '../support/gpu.js';
+
+const gpu = await gpuOrSkip();
+const suite = gpu.ctx === undefined ? describe.skip : describe;
+afterAll(releaseGpu);
+
+async function readBack(device: GPUDevice, src: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
+  const read = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const enc = device.createCommandEncoder();
+  enc.copyBufferToBuffer(src, 0, read, 0, bytes);
+  device.queue.submit([enc.finish()]);
+  await read.mapAsync(GPUMapMode.READ);
+  const out = read.getMappedRange().slice(0);
+  read.destroy();
+  return out;
+}
+
+/** Runs `body` (WGSL using the RNG port) once per case, each writing `per` u32 to out[case * per ..]. */
+async function runRngProbe(device: GPUDevice, cases: Uint32Array, perCase: number, stride: number, body: string): Promise<Uint32Array> {
+  const code = `${RNG_WGSL}
+@group(0) @binding(0) var<storage, read> cases: array<u32>;
+@group(0) @binding(1) var<storage, read_write> out: array<u32>;
+@compute @workgroup_size(1)
+fn probe(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let c = gid.x;
+  let base = c * ${perCase}u;
+  ${body}
+}`;
+  const module = device.createShaderModule({ code });
+  const errors = (await module.getCompilationInfo()).messages.filter((m) => m.type === 'error');
+  expect(errors.map((e) => `${e.lineNum}: ${e.message}`)).toEqual([]);
+  const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'probe' } });
+  const inBuf = device.createBuffer({ size: cases.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+  device.queue.writeBuffer(inBuf, 0, cases);
+  const count = cases.length / stride;
+  const outBuf = device.createBuffer({ size: count * perCase * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+  const group = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: inBuf } }, { binding: 1, resource: { buffer: outBuf } }] });
+  const enc = device.createCommandEncoder();
+  const pass = enc.beginComputePass();
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, group);
+  pass.dispatchWorkgroups(count);
+  pass.end();
+  device.queue.submit([enc.finish()]);
+  const out = new Uint32Array(await readBack(device, outBuf, count * perCase * 4));
+  inBuf.destroy();
+  outBuf.destroy();
+  return out;
+}
+
+suite('the WGSL port of the host generator', () => {
+  test('replicate_rng + xoro_next equal replicateRng(seed, r, stream).next(), 64 outputs per stream', async () => {
+    const device = gpu.ctx!.device;
+    const streams = [
+      [0, 0, 0],
+      [1, 2, 3],
+      [0xffffffff, 0xfffffffe, 7],
+      [20240417, 999_999, 0],
+      [123456789, 0x80000000, 0xdeadbeef],
+    ];
+    const out = await runRngProbe(device, Uint32Array.from(streams.flat()), 64, 3, `
+  var s = replicate_rng(cases[c * 3u], cases[c * 3u + 1u], cases[c * 3u + 2u]);
+  for (var k = 0u; k < 64u; k++) { out[base + k] = xoro_next(&s); }`);
+    streams.forEach(([seed, r, stream], c) => {
+      const rng = replicateRng(seed!, r!, stream!);
+      const host = Array.from({ length: 64 }, () => rng.next() >>> 0);
+      expect(Array.from(out.subarray(c * 64, c * 64 + 64))).toEqual(host);
+    });
+  });
+
+  test('uniform_below equals uniformInt(0, m - 1), including ranges that reject often', async () => {
+    const device = gpu.ctx!.device;
+    // m = 3 * 2^30 rejects 1/4 of its draws, 2^31 + 1 almost half; powers of two never reject.
+    const ms = [1, 2, 3, 240, 256, 65_537, 70_001, 2 ** 31, 2 ** 31 + 1, 3 * 2 ** 30, 0xffffffff];
+    const out = await runRngProbe(device, Uint32Array.from(ms.flatMap((m, c) => [m, c])), 200, 2, `
+  var s = replicate_rng(5u, cases[c * 2u + 1u], 0u);
+  for (var k = 0u; k < 200u; k++) { out[base + k] = uniform_below(&s, cases[c * 2u]); }`);
+    ms.forEach((m, c) => {
+      const rng = replicateRng(5, c, 0);
+      const host = Array.from({ length: 200 }, () => nextInt(rng, 0, m - 1));
+      expect(Array.from(out.subarray(c * 200, c * 200 + 200))).toEqual(host);
+    });
+  });
+
+  test('float64_below(p) equals uniformFloat64 < p, for the wild designs and awkward p', async () => {
+    const device = gpu.ctx!.device;
+    const ps = [0.5, wildTwoPoint('mammen').pLow, 1e-9, 0.1, 1 / 3, 0.999999999, 1];
+    const out = await runRngProbe(device, Uint32Array.from(ps.flatMap((p, c) => { const t = belowThreshold(p); return [t.hi, t.lo, c]; })), 500, 3, `
+  var s = replicate_rng(11u, cases[c * 3u + 2u], 4u);
+  for (var k = 0u; k < 500u; k++) { out[base + k] = select(0u, 1u, float64_below(&s, cases[c * 3u], cases[c * 3u + 1u])); }`);
+    ps.forEach((p, c) => {
+      const rng = replicateRng(11, c, 4);
+      const host = Array.from({ length: 500 }, () => (nextDouble(rng) < p ? 1 : 0));
+      expect(Array.from(out.subarray(c * 500, c * 500 + 500))).toEqual(host);
+    });
+  });
+});
+
+/** The draw kernel's rows for a recipe, read back as f32. */
+async function deviceRows(problem: BatchProblem): Promise<{ w: Float32Array; t: Float32Array }> {
+  const device = gpu.ctx!.device;
+  const plan = planDeviceDraw(problem, 1 << 30);
+  expect(plan).toBeDefined();
+  const bytes = problem.nWeightSets * problem.data.n * 4;
+  const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC;
+  const wBuf = device.createBuffer({ size: bytes, usage });
+  const tBuf = device.createBuffer({ size: bytes, usage });
+  const drawer = await deviceDrawer(device, plan!, wBuf, tBuf);
+  const enc = device.createCommandEncoder();
+  drawer.encode(enc, problem.recipe!.first, problem.nWeightSets);
+  device.queue.submit([enc.finish()]);
+  const w = new Float32Array(await readBack(device, wBuf, bytes));
+  const t = new Float32Array(await readBack(device, tBuf, bytes));
+  drawer.destroy();
+  wBuf.destroy();
+  tBuf.destroy();
+  return { w, t };
+}
+
+/** A batch problem with only what planDeviceDraw reads. */
+function problemOf(n: number, R: number, weights: Float64Array, recipe: BatchProblem['recipe'], targets?: Float64Array): BatchProblem {
+  const yt = Float64Array.from({ length: n }, (_, i) => Math.log(2 + i) / 3);
+  return { data: { n, yt, X: new Float64Array(0), baseWeights: recipe!.base }, weights, nWeightSets: R, ...(targets !== undefined ? { targets } : {}), recipe } as unknown as BatchProblem;
+}
+
+function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): string {
+  for (let k = 0; k < a.length; k++) if (!Object.is(a[k], b[k])) return `at ${k}: device ${a[k]}, host ${b[k]}`;
+  return a.length === b.length ? 'none' : `lengths ${a.length} vs ${b.length}`;
+}
+
+suite('the draw kernel equals the host draws', () => {
+  test.each([
+    [240, 1000, 20240417, 0, 'ones'],
+    [97, 300, 0xffffffff, 12_345, 'f32 base weights'],
+    [256, 200, 3, 7, 'ones'],
+    [70_001, 3, 42, 1_000_000, 'ones'],
+  ] as const)('rows: n = %i, %i replicates, seed %i from replicate %i (%s)', async (n, R, seed, first, baseKind) => {
+    const base = Float64Array.from({ length: n }, (_, i) => (baseKind === 'ones' ? 1 : [0.5, 3, 1.25, 0, 7.75][i % 5]!));
+    const counts = resampleWeights(n, { replicates: R, seed, first, design: { kind: 'rows' } });
+    const host = Float32Array.from(counts, (c, k) => c * base[k % n]!);
+    const { w, t } = await deviceRows(problemOf(n, R, counts, { seed, first, stream: 0, design: { kind: 'rows' }, base }));
+    expect(firstDifference(w, host)).toBe('none');
+    // Rows fit the data's own target, repeated per replicate.
+    const yt = Float32Array.from({ length: n }, (_, i) => Math.log(2 + i) / 3);
+    expect(firstDifference(t.subarray((R - 1) * n), yt)).toBe('none');
+    // The counts are a multinomial draw of n rows.
+    for (let r = 0; r < R; r++) expect(counts.subarray(r * n, (r + 1) * n).reduce((a, b) => a + b, 0)).toBe(n);
+  }, 120_000);
+
+  const n = 240;
+  const rnd = (k: number): number => Math.sin(12.9898 * k + 78.233) * 43758.5453 % 1;
+  const rowWeights = Float64Array.from({ length: n }, (_, i) => (i % 17 === 5 ? 0 : 1 + (i % 3)));
+  const basis: FixedDesignBasis = (() => {
+    const fitted = Float64Array.from({ length: n }, (_, i) => 1 + 0.01 * i + rnd(i));
+    const residuals = Float64Array.from({ length: n }, (_, i) => 0.05 * rnd(i + 1000));
+    const scale = Float64Array.from(rowWeights, (w) => (w > 0 ? 1 / Math.sqrt(w) : 0));
+    const pool = Float64Array.from(Array.from(rowWeights.keys()).filter((i) => rowWeights[i]! > 0), (i) => Math.sqrt(rowWeights[i]!) * residuals[i]!);
+    return { n, fitted, residuals, pool, scale, leverage: new Float64Array(n) };
+  })();
+  test.each<[string, FixedDesign]>([
+    ['residuals', { kind: 'residuals', centre: true, leverage: false }],
+    ['wild (Rademacher)', { kind: 'wild', weights: 'rademacher', leverage: false }],
+    ['wild (Mammen)', { kind: 'wild', weights: 'mammen', leverage: false }],
+  ])('%s: 500 replicates x 240 rows of targets (rows of weight 0 kept)', async (_label, design) => {
+    const R = 500;
+    const seed = 77;
+    const first = 4321;
+    const targets = replicateTargets(basis, design, seed, first, R);
+    const weights = new Float64Array(R * n);
+    for (let r = 0; r < R; r++) weights.set(rowWeights, r * n);
+    const { w, t } = await deviceRows(problemOf(n, R, weights, { seed, first, stream: 0, design, base: rowWeights, basis }, targets));
+    expect(firstDifference(w, Float32Array.from(weights))).toBe('none');
+    expect(firstDifference(t, Float32Array.from(targets))).toBe('none');
+  }, 120_000);
+
+  test('no recipe, or base weights that are not f32 values: nothing is drawn on the device', () => {
+    const base = new Float64Array(8).fill(0.1);
+    expect(planDeviceDraw(problemOf(8, 1, new Float64Array(8), { seed: 1, first: 0, stream: 0, design: { kind: 'rows' }, base }), 1 << 30)).toBeUndefined();
+    const p = problemOf(8, 1, new Float64Array(8), { seed: 1, first: 0, stream: 0, design: { kind: 'rows' }, base: new Float64Array(8).fill(1) });
+    expect(planDeviceDraw({ ...p, recipe: undefined } as unknown as BatchProblem, 1 << 30)).toBeUndefined();
+  });
+});
