@@ -53,6 +53,8 @@ export interface GpuSolveOptions {
    * recipe and they can be drawn bit for bit (draw.ts), instead of uploading them. Default true.
    */
   deviceDraws?: boolean;
+  /** Called as each chunk starts, saying whether its rows were drawn on the device (a hook for tests and benches). */
+  onChunk?: (chunk: { offset: number; count: number; drawnOnDevice: boolean }) => void;
   /** Called after each round with (problems finished so far, total): a hook for fault tests; callers watch progress through a RunControl. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -198,6 +200,7 @@ export async function solveBatchGpu(
       let enc = device.createCommandEncoder();
       // Drawn on the device: the chunk's weight vectors are replicates recipe.first + w0 ...
       drawer?.encode(enc, problem.recipe!.first + w0, sets);
+      opts.onChunk?.({ offset, count, drawnOnDevice: drawer !== undefined });
       enc.clearBuffer(activeBuf);
       let pass = enc.beginComputePass();
       pass.setPipeline(pipes.init);

@@ -197,3 +197,38 @@ suite('the draw kernel equals the host draws', () => {
     expect(planDeviceDraw({ ...p, recipe: undefined } as unknown as BatchProblem, 1 << 30)).toBeUndefined();
   });
 });
+
+/**
+ * End to end: bootstrapFit on the GPU draws its replicates on the device (every chunk says so),
+ * and its replicates equal, bit for bit, those of the same run with the rows uploaded from the
+ * host. Small chunks (64 replicates per call, 100 problems per device chunk) put chunk borders
+ * inside replicates, so the device draws start mid-batch at recipe.first + w0.
+ */
+suite('bootstrapFit with device-drawn replicates equals the uploaded rows', () => {
+  test.each(['rows', 'residuals', 'wild:mammen'])('%s: 150 replicates of Chinchilla on Epoch x 16 starts', async (text) => {
+    const { bootstrapFit } = await import('../../src/stats/bootstrap.js');
+    const { parseDesign } = await import('../../src/stats/resample.js');
+    const { compileLaw } = await import('../../src/law/compile.js');
+    const { findLaw } = await import('../../src/laws/index.js');
+    const { webgpuEngine } = await import('../../src/gpu/engine.js');
+    const { nodeShaderSources } = await import('../../src/gpu/shaders-node.js');
+    const { loadEpochChinchilla } = await import('../support/datasets.js');
+    const law = compileLaw(findLaw('chinchilla'));
+    const ds = await loadEpochChinchilla(law);
+    const design = parseDesign(text)!;
+    if (design.kind === 'clusters') throw new Error('not a clusters test');
+    const common = { replicates: 150, seed: 31, design, starts: { kind: 'sobol', count: 16 } as const, bca: false, replicateChunk: 64 };
+    const chunks: boolean[] = [];
+    const engineOf = (deviceDraws: boolean) =>
+      webgpuEngine({ sources: nodeShaderSources(), variant: 'thread', maxProblemsPerChunk: 100, deviceDraws, onChunk: (c) => chunks.push(c.drawnOnDevice), context: gpu.ctx! });
+    const drawn = await bootstrapFit(law, ds, { ...common, engine: engineOf(true) });
+    // Every replicate chunk is drawn on the device; only the full fit's (one weight vector, no recipe) is not.
+    expect(chunks.filter((d) => d).length).toBeGreaterThan(3);
+    expect(chunks.filter((d) => !d).length).toBe(1);
+    chunks.length = 0;
+    const uploaded = await bootstrapFit(law, ds, { ...common, engine: engineOf(false) });
+    expect(chunks.some((d) => d)).toBe(false);
+    expect(drawn.succeeded).toBe(uploaded.succeeded);
+    expect(firstDifference(drawn.draws, uploaded.draws)).toBe('none');
+  }, 300_000);
+});
