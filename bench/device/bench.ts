@@ -15,6 +15,10 @@
  *   3. the matrix: Chinchilla fits at 1e4, 1e5, 1e6 Sobol starts (quick: 1e3) on the 256-row ladder
  *      (least squares) and the Epoch data (Huber 1e-3), fits/s, best-reaching fits/s and
  *      point-iterations/s, the time on the device and in the float64 polish reported apart;
+ *   3b. bootstrap replicates drawn on the device (src/gpu/draw.ts): the device's draws compared
+ *      integer for integer with the host's (rows and wild designs, 1,000 replicates x 240 rows),
+ *      then engine.solve on R row-resampled replicates x 1 start (Epoch, Huber) with the rows
+ *      uploaded and with them drawn on the device, side by side (quick: 1,000; else 10^4, 10^5);
  *   4. the Epoch 18M-fit protocol: 4,000 row-resampled replicates x Hoffmann's 4,500-point start
  *      grid on the 240 points (quick: 2 replicates), in chunks of replicates; if the budget runs
  *      out, the replicates done and the extrapolated full wall time are reported.
@@ -38,6 +42,12 @@ import { acquireGpu, isGpuContext, releaseGpu } from '../../src/gpu/device.js';
 import { webgpuEngine } from '../../src/gpu/engine.js';
 import { nodeShaderSources } from '../../src/gpu/shaders-node.js';
 import { resampleWeights } from '../../src/stats/resample.js';
+import { fixedDesignBasis, replicateTargets } from '../../src/stats/fixed-design.js';
+import { readDeviceDraws } from '../../src/gpu/draw.js';
+import { prepareData, type BatchProblem } from '../../src/fit/problem.js';
+import { resolveLmOptions } from '../../src/fit/options.js';
+import { makeStarts } from '../../src/fit/starts.js';
+import { fitLaw } from '../../src/fit/fit.js';
 import { EPOCH_CSV_IN_SHARED, EPOCH_HUBER, ladder, loadEpoch } from '../workloads.js';
 
 const argv = process.argv.slice(2);
@@ -136,6 +146,13 @@ interface MatrixRow {
   polishedBest?: number;
   bestWithinParity?: boolean;
 }
+interface DrawsReport {
+  /** Rows compared (replicates x rows, both designs) and whether every one was identical. */
+  compared: number;
+  identical: boolean;
+  firstDifference?: string;
+  ab: Array<{ replicates: number; uploadedSeconds?: number; drawnSeconds?: number; uploadedFitsPerSecond?: number; drawnFitsPerSecond?: number }>;
+}
 interface ProtocolReport {
   replicates: number;
   starts: number;
@@ -161,6 +178,7 @@ const report: {
   adapter: AdapterReport & { engineDescription?: string; software?: boolean };
   parity: ParityRow[];
   matrix: MatrixRow[];
+  draws?: DrawsReport;
   protocol?: ProtocolReport;
   skipped: string[];
   complete: boolean;
@@ -207,6 +225,19 @@ function markdown(): string {
         `| ${r.workload} | ${r.rows} | ${r.loss} | ${r.fits} | ${r.complete ? 'all' : `${r.fitsDone} (stopped)`} | ${r.seconds.toFixed(2)} | ${r.deviceSeconds.toFixed(2)} | ${fmt(r.fitsPerSecond)} | ${r.shareReached === undefined ? '' : `${(100 * r.shareReached).toFixed(1)} %`} | ${fmt(r.bestReachingPerSecond)} | ${fmt(r.pointIterationsPerSecond)} | ${r.bestWithinParity === undefined ? '' : r.bestWithinParity ? 'yes' : 'NO'} |`,
     ),
   ];
+  const dr = report.draws;
+  if (dr !== undefined) {
+    lines.push(
+      '',
+      '## Bootstrap replicates drawn on the device',
+      '',
+      `Device draws vs host draws: ${dr.compared.toLocaleString('en-US')} values compared, ${dr.identical ? 'all identical' : `DIFFERENT (${dr.firstDifference ?? ''})`}.`,
+      '',
+      '| replicates x 1 start (Epoch, Huber) | rows uploaded (s) | drawn on the device (s) | fits/s uploaded | fits/s drawn |',
+      '|---|---|---|---|---|',
+      ...dr.ab.map((r) => `| ${r.replicates} | ${r.uploadedSeconds?.toFixed(2) ?? ''} | ${r.drawnSeconds?.toFixed(2) ?? ''} | ${fmt(r.uploadedFitsPerSecond)} | ${fmt(r.drawnFitsPerSecond)} |`),
+    );
+  }
   const p = report.protocol;
   if (p !== undefined) {
     lines.push(
@@ -357,6 +388,73 @@ for (const w of workloads) {
     log(`${w.name}, ${size} fits: ${fmt(row.fitsPerSecond)} fits/s${row.complete ? '' : ' (stopped)'}`);
     save();
     if (!row.complete) break;
+  }
+}
+
+// ---- 3b. replicates drawn on the device ----
+// Bit identity on this device first (the draws are integer arithmetic; a driver that got one wrong
+// would show here), then the batched solve with the rows uploaded vs drawn, alternately.
+{
+  const epoch = workloads[1]!;
+  const n = epoch.ds.n;
+  const data = prepareData(law, epoch.ds);
+  const options = resolveLmOptions({ loss: epoch.loss });
+  const rowsProblem = (R: number, seed: number): BatchProblem => ({
+    law,
+    data,
+    starts: makeStarts(law, { kind: 'sobol', count: 1 }).u,
+    nStarts: 1,
+    weights: resampleWeights(n, { replicates: R, seed, design: { kind: 'rows' } }),
+    nWeightSets: R,
+    options,
+    recipe: { seed, first: 0, stream: 0, design: { kind: 'rows' }, base: data.baseWeights },
+  });
+  const dr: DrawsReport = { compared: 0, identical: true, ab: [] };
+  report.draws = dr;
+  const check = (label: string, device: Float32Array, host: ArrayLike<number>): void => {
+    dr.compared += host.length;
+    for (let k = 0; k < host.length && dr.identical; k++) {
+      if (device[k] !== Math.fround(host[k]!)) {
+        dr.identical = false;
+        dr.firstDifference = `${label} value ${k}: device ${device[k]}, host ${host[k]}`;
+      }
+    }
+  };
+  const rowsCheck = rowsProblem(1000, 20240417);
+  check('rows weights', (await readDeviceDraws(ctx.device, rowsCheck))!.weights, rowsCheck.weights);
+  const full = await fitLaw(law, epoch.ds, { lm: { loss: epoch.loss }, engine: gpu });
+  const wild = { kind: 'wild', weights: 'mammen', leverage: false } as const;
+  const basis = fixedDesignBasis(law, epoch.ds, full.params.filter((q) => !q.fixed).map((q) => q.value), wild);
+  const wildTargets = replicateTargets(basis, wild, 7, 0, 1000);
+  const wildCheck: BatchProblem = { ...rowsCheck, weights: new Float64Array(1000 * n).fill(1), targets: wildTargets, recipe: { seed: 7, first: 0, stream: 0, design: wild, base: data.baseWeights, basis } };
+  check('wild targets', (await readDeviceDraws(ctx.device, wildCheck))!.targets, wildTargets);
+  log(`device draws: ${dr.compared} values compared with the host's, ${dr.identical ? 'identical' : `DIFFERENT: ${dr.firstDifference}`}`);
+  save();
+  const engines = { uploaded: webgpuEngine({ sources: nodeShaderSources(), warn: (m) => log(m), deviceDraws: false }), drawn: webgpuEngine({ sources: nodeShaderSources(), warn: (m) => log(m) }) };
+  for (const R of QUICK ? [1000] : [10_000, 100_000]) {
+    const limit = Math.min(60, (remaining() - 0.5 * BUDGET_S * (1 - MATRIX_SHARE)) / 2);
+    if (limit < 3) {
+      report.skipped.push(`device draws A/B at ${R} replicates: no time left`);
+      break;
+    }
+    const problem = rowsProblem(R, 42);
+    const row: DrawsReport['ab'][number] = { replicates: R };
+    for (const which of ['uploaded', 'drawn'] as const) {
+      const t = performance.now();
+      try {
+        await engines[which].solve(problem, { signal: AbortSignal.timeout(Math.round(limit * 1000)) });
+      } catch (e) {
+        if (!isCancelled(e)) throw e;
+        report.skipped.push(`device draws A/B at ${R} replicates (${which}): stopped at its ${limit.toFixed(0)} s limit`);
+        continue;
+      }
+      const sec = (performance.now() - t) / 1000;
+      if (which === 'uploaded') Object.assign(row, { uploadedSeconds: sec, uploadedFitsPerSecond: R / sec });
+      else Object.assign(row, { drawnSeconds: sec, drawnFitsPerSecond: R / sec });
+    }
+    dr.ab.push(row);
+    log(`device draws A/B, ${R} replicates: uploaded ${row.uploadedSeconds?.toFixed(2) ?? '-'} s, drawn ${row.drawnSeconds?.toFixed(2) ?? '-'} s`);
+    save();
   }
 }
 

@@ -135,3 +135,38 @@ export async function deviceDrawer(device: GPUDevice, plan: DrawPlan, weights: G
     },
   };
 }
+
+/**
+ * The weight and target rows the draw kernel writes for all of `problem`'s weight vectors, read
+ * back (undefined when the recipe cannot be drawn on the device): for checking a device's draws
+ * against the host's (test/gpu/draw.test.ts, bench/device/bench.ts).
+ */
+export async function readDeviceDraws(device: GPUDevice, problem: BatchProblem): Promise<{ weights: Float32Array; targets: Float32Array } | undefined> {
+  const plan = planDeviceDraw(problem, Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize));
+  if (plan === undefined) return undefined;
+  const bytes = Math.max(16, problem.nWeightSets * problem.data.n * 4);
+  const made: GPUBuffer[] = [];
+  const make = (usage: number): GPUBuffer => {
+    const b = device.createBuffer({ size: bytes, usage });
+    made.push(b);
+    return b;
+  };
+  const w = make(GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
+  const t = make(GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
+  const wRead = make(GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+  const tRead = make(GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+  const drawer = await deviceDrawer(device, plan, w, t);
+  try {
+    const enc = device.createCommandEncoder();
+    drawer.encode(enc, problem.recipe!.first, problem.nWeightSets);
+    enc.copyBufferToBuffer(w, 0, wRead, 0, bytes);
+    enc.copyBufferToBuffer(t, 0, tRead, 0, bytes);
+    device.queue.submit([enc.finish()]);
+    await Promise.all([wRead.mapAsync(GPUMapMode.READ), tRead.mapAsync(GPUMapMode.READ)]);
+    const len = problem.nWeightSets * problem.data.n;
+    return { weights: new Float32Array(wRead.getMappedRange(), 0, len).slice(), targets: new Float32Array(tRead.getMappedRange(), 0, len).slice() };
+  } finally {
+    drawer.destroy();
+    for (const b of made) b.destroy();
+  }
+}

@@ -4,13 +4,20 @@
  * Keeping the device busy and the host idle:
  * - the whole LM iteration runs on the device; the host only submits rounds of several dispatches
  *   (each `stepsPerDispatch` trial steps per problem) and reads back one u32: how many problems
- *   are still running;
+ *   are still running. Round k + 1 is queued before round k's count is read (two count buffers in
+ *   turn), so the device does not idle through the host's round trip; the price is one round of
+ *   early exits after the last problem finishes;
  * - finished problems return at once from every later dispatch (early exit);
  * - batches larger than the device's storage-binding limit (128 MiB on lavapipe) or than
  *   `maxProblemsPerChunk` run in chunks, so memory stays bounded whatever the batch size: each
  *   chunk uploads only the weight rows and target rows (per-weight-vector targets, the
  *   fixed-design bootstraps' replicates; the data's own target repeated otherwise) of the weight
- *   vectors its problems use, and `problem_offset` / `n_weight_sets` address that slice;
+ *   vectors its problems use, and `problem_offset` / `n_weight_sets` address that slice. A
+ *   bootstrap batch that carries its recipe has those rows drawn on the device instead (draw.ts,
+ *   bit-identical to the host's), so the host uploads no per-replicate data at all; the device
+ *   holds one chunk's rows either way, so its memory is bounded by the chunk, not the replicates;
+ * - the buffers of a batch shape come from a per-device pool and go back to it (buffer-pool.ts),
+ *   so a bootstrap's successive calls (one per replicate chunk) do not reallocate them;
  * - Dawn busy-waits a core while a map is pending, so the host sleeps before it maps for about
  *   the time the round's work should take (measured: this roughly doubles throughput on 2 cores):
  *   the previous round's duration scaled by the share of problems still running, since finished

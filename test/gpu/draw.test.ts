@@ -10,7 +10,7 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { releaseGpu } from '../../src/gpu/device.js';
 import { RNG_WGSL, belowThreshold } from '../../src/gpu/draw-wgsl.js';
-import { deviceDrawer, planDeviceDraw } from '../../src/gpu/draw.js';
+import { planDeviceDraw, readDeviceDraws } from '../../src/gpu/draw.js';
 import { nextDouble, nextInt, replicateRng } from '../../src/util/rng.js';
 import { resampleWeights, type FixedDesign } from '../../src/stats/resample.js';
 import { replicateTargets, wildTwoPoint, type FixedDesignBasis } from '../../src/stats/fixed-design.js';
@@ -115,23 +115,9 @@ suite('the WGSL port of the host generator', () => {
 
 /** The draw kernel's rows for a recipe, read back as f32. */
 async function deviceRows(problem: BatchProblem): Promise<{ w: Float32Array; t: Float32Array }> {
-  const device = gpu.ctx!.device;
-  const plan = planDeviceDraw(problem, 1 << 30);
-  expect(plan).toBeDefined();
-  const bytes = problem.nWeightSets * problem.data.n * 4;
-  const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC;
-  const wBuf = device.createBuffer({ size: bytes, usage });
-  const tBuf = device.createBuffer({ size: bytes, usage });
-  const drawer = await deviceDrawer(device, plan!, wBuf, tBuf);
-  const enc = device.createCommandEncoder();
-  drawer.encode(enc, problem.recipe!.first, problem.nWeightSets);
-  device.queue.submit([enc.finish()]);
-  const w = new Float32Array(await readBack(device, wBuf, bytes));
-  const t = new Float32Array(await readBack(device, tBuf, bytes));
-  drawer.destroy();
-  wBuf.destroy();
-  tBuf.destroy();
-  return { w, t };
+  const got = await readDeviceDraws(gpu.ctx!.device, problem);
+  expect(got).toBeDefined();
+  return { w: got!.weights, t: got!.targets };
 }
 
 /** A batch problem with only what planDeviceDraw reads. */
