@@ -28,7 +28,7 @@ import { resampleWeights, type BootstrapDesign } from '../src/stats/resample.js'
 import { fixedDesignBasis, replicateTargets } from '../src/stats/fixed-design.js';
 import { bootstrapFit } from '../src/stats/bootstrap.js';
 import { fitLaw } from '../src/fit/fit.js';
-import { EPOCH_HUBER, loadEpoch } from './workloads.js';
+import { EPOCH_HUBER, ladder, loadEpoch } from './workloads.js';
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);
@@ -40,7 +40,7 @@ const quick = process.argv.includes('--quick');
 
 type Variants = Record<string, Partial<WebGpuEngineOptions>>;
 /** Per change: the variants compared, baseline first. */
-const CHANGES: Record<string, { what: string; variants: Variants }> = {
+const CHANGES: Record<string, { what: string; variants: Variants; /** Only the workloads whose names contain one of these (default: all). */ only?: string[] }> = {
   draws: { what: 'replicate rows drawn on the device vs uploaded from the host', variants: { uploaded: { deviceDraws: false }, 'device draws': { deviceDraws: true } } },
   rounds: {
     what: 'host round trips: the running count read with the next round already queued, and more steps per submission',
@@ -50,7 +50,16 @@ const CHANGES: Record<string, { what: string; variants: Variants }> = {
       'queued + 8 dispatches per round': { pipelinedCount: true, dispatchesPerRound: 8 },
     },
   },
-  reuse: { what: 'device buffers taken from a pool of the batch shape vs created per call', variants: { 'created per call': { reuseBuffers: false }, pooled: { reuseBuffers: true } } },
+  reuse: {
+    what: 'device buffers taken from a pool of the batch shape vs created per call',
+    variants: { 'created per call': { reuseBuffers: false }, pooled: { reuseBuffers: true } },
+    // Pooling acts between calls: the bootstrap (one call per replicate chunk) and back-to-back solves.
+    only: ['bootstrapFit', '1 LM step'],
+  },
+  layout: {
+    what: "kernel layout per batch shape: one thread per fit vs one workgroup (64 threads) per fit (the 'auto' probe's two candidates)",
+    variants: { thread: { variant: 'thread' }, group: { variant: 'group' } },
+  },
   all: {
     what: 'the driver before these changes (uploads, count read then next round, buffers per call) vs after (the defaults)',
     variants: { before: { deviceDraws: false, pipelinedCount: false, reuseBuffers: false }, after: {} },
@@ -111,11 +120,34 @@ const workloads: Workload[] = [
   },
 ];
 
+// The layout change compares small multistart batches on the synthetic ladder instead.
+if (change === 'layout') {
+  workloads.length = 0;
+  for (const [nSizes, nRatios] of [[16, 16], [64, 64]] as const) {
+    const lds = ladder(nSizes, nRatios);
+    const ldata = prepareData(law, lds);
+    for (const fits of quick ? [8, 64] : [4, 16, 64, 256]) {
+      const p: BatchProblem = { law, data: ldata, starts: makeStarts(law, { kind: 'sobol', count: fits }).u, nStarts: fits, weights: ldata.baseWeights, nWeightSets: 1, options: resolveLmOptions({}) };
+      workloads.push({
+        name: `${fits} fits x ${lds.n} points (ladder, least squares)`,
+        fits,
+        run: async (o) => {
+          await webgpuEngine({ sources: nodeShaderSources(), context: ctx, ...o }).solve(p);
+        },
+      });
+    }
+  }
+}
+if (spec.only !== undefined) {
+  const keep = workloads.filter((w) => spec.only!.some((p) => w.name.includes(p)));
+  workloads.length = 0;
+  workloads.push(...keep);
+}
 const names = Object.keys(spec.variants);
 const lines: string[] = [];
 const load0 = loadavg()[0]!;
-// Warm-up: compile every pipeline once.
-await workloads[0]!.run(spec.variants[names[0]!]!);
+// Warm-up: compile every variant's pipelines once.
+for (const v of names) await workloads[0]!.run(spec.variants[v]!);
 for (const w of workloads) {
   const times: Record<string, number[]> = Object.fromEntries(names.map((k) => [k, []]));
   const cpu: Record<string, number[]> = Object.fromEntries(names.map((k) => [k, []]));
