@@ -112,10 +112,10 @@ const workloads: Workload[] = [
   solveOf(`solve ${R} wild replicates x 4 starts`, batch(wild, R, 4)),
   solveOf(`solve ${R} rows replicates x 4 starts in chunks of 2,048 problems`, batch(rows, R, 4), { maxProblemsPerChunk: 2048 }),
   {
-    name: `bootstrapFit ${BR} rows replicates (4 basins, polish; ${BR / 4} replicates per call)`,
+    name: `bootstrapFit ${BR} rows replicates (4 basins, polish; ${Math.floor(BR / 4)} replicates per call)`,
     fits: BR * 4,
     run: async (o) => {
-      await bootstrapFit(law, ds, { replicates: BR, seed: 42, lm: { loss: EPOCH_HUBER }, fit: full, bca: false, replicateChunk: BR / 4, engine: webgpuEngine({ sources: nodeShaderSources(), context: ctx, variant: 'thread', ...o }) });
+      await bootstrapFit(law, ds, { replicates: BR, seed: 42, lm: { loss: EPOCH_HUBER }, fit: full, bca: false, replicateChunk: Math.floor(BR / 4), engine: webgpuEngine({ sources: nodeShaderSources(), context: ctx, variant: 'thread', ...o }) });
     },
   },
 ];
@@ -123,7 +123,7 @@ const workloads: Workload[] = [
 // The layout change compares small multistart batches on the synthetic ladder instead.
 if (change === 'layout') {
   workloads.length = 0;
-  for (const [nSizes, nRatios] of [[16, 16], [64, 64]] as const) {
+  for (const [nSizes, nRatios] of [[16, 16], [64, 64], [128, 128]] as const) {
     const lds = ladder(nSizes, nRatios);
     const ldata = prepareData(law, lds);
     for (const fits of quick ? [8, 64] : [4, 16, 64, 256]) {
