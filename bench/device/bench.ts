@@ -19,6 +19,9 @@
  *      integer for integer with the host's (rows and wild designs, 1,000 replicates x 240 rows),
  *      then engine.solve on R row-resampled replicates x 1 start (Epoch, Huber) with the rows
  *      uploaded and with them drawn on the device, side by side (quick: 1,000; else 10^4, 10^5);
+ *   3c. the kernel layout per batch shape: one thread per fit vs one workgroup per fit, engine.solve
+ *      on Sobol starts of the Epoch data at 64, 512 and 4,500 fits (quick: 64), so the 'auto'
+ *      probe's gate (src/gpu/engine.ts GROUP_PROBE_GATE, measured on lavapipe) can be set for a GPU;
  *   4. the Epoch 18M-fit protocol: 4,000 row-resampled replicates x Hoffmann's 4,500-point start
  *      grid on the 240 points (quick: 2 replicates), in chunks of replicates; if the budget runs
  *      out, the replicates done and the extrapolated full wall time are reported.
@@ -153,6 +156,12 @@ interface DrawsReport {
   firstDifference?: string;
   ab: Array<{ replicates: number; uploadedSeconds?: number; drawnSeconds?: number; uploadedFitsPerSecond?: number; drawnFitsPerSecond?: number }>;
 }
+interface LayoutRow {
+  fits: number;
+  rows: number;
+  threadSeconds?: number;
+  groupSeconds?: number;
+}
 interface ProtocolReport {
   replicates: number;
   starts: number;
@@ -179,6 +188,7 @@ const report: {
   parity: ParityRow[];
   matrix: MatrixRow[];
   draws?: DrawsReport;
+  layout?: LayoutRow[];
   protocol?: ProtocolReport;
   skipped: string[];
   complete: boolean;
@@ -236,6 +246,16 @@ function markdown(): string {
       '| replicates x 1 start (Epoch, Huber) | rows uploaded (s) | drawn on the device (s) | fits/s uploaded | fits/s drawn |',
       '|---|---|---|---|---|',
       ...dr.ab.map((r) => `| ${r.replicates} | ${r.uploadedSeconds?.toFixed(2) ?? ''} | ${r.drawnSeconds?.toFixed(2) ?? ''} | ${fmt(r.uploadedFitsPerSecond)} | ${fmt(r.drawnFitsPerSecond)} |`),
+    );
+  }
+  if (report.layout !== undefined) {
+    lines.push(
+      '',
+      '## Kernel layout per batch shape (Epoch, Huber, Sobol starts; engine.solve)',
+      '',
+      '| fits | rows | one thread per fit (s) | one workgroup per fit (s) | group / thread speed |',
+      '|---|---|---|---|---|',
+      ...report.layout.map((r) => `| ${r.fits} | ${r.rows} | ${r.threadSeconds?.toFixed(3) ?? ''} | ${r.groupSeconds?.toFixed(3) ?? ''} | ${r.threadSeconds !== undefined && r.groupSeconds !== undefined ? `${(r.threadSeconds / r.groupSeconds).toFixed(2)}x` : ''} |`),
     );
   }
   const p = report.protocol;
@@ -454,6 +474,38 @@ for (const w of workloads) {
     }
     dr.ab.push(row);
     log(`device draws A/B, ${R} replicates: uploaded ${row.uploadedSeconds?.toFixed(2) ?? '-'} s, drawn ${row.drawnSeconds?.toFixed(2) ?? '-'} s`);
+    save();
+  }
+}
+
+// ---- 3c. the kernel layout per batch shape ----
+{
+  const epoch = workloads[1]!;
+  const data = prepareData(law, epoch.ds);
+  const options = resolveLmOptions({ loss: epoch.loss });
+  const layouts = { thread: webgpuEngine({ sources: nodeShaderSources(), warn: (m) => log(m), variant: 'thread' }), group: webgpuEngine({ sources: nodeShaderSources(), warn: (m) => log(m), variant: 'group' }) };
+  report.layout = [];
+  for (const fits of QUICK ? [64] : [64, 512, 4500]) {
+    const problem: BatchProblem = { law, data, starts: makeStarts(law, { kind: 'sobol', count: fits }).u, nStarts: fits, weights: data.baseWeights, nWeightSets: 1, options };
+    const row: LayoutRow = { fits, rows: epoch.ds.n };
+    for (const which of ['thread', 'group'] as const) {
+      const limit = Math.min(20, (remaining() - 0.5 * BUDGET_S * (1 - MATRIX_SHARE)) / 2);
+      if (limit < 2) {
+        report.skipped.push(`layout at ${fits} fits (${which}): no time left`);
+        continue;
+      }
+      try {
+        await layouts[which].solve({ ...problem, nStarts: Math.min(fits, 8), starts: problem.starts.subarray(0, Math.min(fits, 8) * law.free.length) }); // compile
+        const t = performance.now();
+        await layouts[which].solve(problem, { signal: AbortSignal.timeout(Math.round(limit * 1000)) });
+        row[which === 'thread' ? 'threadSeconds' : 'groupSeconds'] = (performance.now() - t) / 1000;
+      } catch (e) {
+        if (!isCancelled(e)) throw e;
+        report.skipped.push(`layout at ${fits} fits (${which}): stopped at its ${limit.toFixed(0)} s limit`);
+      }
+    }
+    report.layout.push(row);
+    log(`layout, ${fits} fits: thread ${row.threadSeconds?.toFixed(3) ?? '-'} s, group ${row.groupSeconds?.toFixed(3) ?? '-'} s`);
     save();
   }
 }

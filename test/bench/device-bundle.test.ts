@@ -66,6 +66,7 @@ describe('device bundle', () => {
       parity: Array<{ pass: boolean; relativeDifference: number; shareAgreeing: number; starts: number }>;
       matrix: Array<{ workload: string; complete: boolean; fitsPerSecond: number; bestReachingPerSecond: number; bestWithinParity: boolean; shareReached: number }>;
       protocol: { complete: boolean; fitsDone: number; starts: number; replicatesDone: number; fitsPerSecond: number };
+      layout: Array<{ fits: number; threadSeconds: number; groupSeconds: number }>;
       draws: { compared: number; identical: boolean; ab: Array<{ replicates: number; uploadedSeconds: number; drawnSeconds: number }> };
     }
     const j = JSON.parse(readFileSync(resolve(out, 'device-bench.json'), 'utf8')) as Bench;
@@ -101,6 +102,10 @@ describe('device bundle', () => {
     expect(j.draws.ab.map((r) => r.replicates)).toEqual([1000]);
     expect(j.draws.ab[0]!.uploadedSeconds).toBeGreaterThan(0);
     expect(j.draws.ab[0]!.drawnSeconds).toBeGreaterThan(0);
+    // Both kernel layouts timed on one small batch shape.
+    expect(j.layout.map((r) => r.fits)).toEqual([64]);
+    expect(j.layout[0]!.threadSeconds).toBeGreaterThan(0);
+    expect(j.layout[0]!.groupSeconds).toBeGreaterThan(0);
     // The protocol at quick size: 2 replicates x Hoffmann's 4,500 starts.
     expect(j.protocol.complete).toBe(true);
     expect(j.protocol.starts).toBe(4500);
