@@ -47,7 +47,7 @@ import type { Engine } from '../fit/engine.js';
 import { fitBatch, fitLaw, type FitResult } from '../fit/fit.js';
 import { invertSpd } from '../fit/linalg.js';
 import type { LmOptions } from '../fit/options.js';
-import { prepareData, type PreparedData } from '../fit/problem.js';
+import { prepareData, type PreparedData, type ReplicateRecipe } from '../fit/problem.js';
 import { makeStarts, type StartSpec } from '../fit/starts.js';
 import { isUsable, statusInfo } from '../fit/status.js';
 import { summarizeFit, type FitSummary } from '../report/summary.js';
@@ -249,13 +249,16 @@ export async function fitChain(table: Table, stages: readonly ChainStage[], o: C
     for (let r = 0; r < m; r++) for (let i = 0; i < n; i++) weights[r * n + i] = W[r * U + st.runIndex[i]!]! * data.baseWeights[i]!;
     // Fixed designs: every stage keeps its rows and refits to targets drawn around its own fit,
     // stage k from stream k of replicate r's generator (the stages' noises taken as independent).
-    const targets = isFixedDesign(design)
-      ? replicateTargets(fixedDesignBasis(st.law, st.dataset, st.fit.params.filter((q) => !q.fixed).map((q) => q.value), design), design, boot.seed, slice.from, m, k)
-      : undefined;
+    const basis = isFixedDesign(design) ? fixedDesignBasis(st.law, st.dataset, st.fit.params.filter((q) => !q.fixed).map((q) => q.value), design) : undefined;
+    const targets = basis !== undefined && isFixedDesign(design) ? replicateTargets(basis, design, boot.seed, slice.from, m, k) : undefined;
+    // A fixed design's stage rows are the recipe's (base weights, stream k), so an engine may redraw them (BatchProblem.recipe).
+    const recipe: ReplicateRecipe | undefined =
+      basis !== undefined && isFixedDesign(design) && (boot.generator ?? 'xoroshiro') === 'xoroshiro' ? { seed: boot.seed, first: slice.from, stream: k, design, base: data.baseWeights, basis } : undefined;
     const batch = await fitBatch(st.law, st.dataset, {
       starts: starts[k]!,
       weightSets: weights,
       ...(targets !== undefined ? { targetSets: targets } : {}),
+      ...(recipe !== undefined ? { recipe } : {}),
       ...(stages[k]!.lm !== undefined ? { lm: stages[k]!.lm } : {}),
       ...(engine !== undefined ? { engine } : {}),
       ...(control !== undefined ? { control } : {}),

@@ -218,3 +218,32 @@ suite('bootstrapFit with device-drawn replicates equals the uploaded rows', () =
     expect(firstDifference(drawn.draws, uploaded.draws)).toBe('none');
   }, 300_000);
 });
+
+/** A chain's fixed-design stages draw on the device too (stage k from stream k), and equal the uploaded rows. */
+suite('fitChain --design residuals on the GPU: device draws per stage equal the uploaded rows', () => {
+  test('two stages, 40 replicates', async () => {
+    const { readTable } = await import('../../src/data/index.js');
+    const { compileLaw } = await import('../../src/law/compile.js');
+    const { fitChain } = await import('../../src/stats/chain.js');
+    const { webgpuEngine } = await import('../../src/gpu/engine.js');
+    const { nodeShaderSources } = await import('../../src/gpu/shaders-node.js');
+    const xs = Array.from({ length: 12 }, (_, i) => i + 1);
+    const y1 = xs.map((x, i) => 1 + 0.5 * x + 0.1 * Math.sin(3 * i));
+    const y2 = y1.map((v, i) => 2 * v + 0.05 * Math.cos(5 * i));
+    const table = readTable(['id,x,y1,y2', ...xs.map((x, i) => `${i},${x},${y1[i]},${y2[i]}`)].join('\n'), 'chain.csv', 'csv');
+    const stages = [
+      { law: compileLaw({ name: 'line', formula: 'a + b*x', inputs: [{ name: 'x' }], params: [{ name: 'a', start: [0, 1] }, { name: 'b', start: [0, 1] }], space: 'linear' }), spec: { inputs: { x: 'x' }, target: 'y1', where: 'id <= 8' } },
+      { law: compileLaw({ name: 'scale', formula: 'c*L', inputs: [{ name: 'L' }], params: [{ name: 'c', start: [0.5, 2] }], space: 'linear' }), spec: { inputs: { L: '@' }, target: 'y2', where: 'id >= 3' } },
+    ] as const;
+    const design = { kind: 'residuals', centre: true, leverage: false } as const;
+    const chunks: boolean[] = [];
+    const run = (deviceDraws: boolean) =>
+      fitChain(table, stages, { engine: webgpuEngine({ sources: nodeShaderSources(), variant: 'thread', deviceDraws, onChunk: (c) => chunks.push(c.drawnOnDevice), context: gpu.ctx! }), bootstrap: { replicates: 40, seed: 8, design } });
+    const drawn = await run(true);
+    expect(chunks.filter((d) => d).length).toBe(2); // one replicate batch per stage
+    chunks.length = 0;
+    const uploaded = await run(false);
+    expect(chunks.some((d) => d)).toBe(false);
+    for (let k = 0; k < 2; k++) expect(firstDifference(drawn.stages[k]!.draws!, uploaded.stages[k]!.draws!)).toBe('none');
+  }, 120_000);
+});
