@@ -49,14 +49,14 @@ export interface BatchProblem {
 /**
  * Weight vector w is bootstrap replicate first + w of `design`, drawn from replicateRng(seed,
  * first + w, stream) (util/rng.ts) as stats/resample.ts (weights: multinomial row counts for
- * 'rows', all ones for the fixed designs) and stats/fixed-design.ts (targets, from `basis`)
+ * 'rows', cluster counts for 'clusters', all ones for the fixed designs) and stats/fixed-design.ts (targets, from `basis`)
  * draw it, the weights multiplied by `base` (the rows' own weights).
  */
 export interface ReplicateRecipe {
   seed: number;
   first: number;
   stream: number;
-  design: { kind: 'rows' } | FixedDesign;
+  design: { kind: 'rows' } | { kind: 'clusters'; groups: readonly string[] } | FixedDesign;
   base: Float64Array;
   /** The fixed designs' basis (absent for 'rows', whose replicates fit data.yt). */
   basis?: FixedDesignBasis;

@@ -46,7 +46,7 @@ export type LmBindingName = (typeof LM_BINDINGS)[number]['name'];
 export const DRAW_BINDINGS = [
   { name: 'dprm', usage: 'uniform', type: 'DrawParams', doc: 'replicate range, seed, stream and design (draw-wgsl.ts DRAW_PARAMS_FIELDS)' },
   { name: 'draw_base', usage: 'read', type: 'array<f32>', doc: "the rows' own weights, n (each replicate's weight row multiplies them)" },
-  { name: 'draw_flags', usage: 'read', type: 'array<u32>', doc: 'per row: 1 if a residuals replicate draws a residual for it (w_i > 0)' },
+  { name: 'draw_flags', usage: 'read', type: 'array<u32>', doc: 'residuals: per row, 1 if a replicate draws a residual for it (w_i > 0); clusters: the members as CSR (offsets, rows)' },
   { name: 'draw_table', usage: 'read', type: 'array<f32>', doc: 'the f32 values a target can take: data target (n), residuals (n x pool) or wild (2 n)' },
   { name: 'out_weights', usage: 'readWrite', type: 'array<f32>', doc: 'weight rows of the chunk, as LM_BINDINGS weights' },
   { name: 'out_targets', usage: 'readWrite', type: 'array<f32>', doc: 'target rows of the chunk, as LM_BINDINGS targets' },

@@ -26,8 +26,8 @@ import { bindingsWgsl, DRAW_BINDINGS } from './bindings.js';
 /** Threads per workgroup of the draw kernel (one thread per replicate). */
 export const DRAW_WORKGROUP = 64;
 
-/** What the weight rows are: the rows' own weights (fixed designs), or multinomial counts times them. */
-export const DRAW_WEIGHTS = { base: 0, rows: 1 } as const;
+/** What the weight rows are: the rows' own weights (fixed designs), multinomial counts of rows or of whole clusters times them. */
+export const DRAW_WEIGHTS = { base: 0, rows: 1, clusters: 2 } as const;
 /** What the target rows are: the data's, the residual bootstrap's, or a wild two-point draw per row. */
 export const DRAW_TARGETS = { data: 0, residuals: 1, twoPoint: 2 } as const;
 
@@ -130,6 +130,23 @@ fn draw_replicates(@builtin(global_invocation_id) gid: vec3<u32>) {
     for (var j = 0u; j < n; j++) {
       let at = row + uniform_below(&s, n);
       out_weights[at] = out_weights[at] + 1.0f;
+    }
+    for (var i = 0u; i < n; i++) {
+      out_weights[row + i] = out_weights[row + i] * draw_base[i];
+    }
+  } else if (dprm.weight_kind == ${DRAW_WEIGHTS.clusters}u) {
+    // G = n_pool clusters drawn with replacement, each adding 1 to each of its rows; draw_flags
+    // holds the members as CSR: offsets[G + 1], then the row indices.
+    let G = dprm.n_pool;
+    for (var i = 0u; i < n; i++) {
+      out_weights[row + i] = 0.0f;
+    }
+    for (var j = 0u; j < G; j++) {
+      let g = uniform_below(&s, G);
+      for (var q = draw_flags[g]; q < draw_flags[g + 1u]; q++) {
+        let at = row + draw_flags[G + 1u + q];
+        out_weights[at] = out_weights[at] + 1.0f;
+      }
     }
     for (var i = 0u; i < n; i++) {
       out_weights[row + i] = out_weights[row + i] * draw_base[i];

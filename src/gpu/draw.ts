@@ -7,7 +7,7 @@
  *
  * The rows equal the host's f32 upload bit for bit (test/gpu/draw.test.ts): the draws are integer
  * exact (draw-wgsl.ts), and every value written is one the host rounds the same way:
- * - rows: weight = count x base. The host rounds count x base (float64) to f32; the device
+ * - rows (and clusters, whose counts are per cluster): weight = count x base. The host rounds count x base (float64) to f32; the device
  *   multiplies f32(count) by f32(base). The two agree when base is an f32 value (count < 2^24, so
  *   the float64 product is exact and both round it once): other bases are not drawn here.
  * - residuals: target = f32(m_i + s_i e*_J), a table of n x pool values computed on the host with
@@ -15,7 +15,7 @@
  *   a larger design is uploaded as before.
  * - wild: two values per row, f32(m_i + e_i v_low) and f32(m_i + e_i v_high); the device draws which.
  * The Bayesian bootstrap (Dirichlet weights through logs) is not drawn here: f32 logs cannot
- * reproduce float64's -log(u) rounded to f32 in every case; nor are clusters, strata or the
+ * reproduce float64's -log(u) rounded to f32 in every case; nor are the IsoFLOP strata or the
  * numpy-legacy generator (never in a recipe).
  */
 import type { BatchProblem } from '../fit/problem.js';
@@ -48,6 +48,22 @@ export function planDeviceDraw(problem: BatchProblem, maxBindingBytes: number): 
   if (r.design.kind === 'rows') {
     if (problem.targets !== undefined) return undefined;
     return { base, flags, table: Float32Array.from(problem.data.yt), fixed: { ...common, weight_kind: DRAW_WEIGHTS.rows, target_kind: DRAW_TARGETS.data } };
+  }
+  if (r.design.kind === 'clusters') {
+    // The clusters in order of first appearance, as resampleWeights numbers them.
+    const groups = r.design.groups;
+    if (problem.targets !== undefined || groups.length !== n) return undefined;
+    const labels = [...new Set(groups)];
+    if (labels.length < 2) return undefined;
+    const at = new Map(labels.map((g, k) => [g, k]));
+    const members = labels.map(() => [] as number[]);
+    groups.forEach((g, i) => members[at.get(g)!]!.push(i));
+    const csr = new Uint32Array(labels.length + 1 + n);
+    members.forEach((m, k) => {
+      csr[k + 1] = csr[k]! + m.length;
+      csr.set(m, labels.length + 1 + csr[k]!);
+    });
+    return { base, flags: csr, table: Float32Array.from(problem.data.yt), fixed: { ...common, n_pool: labels.length, weight_kind: DRAW_WEIGHTS.clusters, target_kind: DRAW_TARGETS.data } };
   }
   const b = r.basis;
   if (b === undefined || b.n !== n || problem.targets === undefined) return undefined;

@@ -268,7 +268,7 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
           };
     // The recipe lets an engine redraw these rows where it solves (the WebGPU engine, on the device).
     const recipe: ReplicateRecipe | undefined =
-      (o.generator ?? 'xoroshiro') === 'xoroshiro' && (design.kind === 'rows' || isFixedDesign(design))
+      (o.generator ?? 'xoroshiro') === 'xoroshiro' && (design.kind === 'rows' || design.kind === 'clusters' || isFixedDesign(design))
         ? { seed: o.seed, first: first0 + first, stream: 0, design, base, ...(basis !== undefined ? { basis } : {}) }
         : undefined;
     const batch = await fitBatch(law, ds, { ...common, weightSets: raw, ...(targets !== undefined ? { targetSets: targets } : {}), ...(recipe !== undefined ? { recipe } : {}), ...controlFor(chunkControl) });

@@ -150,6 +150,19 @@ suite('the draw kernel equals the host draws', () => {
     for (let r = 0; r < R; r++) expect(counts.subarray(r * n, (r + 1) * n).reduce((a, b) => a + b, 0)).toBe(n);
   }, 120_000);
 
+ test.each([
+    [240, 17, 400],
+    [1000, 2, 100],
+    [97, 97, 300],
+  ] as const)('clusters: n = %i rows in %i clusters (uneven, interleaved), %i replicates, f32 base weights', async (n, G, R) => {
+    const groups = Array.from({ length: n }, (_, i) => `g${(i * 7 + (i % 5) * (i % 3)) % G}`);
+    const base = Float64Array.from({ length: n }, (_, i) => [1, 0.5, 2, 0.25][i % 4]!);
+    const counts = resampleWeights(n, { replicates: R, seed: 99, first: 3, design: { kind: 'clusters', groups } });
+    const host = Float32Array.from(counts, (c, k) => c * base[k % n]!);
+    const { w } = await deviceRows(problemOf(n, R, counts, { seed: 99, first: 3, stream: 0, design: { kind: 'clusters', groups }, base }));
+    expect(firstDifference(w, host)).toBe('none');
+  }, 120_000);
+
   const n = 240;
   const rnd = (k: number): number => Math.sin(12.9898 * k + 78.233) * 43758.5453 % 1;
   const rowWeights = Float64Array.from({ length: n }, (_, i) => (i % 17 === 5 ? 0 : 1 + (i % 3)));
@@ -191,7 +204,7 @@ suite('the draw kernel equals the host draws', () => {
  * inside replicates, so the device draws start mid-batch at recipe.first + w0.
  */
 suite('bootstrapFit with device-drawn replicates equals the uploaded rows', () => {
-  test.each(['rows', 'residuals', 'wild:mammen'])('%s: 150 replicates of Chinchilla on Epoch x 16 starts', async (text) => {
+  test.each(['rows', 'residuals', 'wild:mammen', 'clusters'])('%s: 150 replicates of Chinchilla on Epoch x 16 starts', async (text) => {
     const { bootstrapFit } = await import('../../src/stats/bootstrap.js');
     const { parseDesign } = await import('../../src/stats/resample.js');
     const { compileLaw } = await import('../../src/law/compile.js');
@@ -201,8 +214,10 @@ suite('bootstrapFit with device-drawn replicates equals the uploaded rows', () =
     const { loadEpochChinchilla } = await import('../support/datasets.js');
     const law = compileLaw(findLaw('chinchilla'));
     const ds = await loadEpochChinchilla(law);
-    const design = parseDesign(text)!;
-    if (design.kind === 'clusters') throw new Error('not a clusters test');
+    const parsed = text === 'clusters' ? undefined : parseDesign(text)!;
+    if (parsed?.kind === 'clusters') throw new Error('clusters are given by their rows here');
+    // Clusters: the Epoch runs grouped by model size (about 20 groups).
+    const design = parsed ?? { kind: 'clusters' as const, groups: Array.from({ length: ds.n }, (_, i) => String(Math.round(4 * Math.log10(ds.inputs[2 * i]!)))) };
     const common = { replicates: 150, seed: 31, design, starts: { kind: 'sobol', count: 16 } as const, bca: false, replicateChunk: 64 };
     const chunks: boolean[] = [];
     const engineOf = (deviceDraws: boolean) =>
