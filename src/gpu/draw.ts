@@ -2,8 +2,8 @@
  * Bootstrap replicates drawn on the device: when a batch says how its weight vectors were drawn
  * (BatchProblem.recipe), the driver (lm-gpu.ts) has each chunk's weight and target rows written
  * by the draw kernel (draw-wgsl.ts) instead of uploading n floats of each per replicate, so the
- * host sends no per-replicate data at all; the device memory per chunk is unchanged (the rows
- * are written into the same buffers the upload used).
+ * host sends no per-replicate rows (each problem's start is still uploaded, STATE_F floats); the
+ * device memory per chunk is unchanged (the rows are written into the buffers the upload used).
  *
  * The rows equal the host's f32 upload bit for bit (test/gpu/draw.test.ts): the draws are integer
  * exact (draw-wgsl.ts), and every value written is one the host rounds the same way:
