@@ -15,6 +15,13 @@
  *   3. the matrix: Chinchilla fits at 1e4, 1e5, 1e6 Sobol starts (quick: 1e3) on the 256-row ladder
  *      (least squares) and the Epoch data (Huber 1e-3), fits/s, best-reaching fits/s and
  *      point-iterations/s, the time on the device and in the float64 polish reported apart;
+ *   3b. bootstrap replicates drawn on the device (src/gpu/draw.ts): the device's draws compared
+ *      integer for integer with the host's (rows and wild designs, 1,000 replicates x 240 rows),
+ *      then engine.solve on R row-resampled replicates x 1 start (Epoch, Huber) with the rows
+ *      uploaded and with them drawn on the device, side by side (quick: 1,000; else 10^4, 10^5);
+ *   3c. the kernel layout per batch shape: one thread per fit vs one workgroup per fit, engine.solve
+ *      on Sobol starts of the Epoch data at 64, 512 and 4,500 fits (quick: 64), so the 'auto'
+ *      probe's gate (src/gpu/engine.ts GROUP_PROBE_GATE, measured on lavapipe) can be set for a GPU;
  *   4. the Epoch 18M-fit protocol: 4,000 row-resampled replicates x Hoffmann's 4,500-point start
  *      grid on the 240 points (quick: 2 replicates), in chunks of replicates; if the budget runs
  *      out, the replicates done and the extrapolated full wall time are reported.
@@ -38,6 +45,12 @@ import { acquireGpu, isGpuContext, releaseGpu } from '../../src/gpu/device.js';
 import { webgpuEngine } from '../../src/gpu/engine.js';
 import { nodeShaderSources } from '../../src/gpu/shaders-node.js';
 import { resampleWeights } from '../../src/stats/resample.js';
+import { fixedDesignBasis, replicateTargets } from '../../src/stats/fixed-design.js';
+import { readDeviceDraws } from '../../src/gpu/draw.js';
+import { prepareData, type BatchProblem } from '../../src/fit/problem.js';
+import { resolveLmOptions } from '../../src/fit/options.js';
+import { makeStarts } from '../../src/fit/starts.js';
+import { fitLaw } from '../../src/fit/fit.js';
 import { EPOCH_CSV_IN_SHARED, EPOCH_HUBER, ladder, loadEpoch } from '../workloads.js';
 
 const argv = process.argv.slice(2);
@@ -136,6 +149,19 @@ interface MatrixRow {
   polishedBest?: number;
   bestWithinParity?: boolean;
 }
+interface DrawsReport {
+  /** Rows compared (replicates x rows, both designs) and whether every one was identical. */
+  compared: number;
+  identical: boolean;
+  firstDifference?: string;
+  ab: Array<{ replicates: number; uploadedSeconds?: number; drawnSeconds?: number; uploadedFitsPerSecond?: number; drawnFitsPerSecond?: number }>;
+}
+interface LayoutRow {
+  fits: number;
+  rows: number;
+  threadSeconds?: number;
+  groupSeconds?: number;
+}
 interface ProtocolReport {
   replicates: number;
   starts: number;
@@ -161,6 +187,8 @@ const report: {
   adapter: AdapterReport & { engineDescription?: string; software?: boolean };
   parity: ParityRow[];
   matrix: MatrixRow[];
+  draws?: DrawsReport;
+  layout?: LayoutRow[];
   protocol?: ProtocolReport;
   skipped: string[];
   complete: boolean;
@@ -207,6 +235,29 @@ function markdown(): string {
         `| ${r.workload} | ${r.rows} | ${r.loss} | ${r.fits} | ${r.complete ? 'all' : `${r.fitsDone} (stopped)`} | ${r.seconds.toFixed(2)} | ${r.deviceSeconds.toFixed(2)} | ${fmt(r.fitsPerSecond)} | ${r.shareReached === undefined ? '' : `${(100 * r.shareReached).toFixed(1)} %`} | ${fmt(r.bestReachingPerSecond)} | ${fmt(r.pointIterationsPerSecond)} | ${r.bestWithinParity === undefined ? '' : r.bestWithinParity ? 'yes' : 'NO'} |`,
     ),
   ];
+  const dr = report.draws;
+  if (dr !== undefined) {
+    lines.push(
+      '',
+      '## Bootstrap replicates drawn on the device',
+      '',
+      `Device draws vs host draws: ${dr.compared.toLocaleString('en-US')} values compared, ${dr.identical ? 'all identical' : `DIFFERENT (${dr.firstDifference ?? ''})`}.`,
+      '',
+      '| replicates x 1 start (Epoch, Huber) | rows uploaded (s) | drawn on the device (s) | fits/s uploaded | fits/s drawn |',
+      '|---|---|---|---|---|',
+      ...dr.ab.map((r) => `| ${r.replicates} | ${r.uploadedSeconds?.toFixed(2) ?? ''} | ${r.drawnSeconds?.toFixed(2) ?? ''} | ${fmt(r.uploadedFitsPerSecond)} | ${fmt(r.drawnFitsPerSecond)} |`),
+    );
+  }
+  if (report.layout !== undefined) {
+    lines.push(
+      '',
+      '## Kernel layout per batch shape (Epoch, Huber, Sobol starts; engine.solve)',
+      '',
+      '| fits | rows | one thread per fit (s) | one workgroup per fit (s) | group / thread speed |',
+      '|---|---|---|---|---|',
+      ...report.layout.map((r) => `| ${r.fits} | ${r.rows} | ${r.threadSeconds?.toFixed(3) ?? ''} | ${r.groupSeconds?.toFixed(3) ?? ''} | ${r.threadSeconds !== undefined && r.groupSeconds !== undefined ? `${(r.threadSeconds / r.groupSeconds).toFixed(2)}x` : ''} |`),
+    );
+  }
   const p = report.protocol;
   if (p !== undefined) {
     lines.push(
@@ -357,6 +408,105 @@ for (const w of workloads) {
     log(`${w.name}, ${size} fits: ${fmt(row.fitsPerSecond)} fits/s${row.complete ? '' : ' (stopped)'}`);
     save();
     if (!row.complete) break;
+  }
+}
+
+// ---- 3b. replicates drawn on the device ----
+// Bit identity on this device first (the draws are integer arithmetic; a driver that got one wrong
+// would show here), then the batched solve with the rows uploaded vs drawn, alternately.
+{
+  const epoch = workloads[1]!;
+  const n = epoch.ds.n;
+  const data = prepareData(law, epoch.ds);
+  const options = resolveLmOptions({ loss: epoch.loss });
+  const rowsProblem = (R: number, seed: number): BatchProblem => ({
+    law,
+    data,
+    starts: makeStarts(law, { kind: 'sobol', count: 1 }).u,
+    nStarts: 1,
+    weights: resampleWeights(n, { replicates: R, seed, design: { kind: 'rows' } }),
+    nWeightSets: R,
+    options,
+    recipe: { seed, first: 0, stream: 0, design: { kind: 'rows' }, base: data.baseWeights },
+  });
+  const dr: DrawsReport = { compared: 0, identical: true, ab: [] };
+  report.draws = dr;
+  const check = (label: string, device: Float32Array, host: ArrayLike<number>): void => {
+    dr.compared += host.length;
+    for (let k = 0; k < host.length && dr.identical; k++) {
+      if (device[k] !== Math.fround(host[k]!)) {
+        dr.identical = false;
+        dr.firstDifference = `${label} value ${k}: device ${device[k]}, host ${host[k]}`;
+      }
+    }
+  };
+  const rowsCheck = rowsProblem(1000, 20240417);
+  check('rows weights', (await readDeviceDraws(ctx.device, rowsCheck))!.weights, rowsCheck.weights);
+  const full = await fitLaw(law, epoch.ds, { lm: { loss: epoch.loss }, engine: gpu });
+  const wild = { kind: 'wild', weights: 'mammen', leverage: false } as const;
+  const basis = fixedDesignBasis(law, epoch.ds, full.params.filter((q) => !q.fixed).map((q) => q.value), wild);
+  const wildTargets = replicateTargets(basis, wild, 7, 0, 1000);
+  const wildCheck: BatchProblem = { ...rowsCheck, weights: new Float64Array(1000 * n).fill(1), targets: wildTargets, recipe: { seed: 7, first: 0, stream: 0, design: wild, base: data.baseWeights, basis } };
+  check('wild targets', (await readDeviceDraws(ctx.device, wildCheck))!.targets, wildTargets);
+  log(`device draws: ${dr.compared} values compared with the host's, ${dr.identical ? 'identical' : `DIFFERENT: ${dr.firstDifference}`}`);
+  save();
+  const engines = { uploaded: webgpuEngine({ sources: nodeShaderSources(), warn: (m) => log(m), deviceDraws: false }), drawn: webgpuEngine({ sources: nodeShaderSources(), warn: (m) => log(m) }) };
+  for (const R of QUICK ? [1000] : [10_000, 100_000]) {
+    const limit = Math.min(60, (remaining() - 0.5 * BUDGET_S * (1 - MATRIX_SHARE)) / 2);
+    if (limit < 3) {
+      report.skipped.push(`device draws A/B at ${R} replicates: no time left`);
+      break;
+    }
+    const problem = rowsProblem(R, 42);
+    const row: DrawsReport['ab'][number] = { replicates: R };
+    for (const which of ['uploaded', 'drawn'] as const) {
+      const t = performance.now();
+      try {
+        await engines[which].solve(problem, { signal: AbortSignal.timeout(Math.round(limit * 1000)) });
+      } catch (e) {
+        if (!isCancelled(e)) throw e;
+        report.skipped.push(`device draws A/B at ${R} replicates (${which}): stopped at its ${limit.toFixed(0)} s limit`);
+        continue;
+      }
+      const sec = (performance.now() - t) / 1000;
+      if (which === 'uploaded') Object.assign(row, { uploadedSeconds: sec, uploadedFitsPerSecond: R / sec });
+      else Object.assign(row, { drawnSeconds: sec, drawnFitsPerSecond: R / sec });
+    }
+    dr.ab.push(row);
+    log(`device draws A/B, ${R} replicates: uploaded ${row.uploadedSeconds?.toFixed(2) ?? '-'} s, drawn ${row.drawnSeconds?.toFixed(2) ?? '-'} s`);
+    save();
+  }
+}
+
+// ---- 3c. the kernel layout per batch shape ----
+{
+  const epoch = workloads[1]!;
+  const data = prepareData(law, epoch.ds);
+  const options = resolveLmOptions({ loss: epoch.loss });
+  const layouts = { thread: webgpuEngine({ sources: nodeShaderSources(), warn: (m) => log(m), variant: 'thread' }), group: webgpuEngine({ sources: nodeShaderSources(), warn: (m) => log(m), variant: 'group' }) };
+  report.layout = [];
+  for (const fits of QUICK ? [64] : [64, 512, 4500]) {
+    const problem: BatchProblem = { law, data, starts: makeStarts(law, { kind: 'sobol', count: fits }).u, nStarts: fits, weights: data.baseWeights, nWeightSets: 1, options };
+    const row: LayoutRow = { fits, rows: epoch.ds.n };
+    for (const which of ['thread', 'group'] as const) {
+      const limit = Math.min(20, (remaining() - 0.5 * BUDGET_S * (1 - MATRIX_SHARE)) / 2);
+      if (limit < 2) {
+        report.skipped.push(`layout at ${fits} fits (${which}): no time left`);
+        continue;
+      }
+      try {
+        await layouts[which].solve({ ...problem, nStarts: Math.min(fits, 8), starts: problem.starts.subarray(0, Math.min(fits, 8) * law.free.length) }); // compile
+        const t = performance.now();
+        await layouts[which].solve(problem, { signal: AbortSignal.timeout(Math.round(limit * 1000)) });
+        row[which === 'thread' ? 'threadSeconds' : 'groupSeconds'] = (performance.now() - t) / 1000;
+      } catch (e) {
+        if (!isCancelled(e)) throw e;
+        report.skipped.push(`layout at ${fits} fits (${which}): stopped at its ${limit.toFixed(0)} s limit`);
+      }
+    }
+    report.layout.push(row);
+    log(`layout, ${fits} fits: thread ${row.threadSeconds?.toFixed(3) ?? '-'} s, group ${row.groupSeconds?.toFixed(3) ?? '-'} s`);
+    save();
   }
 }
 

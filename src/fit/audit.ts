@@ -6,7 +6,7 @@
  */
 import { createRng, nextInt } from '../util/rng.js';
 import type { Engine } from './engine.js';
-import { targetRow, type BatchProblem, type BatchResult } from './problem.js';
+import { recipeFrom, targetRow, type BatchProblem, type BatchResult } from './problem.js';
 import { STATUS } from './status.js';
 
 export interface AuditReport {
@@ -49,6 +49,7 @@ export async function auditBatch(problem: BatchProblem, f32: BatchResult, sample
       weights: problem.weights.subarray(w * n, (w + 1) * n),
       nWeightSets: 1,
       ...(problem.targets !== undefined ? { targets: targetRow(problem, w) } : {}),
+      ...recipeFrom(problem, w),
     });
     const c = r.cost[0]!;
     const rel = Math.abs(f32.cost[k]! - c) / Math.max(Math.abs(c), 1e-300);

@@ -18,7 +18,7 @@ import { uncertaintyAt, type Uncertainty } from './covariance.js';
 import { singleThreadEngine, type Engine } from './engine.js';
 import { LEAST_SQUARES, parseLoss, type LossSpec } from './losses.js';
 import { resolveLmOptions, type LmOptions } from './options.js';
-import { allocateBatchResult, prepareData, targetRow, type BatchProblem, type BatchResult, type PreparedData } from './problem.js';
+import { allocateBatchResult, prepareData, recipeFrom, targetRow, type BatchProblem, type BatchResult, type PreparedData, type ReplicateRecipe } from './problem.js';
 import { makeStarts, type StartSet, type StartSpec } from './starts.js';
 import { DEFAULT_POLISH, polishBest, type PolishReport } from './polish.js';
 import { PhasedProgress, slicer, throwIfCancelled, type RunControl } from './control.js';
@@ -324,6 +324,7 @@ export async function solveWithScreening(engine: Engine, problem: BatchProblem, 
         nWeightSets: 1,
         // Vector w's own targets (a fixed-design replicate), as its start costs were computed.
         ...(problem.targets !== undefined ? { targets: targetRow(problem, w) } : {}),
+        ...recipeFrom(problem, w),
       },
       prog.phase(w, 'fits'),
     );
@@ -418,6 +419,8 @@ export interface BatchFitOptions {
    * bootstrap's replicates, stats/fixed-design.ts). Default: every weight vector fits the data's.
    */
   targetSets?: Float64Array;
+  /** How weightSets (and targetSets) were drawn, so an engine may redraw them where it solves (BatchProblem.recipe). */
+  recipe?: ReplicateRecipe;
   lm?: Partial<LmOptions>;
   engine?: Engine;
   reachTolerance?: number;
@@ -515,7 +518,7 @@ async function solveWeighted(law: CompiledLaw, dataset: Dataset, opts: BatchFitO
   const nFits = screened ? screen : starts.count;
   const prog = new PhasedProgress(control, [nFits * nWeightSets, Math.min(auditSample, nFits * nWeightSets), f32 ? nWeightSets * Math.min(candidates, nFits) : 0]);
   throwIfCancelled(control);
-  const full: BatchProblem = { law, data, starts: starts.u, nStarts: starts.count, weights, nWeightSets, ...(targets !== undefined ? { targets } : {}), options };
+  const full: BatchProblem = { law, data, starts: starts.u, nStarts: starts.count, weights, nWeightSets, ...(targets !== undefined ? { targets } : {}), ...(opts.recipe !== undefined ? { recipe: opts.recipe } : {}), options };
   if (screened) prog.advance(0, 'screening', 0);
   const batch = await solveWithScreening(engine, full, screen, prog.phase(0, 'fits'));
   prog.complete(0, 'fits');

@@ -10,6 +10,8 @@ import { LawfitError } from '../errors.js';
 import { targetInSpace, type CompiledLaw } from '../law/compile.js';
 import type { Dataset } from '../data/dataset.js';
 import type { LmOptions } from './options.js';
+import type { FixedDesign } from '../stats/resample.js';
+import type { FixedDesignBasis } from '../stats/fixed-design.js';
 
 export interface PreparedData {
   n: number;
@@ -35,7 +37,34 @@ export interface BatchProblem {
    * vector fits data.yt. Problem p = w * nStarts + s fits targets row w under weights row w.
    */
   targets?: Float64Array;
+  /**
+   * How `weights` (and `targets`) were drawn, for an engine that can redraw them where it solves
+   * instead of receiving them (the WebGPU engine draws them on the device, src/gpu/draw.ts).
+   * The rows themselves stay the truth: an engine that ignores this solves them as given.
+   */
+  recipe?: ReplicateRecipe;
   options: LmOptions;
+}
+
+/**
+ * Weight vector w is bootstrap replicate first + w of `design`, drawn from replicateRng(seed,
+ * first + w, stream) (util/rng.ts) as stats/resample.ts (weights: multinomial row counts for
+ * 'rows', cluster counts for 'clusters', all ones for the fixed designs) and stats/fixed-design.ts (targets, from `basis`)
+ * draw it, the weights multiplied by `base` (the rows' own weights).
+ */
+export interface ReplicateRecipe {
+  seed: number;
+  first: number;
+  stream: number;
+  design: { kind: 'rows' } | { kind: 'clusters'; groups: readonly string[] } | FixedDesign;
+  base: Float64Array;
+  /** The fixed designs' basis (absent for 'rows', whose replicates fit data.yt). */
+  basis?: FixedDesignBasis;
+}
+
+/** The recipe of a sub-problem that starts at weight vector w of `problem` (spread into it). */
+export function recipeFrom(problem: Pick<BatchProblem, 'recipe'>, w: number): { recipe?: ReplicateRecipe } {
+  return problem.recipe === undefined ? {} : { recipe: { ...problem.recipe, first: problem.recipe.first + w } };
 }
 
 /** The target vector problems of weight vector w fit: its own row of `targets`, or the data's. */

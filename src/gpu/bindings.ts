@@ -39,17 +39,37 @@ export const LM_BINDINGS = [
 
 export type LmBindingName = (typeof LM_BINDINGS)[number]['name'];
 
-/** The WGSL declarations of every binding, in group 0. */
-export function bindingsWgsl(): string {
-  return LM_BINDINGS.map((b, i) => `@group(0) @binding(${i}) var<${USAGE[b.usage].wgsl}> ${b.name}: ${b.type}; // ${b.doc}`).join('\n');
+/**
+ * The replicate-draw kernel's bind group (src/gpu/draw.ts, draw-wgsl.ts): it writes the weight and
+ * target rows the LM kernels then read (the same buffers, bound read_write here).
+ */
+export const DRAW_BINDINGS = [
+  { name: 'dprm', usage: 'uniform', type: 'DrawParams', doc: 'replicate range, seed, stream and design (draw-wgsl.ts DRAW_PARAMS_FIELDS)' },
+  { name: 'draw_base', usage: 'read', type: 'array<f32>', doc: "the rows' own weights, n (each replicate's weight row multiplies them)" },
+  { name: 'draw_flags', usage: 'read', type: 'array<u32>', doc: 'residuals: per row, 1 if a replicate draws a residual for it (w_i > 0); clusters: the members as CSR (offsets, rows)' },
+  { name: 'draw_table', usage: 'read', type: 'array<f32>', doc: 'the f32 values a target can take: data target (n), residuals (n x pool) or wild (2 n)' },
+  { name: 'out_weights', usage: 'readWrite', type: 'array<f32>', doc: 'weight rows of the chunk, as LM_BINDINGS weights' },
+  { name: 'out_targets', usage: 'readWrite', type: 'array<f32>', doc: 'target rows of the chunk, as LM_BINDINGS targets' },
+] as const satisfies readonly BindingDecl[];
+
+export type DrawBindingName = (typeof DRAW_BINDINGS)[number]['name'];
+
+/** The WGSL declarations of every binding of a table (default: the LM kernels'), in group 0. */
+export function bindingsWgsl(table: readonly BindingDecl[] = LM_BINDINGS): string {
+  return table.map((b, i) => `@group(0) @binding(${i}) var<${USAGE[b.usage].wgsl}> ${b.name}: ${b.type}; // ${b.doc}`).join('\n');
 }
 
 /** The bind group layout's entries (every binding visible to compute). */
-export function bindGroupLayoutEntries(): GPUBindGroupLayoutEntry[] {
-  return LM_BINDINGS.map((b, i) => ({ binding: i, visibility: GPUShaderStage.COMPUTE, buffer: { type: USAGE[b.usage].buffer } }));
+export function bindGroupLayoutEntries(table: readonly BindingDecl[] = LM_BINDINGS): GPUBindGroupLayoutEntry[] {
+  return table.map((b, i) => ({ binding: i, visibility: GPUShaderStage.COMPUTE, buffer: { type: USAGE[b.usage].buffer } }));
 }
 
 /** The bind group's entries from one buffer per binding, by name. */
 export function bindGroupEntries(buffers: Readonly<Record<LmBindingName, GPUBuffer>>): GPUBindGroupEntry[] {
   return LM_BINDINGS.map((b, i) => ({ binding: i, resource: { buffer: buffers[b.name] } }));
+}
+
+/** The draw kernel's bind group entries, by name. */
+export function drawBindGroupEntries(buffers: Readonly<Record<DrawBindingName, GPUBuffer>>): GPUBindGroupEntry[] {
+  return DRAW_BINDINGS.map((b, i) => ({ binding: i, resource: { buffer: buffers[b.name] } }));
 }

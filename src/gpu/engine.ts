@@ -8,7 +8,7 @@
  */
 import type { Engine } from '../fit/engine.js';
 import { singleThreadEngine } from '../fit/engine.js';
-import type { BatchProblem, BatchResult } from '../fit/problem.js';
+import { recipeFrom, type BatchProblem, type BatchResult } from '../fit/problem.js';
 import { PhasedProgress, throwIfCancelled, type RunControl } from '../fit/control.js';
 import { acquireGpu, isGpuContext, type GpuContext, type GpuUnavailable } from './device.js';
 import type { KernelVariant, ShaderSources } from './kernels.js';
@@ -117,6 +117,7 @@ async function finishOnFallback(problem: BatchProblem, e: DeviceLostError, fallb
         weights: problem.weights.subarray(w * n, (w + 1) * n),
         nWeightSets: 1,
         ...(problem.targets !== undefined ? { targets: problem.targets.subarray(w * n, (w + 1) * n) } : {}),
+        ...recipeFrom(problem, w),
       },
       control === undefined ? undefined : prog.phase(w + 1, 'fits'),
     );

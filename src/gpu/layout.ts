@@ -105,30 +105,47 @@ export const PARAMS_FIELDS = [
 ] as const satisfies readonly (readonly [string, 'u32' | 'f32'])[];
 
 const SCALAR_BYTES = 4;
+type ScalarFields = readonly (readonly [string, 'u32' | 'f32'])[];
 /**
- * Bytes of the uniform buffer: the fields, padded to a multiple of 16. WGSL aligns a structure in
- * the uniform address space to 16 bytes (RequiredAlignOf), so the padded size is the struct's
- * size wherever it is used; the padding words are generated into `struct Params` too.
+ * Bytes of a uniform block of 4-byte scalars: the fields, padded to a multiple of 16. WGSL aligns
+ * a structure in the uniform address space to 16 bytes (RequiredAlignOf), so the padded size is
+ * the struct's size wherever it is used; the padding words are generated into the struct too.
  */
-export const PARAMS_SIZE = Math.ceil((PARAMS_FIELDS.length * SCALAR_BYTES) / 16) * 16;
-const PARAMS_PADDING = (PARAMS_SIZE - PARAMS_FIELDS.length * SCALAR_BYTES) / SCALAR_BYTES;
+export function uniformBytes(fields: ScalarFields): number {
+  return Math.ceil((fields.length * SCALAR_BYTES) / 16) * 16;
+}
+
+/** `struct NAME { ... }` of a uniform block of scalars, padding included (field i sits at byte 4 i). */
+export function uniformStructWgsl(name: string, fields: ScalarFields): string {
+  const size = uniformBytes(fields);
+  const lines = fields.map(([k, t]) => `  ${k}: ${t},`);
+  const padding = Array.from({ length: (size - fields.length * SCALAR_BYTES) / SCALAR_BYTES }, (_, i) => `  _pad${i}: u32, // to ${size} bytes`);
+  return `struct ${name} {\n${[...lines, ...padding].join('\n')}\n}`;
+}
+
+/** The bytes of a uniform block of scalars, little-endian as WGSL reads them. */
+export function packUniform<F extends ScalarFields>(fields: F, v: { [K in F[number][0]]: number }): ArrayBuffer {
+  const buf = new ArrayBuffer(uniformBytes(fields));
+  const dv = new DataView(buf);
+  fields.forEach(([k, t], i) => {
+    const x = (v as Record<string, number>)[k]!;
+    if (t === 'u32') dv.setUint32(i * SCALAR_BYTES, x, true);
+    else dv.setFloat32(i * SCALAR_BYTES, x, true);
+  });
+  return buf;
+}
+
+/** Bytes of the LM kernels' uniform buffer. */
+export const PARAMS_SIZE = uniformBytes(PARAMS_FIELDS);
 
 export type ParamsValues = { [K in (typeof PARAMS_FIELDS)[number][0]]: number };
 
 export function paramsWgsl(): string {
-  const fields = PARAMS_FIELDS.map(([k, t]) => `  ${k}: ${t},`);
-  const padding = Array.from({ length: PARAMS_PADDING }, (_, i) => `  _pad${i}: u32, // to ${PARAMS_SIZE} bytes`);
-  return `struct Params {\n${[...fields, ...padding].join('\n')}\n}`;
+  return uniformStructWgsl('Params', PARAMS_FIELDS);
 }
 
 export function packParams(v: ParamsValues): ArrayBuffer {
-  const buf = new ArrayBuffer(PARAMS_SIZE);
-  const dv = new DataView(buf);
-  PARAMS_FIELDS.forEach(([k, t], i) => {
-    if (t === 'u32') dv.setUint32(i * SCALAR_BYTES, v[k], true);
-    else dv.setFloat32(i * SCALAR_BYTES, v[k], true);
-  });
-  return buf;
+  return packUniform(PARAMS_FIELDS, v);
 }
 
 /**

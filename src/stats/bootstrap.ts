@@ -36,6 +36,7 @@ import { bcaInterval, covariance, percentileInterval, sd } from './intervals.js'
 import { isFixedDesign, resampleWeights, type BootstrapDesign, type ResampleGenerator } from './resample.js';
 import { fixedDesignBasis, replicateTargets } from './fixed-design.js';
 import { formatCount } from '../util/format-count.js';
+import type { ReplicateRecipe } from '../fit/problem.js';
 
 /** Where each replicate starts: the full fit's best distinct basins, the full fit's own start set ('same'), or any start set. */
 export type ReplicateStarts = { kind: 'basins'; k: number } | { kind: 'same' } | StartSpec;
@@ -285,7 +286,12 @@ export async function bootstrapFit(law: CompiledLaw, ds: Dataset, o: BootstrapOp
               chunkTotal = q.total;
             },
           };
-    await refits.fit(first, raw, targets, { ...common, ...controlFor(chunkControl) });
+    // The recipe lets an engine redraw these rows where it solves (the WebGPU engine, on the device).
+    const recipe: ReplicateRecipe | undefined =
+      (o.generator ?? 'xoroshiro') === 'xoroshiro' && (design.kind === 'rows' || design.kind === 'clusters' || isFixedDesign(design))
+        ? { seed: o.seed, first: first0 + first, stream: 0, design, base, ...(basis !== undefined ? { basis } : {}) }
+        : undefined;
+    await refits.fit(first, raw, targets, { ...common, ...(recipe !== undefined ? { recipe } : {}), ...controlFor(chunkControl) });
     doneBefore = before + chunkTotal;
   }
   prog.complete(1, 'bootstrap replicates');

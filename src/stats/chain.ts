@@ -49,7 +49,7 @@ import { PhasedProgress, type RunControl } from '../fit/control.js';
 import type { Engine } from '../fit/engine.js';
 import { fitLaw, type FitResult } from '../fit/fit.js';
 import type { LmOptions } from '../fit/options.js';
-import { prepareData } from '../fit/problem.js';
+import { prepareData, type ReplicateRecipe } from '../fit/problem.js';
 import { makeStarts, type StartSpec } from '../fit/starts.js';
 import { inputRanges } from './fitted-law.js';
 import { createRng, nextNormal } from '../util/rng.js';
@@ -252,15 +252,17 @@ export async function fitChain(table: Table, stages: readonly ChainStage[], o: C
     for (let r = 0; r < m; r++) for (let i = 0; i < n; i++) weights[r * n + i] = W[r * U + st.runIndex[i]!]! * data.baseWeights[i]!;
     // Fixed designs: every stage keeps its rows and refits to targets drawn around its own fit,
     // stage k from stream k of replicate r's generator (the stages' noises taken as independent).
-    const targets = isFixedDesign(design)
-      ? replicateTargets(fixedDesignBasis(st.law, st.dataset, st.fit.params.filter((q) => !q.fixed).map((q) => q.value), design), design, boot.seed, slice.from, m, k)
-      : undefined;
+    const basis = isFixedDesign(design) ? fixedDesignBasis(st.law, st.dataset, st.fit.params.filter((q) => !q.fixed).map((q) => q.value), design) : undefined;
+    const targets = basis !== undefined && isFixedDesign(design) ? replicateTargets(basis, design, boot.seed, slice.from, m, k) : undefined;
+    // A fixed design's stage rows are the recipe's (base weights, stream k), so an engine may redraw them (BatchProblem.recipe).
+    const recipe: ReplicateRecipe | undefined =
+      basis !== undefined && isFixedDesign(design) && (boot.generator ?? 'xoroshiro') === 'xoroshiro' ? { seed: boot.seed, first: slice.from, stream: k, design, base: data.baseWeights, basis } : undefined;
     // One refit for every bootstrap (replicate-refit.ts): the same failure rules as a fit's
     // bootstrap, and from basin starts the same rescue.
     const basins = replicateStartSpec(rs, stages[k]!.starts).kind === 'basins';
     const refits = new ReplicateRefits(st.law, st.dataset, m, basins);
     const refit = { starts: starts[k]!, ...(stages[k]!.lm !== undefined ? { lm: stages[k]!.lm } : {}), ...(engine !== undefined ? { engine } : {}) };
-    await refits.fit(0, weights, targets, { ...refit, ...(control !== undefined ? { control } : {}) });
+    await refits.fit(0, weights, targets, { ...refit, ...(recipe !== undefined ? { recipe } : {}), ...(control !== undefined ? { control } : {}) });
     if (basins) await refits.rescue({ ...refit, ...(stages[k]!.starts !== undefined ? { fullStarts: stages[k]!.starts } : {}), ...(control !== undefined ? { control } : {}) });
     prog.complete(K + k, phase);
     const p = st.law.free.length;

@@ -31,7 +31,7 @@ import type { Dataset } from '../data/dataset.js';
 import { internalFromNatural, type CompiledLaw } from '../law/compile.js';
 import { prepareData } from '../fit/problem.js';
 import { nextDouble, nextInt, replicateRng } from '../util/rng.js';
-import type { FixedDesign } from './resample.js';
+import type { FixedDesign, WildWeights } from './resample.js';
 
 export interface FixedDesignBasis {
   n: number;
@@ -132,6 +132,14 @@ const MAMMEN_HIGH = (SQRT5 + 1) / 2;
 const MAMMEN_P_LOW = (SQRT5 + 1) / (2 * SQRT5);
 
 /**
+ * The wild multiplier as a two-point draw: v = low when a uniform double is below pLow, else high
+ * (one source for the host's draw and the device's, src/gpu/draw.ts).
+ */
+export function wildTwoPoint(weights: WildWeights): { pLow: number; low: number; high: number } {
+  return weights === 'rademacher' ? { pLow: 0.5, low: -1, high: 1 } : { pLow: MAMMEN_P_LOW, low: MAMMEN_LOW, high: MAMMEN_HIGH };
+}
+
+/**
  * Targets of replicates [first, first + count): count x n, row-major, in the law's residual space.
  * `stream` separates independent draws for the same replicate (a chain's stages).
  */
@@ -144,8 +152,9 @@ export function replicateTargets(basis: FixedDesignBasis, design: FixedDesign, s
     if (design.kind === 'residuals') {
       for (let i = 0; i < n; i++) t[row + i] = scale[i]! > 0 ? fitted[i]! + scale[i]! * pool[nextInt(rng, 0, pool.length - 1)]! : fitted[i]!;
     } else {
+      const { pLow, low, high } = wildTwoPoint(design.weights);
       for (let i = 0; i < n; i++) {
-        const v = design.weights === 'rademacher' ? (nextDouble(rng) < 0.5 ? -1 : 1) : nextDouble(rng) < MAMMEN_P_LOW ? MAMMEN_LOW : MAMMEN_HIGH;
+        const v = nextDouble(rng) < pLow ? low : high;
         t[row + i] = fitted[i]! + residuals[i]! * v;
       }
     }

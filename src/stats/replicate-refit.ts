@@ -37,7 +37,7 @@ import type { Engine } from '../fit/engine.js';
 import { fitBatch, type BatchFit } from '../fit/fit.js';
 import { invertSpd } from '../fit/linalg.js';
 import { resolveLmOptions, type LmOptions } from '../fit/options.js';
-import { prepareData, type PreparedData } from '../fit/problem.js';
+import { prepareData, type PreparedData, type ReplicateRecipe } from '../fit/problem.js';
 import { makeStarts, type StartSpec } from '../fit/starts.js';
 import { STATUS, statusInfo } from '../fit/status.js';
 
@@ -129,10 +129,12 @@ export class ReplicateRefits {
   }
 
   /** Fit replicates first..first+k-1 under `weights` (k x n) and, for fixed designs, `targets` (k x n). */
-  async fit(first: number, weights: Float64Array, targets: Float64Array | undefined, o: RefitOptions & { control?: RunControl }): Promise<void> {
+  async fit(first: number, weights: Float64Array, targets: Float64Array | undefined, o: RefitOptions & { control?: RunControl; recipe?: ReplicateRecipe }): Promise<void> {
     const n = this.ds.n;
     const k = weights.length / n;
-    const batch = await fitBatch(this.law, this.ds, { ...batchOptions(o), weightSets: weights, ...(targets !== undefined ? { targetSets: targets } : {}) });
+    // The recipe (how these rows were drawn) lets an engine redraw them where it solves (the WebGPU
+    // engine, on the device); only this first pass has it: the rescue refits a subset of the rows.
+    const batch = await fitBatch(this.law, this.ds, { ...batchOptions(o), weightSets: weights, ...(targets !== undefined ? { targetSets: targets } : {}), ...(o.recipe !== undefined ? { recipe: o.recipe } : {}) });
     this.startsPerReplicate = batch.nStarts;
     for (let j = 0; j < k; j++) {
       const w = weights.subarray(j * n, j * n + n);

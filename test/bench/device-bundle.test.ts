@@ -66,6 +66,8 @@ describe('device bundle', () => {
       parity: Array<{ pass: boolean; relativeDifference: number; shareAgreeing: number; starts: number }>;
       matrix: Array<{ workload: string; complete: boolean; fitsPerSecond: number; bestReachingPerSecond: number; bestWithinParity: boolean; shareReached: number }>;
       protocol: { complete: boolean; fitsDone: number; starts: number; replicatesDone: number; fitsPerSecond: number };
+      layout: Array<{ fits: number; threadSeconds: number; groupSeconds: number }>;
+      draws: { compared: number; identical: boolean; ab: Array<{ replicates: number; uploadedSeconds: number; drawnSeconds: number }> };
     }
     const j = JSON.parse(readFileSync(resolve(out, 'device-bench.json'), 'utf8')) as Bench;
     expect(j.schema).toBe('lawfit-device-bench/1');
@@ -93,6 +95,17 @@ describe('device bundle', () => {
       expect(m.bestReachingPerSecond).toBeGreaterThan(0);
       expect(m.bestWithinParity).toBe(true);
     }
+    // Replicates drawn on the device equal the host's (rows weights and wild targets, 1,000 x 240
+    // each), and the A/B of uploaded vs drawn rows ran both ways.
+    expect(j.draws.identical).toBe(true);
+    expect(j.draws.compared).toBe(2 * 1000 * 240);
+    expect(j.draws.ab.map((r) => r.replicates)).toEqual([1000]);
+    expect(j.draws.ab[0]!.uploadedSeconds).toBeGreaterThan(0);
+    expect(j.draws.ab[0]!.drawnSeconds).toBeGreaterThan(0);
+    // Both kernel layouts timed on one small batch shape.
+    expect(j.layout.map((r) => r.fits)).toEqual([64]);
+    expect(j.layout[0]!.threadSeconds).toBeGreaterThan(0);
+    expect(j.layout[0]!.groupSeconds).toBeGreaterThan(0);
     // The protocol at quick size: 2 replicates x Hoffmann's 4,500 starts.
     expect(j.protocol.complete).toBe(true);
     expect(j.protocol.starts).toBe(4500);
@@ -100,6 +113,7 @@ describe('device bundle', () => {
     expect(j.protocol.fitsPerSecond).toBeGreaterThan(0);
     const md = readFileSync(resolve(out, 'device-bench.md'), 'utf8');
     expect(md).toMatch(/## Parity with float64/);
+    expect(md).toMatch(/## Bootstrap replicates drawn on the device\n\nDevice draws vs host draws: 480,000 values compared, all identical\./);
     expect(md).toMatch(/\| Epoch \(Huber 1e-3\) \| 240 \| huber 0\.001 \| 1000 \| all \|/);
     // Nothing of the unpacked bundle is left behind.
     expect(said).toMatch(/unpacked lawfit-device\.tar into (\S+):/);
