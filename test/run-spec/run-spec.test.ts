@@ -48,6 +48,7 @@ const VALUES: { [K in RunOptionKey]-?: fc.Arbitrary<NonNullable<RunSpec[K]>> } =
   formula: freeText,
   formulas: fc.array(freeText, { minLength: 1, maxLength: 3 }),
   positive: uniqueIdents(),
+  positives: fc.array(fc.record({ law: fc.option(ident, { nil: undefined }), names: uniqueIdents() }).map(({ law, names }) => (law !== undefined ? { law, names } : { names })), { minLength: 1, maxLength: 3 }),
   transform: record(fc.oneof(fc.constant({ kind: 'none' as const }), fc.constant({ kind: 'log' as const }), rangePair.map(([lower, upper]) => ({ kind: 'bounded' as const, lower, upper })))),
   fix: record(finite),
   free: uniqueIdents(),
@@ -77,6 +78,16 @@ const VALUES: { [K in RunOptionKey]-?: fc.Arbitrary<NonNullable<RunSpec[K]>> } =
   maxRadius: positive,
   damping: fc.constantFrom('levenberg' as const, 'marquardt' as const),
   projection: fc.constantFrom('auto' as const, 'on' as const, 'off' as const),
+  thenLaw: ident,
+  thenFormula: freeText,
+  thenPositive: uniqueIdents(),
+  thenFix: record(finite),
+  thenSpace: fc.constantFrom(...RESIDUAL_SPACES),
+  thenX: record(ident),
+  thenY: freeText,
+  thenWhere: freeText,
+  thenLoss: fc.oneof(fc.constant({ kind: 'linear' as const, delta: 1 }), fc.record({ kind: fc.constantFrom('huber' as const, 'soft_l1' as const, 'cauchy' as const, 'arctan' as const), delta: positive })),
+  at: fc.array(record(finite), { minLength: 1, maxLength: 3 }),
   engine: fc.constantFrom('cpu' as const, 'webgpu' as const),
   threads: count(4096),
   audit: count(1000),
@@ -212,7 +223,9 @@ describe("an artifact's recorded command read back through the rows (report/reco
     expect(recordedOption(old, 'ci')).toBeUndefined();
     expect(recordedOption(['lawfit', 'demo', '--noise', '0.05'], 'noise')).toBe(0.05);
     expect(recordedOption(['lawfit', 'fit', 'f.csv', '--noise', '0.05'], 'noise')).toBeUndefined();
-    expect(recordedOption(['lawfit', 'chain', '--format', 'csv'], 'format')).toBeUndefined();
+    expect(recordedOption(['lawfit', 'chain', 'f', '--format', 'csv'], 'format')).toBe('csv');
+    expect(recordedOption(['lawfit', 'chain', 'f', '--then-loss', 'huber:0.1'], 'thenLoss')).toEqual({ kind: 'huber', delta: 0.1 });
+    expect(recordedOption(['lawfit', 'isoflop', 'f', '--format', 'csv'], 'format')).toBeUndefined();
     expect(recordedOption(undefined, 'format')).toBeUndefined();
     expect(() => recordedOption(['lawfit', 'fit', 'f.csv', '--replicate-starts', 'basins:x'], 'replicateStarts')).toThrow(/^--replicate-starts: expected basins:K, law or same/);
     fc.assert(
