@@ -29,6 +29,7 @@ import { parseOptions, specFromFlags } from '../../run-spec/argv.js';
 import { optionsHelp } from '../../run-spec/help.js';
 import { resolveBootstrap } from '../../run-spec/resolve.js';
 import type { RunSpec } from '../../run-spec/run-options.js';
+import { runRecord } from '../../run-spec/record.js';
 
 export const CHAIN_USAGE = `usage: lawfit chain FILE --law A --x IN=COL,... --y COL [--where EXPR]
                   --then B --then-x IN=${PREVIOUS_STAGE}[,IN=COL...] --then-y COL [--then-where EXPR]
@@ -140,6 +141,7 @@ export async function chainCommand(argv: string[], io: Io): Promise<number> {
     const summary = summarizeChain(chain, predictions, digest);
     const artifact = makeChainArtifact({
       command,
+      run: runRecord('chain', spec),
       seed,
       options: boot !== undefined ? { bootstrap: { replicates: boot.replicates, design: describeDesign(boot.design), level: boot.level, replicateStarts: boot.replicateStarts, generator: boot.generator } } : {},
       summary,

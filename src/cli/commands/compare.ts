@@ -32,6 +32,7 @@ import { optionsHelp } from '../../run-spec/help.js';
 import { resolveBootstrap } from '../../run-spec/resolve.js';
 import { RUN_OPTIONS, type PositiveEntry } from '../../run-spec/run-options.js';
 import { rangesByLaw } from '../compare-ranges.js';
+import { runRecord } from '../../run-spec/record.js';
 
 export const COMPARE_USAGE = `usage: lawfit compare FILE --laws NAME,NAME,... --x IN=COL,... --y COL --holdout H [options]
 
@@ -131,6 +132,7 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
     comparison = run.comparison;
     return makeComparisonArtifact({
       command,
+      run: runRecord('compare', spec),
       seed,
       engine: run.engineText,
       data: { source: file, digest, inputs, target: spec.y!, ...(spec.where !== undefined ? { where: spec.where } : {}) },
