@@ -100,3 +100,5 @@ export { LAWFIT_VERSION } from './version.js';
 export { RUN_OPTIONS, RUN_OPTION_ROWS, type RunSpec, type LawSpec, type RunOptionKey } from './run-spec/run-options.js';
 export { resolveRunSpec, checkSpecValues, type ResolvedRun } from './run-spec/resolve.js';
 export { printSpec, specFromFlags, parseOptions } from './run-spec/argv.js';
+export { runRecord, type RunRecord } from './run-spec/record.js';
+export { recordedOption, type RecordedRun } from './report/recorded-command.js';

@@ -121,14 +121,14 @@ export function parseStarts(text: string | undefined, grid: Record<string, numbe
   return m[1] === 'sobol' ? { kind: 'sobol', count } : { kind: 'random', count, seed };
 }
 
-export function parseLossFlag(text: string): LossSpec {
+export function parseLossFlag(text: string, flag = '--loss'): LossSpec {
   const l = parseLoss(text);
-  if (l === undefined) bad('--loss', `expected linear, huber:DELTA, soft_l1:DELTA, cauchy:DELTA or arctan:DELTA (DELTA > 0), got '${text}'`);
+  if (l === undefined) bad(flag, `expected linear, huber:DELTA, soft_l1:DELTA, cauchy:DELTA or arctan:DELTA (DELTA > 0), got '${text}'`);
   return l!;
 }
 
-export function parseSpace(text: string): ResidualSpace {
-  if (!(RESIDUAL_SPACES as readonly string[]).includes(text)) bad('--space', `expected ${RESIDUAL_SPACES.join(', ')}, got '${text}'`);
+export function parseSpace(text: string, flag = '--space'): ResidualSpace {
+  if (!(RESIDUAL_SPACES as readonly string[]).includes(text)) bad(flag, `expected ${RESIDUAL_SPACES.join(', ')}, got '${text}'`);
   return text as ResidualSpace;
 }
 

@@ -13,7 +13,6 @@ import type { FitSummary } from '../report/summary.js';
 import { bootstrapSummary } from '../report/bootstrap-summary.js';
 import { bootstrapFit, type BootstrapResult } from '../stats/bootstrap.js';
 import { resolveDesign } from '../stats/resample.js';
-import { RUN_OPTIONS } from '../run-spec/run-options.js';
 import { specFromFlags } from '../run-spec/argv.js';
 import { sectionHelp } from '../run-spec/help.js';
 import { resolveBootstrap, type ResolvedBootstrap } from '../run-spec/resolve.js';
@@ -27,22 +26,6 @@ export interface BootstrapFlags {
   ci?: string;
   'replicate-starts'?: string;
   generator?: string;
-}
-
-/** The bootstrap flags' parseArgs options (for commands not yet built from the run specification: chain). */
-export const BOOTSTRAP_PARSE_OPTIONS = {
-  bootstrap: { type: 'string' },
-  design: { type: 'string' },
-  ci: { type: 'string' },
-  'replicate-starts': { type: 'string' },
-  generator: { type: 'string' },
-} as const;
-
-/** The design's group column, if it needs one (clusters:COL). */
-export function designGroupColumn(f: BootstrapFlags): string | undefined {
-  if (f.design === undefined) return undefined;
-  const d = RUN_OPTIONS.design.parse([f.design]);
-  return d.kind === 'clusters' ? d.column : undefined;
 }
 
 export type { ResolvedBootstrap };

@@ -69,8 +69,8 @@ export function coverageProtocol(art: FitArtifact, values: CoverageFlagValues, p
   const loss = parseLoss(s.loss);
   const lm: Partial<LmOptions> = { ...s.options, ...(loss !== undefined ? { loss } : {}) };
   // As the fit ran its replicates (the recorded --replicate-starts and --generator, else their defaults).
-  const replicateStarts: ReplicateStarts = recordedOption(art.command, 'replicateStarts') ?? RUN_OPTIONS.replicateStarts.default!;
-  const generator = recordedOption(art.command, 'generator') === 'numpy-legacy' ? 'numpy-legacy' : 'xoroshiro';
+  const replicateStarts: ReplicateStarts = recordedOption(art, 'replicateStarts') ?? RUN_OPTIONS.replicateStarts.default!;
+  const generator = recordedOption(art, 'generator') === 'numpy-legacy' ? 'numpy-legacy' : 'xoroshiro';
   if (generator === 'numpy-legacy' && designs.some((d) => d.design.kind !== 'rows')) throw new LawfitError('bad-option', '--designs: the artifact used --generator numpy-legacy, which draws rows only');
   const seed = values.seed !== undefined ? parseSeed(values.seed) : 0;
   const level = boot?.level ?? 0.95;

@@ -10,20 +10,8 @@ import type { LawDeclaration, LawOverrides, ResidualSpace } from '../law/declara
 import { lookupFunction } from '../law/functions.js';
 import { freeNames, parseProgram } from '../law/syntax.js';
 import { findLaw } from '../laws/index.js';
-import { specFromFlags } from '../run-spec/argv.js';
 import type { LawSpec } from '../run-spec/run-options.js';
 import { nameTable } from '../util/names.js';
-
-export interface LawFlags {
-  law?: string;
-  formula?: string;
-  fix: string[];
-  free: string[];
-  transform: string[];
-  positive: string[];
-  range: string[];
-  space?: string;
-}
 
 /** The declaration of a formula typed on the command line. */
 export function formulaDeclaration(formula: string, inputNames: readonly string[], space: ResidualSpace, positive: readonly string[]): LawDeclaration {
@@ -60,12 +48,6 @@ export function formulaInputsUsed(formula: string, inputNames: readonly string[]
   freeNames(program.result, names);
   const defined = new Set(program.bindings.map((b) => b.name));
   return inputNames.filter((n) => names.has(n) && !defined.has(n));
-}
-
-/** The law's flags as text (chain reads them so): through the run specification's parsers, then compileLawSpec. */
-export function compileFromFlags(f: LawFlags, inputNames: readonly string[]): CompiledLaw {
-  const spec = specFromFlags('fit', f);
-  return compileLawSpec({ ...(f.law !== undefined ? { law: f.law } : {}), ...(f.formula !== undefined ? { formula: f.formula } : {}) }, spec, inputNames);
 }
 
 /**

@@ -15,6 +15,7 @@ import type { ResolvedBootstrap } from './bootstrap-flags.js';
 import { runBootstrap } from './bootstrap-flags.js';
 import { withSpecEngine } from './engine-flag.js';
 import type { RunSpec } from '../run-spec/run-options.js';
+import type { RunRecord } from '../run-spec/record.js';
 import type { FitPlan } from './fit-flags.js';
 import type { Io } from './io.js';
 import { runWithControl, type ProgressFlags } from './run-control.js';
@@ -40,6 +41,8 @@ export function resolveShard(text: string, out: string | undefined, items: numbe
 
 export interface FitShardRun {
   argv: string[];
+  /** The typed record of the run (src/run-spec/record.ts), as the single-machine artifact has it. */
+  run: RunRecord;
   shardText: string;
   out: string | undefined;
   quiet: boolean;
@@ -65,7 +68,7 @@ export async function runFitShard(r: FitShardRun): Promise<number> {
     const b = await withSpecEngine(r.flags, r.io, (engine) =>
       runWithControl('fit', r.flags, r.io, (control) => runBootstrap(r.law, r.dataset, boot, seed, { starts: startSpec, lm, engine, control, slice, jackknife: shard.index === 0 })),
     );
-    const artifact = makeArtifact(summarizeFit(b.fit), startSpec, { command, seed, ...(screen !== undefined ? { screen } : {}) });
+    const artifact = makeArtifact(summarizeFit(b.fit), startSpec, { command, run: r.run, seed, ...(screen !== undefined ? { screen } : {}) });
     return {
       artifact,
       design: boot.design,

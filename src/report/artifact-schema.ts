@@ -97,9 +97,18 @@ const startSpec = z.discriminatedUnion('kind', [
 
 const header = { format: z.string(), formatVersion: z.number(), lawfitVersion: z.string(), createdAt: z.string() };
 
+/**
+ * The typed record of the run (src/run-spec/record.ts): the command and each option's printed
+ * texts by flag. Optional (older artifacts have only `command`); its values are read, through
+ * their rows' parsers, by the readers that need them (report/recorded-command.ts), so a flag of
+ * another lawfit version does not make the artifact unreadable here.
+ */
+const runRecord = z.looseObject({ command: z.string(), options: nameMap(z.array(z.string({ error: 'expected the option\'s text' }))) });
+
 export const fitArtifactSchema = z.looseObject({
   ...header,
   command: z.array(z.string()).optional(),
+  run: runRecord.optional(),
   seed: finite.optional(),
   startSpec,
   screen: count.optional(),
@@ -143,7 +152,7 @@ export const comparisonSchema = z.looseObject({
   ),
   bootstrap: z.looseObject({ replicates: count, seed: finite, level: finite }).optional(),
 });
-export const comparisonArtifactSchema = z.looseObject({ ...header, comparison: comparisonSchema });
+export const comparisonArtifactSchema = z.looseObject({ ...header, run: runRecord.optional(), comparison: comparisonSchema });
 
 const stagePrediction = z.looseObject({
   law: z.string(),
@@ -171,7 +180,7 @@ export const chainSummarySchema = z.looseObject({
     }),
   ),
 });
-export const chainArtifactSchema = z.looseObject({ ...header, command: z.array(z.string()).optional(), seed: finite.optional(), summary: chainSummarySchema });
+export const chainArtifactSchema = z.looseObject({ ...header, command: z.array(z.string()).optional(), run: runRecord.optional(), seed: finite.optional(), summary: chainSummarySchema });
 
 // The IsoFLOP artifact (`lawfit isoflop --out`): every field renderIsoflop reads.
 const qcReason = z.enum(Object.keys(QC_REASONS) as [QcReason, ...QcReason[]]);

@@ -13,6 +13,7 @@ import type { StartSpec } from '../fit/starts.js';
 import { LawfitError } from '../errors.js';
 import { LAWFIT_VERSION } from '../version.js';
 import type { FitSummary } from './summary.js';
+import type { RunRecord } from '../run-spec/record.js';
 
 export const ARTIFACT_FORMAT = 'lawfit-fit';
 export const ARTIFACT_FORMAT_VERSION = 1;
@@ -22,8 +23,10 @@ export interface FitArtifact {
   formatVersion: number;
   lawfitVersion: string;
   createdAt: string;
-  /** The command line that produced it, when it came from the CLI. */
+  /** The command line that produced it (the CLI's argv, or the line the app prints). */
   command?: string[];
+  /** The same run, typed: its options as their rows print them (src/run-spec/record.ts). */
+  run?: RunRecord;
   seed?: number;
   startSpec: StartSpec;
   screen?: number;
@@ -49,10 +52,11 @@ export function checkArtifactHeader(data: unknown, format: string, formatVersion
   if (typeof o[field] !== 'object' || o[field] === null) throw new LawfitError('artifact', `${name}: ${kind} artifact has no "${field}"`);
 }
 
-export function makeArtifact(summary: FitSummary, startSpec: StartSpec, extra: { command?: string[]; seed?: number; screen?: number } = {}): FitArtifact {
+export function makeArtifact(summary: FitSummary, startSpec: StartSpec, extra: { command?: string[]; run?: RunRecord; seed?: number; screen?: number } = {}): FitArtifact {
   return {
     ...artifactHeader(ARTIFACT_FORMAT, ARTIFACT_FORMAT_VERSION),
     ...(extra.command !== undefined ? { command: extra.command } : {}),
+    ...(extra.run !== undefined ? { run: extra.run } : {}),
     ...(extra.seed !== undefined ? { seed: extra.seed } : {}),
     startSpec,
     ...(extra.screen !== undefined ? { screen: extra.screen } : {}),

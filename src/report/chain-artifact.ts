@@ -7,6 +7,7 @@ import type { ReplicateStarts } from '../stats/bootstrap.js';
 import type { ChainSummary } from './chain-summary.js';
 import type { ResampleGenerator } from '../stats/resample.js';
 import { artifactHeader, checkArtifactHeader } from './artifact.js';
+import type { RunRecord } from '../run-spec/record.js';
 import { chainArtifactProblems, chainArtifactSchema, validateArtifact } from './artifact-schema.js';
 
 export const CHAIN_ARTIFACT_FORMAT = 'lawfit-chain';
@@ -18,6 +19,8 @@ export interface ChainArtifact {
   lawfitVersion: string;
   createdAt: string;
   command: string[];
+  /** The same run, typed (src/run-spec/record.ts); absent in artifacts of older lawfits. */
+  run?: RunRecord;
   seed: number;
   options: { bootstrap?: { replicates: number; design: string; level: number; replicateStarts: ReplicateStarts; generator: ResampleGenerator } };
   summary: ChainSummary;

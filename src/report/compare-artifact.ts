@@ -6,6 +6,7 @@
  */
 import type { Comparison } from '../stats/compare.js';
 import { artifactHeader, checkArtifactHeader } from './artifact.js';
+import type { RunRecord } from '../run-spec/record.js';
 import { comparisonArtifactProblems, comparisonArtifactSchema, validateArtifact } from './artifact-schema.js';
 
 export const COMPARISON_FORMAT = 'lawfit-compare';
@@ -17,6 +18,8 @@ export interface ComparisonArtifact {
   lawfitVersion: string;
   createdAt: string;
   command: string[];
+  /** The same run, typed (src/run-spec/record.ts); absent in artifacts of older lawfits. */
+  run?: RunRecord;
   seed: number;
   engine: string;
   data: { source: string; digest: string; inputs: Record<string, string>; target: string; where?: string };

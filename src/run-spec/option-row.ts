@@ -7,11 +7,11 @@
 import type { LmOptions } from '../fit/options.js';
 
 /** The commands whose flags come from the run specification. */
-export const SPEC_COMMANDS = ['fit', 'compare', 'demo'] as const;
+export const SPEC_COMMANDS = ['fit', 'compare', 'demo', 'chain'] as const;
 export type SpecCommand = (typeof SPEC_COMMANDS)[number];
 
-/** The `--help` sections, in the order they are printed. */
-export const SECTIONS = ['law', 'data', 'fitting', 'engine', 'bootstrap', 'holdout', 'output'] as const;
+/** The `--help` sections, in the order they are printed (`stage 2` and `prediction`: chain's second law and its --at points). */
+export const SECTIONS = ['law', 'data', 'fitting', 'stage 2', 'prediction', 'engine', 'bootstrap', 'holdout', 'output'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /**

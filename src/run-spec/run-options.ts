@@ -3,7 +3,7 @@
  * the data map onto it, the loss, the starts, the solver, the bootstrap, the holdout, the engine,
  * the outputs). Each row holds its flag, default, help, parser, printer, app field and the
  * commands that take it (option-row.ts says what each is for). Everything else is derived:
- * - the CLI's parseArgs table and `--help` sections (argv.ts, help.ts) for fit, compare and demo;
+ * - the CLI's parseArgs table and `--help` sections (argv.ts, help.ts) for fit, compare, demo and chain;
  * - the typed spec a command or the app's worker runs (RunSpec below, checked by resolve.ts);
  * - the command line the app prints and the artifact records (argv.ts printSpec, shell-quoted by
  *   src/util/shell-quote.ts).
@@ -28,6 +28,7 @@ import type { Holdout } from '../stats/holdout.js';
 import { DEFAULT_ROLLING_CUTOFFS } from '../stats/holdout.js';
 import { nameTable } from '../util/names.js';
 import { DEFAULT_LADDER_SEED } from '../examples/chinchilla-ladder.js';
+import { PREVIOUS_STAGE } from '../stats/chain.js';
 import { parseAssignments, parseAxis, parseGrid, parseLossFlag, parseNumber, parsePositiveInt, parsePositiveNumber, parseSeed, parseSpace, parseTransformFlag, parseFormatFlag } from '../cli/args.js';
 import { holdoutText, parseHoldout } from '../cli/holdout-flag.js';
 export { holdoutText };
@@ -85,6 +86,23 @@ function parseRanges(texts: readonly string[]): RangeEntry[] {
   return out;
 }
 
+/** One `--positive [LAW:]A,B` of compare: parameters to keep positive, of one formula or of every formula that has them. */
+export interface PositiveEntry {
+  law?: string;
+  names: string[];
+}
+
+function parsePositives(texts: readonly string[]): PositiveEntry[] {
+  return texts.map((t) => {
+    // Law names have no ':' (util/names.ts), so the first one ends the law's name.
+    const colon = t.indexOf(':');
+    const law = colon > 0 ? t.slice(0, colon).trim() : undefined;
+    const names = nameList([colon > 0 ? t.slice(colon + 1) : t]);
+    if (names.length === 0) bad('positive', `expected [LAW:]A,B (parameter names), got '${t}'`);
+    return { ...(law !== undefined ? { law } : {}), names };
+  });
+}
+
 function parseStartsChoice(texts: readonly string[]): StartsChoice {
   const t = only(texts).trim();
   if (t === 'law' || t === 'default') return { kind: 'law' };
@@ -111,11 +129,21 @@ function parseReplicateStarts(texts: readonly string[]): ReplicateStartsChoice {
 const text = (texts: readonly string[]): string => only(texts);
 const one = (v: string): string[] => [v];
 
+/** `P=VALUE` assignments over every occurrence (--fix, --then-fix). */
+const fixParser = (flag: string) => (texts: readonly string[]): Record<string, number> =>
+  nameTable(Object.entries(parseAssignments(flag, texts)).map(([k, v]) => [k, parseNumber(flag, v)] as const));
+const printFix = (v: Record<string, number>): string[] => Object.entries(v).map(([k, x]) => `${k}=${numberText(x)}`);
+/** `IN=COL,...` (--x, --then-x). */
+const columnMapParser = (flag: string) => (texts: readonly string[]): Record<string, string> => parseColumnMap(only(texts), flag);
+const printColumnMap = (v: Record<string, string>): string[] => [Object.entries(v).map(([k, c]) => `${k}=${c}`).join(',')];
+/** The app fits single laws; a two-stage chain is a CLI analysis. */
+const CHAIN_ONLY = { scope: 'cli', why: 'the app fits and compares single laws; a two-stage chain is a CLI analysis' } as const;
+
 export const RUN_OPTIONS = {
   // ---- law ------------------------------------------------------------------------------------
   law: row<string>({
-    flag: 'law', arg: 'NAME', kind: 'value', section: 'law', commands: ['fit'],
-    doc: "a built-in law (see 'lawfit laws')",
+    flag: 'law', arg: 'NAME', kind: 'value', section: 'law', commands: ['fit', 'chain'],
+    doc: "a built-in law (see 'lawfit laws')", docFor: { chain: "stage 1's law, a built-in (see 'lawfit laws')" },
     parse: text, print: one,
     app: { scope: 'selection', label: 'built-in law', input: 'choice' },
   }),
@@ -126,8 +154,9 @@ export const RUN_OPTIONS = {
     app: { scope: 'selection', label: 'built-in laws', input: 'list' },
   }),
   formula: row<string>({
-    flag: 'formula', arg: 'TEXT', kind: 'value', section: 'law', commands: ['fit'],
+    flag: 'formula', arg: 'TEXT', kind: 'value', section: 'law', commands: ['fit', 'chain'],
     doc: "your own law, e.g. 'E + A/N^alpha + B/D^beta'; its inputs are the names mapped by --x, every other name is a parameter",
+    docFor: { chain: "stage 1's law as your own formula over the --x names" },
     parse: text, print: one,
     app: { scope: 'selection', label: 'your formula', input: 'text' },
   }),
@@ -138,10 +167,16 @@ export const RUN_OPTIONS = {
     app: { scope: 'selection', label: 'your formulas', input: 'text' },
   }),
   positive: row<string[]>({
-    flag: 'positive', arg: 'A,B', kind: 'repeat', section: 'law', commands: ['fit'],
+    flag: 'positive', arg: 'A,B', kind: 'repeat', section: 'law', commands: ['fit', 'chain'],
     doc: '(--formula) keep these parameters positive (fitted as log)',
     parse: nameList, print: printList,
     app: { scope: 'law', label: 'positive', input: 'list' },
+  }),
+  positives: row<PositiveEntry[]>({
+    flag: 'positive', arg: '[LAW:]A,B', kind: 'repeat', section: 'law', commands: ['compare'],
+    doc: "keep these parameters of a formula positive (fitted as log): of formula LAW (formula-1, ...), or else of every formula with such a parameter (repeatable)",
+    parse: parsePositives, print: (v) => v.map((e) => `${e.law !== undefined ? `${e.law}:` : ''}${e.names.join(',')}`),
+    app: { scope: 'cli', why: "the app ticks positive parameters per formula (a law's `positive`); its ranking command prints them so" },
   }),
   transform: row<Record<string, Transform>>({
     flag: 'transform', arg: 'P=T', kind: 'repeat', section: 'law', commands: ['fit'],
@@ -151,10 +186,9 @@ export const RUN_OPTIONS = {
     app: { scope: 'law', label: 'transforms', input: 'list' },
   }),
   fix: row<Record<string, number>>({
-    flag: 'fix', arg: 'P=VALUE', kind: 'repeat', section: 'law', commands: ['fit'],
+    flag: 'fix', arg: 'P=VALUE', kind: 'repeat', section: 'law', commands: ['fit', 'chain'],
     doc: 'hold P at VALUE (repeatable)',
-    parse: (t) => nameTable(Object.entries(parseAssignments('--fix', t)).map(([k, v]) => [k, parseNumber('--fix', v)] as const)),
-    print: (v) => Object.entries(v).map(([k, x]) => `${k}=${numberText(x)}`),
+    parse: fixParser('--fix'), print: printFix,
     app: { scope: 'law', label: 'fixed parameters', input: 'list' },
   }),
   free: row<string[]>({
@@ -164,7 +198,7 @@ export const RUN_OPTIONS = {
     app: { scope: 'law', label: 'freed parameters', input: 'list' },
   }),
   space: row<ResidualSpace>({
-    flag: 'space', arg: 'S', kind: 'value', section: 'law', commands: ['fit'],
+    flag: 'space', arg: 'S', kind: 'value', section: 'law', commands: ['fit', 'chain'],
     doc: `residuals in ${RESIDUAL_SPACES.join(', ')} space`, defaultText: "the law's",
     parse: (t) => parseSpace(only(t)), print: one,
     app: { scope: 'law', label: 'residual space', input: 'choice', choices: RESIDUAL_SPACES },
@@ -183,14 +217,14 @@ export const RUN_OPTIONS = {
   }),
   // ---- data -----------------------------------------------------------------------------------
   x: row<Record<string, string>>({
-    flag: 'x', arg: 'IN=COL,...', kind: 'value', section: 'data', commands: ['fit', 'compare'],
-    doc: 'law inputs from columns or expressions (M=D_tokens/N_params)', docFor: { compare: 'every input any of the laws takes, from columns or expressions' },
-    parse: (t) => parseColumnMap(only(t), '--x'), print: (v) => [Object.entries(v).map(([k, c]) => `${k}=${c}`).join(',')],
+    flag: 'x', arg: 'IN=COL,...', kind: 'value', section: 'data', commands: ['fit', 'compare', 'chain'],
+    doc: 'law inputs from columns or expressions (M=D_tokens/N_params)', docFor: { compare: 'every input any of the laws takes, from columns or expressions', chain: "stage 1's inputs, from columns or expressions" },
+    parse: columnMapParser('--x'), print: printColumnMap,
     app: { scope: 'run', label: 'law inputs', input: 'text' },
   }),
   y: row<string>({
-    flag: 'y', arg: 'COL', kind: 'value', section: 'data', commands: ['fit', 'compare'],
-    doc: 'the target column (or expression)',
+    flag: 'y', arg: 'COL', kind: 'value', section: 'data', commands: ['fit', 'compare', 'chain'],
+    doc: 'the target column (or expression)', docFor: { chain: "stage 1's target" },
     parse: text, print: one,
     app: { scope: 'run', label: 'target', input: 'text' },
   }),
@@ -201,13 +235,13 @@ export const RUN_OPTIONS = {
     app: { scope: 'run', label: 'weights', input: 'text' },
   }),
   where: row<string>({
-    flag: 'where', arg: 'EXPR', kind: 'value', section: 'data', commands: ['fit', 'compare'],
-    doc: "keep rows where EXPR holds, e.g. 'excluded_outlier == 0'", docFor: { compare: 'runs to consider at all (every fold splits these)' },
+    flag: 'where', arg: 'EXPR', kind: 'value', section: 'data', commands: ['fit', 'compare', 'chain'],
+    doc: "keep rows where EXPR holds, e.g. 'excluded_outlier == 0'", docFor: { compare: 'runs to consider at all (every fold splits these)', chain: 'the runs stage 1 is fitted on' },
     parse: text, print: one,
     app: { scope: 'run', label: 'rows to use', input: 'text' },
   }),
   format: row<FormatChoice>({
-    flag: 'format', arg: 'F', kind: 'value', section: 'data', commands: ['fit', 'compare'],
+    flag: 'format', arg: 'F', kind: 'value', section: 'data', commands: ['fit', 'compare', 'chain'],
     doc: `${TABLE_FORMATS.join(', ')}`, defaultText: 'from the file name, then the contents', default: 'auto',
     parse: (t) => parseFormatFlag(only(t)), print: (v) => (v === 'auto' ? [] : [v]),
     app: { scope: 'cli', why: "the app reads it with the dropped file (the request's file.format)" },
@@ -220,7 +254,7 @@ export const RUN_OPTIONS = {
   }),
   // ---- fitting --------------------------------------------------------------------------------
   loss: row<LossSpec>({
-    flag: 'loss', solver: 'loss', arg: 'L', kind: 'value', section: 'fitting', commands: ['fit'],
+    flag: 'loss', solver: 'loss', arg: 'L', kind: 'value', section: 'fitting', commands: ['fit', 'chain'],
     doc: LOSSES.map((l) => (l.kind === 'linear' ? 'linear' : `${l.kind}:DELTA`)).join(', '), defaultText: "the law's, e.g. huber:1e-3 for chinchilla; else linear",
     parse: (t) => parseLossFlag(only(t)), print: (v) => [formatLoss(v)],
     app: { scope: 'law', label: 'loss', input: 'text' },
@@ -251,9 +285,9 @@ export const RUN_OPTIONS = {
     app: { scope: 'law', label: 'screen to K starts', input: 'number' },
   }),
   seed: row<number>({
-    flag: 'seed', arg: 'S', kind: 'value', section: 'fitting', commands: ['fit', 'compare', 'demo'], default: 0,
+    flag: 'seed', arg: 'S', kind: 'value', section: 'fitting', commands: ['fit', 'compare', 'demo', 'chain'], default: 0,
     doc: 'seed of random starts and of the bootstrap',
-    docFor: { compare: "seed of the bootstrap's resamples (fold f uses S + f)", demo: 'noise seed of the synthetic ladder, and of the bootstrap' },
+    docFor: { compare: "seed of the bootstrap's resamples (fold f uses S + f)", demo: 'noise seed of the synthetic ladder, and of the bootstrap', chain: "the joint bootstrap's resampling seed" },
     defaultTextFor: { demo: String(DEFAULT_LADDER_SEED) },
     parse: (t) => parseSeed(only(t)), print: (v) => [numberText(v)],
     app: { scope: 'run', label: 'seed', input: 'number' },
@@ -300,15 +334,80 @@ export const RUN_OPTIONS = {
     parse: choice('projection', ['auto', 'on', 'off']), print: one,
     app: { scope: 'run', label: 'variable projection', input: 'choice', choices: ['auto', 'on', 'off'] },
   }),
+  // ---- stage 2 (chain) ------------------------------------------------------------------------
+  // The chain's second law, with the stage-1 rows' parsers under its own flags (named in messages).
+  thenLaw: row<string>({
+    flag: 'then', arg: 'NAME', kind: 'value', section: 'stage 2', commands: ['chain'],
+    doc: "stage 2's law, a built-in (see 'lawfit laws')",
+    parse: text, print: one,
+    app: CHAIN_ONLY,
+  }),
+  thenFormula: row<string>({
+    flag: 'then-formula', arg: 'TEXT', kind: 'value', section: 'stage 2', commands: ['chain'],
+    doc: "stage 2's law as your own formula over the --then-x names",
+    parse: text, print: one,
+    app: CHAIN_ONLY,
+  }),
+  thenPositive: row<string[]>({
+    flag: 'then-positive', arg: 'A,B', kind: 'repeat', section: 'stage 2', commands: ['chain'],
+    doc: '(--then-formula) keep these parameters positive (fitted as log)',
+    parse: nameList, print: printList,
+    app: CHAIN_ONLY,
+  }),
+  thenFix: row<Record<string, number>>({
+    flag: 'then-fix', arg: 'P=VALUE', kind: 'repeat', section: 'stage 2', commands: ['chain'],
+    doc: "hold stage 2's P at VALUE (repeatable)",
+    parse: fixParser('--then-fix'), print: printFix,
+    app: CHAIN_ONLY,
+  }),
+  thenSpace: row<ResidualSpace>({
+    flag: 'then-space', arg: 'S', kind: 'value', section: 'stage 2', commands: ['chain'],
+    doc: `stage 2's residuals in ${RESIDUAL_SPACES.join(', ')} space`, defaultText: "the law's",
+    parse: (t) => parseSpace(only(t), '--then-space'), print: one,
+    app: CHAIN_ONLY,
+  }),
+  thenX: row<Record<string, string>>({
+    flag: 'then-x', arg: `IN=${PREVIOUS_STAGE},...`, kind: 'value', section: 'stage 2', commands: ['chain'],
+    doc: `stage 2's inputs, from columns or expressions; exactly one is '${PREVIOUS_STAGE}', stage 1's quantity`,
+    parse: columnMapParser('--then-x'), print: printColumnMap,
+    app: CHAIN_ONLY,
+  }),
+  thenY: row<string>({
+    flag: 'then-y', arg: 'COL', kind: 'value', section: 'stage 2', commands: ['chain'],
+    doc: "stage 2's target",
+    parse: text, print: one,
+    app: CHAIN_ONLY,
+  }),
+  thenWhere: row<string>({
+    flag: 'then-where', arg: 'EXPR', kind: 'value', section: 'stage 2', commands: ['chain'],
+    doc: 'the runs stage 2 is fitted on',
+    parse: text, print: one,
+    app: CHAIN_ONLY,
+  }),
+  thenLoss: row<LossSpec>({
+    flag: 'then-loss', arg: 'L', kind: 'value', section: 'stage 2', commands: ['chain'],
+    doc: "stage 2's loss, as --loss", defaultText: "the law's",
+    parse: (t) => parseLossFlag(only(t), '--then-loss'), print: (v) => [formatLoss(v)],
+    app: CHAIN_ONLY,
+  }),
+  // ---- prediction (chain) ---------------------------------------------------------------------
+  at: row<Array<Record<string, number>>>({
+    flag: 'at', arg: 'IN=VALUE,...', kind: 'repeat', section: 'prediction', commands: ['chain'],
+    doc: `a point to predict (repeatable): every input of either stage except '${PREVIOUS_STAGE}'`,
+    // The point's inputs are checked against the laws by the command (at-flag.ts checkPoint).
+    parse: (t) => t.map((p) => nameTable(Object.entries(parseAssignments('--at', [p])).map(([k, v]) => [k, parseNumber('--at', v)] as const))),
+    print: (v) => v.map((p) => Object.entries(p).map(([k, x]) => `${k}=${numberText(x)}`).join(',')),
+    app: CHAIN_ONLY,
+  }),
   // ---- engine ---------------------------------------------------------------------------------
   engine: row<'cpu' | 'webgpu'>({
-    flag: 'engine', arg: 'E', kind: 'value', section: 'engine', commands: ['fit', 'compare', 'demo'], default: 'cpu',
+    flag: 'engine', arg: 'E', kind: 'value', section: 'engine', commands: ['fit', 'compare', 'demo', 'chain'], default: 'cpu',
     doc: 'cpu (float64) or webgpu (f32 on the GPU, every reported fit finished in float64; falls back to the CPU, saying so, without an adapter)',
     parse: choice('engine', ['cpu', 'webgpu']), print: one,
     app: { scope: 'cli', why: 'the app chooses its engine itself (the request\'s engine: auto, webgpu or cpu) and prints the one it used' },
   }),
   threads: row<number>({
-    flag: 'threads', arg: 'N', kind: 'value', section: 'engine', commands: ['fit', 'compare', 'demo'], defaultText: 'all cores',
+    flag: 'threads', arg: 'N', kind: 'value', section: 'engine', commands: ['fit', 'compare', 'demo', 'chain'], defaultText: 'all cores',
     doc: 'CPU threads',
     parse: (t) => parsePositiveInt('--threads', only(t)), print: (v) => [numberText(v)],
     app: { scope: 'cli', why: "the browser's float64 engine runs in the app's one worker" },
@@ -321,9 +420,10 @@ export const RUN_OPTIONS = {
   }),
   // ---- bootstrap ------------------------------------------------------------------------------
   bootstrap: row<number>({
-    flag: 'bootstrap', arg: 'N', kind: 'value', section: 'bootstrap', commands: ['fit', 'compare', 'demo'],
+    flag: 'bootstrap', arg: 'N', kind: 'value', section: 'bootstrap', commands: ['fit', 'compare', 'demo', 'chain'],
     doc: 'refit N resampled replicates; report sd, percentile and BCa intervals',
-    docFor: { demo: 'refit N resampled replicates; report sd, percentile and BCa intervals, and which true values they cover', compare: "refit every law on N resamples of each fold's fitting runs; the interval is the percentile interval of the error (the held-out runs stay fixed); failed replicates are counted per law" },
+    docFor: { demo: 'refit N resampled replicates; report sd, percentile and BCa intervals, and which true values they cover', compare: "refit every law on N resamples of each fold's fitting runs; the interval is the percentile interval of the error (the held-out runs stay fixed); failed replicates are counted per law",
+      chain: "the chain's joint bootstrap: N replicates; each draws one weight per run of the table (the runs either stage uses) and refits BOTH stages under those weights, so a run feeding both moves both fits; the prediction goes through each replicate's stage 1 into its stage 2" },
     parse: (t) => {
       const n = parsePositiveInt('--bootstrap', only(t));
       checkLimit('replicates', n, only(t).trim());
@@ -333,15 +433,18 @@ export const RUN_OPTIONS = {
     app: { scope: 'run', label: 'bootstrap replicates', input: 'number' },
   }),
   design: row<ColumnDesign>({
-    flag: 'design', arg: 'D', kind: 'value', section: 'bootstrap', commands: ['fit', 'compare', 'demo'], default: { kind: 'rows' },
+    flag: 'design', arg: 'D', kind: 'value', section: 'bootstrap', commands: ['fit', 'compare', 'demo', 'chain'], default: { kind: 'rows' },
+    docFor: {
+      chain: "rows, clusters:COL or bayes. Replicates whose runs leave a stage's parameters undetermined (e.g. a 4-parameter law on 5 runs, 2 of them not drawn), or whose fit fails, are counted and reported and left out of the bands. On tiny ladders use bayes: the Bayesian bootstrap (Rubin 1981) gives every run a positive Dirichlet weight, so every replicate keeps every run and none fails for want of data (rows resampling loses 65 % of the replicates on Gadre et al.'s 6 runs, and the survivors are a biased sample)",
+    },
     doc: "rows, clusters:COL (resample whole groups of COL), bayes, residuals (keep every row, refit to fit + resampled residuals in the law's residual space, centred; :raw uncentred, :leverage divided by sqrt(1 - h)) or wild (fit + residual x random sign; :mammen for Mammen's weights, :leverage as above)",
     parse: (t) => parseDesign(only(t)) ?? bad('design', `expected ${DESIGN_SYNTAX}, got '${only(t)}'`),
     print: (v) => [describeDesign(v)],
     app: { scope: 'run', label: 'resampling design', input: 'text' },
   }),
   ci: row<number>({
-    flag: 'ci', arg: 'P', kind: 'value', section: 'bootstrap', commands: ['fit', 'compare', 'demo'], default: 95,
-    doc: 'interval level in percent',
+    flag: 'ci', arg: 'P', kind: 'value', section: 'bootstrap', commands: ['fit', 'compare', 'demo', 'chain'], default: 95,
+    doc: 'interval level in percent', docFor: { chain: 'band level in percent' },
     parse: (t) => {
       const ci = parseNumber('--ci', only(t));
       if (!(ci > 0 && ci < 100)) bad('ci', `expected a level between 0 and 100 (percent), got '${only(t)}'`);
@@ -351,14 +454,16 @@ export const RUN_OPTIONS = {
     app: { scope: 'run', label: 'interval level (%)', input: 'number' },
   }),
   replicateStarts: row<ReplicateStartsChoice>({
-    flag: 'replicate-starts', arg: 'S', kind: 'value', section: 'bootstrap', commands: ['fit', 'compare', 'demo'], default: { kind: 'basins', k: DEFAULT_BASINS },
+    flag: 'replicate-starts', arg: 'S', kind: 'value', section: 'bootstrap', commands: ['fit', 'compare', 'demo', 'chain'], default: { kind: 'basins', k: DEFAULT_BASINS },
     doc: "basins:K (the K best distinct end points of the full fit), law (the law's full grid for every replicate) or same (the full fit's own starts, e.g. one point given with --grid)",
+    docFor: { chain: "basins:K (the K best distinct end points of each stage's full fit), law (each law's full grid) or same (each stage's own full-fit starts)" },
     parse: parseReplicateStarts, print: (v) => [v.kind === 'basins' ? `basins:${v.k}` : v.kind === 'default' ? 'law' : 'same'],
     app: { scope: 'run', label: 'replicate starts', input: 'text' },
   }),
   generator: row<'lawfit' | 'numpy-legacy'>({
-    flag: 'generator', arg: 'G', kind: 'value', section: 'bootstrap', commands: ['fit', 'compare', 'demo'], default: 'lawfit',
+    flag: 'generator', arg: 'G', kind: 'value', section: 'bootstrap', commands: ['fit', 'compare', 'demo', 'chain'], default: 'lawfit',
     doc: 'resampling generator: lawfit or numpy-legacy (np.random.seed + np.random.choice draw for draw, to reproduce a numpy bootstrap; rows)',
+    docFor: { chain: "lawfit or numpy-legacy (np.random.seed + np.random.choice draw for draw; rows only), as for 'fit --bootstrap'" },
     parse: choice('generator', ['lawfit', 'numpy-legacy']), print: one,
     app: { scope: 'run', label: 'resampling generator', input: 'choice', choices: ['lawfit', 'numpy-legacy'] },
   }),
@@ -375,9 +480,9 @@ group:COL: leave one group out: one fold per value of COL, fitted on the other g
   }),
   // ---- output ---------------------------------------------------------------------------------
   out: row<string>({
-    flag: 'out', arg: 'FILE', kind: 'value', section: 'output', commands: ['fit', 'compare', 'demo'],
+    flag: 'out', arg: 'FILE', kind: 'value', section: 'output', commands: ['fit', 'compare', 'demo', 'chain'],
     doc: "write the JSON artifact (reprint it with 'lawfit report FILE')",
-    docFor: { compare: 'write the comparison as JSON (laws, folds, per-run errors, intervals, bootstrap draws, options, seed, data digest, lawfit version)' },
+    docFor: { compare: 'write the comparison as JSON (laws, folds, per-run errors, intervals, bootstrap draws, options, seed, data digest, lawfit version)', chain: "write the chain's JSON artifact (both fits, every draw, seed, options, data digest)" },
     parse: text, print: one,
     app: { scope: 'cli', why: 'the app offers each artifact as a download' },
   }),
@@ -394,8 +499,8 @@ group:COL: leave one group out: one fold per value of COL, fitted on the other g
     app: { scope: 'cli', why: 'the app offers the example as a download' },
   }),
   quiet: row<boolean>({
-    flag: 'quiet', short: 'q', kind: 'switch', section: 'output', commands: ['fit'],
-    doc: 'do not print the report (nor the progress bar)',
+    flag: 'quiet', short: 'q', kind: 'switch', section: 'output', commands: ['fit', 'chain'],
+    doc: 'do not print the report (nor the progress bar)', docFor: { chain: 'do not print the fits and tables (nor the progress bar)' },
     parse: () => true, print: (v) => (v ? [''] : []),
     app: { scope: 'cli', why: 'the page always shows the report' },
   }),

@@ -80,7 +80,11 @@ describe('the command lines the app prints reproduce its numbers through the CLI
       expect(text).toContain('--seed 5');
       const out = join(dir, `${law.label}.json`);
       await runPrinted(text, out);
-      const cli = parseArtifact(readFileSync(out, 'utf8'), out).summary;
+      const cliArtifact = parseArtifact(readFileSync(out, 'utf8'), out);
+      // The typed record of the run (run-spec/record.ts) is the same from the page and from the pasted line.
+      expect(cliArtifact.run).toBeDefined();
+      expect(cliArtifact.run).toEqual(parseArtifact(law.artifact, `${law.label} (app)`).run);
+      const cli = cliArtifact.summary;
       const app = law.summary;
       expect(cli.data.n).toBe(240);
       let worst = 0;
@@ -110,6 +114,20 @@ describe('the command lines the app prints reproduce its numbers through the CLI
     const range = check.parameters.map((p) => ({ name: p.name, range: p.range! }));
     const result = await api.run({ ...base(), spec: { ...base().spec, bootstrap: 2, ci: 80, holdout: { kind: 'top', k: 4, expression: 'N_params*D_tokens' } }, laws: [{ law: 'chinchilla' }, { formula, spec: { range } }] });
     await expectSameRanking(result, ['--range formula-1:E=', '--range formula-1:alpha=', '--bootstrap 2', '--ci 80'], 'compare-ranges.json');
+  }, 600_000);
+
+  test('compare: a typed formula with ticked positive parameters (no ranking command before: compare had no --positive)', async () => {
+    const pre = await api.preflight({ file: base().file, x: 'N=N_params,D=D_tokens', y: 'loss', where: 'excluded_outlier == 0' });
+    if (!pre.ok) throw new Error(pre.error.message);
+    const formula = 'E + A / N^alpha + B / D^beta';
+    const positive = ['E', 'A', 'B'];
+    // As the page asks: the ranges of positive parameters are positive ones (start-ranges.ts).
+    const check = await api.checkFormula({ formula, inputs: ['N', 'D'], targetScale: pre.targetScale, positive });
+    if (!check.ok) throw new Error(check.error.message);
+    const range = check.parameters.map((p) => ({ name: p.name, range: p.range! }));
+    const result = await api.run({ ...base(), spec: { ...base().spec, bootstrap: 2, ci: 80, holdout: { kind: 'top', k: 4, expression: 'N_params*D_tokens' } }, laws: [{ law: 'chinchilla' }, { formula, spec: { range, positive } }] });
+    expect(result.laws.map((l) => [l.label, l.ok])).toEqual([['chinchilla', true], ['formula-1', true]]);
+    await expectSameRanking(result, ['--positive formula-1:E,A,B', '--range formula-1:E=', '--bootstrap 2'], 'compare-positive.json');
   }, 600_000);
 });
 

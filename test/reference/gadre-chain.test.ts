@@ -144,6 +144,8 @@ describe('lawfit chain on the Gadre data', () => {
     ['@ given at --at', ['--then-x', 'L=@', '--at', 'N=1e9,M=20,L=2'], /has no input 'L'/],
     ['no --at', ['--then-x', 'L=@'], /--at is required/],
     ['design without bootstrap', ['--then-x', 'L=@', '--at', 'N=1e9,M=20', '--design', 'bayes'], /--design needs --bootstrap N/],
+    ['stage 2 loss misspelt', ['--then-x', 'L=@', '--at', 'N=1e9,M=20', '--then-loss', 'hubber:1'], /error: --then-loss: expected linear, huber:DELTA/],
+    ['stage 2 fix without a value', ['--then-x', 'L=@', '--at', 'N=1e9,M=20', '--then-fix', 'E'], /--then-fix: expected NAME=VALUE, got 'E'/],
   ])('%s: exit 2 and one clear line', async (_name, extra, message) => {
     const r = await cli(...base, ...extra);
     expect(r.code).toBe(2);

@@ -17,10 +17,12 @@ import { SPEC_COMMANDS } from '../../src/run-spec/option-row.js';
 import { checkSpecValues, resolveBootstrap, resolveRunSpec, resolveStarts } from '../../src/run-spec/resolve.js';
 import { LAW_OPTION_KEYS, RUN_OPTION_ROWS, RUN_OPTIONS, RUN_SCOPE_KEYS, type RunOptionKey, type RunSpec } from '../../src/run-spec/run-options.js';
 import { shellCommand } from '../../src/util/shell-quote.js';
-import { fitCommandLine } from '../../app/src/worker/command-line.js';
+import { compareCommandLine, fitCommandLine } from '../../app/src/worker/command-line.js';
+import { positivesByFormula } from '../../src/cli/commands/compare.js';
 import type { RunRequest } from '../../app/src/worker/protocol.js';
 import { shellSplit } from '../support/shell-split.js';
 import { recordedOption } from '../../src/report/recorded-command.js';
+import { runRecord } from '../../src/run-spec/record.js';
 import { rangesByLaw } from '../../src/cli/compare-ranges.js';
 import { findLaw } from '../../src/laws/index.js';
 import { PAGE_OWN_FIELDS, panelRows } from '../../app/src/panels/run-options.js';
@@ -48,6 +50,7 @@ const VALUES: { [K in RunOptionKey]-?: fc.Arbitrary<NonNullable<RunSpec[K]>> } =
   formula: freeText,
   formulas: fc.array(freeText, { minLength: 1, maxLength: 3 }),
   positive: uniqueIdents(),
+  positives: fc.array(fc.record({ law: fc.option(ident, { nil: undefined }), names: uniqueIdents() }).map(({ law, names }) => (law !== undefined ? { law, names } : { names })), { minLength: 1, maxLength: 3 }),
   transform: record(fc.oneof(fc.constant({ kind: 'none' as const }), fc.constant({ kind: 'log' as const }), rangePair.map(([lower, upper]) => ({ kind: 'bounded' as const, lower, upper })))),
   fix: record(finite),
   free: uniqueIdents(),
@@ -77,6 +80,16 @@ const VALUES: { [K in RunOptionKey]-?: fc.Arbitrary<NonNullable<RunSpec[K]>> } =
   maxRadius: positive,
   damping: fc.constantFrom('levenberg' as const, 'marquardt' as const),
   projection: fc.constantFrom('auto' as const, 'on' as const, 'off' as const),
+  thenLaw: ident,
+  thenFormula: freeText,
+  thenPositive: uniqueIdents(),
+  thenFix: record(finite),
+  thenSpace: fc.constantFrom(...RESIDUAL_SPACES),
+  thenX: record(ident),
+  thenY: freeText,
+  thenWhere: freeText,
+  thenLoss: fc.oneof(fc.constant({ kind: 'linear' as const, delta: 1 }), fc.record({ kind: fc.constantFrom('huber' as const, 'soft_l1' as const, 'cauchy' as const, 'arctan' as const), delta: positive })),
+  at: fc.array(record(finite), { minLength: 1, maxLength: 3 }),
   engine: fc.constantFrom('cpu' as const, 'webgpu' as const),
   threads: count(4096),
   audit: count(1000),
@@ -206,22 +219,70 @@ describe('checked once (resolve.ts)', () => {
 describe("an artifact's recorded command read back through the rows (report/recorded-command.ts)", () => {
   test('typed values from a CLI argv or a printed line; absent, foreign or unknown flags do not get in the way', () => {
     const old = ['lawfit', 'fit', 'runs.csv', '--law', 'chinchilla', '--flag-of-an-older-lawfit', 'x', '--format=tsv', '--replicate-starts', 'basins:8', '--generator', 'numpy-legacy'];
-    expect(recordedOption(old, 'replicateStarts')).toEqual({ kind: 'basins', k: 8 });
-    expect(recordedOption(old, 'format')).toBe('tsv');
-    expect(recordedOption(old, 'generator')).toBe('numpy-legacy');
-    expect(recordedOption(old, 'ci')).toBeUndefined();
-    expect(recordedOption(['lawfit', 'demo', '--noise', '0.05'], 'noise')).toBe(0.05);
-    expect(recordedOption(['lawfit', 'fit', 'f.csv', '--noise', '0.05'], 'noise')).toBeUndefined();
-    expect(recordedOption(['lawfit', 'chain', '--format', 'csv'], 'format')).toBeUndefined();
+    expect(recordedOption({ command: old }, 'replicateStarts')).toEqual({ kind: 'basins', k: 8 });
+    expect(recordedOption({ command: old }, 'format')).toBe('tsv');
+    expect(recordedOption({ command: old }, 'generator')).toBe('numpy-legacy');
+    expect(recordedOption({ command: old }, 'ci')).toBeUndefined();
+    expect(recordedOption({ command: ['lawfit', 'demo', '--noise', '0.05'] }, 'noise')).toBe(0.05);
+    expect(recordedOption({ command: ['lawfit', 'fit', 'f.csv', '--noise', '0.05'] }, 'noise')).toBeUndefined();
+    expect(recordedOption({ command: ['lawfit', 'chain', 'f', '--format', 'csv'] }, 'format')).toBe('csv');
+    expect(recordedOption({ command: ['lawfit', 'chain', 'f', '--then-loss', 'huber:0.1'] }, 'thenLoss')).toEqual({ kind: 'huber', delta: 0.1 });
+    expect(recordedOption({ command: ['lawfit', 'isoflop', 'f', '--format', 'csv'] }, 'format')).toBeUndefined();
     expect(recordedOption(undefined, 'format')).toBeUndefined();
-    expect(() => recordedOption(['lawfit', 'fit', 'f.csv', '--replicate-starts', 'basins:x'], 'replicateStarts')).toThrow(/^--replicate-starts: expected basins:K, law or same/);
+    expect(() => recordedOption({ command: ['lawfit', 'fit', 'f.csv', '--replicate-starts', 'basins:x'] }, 'replicateStarts')).toThrow(/^--replicate-starts: expected basins:K, law or same/);
     fc.assert(
       fc.property(specOf('fit'), (spec) => {
         const line = ['lawfit', 'fit', 'runs.csv', ...printSpec('fit', spec)];
-        for (const [k] of commandRows('fit')) expect(recordedOption(line, k), k).toEqual(spec[k]);
+        for (const [k] of commandRows('fit')) expect(recordedOption({ command: line }, k), k).toEqual(spec[k]);
       }),
       { numRuns: 40 },
     );
+  });
+
+  test("the typed record (run-spec/record.ts) reads back to the spec's values, outputs left out; it wins over the argv", () => {
+    for (const command of SPEC_COMMANDS) {
+      fc.assert(
+        fc.property(specOf(command), (spec) => {
+          const run = runRecord(command, spec);
+          expect(JSON.parse(JSON.stringify(run))).toEqual(run);
+          for (const [k, r] of commandRows(command)) {
+            const want = r.section === 'output' || k === 'threads' || (Array.isArray(spec[k]) && r.print(spec[k]).length === 0) ? undefined : spec[k];
+            expect(recordedOption({ run }, k), `${command} ${k}`).toEqual(want);
+          }
+        }),
+        { numRuns: 30 },
+      );
+    }
+    const run = runRecord('fit', { seed: 3, replicateStarts: { kind: 'same' }, out: 'a.json' });
+    expect(run).toEqual({ command: 'fit', options: { seed: ['3'], 'replicate-starts': ['same'] } });
+    // The record is what was run; the argv beside it is not read again.
+    expect(recordedOption({ run, command: ['lawfit', 'fit', 'f', '--seed', '9'] }, 'seed')).toBe(3);
+    expect(recordedOption({ run: { command: 'fit', options: {} }, command: ['lawfit', 'fit', 'f', '--seed', '9'] }, 'seed')).toBeUndefined();
+    expect(recordedOption({ run: { command: 'fit', options: { 'a-flag-of-another-lawfit': ['x'] } } }, 'ci')).toBeUndefined();
+    expect(recordedOption({ run: { command: 'isoflop', options: { format: ['csv'] } } as never }, 'format')).toBeUndefined();
+    expect(() => recordedOption({ run: { command: 'fit', options: { ci: ['150'] } } }, 'ci')).toThrow(/^--ci: expected a level between 0 and 100/);
+  });
+});
+
+describe('compare --positive (commands/compare.ts positivesByFormula)', () => {
+  test('an entry goes to the formula it names, or to every formula with that parameter; one that reaches none is refused', () => {
+    const params = [['E', 'A', 'alpha'], ['E', 'B']];
+    const formulas = ['formula-1', 'formula-2'];
+    expect(positivesByFormula([{ names: ['E'] }, { law: 'formula-2', names: ['B'] }], ['chinchilla'], formulas, params)).toEqual([['E'], ['E', 'B']]);
+    expect(positivesByFormula(RUN_OPTIONS.positives.parse(['formula-1:A,alpha', 'E']), [], formulas, params)).toEqual([['A', 'alpha', 'E'], ['E']]);
+    expect(() => positivesByFormula([{ law: 'chinchilla', names: ['E'] }], ['chinchilla'], formulas, params)).toThrow(/^--positive chinchilla:E: 'chinchilla' is a built-in law; --positive is for --formula laws$/);
+    expect(() => positivesByFormula([{ law: 'formula-3', names: ['E'] }], [], formulas, params)).toThrow(/^--positive formula-3:E: 'formula-3' is not among the compared formulas \(formula-1, formula-2\)$/);
+    expect(() => positivesByFormula([{ law: 'formula-2', names: ['A'] }], [], formulas, params)).toThrow(/^--positive formula-2:A: formula-2 has no parameter 'A' \(parameters: E, B\)$/);
+    expect(() => positivesByFormula([{ names: ['nope'] }], [], formulas, params)).toThrow(/^--positive nope: no compared formula has a parameter 'nope'$/);
+    expect(() => RUN_OPTIONS.positives.parse(['formula-1:'])).toThrow(/^--positive: expected \[LAW:\]A,B/);
+  });
+
+  test("the app's ranking command prints a formula's positive parameters, and refuses them on a built-in", () => {
+    const req: RunRequest = { file: { name: 'runs.csv', content: '' }, spec: { x: { N: 'N' }, y: 'loss', holdout: { kind: 'top', k: 2, expression: 'N' } }, laws: [] };
+    const line = compareCommandLine(req, [{ law: 'power' }, { formula: 'E + A/N^a', spec: { positive: ['E', 'A'] } }], ['power', 'formula-1'], 'cpu');
+    expect(line).toBeDefined();
+    expect(parsed('compare', line!.slice(3)).positives).toEqual([{ law: 'formula-1', names: ['E', 'A'] }]);
+    expect(compareCommandLine(req, [{ law: 'power', spec: { positive: ['E'] } }], ['power'], 'cpu')).toBeUndefined();
   });
 });
 

@@ -7,7 +7,7 @@
  * so the line does not depend on them. The page shows it as shell text (src/util/shell-quote.ts).
  */
 import { printSpec } from '../../../src/run-spec/argv.js';
-import { RUN_OPTION_ROWS, RUN_OPTIONS, type RangeEntry, type RunOptionKey, type RunSpec } from '../../../src/run-spec/run-options.js';
+import { RUN_OPTION_ROWS, RUN_OPTIONS, type PositiveEntry, type RangeEntry, type RunOptionKey, type RunSpec } from '../../../src/run-spec/run-options.js';
 import type { LawChoice, RunRequest } from './protocol.js';
 
 /** The run-wide part of a printed spec: the request's options, the file's format, the seed, the engine used. */
@@ -19,23 +19,30 @@ function runPart(req: RunRequest, engine: 'webgpu' | 'cpu'): RunSpec {
   return s;
 }
 
-/** `lawfit fit FILE ...` for one law of the run (`choice` as it ran: see laws.ts effectiveChoice). */
-export function fitCommandLine(req: RunRequest, choice: LawChoice, mapping: Readonly<Record<string, string>>, inputs: readonly string[], engine: 'webgpu' | 'cpu'): string[] {
-  const spec: RunSpec = {
+/**
+ * The `lawfit fit` spec of one law of the run (`choice` as it ran: see laws.ts effectiveChoice):
+ * printed as its command line, and recorded as the artifact's typed `run` (run-spec/record.ts).
+ */
+export function fitRunSpec(req: RunRequest, choice: LawChoice, mapping: Readonly<Record<string, string>>, inputs: readonly string[], engine: 'webgpu' | 'cpu'): RunSpec {
+  return {
     ...runPart(req, engine),
     ...(choice.spec ?? {}),
     ...(choice.formula !== undefined ? { formula: choice.formula } : { law: choice.law ?? '' }),
     // The law's own inputs only: a formula reads the mapped names it uses.
     x: Object.fromEntries(inputs.map((n) => [n, mapping[n] ?? ''])),
   };
-  return ['lawfit', 'fit', req.file.name, ...printSpec('fit', spec)];
+}
+
+/** `lawfit fit FILE ...` for one law of the run. */
+export function fitCommandLine(req: RunRequest, choice: LawChoice, mapping: Readonly<Record<string, string>>, inputs: readonly string[], engine: 'webgpu' | 'cpu'): string[] {
+  return ['lawfit', 'fit', req.file.name, ...printSpec('fit', fitRunSpec(req, choice, mapping, inputs, engine))];
 }
 
 /**
  * `lawfit compare FILE ...` for the run's ranking, when the CLI can express it: compare takes
  * built-in laws by name and formulas (named formula-1, formula-2, ...), each with its own start
  * grid and default loss, or with start ranges (`--range LAW:P=LO:HI`, then Sobol starts, as the
- * app runs a law with ranges). A run option or a law option compare does not take (its row's
+ * app runs a law with ranges), a formula with positive parameters too (`--positive LAW:A,B`). A run option or a law option compare does not take (its row's
  * commands say which: weights, a loss, fixed parameters, a label of one's own...) has no
  * equivalent there: undefined.
  */
@@ -48,9 +55,12 @@ export function compareCommandLine(req: RunRequest, choices: readonly LawChoice[
   const laws: string[] = [];
   const formulas: string[] = [];
   const range: RangeEntry[] = [];
+  const positives: PositiveEntry[] = [];
   for (const [i, c] of choices.entries()) {
     const own = c.spec ?? {};
-    if (given(own).some((k) => k !== 'range')) return undefined;
+    // Per law, compare takes start ranges, and positive parameters of a formula.
+    if (given(own).some((k) => k !== 'range' && !(k === 'positive' && c.formula !== undefined))) return undefined;
+    if (c.formula !== undefined && (own.positive ?? []).length > 0) positives.push({ law: labels[i]!, names: [...own.positive!] });
     if (c.formula !== undefined) {
       formulas.push(c.formula);
       if (labels[i] !== `formula-${formulas.length}`) return undefined;
@@ -60,6 +70,6 @@ export function compareCommandLine(req: RunRequest, choices: readonly LawChoice[
     }
     for (const e of own.range ?? []) range.push({ law: labels[i]!, name: e.name, range: e.range });
   }
-  const spec: RunSpec = { ...run, ...(laws.length > 0 ? { laws } : {}), ...(formulas.length > 0 ? { formulas } : {}), ...(range.length > 0 ? { range } : {}) };
+  const spec: RunSpec = { ...run, ...(laws.length > 0 ? { laws } : {}), ...(formulas.length > 0 ? { formulas } : {}), ...(positives.length > 0 ? { positives } : {}), ...(range.length > 0 ? { range } : {}) };
   return ['lawfit', 'compare', req.file.name, ...printSpec('compare', spec)];
 }

@@ -26,7 +26,8 @@ import { makeArtifact, serializeArtifact } from '../../../src/report/artifact.js
 import { renderTextReport } from '../../../src/report/text.js';
 import { compareLaws, targetInformationCriteria, type Comparison } from '../../../src/stats/compare.js';
 import { internalFromNatural } from '../../../src/law/compile.js';
-import { compareCommandLine, fitCommandLine } from './command-line.js';
+import { compareCommandLine, fitCommandLine, fitRunSpec } from './command-line.js';
+import { runRecord } from '../../../src/run-spec/record.js';
 import { chooseEngine, type EngineChoice } from './engines.js';
 import { choiceLabels, compileChoice, effectiveChoice, type CompiledChoice } from './laws.js';
 import { problemReport } from './problems.js';
@@ -132,8 +133,10 @@ export async function runLaws(req: RunRequest, env: RunEnvironment = {}): Promis
       // Set before the report, the artifact and the plot inputs are made from the summary: all three show it.
       const truth = await knownTruth(law, dataset, digest);
       if (truth !== undefined) summary.truth = truth;
+      // The artifact records the run twice, as the CLI's would: the printed line and its typed record.
       const command = fitCommandLine(req, k.choice, mapping, inputs, chosen.report.used);
-      const artifact = makeArtifact(summary, fitPlan.startSpec, { command, seed: fitPlan.seed, ...(fitPlan.screen !== undefined ? { screen: fitPlan.screen } : {}) });
+      const record = runRecord('fit', fitRunSpec(req, k.choice, mapping, inputs, chosen.report.used));
+      const artifact = makeArtifact(summary, fitPlan.startSpec, { command, run: record, seed: fitPlan.seed, ...(fitPlan.screen !== undefined ? { screen: fitPlan.screen } : {}) });
       const plots = plotInputsFromSummary(summary, dataset);
       const best = summary.law.freeNames.map((n) => summary.params.find((q) => q.name === n)?.value ?? NaN);
       const criteria = targetInformationCriteria(law, internalFromNatural(law, best), dataset);

@@ -29,8 +29,9 @@ import { DEFAULT_SOBOL_STARTS } from '../../fit/starts.js';
 import { parseOptions, specFromFlags } from '../../run-spec/argv.js';
 import { optionsHelp } from '../../run-spec/help.js';
 import { resolveBootstrap } from '../../run-spec/resolve.js';
-import { RUN_OPTIONS } from '../../run-spec/run-options.js';
+import { RUN_OPTIONS, type PositiveEntry } from '../../run-spec/run-options.js';
 import { rangesByLaw } from '../compare-ranges.js';
+import { runRecord } from '../../run-spec/record.js';
 
 export const COMPARE_USAGE = `usage: lawfit compare FILE --laws NAME,NAME,... --x IN=COL,... --y COL --holdout H [options]
 
@@ -66,9 +67,12 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
   const inputs = spec.x;
   const names = spec.laws ?? [];
   const indexed = (spec.formulas ?? []).map((f) => extractIndexedParams(f));
+  const formulaNames = indexed.map((_, i) => `formula-${i + 1}`);
+  // --positive [LAW:]A,B: a formula's parameters fitted as log, as `fit --formula ... --positive` (and the app's ticked ones).
+  const positive = positivesByFormula(spec.positives ?? [], names, formulaNames, indexed.map(({ formula: f }) => formulaDeclaration(f, formulaInputsUsed(f, Object.keys(inputs)), 'linear', []).params.map((p) => p.name)));
   const declarations = [
     ...names.map((n) => findLaw(n)),
-    ...indexed.map(({ formula: f }, i) => ({ ...formulaDeclaration(f, formulaInputsUsed(f, Object.keys(inputs)), 'linear', []), name: `formula-${i + 1}` })),
+    ...indexed.map(({ formula: f }, i) => ({ ...formulaDeclaration(f, formulaInputsUsed(f, Object.keys(inputs)), 'linear', positive[i]!), name: formulaNames[i]! })),
   ];
   // --range: a law given start ranges is compiled with them and starts from Sobol points over them.
   const ranges = rangesByLaw(spec.range ?? [], declarations);
@@ -127,6 +131,7 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
     comparison = run.comparison;
     return makeComparisonArtifact({
       command,
+      run: runRecord('compare', spec),
       seed,
       engine: run.engineText,
       data: { source: file, digest, inputs, target: spec.y!, ...(spec.where !== undefined ? { where: spec.where } : {}) },
@@ -156,4 +161,37 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
 function groupedVariant(base: CompiledLaw, per: PerGroupSpec, table: Table, spec: DataSpec, name: string, flag = '--per'): CompiledLaw {
   const labels = datasetFromTable(table, { ...spec, inputs: nameTable(base.inputNames.map((n) => [n, own(spec.inputs, n)!] as const)), group: per.column }, base.inputNames).groups!;
   return compileGroupedLaw(base, per, groupLevels(labels, per.column, table.source), name, flag);
+}
+
+/**
+ * compare's --positive entries per formula (in formula order): `LAW:A,B` for that formula, `A,B`
+ * for every formula with a parameter of that name. An entry that reaches no formula is refused,
+ * one line naming what it could have meant.
+ */
+export function positivesByFormula(entries: readonly PositiveEntry[], builtins: readonly string[], formulas: readonly string[], params: ReadonlyArray<readonly string[]>): string[][] {
+  const out = formulas.map(() => [] as string[]);
+  const add = (i: number, p: string) => {
+    if (!out[i]!.includes(p)) out[i]!.push(p);
+  };
+  for (const e of entries) {
+    const text = RUN_OPTIONS.positives.print([e])[0]!;
+    if (e.law !== undefined) {
+      const i = formulas.indexOf(e.law);
+      if (i < 0) {
+        const why = builtins.includes(e.law) ? `'${e.law}' is a built-in law; --positive is for --formula laws` : `'${e.law}' is not among the compared formulas (${formulas.join(', ') || 'none'})`;
+        throw new LawfitError('bad-option', `--positive ${text}: ${why}`);
+      }
+      for (const p of e.names) {
+        if (!params[i]!.includes(p)) throw new LawfitError('unknown-parameter', `--positive ${text}: ${e.law} has no parameter '${p}' (parameters: ${params[i]!.join(', ') || 'none'})`);
+        add(i, p);
+      }
+      continue;
+    }
+    for (const p of e.names) {
+      const targets = formulas.flatMap((_, i) => (params[i]!.includes(p) ? [i] : []));
+      if (targets.length === 0) throw new LawfitError('bad-option', `--positive ${text}: no compared formula has a parameter '${p}'`);
+      for (const i of targets) add(i, p);
+    }
+  }
+  return out;
 }

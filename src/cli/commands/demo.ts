@@ -3,6 +3,7 @@
  * Hoffmann et al.'s published law with seeded noise is fitted with the `chinchilla` law from its
  * own 4,500-point grid; the report shows the recovered parameters next to the true ones.
  */
+import { runRecord } from '../../run-spec/record.js';
 import { parseFlags } from '../parse-flags.js';
 import { chinchillaLadder, DEFAULT_LADDER_SEED, HOFFMANN_TRUTH, ladderCsv } from '../../examples/chinchilla-ladder.js';
 import { fitLaw } from '../../fit/fit.js';
@@ -67,7 +68,7 @@ export async function demoCommand(argv: string[], io: Io): Promise<number> {
   io.out(renderTextReport(summary));
   const written = await writeOutputSet(outputs, 'demo', io, async (put) => {
     if (spec.writeData !== undefined) await put('--write-data', ladderCsv(data));
-    if (spec.out !== undefined) await put('--out', serializeArtifact(makeArtifact(summary, { kind: 'default' }, { command: ['lawfit', 'demo', ...argv], seed })));
+    if (spec.out !== undefined) await put('--out', serializeArtifact(makeArtifact(summary, { kind: 'default' }, { command: ['lawfit', 'demo', ...argv], run: runRecord('demo', spec), seed })));
     await putFitPlots(put, spec.plots, summary, data);
   });
   reportWritten(io, written, '--plots', spec.plots);

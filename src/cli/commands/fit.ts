@@ -20,6 +20,7 @@ import { runFitShard, SHARD_PARSE_OPTIONS, shardUsage } from '../shard-flag.js';
 import { parseOptions, specFromFlags } from '../../run-spec/argv.js';
 import { optionsHelp } from '../../run-spec/help.js';
 import { resolveRunSpec } from '../../run-spec/resolve.js';
+import { runRecord } from '../../run-spec/record.js';
 
 export const FIT_USAGE = `usage: lawfit fit FILE (--law NAME | --formula TEXT) --x IN=COL[,IN=EXPR...] --y COL [options]
 
@@ -69,12 +70,12 @@ export async function fitCommand(argv: string[], io: Io): Promise<number> {
   const outputs = await checkOutputs([{ flag: '--out', path: spec.out, kind: 'file' }, plotsRequest(spec.plots)], [file], { command: 'fit', io });
   const { law, dataset } = await loadForLaw(file, data, sharedLaw, format, spec.per, indexed?.per);
   if (control.shard !== undefined) {
-    return runFitShard({ argv, shardText: control.shard, out: spec.out, quiet, boot, plan, law, dataset, io, flags: { ...control, ...spec }, plots: spec.plots });
+    return runFitShard({ argv, run: runRecord('fit', spec), shardText: control.shard, out: spec.out, quiet, boot, plan, law, dataset, io, flags: { ...control, ...spec }, plots: spec.plots });
   }
   const summary = await withSpecEngine(spec, io, (engine) => runWithControl('fit', { ...control, quiet }, io, (c) => fitSummary(law, dataset, plan, boot, engine, audit, c)));
   if (!quiet) io.out(renderTextReport(summary));
   const written = await writeOutputSet(outputs, 'fit', io, async (put) => {
-    if (spec.out !== undefined) await put('--out', serializeArtifact(makeArtifact(summary, startSpec, { command: ['lawfit', 'fit', ...argv], seed, ...(screen !== undefined ? { screen } : {}) })));
+    if (spec.out !== undefined) await put('--out', serializeArtifact(makeArtifact(summary, startSpec, { command: ['lawfit', 'fit', ...argv], run: runRecord('fit', spec), seed, ...(screen !== undefined ? { screen } : {}) })));
     await putFitPlots(put, spec.plots, summary, dataset);
   });
   if (!quiet) reportWritten(io, written, '--plots', spec.plots);

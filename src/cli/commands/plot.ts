@@ -57,7 +57,7 @@ const LADDER_SOURCE = 'synthetic:chinchilla-ladder';
 
 /** The demo's ladder, regenerated from the seed and noise its artifact recorded. */
 function regenerateLadder(art: FitArtifact, name: string): Dataset {
-  const noise = recordedOption(art.command, 'noise');
+  const noise = recordedOption(art, 'noise');
   const ladder = chinchillaLadder({
     ...(art.seed !== undefined ? { seed: art.seed } : {}),
     ...(noise !== undefined ? { noise } : {}),
@@ -91,7 +91,7 @@ export async function reloadFitData(art: FitArtifact, artifactPath: string): Pro
     throw new LawfitError('data-file', `${path}: the file changed since ${artifactPath} was fitted on it (SHA-256 ${digest.slice(0, 12)}… now, ${d.digest.slice(0, 12)}… recorded); refit it, or restore the original, to plot`);
   }
   const spec: DataSpec = { inputs: d.inputs, target: d.target, ...(d.weights !== undefined ? { weights: d.weights } : {}), ...(d.where !== undefined ? { where: d.where } : {}) };
-  const format = recordedOption(art.command, 'format') ?? 'auto';
+  const format = recordedOption(art, 'format') ?? 'auto';
   return datasetFromText(bytes, path, format, spec, Object.keys(d.inputs));
 }
 
