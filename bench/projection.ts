@@ -150,8 +150,9 @@ const bins: Array<[string, string]> = [
   ['lawfit (bin: esbuild bundle, dist/bin)', resolve(repo, 'dist/bin/lawfit.js')],
   ['lawfit (tsc modules, dist/cli)', resolve(repo, 'dist/cli/main.js')],
 ];
-// An older build to compare against, e.g. the commit before the start-up work (LAWFIT_BASELINE=path/to/dist/cli/main.js).
-if (process.env.LAWFIT_BASELINE !== undefined) bins.push(['baseline (LAWFIT_BASELINE)', resolve(process.env.LAWFIT_BASELINE)]);
+// An older build to compare against, e.g. the commit before the start-up work (LAWFIT_BASELINE=path/to/dist/cli/main.js),
+// named in the table by LAWFIT_BASELINE_LABEL (say which commit it is).
+if (process.env.LAWFIT_BASELINE !== undefined) bins.push([process.env.LAWFIT_BASELINE_LABEL ?? 'baseline (LAWFIT_BASELINE)', resolve(process.env.LAWFIT_BASELINE)]);
 const fitArgs = (e: string, projection: string): string[] => [
   'fit', resolve(here, '../../shared/data/isoflops/isoflops.csv'), '--formula', 'E + A/N^alpha + B/D^beta', '--positive', 'A,B,E', '--space', 'linear',
   '--x', 'N=params/1e6,D=tokens/1e9', '--y', 'loss', '--where', `experiment == '${e}'`, '--loss', 'huber:1e-3',

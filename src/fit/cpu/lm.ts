@@ -45,7 +45,7 @@ import type { CompiledLaw } from '../../law/compile.js';
 import { choleskyInPlace, choleskySolveInPlace } from '../linalg.js';
 import type { LmOptions } from '../options.js';
 import { STATUS } from '../status.js';
-import { allFinite, allocateNormalEquations, normalEquations, type NormalEquations } from './normal-equations.js';
+import { allFinite, allocateNormalEquations, normalEquationsPass, type NormalEquations } from './normal-equations.js';
 
 export interface LmData {
   n: number;
@@ -103,36 +103,39 @@ function dampedSolve(A: Float64Array, b: Float64Array, p: number, par: number, d
   return true;
 }
 
+/** |D x|. (lmpar's helpers are plain functions, not closures made on every call: lmpar runs once or more per LM iteration.) */
+function dxnorm(diag: Float64Array, x: Float64Array, p: number): number {
+  let s = 0;
+  for (let j = 0; j < p; j++) s += (diag[j]! * x[j]!) ** 2;
+  return Math.sqrt(s);
+}
+
+/** |L^-1 D^2 x / |Dx||^2 with M holding the Cholesky factor L of A + par D^2 (w is scratch). */
+function slope(dn: number, d2: Float64Array, x: Float64Array, M: Float64Array, w: Float64Array, p: number): number {
+  for (let j = 0; j < p; j++) w[j] = (d2[j]! * x[j]!) / dn;
+  for (let i = 0; i < p; i++) {
+    let s = w[i]!;
+    for (let k = 0; k < i; k++) s -= M[i * p + k]! * w[k]!;
+    w[i] = s / M[i * p + i]!;
+  }
+  let s = 0;
+  for (let j = 0; j < p; j++) s += w[j]! * w[j]!;
+  return s;
+}
+
 /**
  * Moré's lmpar on the normal equations: the damping par >= 0 whose step x = (A + par D^2)^-1 b has
  * | |D x| - delta | <= 0.1 delta, or par = 0 when the Gauss–Newton step lies inside the region.
  * Returns NaN when no damping gives a positive definite system.
  */
 function lmpar(A: Float64Array, b: Float64Array, p: number, diag: Float64Array, d2: Float64Array, delta: number, par0: number, M: Float64Array, x: Float64Array, w: Float64Array): number {
-  const dxnorm = (): number => {
-    let s = 0;
-    for (let j = 0; j < p; j++) s += (diag[j]! * x[j]!) ** 2;
-    return Math.sqrt(s);
-  };
-  // |L^-1 D^2 x / |Dx||^2 with M holding the Cholesky factor L of A + par D^2.
-  const slope = (dn: number): number => {
-    for (let j = 0; j < p; j++) w[j] = (d2[j]! * x[j]!) / dn;
-    for (let i = 0; i < p; i++) {
-      let s = w[i]!;
-      for (let k = 0; k < i; k++) s -= M[i * p + k]! * w[k]!;
-      w[i] = s / M[i * p + i]!;
-    }
-    let s = 0;
-    for (let j = 0; j < p; j++) s += w[j]! * w[j]!;
-    return s;
-  };
   let parl = 0;
   let fp = NaN;
   if (dampedSolve(A, b, p, 0, d2, M, x)) {
-    const dn = dxnorm();
+    const dn = dxnorm(diag, x, p);
     fp = dn - delta;
     if (fp <= 0.1 * delta) return 0;
-    parl = fp / (delta * slope(dn));
+    parl = fp / (delta * slope(dn, d2, x, M, w, p));
     if (!Number.isFinite(parl)) parl = 0;
   }
   let gnorm = 0;
@@ -149,11 +152,11 @@ function lmpar(A: Float64Array, b: Float64Array, p: number, diag: Float64Array, 
       par = Math.max(par * 10, 0.001 * paru);
       continue;
     }
-    const dn = dxnorm();
+    const dn = dxnorm(diag, x, p);
     const prev = fp;
     fp = dn - delta;
     if (Math.abs(fp) <= 0.1 * delta || (parl === 0 && fp <= prev && prev < 0) || iter >= 10) return par;
-    const parc = fp / (delta * slope(dn));
+    const parc = fp / (delta * slope(dn, d2, x, M, w, p));
     if (fp > 0) parl = Math.max(parl, par);
     if (fp < 0) paru = Math.min(paru, par);
     par = Math.max(parl, par + parc);
@@ -169,10 +172,8 @@ export function levenbergMarquardt(law: CompiledLaw, data: LmData, u: Float64Arr
   // `evaluate` replaces the law's normal-equations pass: variable projection (projected.ts) runs
   // this same algorithm over the nonlinear parameters with its reduced cost and Jacobian.
   const p = evaluate !== undefined ? ws.p : law.js.nFree;
-  const pass = (at: Float64Array, out: NormalEquations): void => {
-    if (evaluate !== undefined) evaluate(at, out);
-    else normalEquations(law, data.X, data.yt, data.w, data.wOffset, data.n, opt.loss, at, out);
-  };
+  // The law's pass, looked up once per run rather than on each of its hundreds of passes.
+  const pass = evaluate ?? normalEquationsPass(law, data, opt.loss);
   let cur = ws.cur;
   let trial = ws.trial;
   const { M, h, uTrial, D } = ws;

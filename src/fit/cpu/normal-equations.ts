@@ -31,20 +31,24 @@ export function allocateNormalEquations(p: number): NormalEquations {
   return { cost: 0, rr: 0, A: new Float64Array(p * p), b: new Float64Array(p), S: new Float64Array(2) };
 }
 
-export function normalEquations(
+/**
+ * The pass at u for this law, data and loss, writing cost, rr, A and b into `out`. The kernel is
+ * looked up once here, not on each call: a solver makes one pass per iteration, thousands per fit,
+ * and the lookup (a WeakMap, a Map and a key string) cost most before V8 had optimised the code.
+ */
+export function normalEquationsPass(
   law: CompiledLaw,
-  X: Float64Array,
-  yt: Float64Array,
-  w: Float64Array,
-  wOffset: number,
-  n: number,
+  data: { X: Float64Array; yt: Float64Array; w: Float64Array; wOffset: number; n: number },
   loss: LossSpec,
-  u: ArrayLike<number>,
-  out: NormalEquations,
-): void {
-  cpuKernels(law, loss.kind).normalEquations(u, X, yt, w, wOffset, n, loss.delta, out.A, out.b, out.S);
-  out.cost = out.S[0]!;
-  out.rr = out.S[1]!;
+): (u: ArrayLike<number>, out: NormalEquations) => void {
+  const kernel = cpuKernels(law, loss.kind).normalEquations;
+  const { X, yt, w, wOffset, n } = data;
+  const delta = loss.delta;
+  return (u, out) => {
+    kernel(u, X, yt, w, wOffset, n, delta, out.A, out.b, out.S);
+    out.cost = out.S[0]!;
+    out.rr = out.S[1]!;
+  };
 }
 
 /** The cost alone (screening passes and audits): no gradient work. */
