@@ -44,6 +44,23 @@ describe('flag values that start with a dash', () => {
     expect(r.out).toMatch(/A:\s+2\b/);
   });
 
+  test('isoflop, hpopt, sweep, merge and shard-manifest read dash values the same way (they used to say "argument is ambiguous")', async () => {
+    const iso = ['isoflop', sharedFile('isoflops/isoflops.csv'), '--budget', 'budget', '--x', 'N=params,D=tokens', '--y', 'loss'];
+    expectOneLine(await run(...iso, '--seed', '-1'), /^lawfit isoflop: error: --seed: .*got '-1'/m);
+    const hp = file('hp.csv', 'N,D,lr,loss\n1,1,0.1,3\n');
+    expectOneLine(await run('hpopt', hp, '--x', 'N=N,D=D', '--hp', 'lr=lr', '--y', 'loss', '--seed', '-1'), /^lawfit hpopt: error: --seed: .*got '-1'/m);
+    expectOneLine(await run('shard-manifest', '--k8s', file('k.json', '{}'), '--shards', '-2'), /^lawfit shard-manifest: error: --shards: '-2' is not a positive whole number$/m);
+    // sweep and merge: the dash value is taken as the value (the error, if any, is about something else).
+    for (const argv of [['sweep', join(dir, 'none.json'), '--shard', '-1/4'], ['merge', join(dir, 'none'), '--out', '-m.json']]) {
+      const r = await run(...argv);
+      expect(r.err, argv[0]).not.toMatch(/ambiguous/);
+    }
+    // A flag of the command where a value was expected is still refused.
+    for (const c of ['isoflop', 'hpopt', 'sweep', 'merge', 'shard-manifest']) {
+      expectOneLine(await run(c, '--out', '--help'), new RegExp(`^lawfit ${c}: error: Option '--out' argument is ambiguous`, 'm'));
+    }
+  });
+
   test('a flag where a value was expected is still an error, in one line', async () => {
     expectOneLine(await run('fit', EPOCH, ...Q, '--out', '--quiet'), /^lawfit fit: error: Option '--out' argument is ambiguous; 'lawfit fit --help' lists the options$/m);
   });

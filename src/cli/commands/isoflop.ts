@@ -4,7 +4,7 @@
  * Approach 3 beside it (`--also chinchilla`), printed, saved as JSON (`--out`, reprinted by
  * `lawfit report`) and drawn (`--plots DIR`).
  */
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../parse-flags.js';
 import { LawfitError } from '../../errors.js';
 import { datasetFromTable, readFileBytes, readTable, sha256Hex, type DataSpec } from '../../data/index.js';
 import { parseIsoflopInputs, resolveIsoflopFlags, type IsoflopFlagValues } from '../isoflop-flags.js';
@@ -65,7 +65,7 @@ ${shardUsage('bootstrap replicates (of every group)')}  --plots DIR             
 `;
 
 export async function isoflopCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseFlags({
     args: argv,
     allowPositionals: true,
     strict: true,
