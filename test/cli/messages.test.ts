@@ -144,6 +144,12 @@ describe('compare', () => {
     expectOneLine(await run('compare', EPOCH, ...base, '--holdout', 'top:245:N_params'), /--holdout top:245:N_params holds out all 245 runs/);
   });
 
+  test('a target or --where column that is not there is one error before any fit (was: exit 0, every law "failed" in the notes)', async () => {
+    const cmp = ['--laws', 'chinchilla', '--x', 'N=N_params,D=D_tokens', '--holdout', 'top:4:N_params'];
+    expectOneLine(await run('compare', EPOCH, ...cmp, '--y', 'losss'), /^lawfit compare: error: \S*chinchilla_epoch_245\.csv, column 'losss': no such column \(target 'losss'\)/m);
+    expectOneLine(await run('compare', EPOCH, ...cmp, '--y', 'loss', '--where', 'excluded == 0'), /^lawfit compare: error: \S*chinchilla_epoch_245\.csv, column 'excluded': no such column \(where 'excluded == 0', col 1\)/m);
+  });
+
   test('a --formula that uses only some of the --x inputs takes part like a built-in (was: "input \'D\' is declared but the formula never uses it")', async () => {
     // Two formulas, each over one of the two --x inputs (the built-ins' 4,500-start grids would only slow this down).
     const r = await run('compare', EPOCH, ...base.slice(2), '--formula', 'E + A/N^alpha', '--formula', 'E + B/D^beta', '--holdout', 'top:5:N_params');
