@@ -21,7 +21,7 @@ commands
   demo                  fit the chinchilla law to a built-in synthetic ladder (the main job, end to end)
   fit FILE ...          fit a law to your runs (lawfit fit --help)
   laws [NAME]           list the built-in laws, or show one in full
-  report RESULT.json    print a saved fit, comparison or chain again
+  report RESULT.json    print a saved result again (fit, compare, chain, isoflop or hpopt)
   optimal RESULT.json   compute-optimal model size and tokens for a budget (Chinchilla-type laws)
   predict RESULT.json   the fitted law at new inputs, with confidence and prediction bands
   compare FILE ...      rank laws by their error on held-out runs (lawfit compare --help)

@@ -455,7 +455,7 @@ export const RUN_OPTIONS = {
   }),
   replicateStarts: row<ReplicateStartsChoice>({
     flag: 'replicate-starts', arg: 'S', kind: 'value', section: 'bootstrap', commands: ['fit', 'compare', 'demo', 'chain'], default: { kind: 'basins', k: DEFAULT_BASINS },
-    doc: "basins:K (the K best distinct end points of the full fit), law (the law's full grid for every replicate) or same (the full fit's own starts, e.g. one point given with --grid)",
+    doc: "basins:K (the K best distinct end points of the full fit), law (the law's full grid for every replicate) or same (the full fit's own starts, e.g. one point given with lawfit fit's --grid)",
     docFor: { chain: "basins:K (the K best distinct end points of each stage's full fit), law (each law's full grid) or same (each stage's own full-fit starts)" },
     parse: parseReplicateStarts, print: (v) => [v.kind === 'basins' ? `basins:${v.k}` : v.kind === 'default' ? 'law' : 'same'],
     app: { scope: 'run', label: 'replicate starts', input: 'text' },

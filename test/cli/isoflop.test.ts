@@ -188,6 +188,9 @@ describe('lawfit isoflop: bad input', () => {
       [[...ARGS, '--at=-1'], /--at: a compute budget must be positive/],
       [[...ARGS, '--also', 'nosuchlaw'], /nosuchlaw/],
       [[...ARGS, '--frontier-weights', 'x'], /--frontier-weights: expected equal or inverse-variance/],
+      // Without --also nothing uses the engine, but a bad value is still refused (--threads was not).
+      [[...ARGS, '--engine', 'gpu'], /^lawfit isoflop: error: --engine: expected cpu or webgpu, got 'gpu'$/m],
+      [[...ARGS, '--threads', 'many'], /^lawfit isoflop: error: --threads: 'many' is not a finite number$/m],
     ];
     for (const [argv, message] of cases) {
       const r = await run('isoflop', f, ...argv);

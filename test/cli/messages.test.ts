@@ -44,6 +44,23 @@ describe('flag values that start with a dash', () => {
     expect(r.out).toMatch(/A:\s+2\b/);
   });
 
+  test('isoflop, hpopt, sweep, merge and shard-manifest read dash values the same way (they used to say "argument is ambiguous")', async () => {
+    const iso = ['isoflop', sharedFile('isoflops/isoflops.csv'), '--budget', 'budget', '--x', 'N=params,D=tokens', '--y', 'loss'];
+    expectOneLine(await run(...iso, '--seed', '-1'), /^lawfit isoflop: error: --seed: .*got '-1'/m);
+    const hp = file('hp.csv', 'N,D,lr,loss\n1,1,0.1,3\n');
+    expectOneLine(await run('hpopt', hp, '--x', 'N=N,D=D', '--hp', 'lr=lr', '--y', 'loss', '--seed', '-1'), /^lawfit hpopt: error: --seed: .*got '-1'/m);
+    expectOneLine(await run('shard-manifest', '--k8s', file('k.json', '{}'), '--shards', '-2'), /^lawfit shard-manifest: error: --shards: '-2' is not a positive whole number$/m);
+    // sweep and merge: the dash value is taken as the value (the error, if any, is about something else).
+    for (const argv of [['sweep', join(dir, 'none.json'), '--shard', '-1/4'], ['merge', join(dir, 'none'), '--out', '-m.json']]) {
+      const r = await run(...argv);
+      expect(r.err, argv[0]).not.toMatch(/ambiguous/);
+    }
+    // A flag of the command where a value was expected is still refused.
+    for (const c of ['isoflop', 'hpopt', 'sweep', 'merge', 'shard-manifest']) {
+      expectOneLine(await run(c, '--out', '--help'), new RegExp(`^lawfit ${c}: error: Option '--out' argument is ambiguous`, 'm'));
+    }
+  });
+
   test('a flag where a value was expected is still an error, in one line', async () => {
     expectOneLine(await run('fit', EPOCH, ...Q, '--out', '--quiet'), /^lawfit fit: error: Option '--out' argument is ambiguous; 'lawfit fit --help' lists the options$/m);
   });
@@ -125,6 +142,12 @@ describe('compare', () => {
   test('every run held out is an error (was: exit 0 with nothing scored)', async () => {
     expectOneLine(await run('compare', EPOCH, ...base, '--holdout', 'N_params > 0'), /--holdout 'N_params > 0' holds out all 245 runs, leaving none to fit the laws on/);
     expectOneLine(await run('compare', EPOCH, ...base, '--holdout', 'top:245:N_params'), /--holdout top:245:N_params holds out all 245 runs/);
+  });
+
+  test('a target or --where column that is not there is one error before any fit (was: exit 0, every law "failed" in the notes)', async () => {
+    const cmp = ['--laws', 'chinchilla', '--x', 'N=N_params,D=D_tokens', '--holdout', 'top:4:N_params'];
+    expectOneLine(await run('compare', EPOCH, ...cmp, '--y', 'losss'), /^lawfit compare: error: \S*chinchilla_epoch_245\.csv, column 'losss': no such column \(target 'losss'\)/m);
+    expectOneLine(await run('compare', EPOCH, ...cmp, '--y', 'loss', '--where', 'excluded == 0'), /^lawfit compare: error: \S*chinchilla_epoch_245\.csv, column 'excluded': no such column \(where 'excluded == 0', col 1\)/m);
   });
 
   test('a --formula that uses only some of the --x inputs takes part like a built-in (was: "input \'D\' is declared but the formula never uses it")', async () => {

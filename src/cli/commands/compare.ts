@@ -90,6 +90,9 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
   const bytes = await readFileBytes(file);
   const table = readTable(bytes, file, format);
   const data: DataSpec = { inputs, target: spec.y, ...(spec.where !== undefined ? { where: spec.where } : {}) };
+  // The target and --where are every law's: a mistake in them is one error before any fit (a
+  // column only some laws' inputs read fails those laws alone, in the ranking's notes).
+  datasetFromTable(table, { inputs: {}, target: data.target, ...(data.where !== undefined ? { where: data.where } : {}) }, []);
   // --per and a formula's E[COL] make the law itself grouped (same name); --per-law adds a variant.
   const laws = [
     ...sharedLaws.map((l, i) => {

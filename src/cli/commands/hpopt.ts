@@ -4,7 +4,7 @@
  * chosen rule, then η*(N, D) and B*(N, D) as power laws with standard errors and a bootstrap over
  * the runs; printed, and saved as JSON (`--out`, reprinted by `lawfit report`).
  */
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../parse-flags.js';
 import { LawfitError } from '../../errors.js';
 import { datasetFromTable, readFileBytes, readTable, sha256Hex, type DataSpec } from '../../data/index.js';
 import { artifactHeader } from '../../report/artifact.js';
@@ -55,7 +55,7 @@ output
 `;
 
 export async function hpoptCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseFlags({
     args: argv,
     allowPositionals: true,
     strict: true,

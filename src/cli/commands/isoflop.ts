@@ -4,7 +4,7 @@
  * Approach 3 beside it (`--also chinchilla`), printed, saved as JSON (`--out`, reprinted by
  * `lawfit report`) and drawn (`--plots DIR`).
  */
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../parse-flags.js';
 import { LawfitError } from '../../errors.js';
 import { datasetFromTable, readFileBytes, readTable, sha256Hex, type DataSpec } from '../../data/index.js';
 import { parseIsoflopInputs, resolveIsoflopFlags, type IsoflopFlagValues } from '../isoflop-flags.js';
@@ -16,7 +16,8 @@ import { analyzeIsoflop, isoflopRunsFromDataset } from '../../stats/isoflop.js';
 import { approach3ForGroups, approach3Laws, type Approach3Result } from '../../stats/isoflop-approach3.js';
 import { QC_STAGES, QC_THRESHOLDS } from '../../stats/isoflop-qc.js';
 import { parseFormatFlag } from '../args.js';
-import { ENGINE_PARSE_OPTIONS, ENGINE_USAGE, withEngine } from '../engine-flag.js';
+import { ENGINE_PARSE_OPTIONS, ENGINE_USAGE, withSpecEngine } from '../engine-flag.js';
+import { specFromFlags } from '../../run-spec/argv.js';
 import type { Io } from '../io.js';
 import { resolveShard, SHARD_PARSE_OPTIONS, shardUsage } from '../shard-flag.js';
 import { runShard } from '../../shard/artifact.js';
@@ -65,7 +66,7 @@ ${shardUsage('bootstrap replicates (of every group)')}  --plots DIR             
 `;
 
 export async function isoflopCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseFlags({
     args: argv,
     allowPositionals: true,
     strict: true,
@@ -105,6 +106,9 @@ export async function isoflopCommand(argv: string[], io: Io): Promise<number> {
   const x = parseIsoflopInputs(values.x);
   const options = resolveIsoflopFlags(values as IsoflopFlagValues);
   const laws = approach3Laws(values.also);
+  // --engine and --threads through the run specification's parsers, --also or not (a bad value
+  // is refused either way; the engine only fits Approach 3).
+  const engineSpec = specFromFlags('fit', { engine: values.engine, threads: values.threads });
   const format = parseFormatFlag(values.format);
 
   const file = positionals[0]!;
@@ -133,9 +137,7 @@ export async function isoflopCommand(argv: string[], io: Io): Promise<number> {
     const result = analyzeIsoflop(runs, slice !== undefined ? { ...options, bootstrap: { ...options.bootstrap!, slice } } : options);
     let also: Approach3Result[] = [];
     if (laws.length > 0) {
-      also = await withEngine(values, io, (engine) => approach3ForGroups(laws, dataset, result, engine, options.at));
-    } else if (values.engine !== undefined && values.engine !== 'cpu' && values.engine !== 'webgpu') {
-      throw new LawfitError('bad-option', `--engine: expected cpu or webgpu, got '${values.engine}'`);
+      also = await withSpecEngine(engineSpec, io, (engine) => approach3ForGroups(laws, dataset, result, engine, options.at));
     }
     const artifact = makeIsoflopArtifact({
       command,

@@ -6,7 +6,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../parse-flags.js';
 import { LawfitError } from '../../errors.js';
 import { writeTextFileAtomically } from '../../report/artifact-file.js';
 import { serializeArtifact } from '../../report/artifact.js';
@@ -70,7 +70,7 @@ const MERGERS: Record<ShardedKind, (shards: ShardArtifact[]) => string> = {
 };
 
 export async function mergeCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseFlags({
     args: argv,
     allowPositionals: true,
     strict: true,

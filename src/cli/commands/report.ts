@@ -23,9 +23,8 @@ import { HPOPT_FORMAT, HPOPT_FORMAT_VERSION, type HpoptArtifact } from './hpopt.
 export const REPORT_USAGE = `usage: lawfit report RESULT.json
 
 Print the report of a result saved with --out: a fit ('lawfit fit' or 'lawfit demo'), a law
-comparison ('lawfit compare'), a chain ('lawfit chain'), an IsoFLOP analysis ('lawfit isoflop') or a hyperparameter-optimum
-law ('lawfit hpopt'),
-as the command printed it.
+comparison ('lawfit compare'), a chain ('lawfit chain'), an IsoFLOP analysis ('lawfit isoflop')
+or a hyperparameter-optimum law ('lawfit hpopt'), as the command printed it.
 `;
 
 export async function reportCommand(argv: string[], io: Io): Promise<number> {

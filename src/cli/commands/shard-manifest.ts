@@ -2,7 +2,7 @@
  * `lawfit shard-manifest --k8s SPEC.json --shards N [...]`: a Kubernetes Indexed Job (shard/k8s.ts)
  * that runs the sweep SPEC as N shards, printed (or written with --out) as YAML or JSON.
  */
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../parse-flags.js';
 import { LawfitError } from '../../errors.js';
 import { readFileBytes } from '../../data/index.js';
 import { writeTextFileAtomically } from '../../report/artifact-file.js';
@@ -32,7 +32,7 @@ the index from JOB_COMPLETION_INDEX) on a shared volume; merge afterwards with
 `;
 
 export async function shardManifestCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseFlags({
     args: argv,
     allowPositionals: true,
     strict: true,

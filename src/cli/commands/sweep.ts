@@ -7,7 +7,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../parse-flags.js';
 import { LawfitError } from '../../errors.js';
 import { readFileBytes, sha256Hex } from '../../data/index.js';
 import { writeTextFileAtomically } from '../../report/artifact-file.js';
@@ -64,7 +64,7 @@ async function runCombinations(combos: readonly Combination[], io: Io, quiet: bo
 }
 
 export async function sweepCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseFlags({
     args: argv,
     allowPositionals: true,
     strict: true,

@@ -109,6 +109,24 @@ function lossLines(loss: LossKind, indent: string): string[] {
 
 type SplitLines = { outer: string[]; inner: string[] };
 
+/**
+ * The opening of both passes' loop over the rows, up to the row's loss weight c and its share of
+ * the cost: skip zero-weight rows, the data-dependent lines, the residual r (one text for both
+ * layouts, so they cannot drift apart).
+ */
+function rowLoopHead(nF: number, vgs: SplitLines, m: string, loss: LossKind): string[] {
+  return [
+    '  for (let i = 0; i < n; i++) {',
+    '    const wi = w[wOff + i];',
+    '    if (wi === 0) continue;',
+    `    const base = i * ${nF};`,
+    ...vgs.inner.map((l) => '    ' + l),
+    `    const r = yt[i] - ${m};`,
+    ...lossLines(loss, '    '),
+    '    rr += c * r * r;',
+  ];
+}
+
 /** The pass with J'J, J'r in locals unrolled over the parameters (small P). */
 function unrolledNormalEquations(p: number, nF: number, vgs: SplitLines, m: string, G: readonly string[], loss: LossKind): string {
   const acc: string[] = [];
@@ -132,14 +150,7 @@ function unrolledNormalEquations(p: number, nF: number, vgs: SplitLines, m: stri
     '  const d2 = delta * delta;',
     ...vgs.outer.map((l) => '  ' + l),
     ...decls.map((l) => '  ' + l),
-    '  for (let i = 0; i < n; i++) {',
-    '    const wi = w[wOff + i];',
-    '    if (wi === 0) continue;',
-    `    const base = i * ${nF};`,
-    ...vgs.inner.map((l) => '    ' + l),
-    `    const r = yt[i] - ${m};`,
-    ...lossLines(loss, '    '),
-    '    rr += c * r * r;',
+    ...rowLoopHead(nF, vgs, m, loss),
     ...acc.map((l) => '    ' + l),
     '  }',
     ...stores.map((l) => '  ' + l),
@@ -162,14 +173,7 @@ function sparseNormalEquations(p: number, nF: number, vgs: SplitLines, m: string
     `  const gv = new Float64Array(${p}), nz = new Int32Array(${p});`,
     '  A.fill(0); b.fill(0);',
     '  let cost = 0, rr = 0;',
-    '  for (let i = 0; i < n; i++) {',
-    '    const wi = w[wOff + i];',
-    '    if (wi === 0) continue;',
-    `    const base = i * ${nF};`,
-    ...vgs.inner.map((l) => '    ' + l),
-    `    const r = yt[i] - ${m};`,
-    ...lossLines(loss, '    '),
-    '    rr += c * r * r;',
+    ...rowLoopHead(nF, vgs, m, loss),
     '    let q = 0;',
     ...gather.map((l) => '    ' + l),
     '    for (let s = 0; s < q; s++) {',
