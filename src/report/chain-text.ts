@@ -26,7 +26,9 @@ export function renderChainFits(chain: ChainSummary): string {
     const d = s.law.declaration;
     lines.push('');
     lines.push(`stage ${k + 1}: ${d.name}   ${d.display ?? d.formula.replace(/\s*\n\s*/g, '; ')}`);
+    const indicators = s.law.groups?.indicatorInputs ?? [];
     const inputs = Object.entries(s.data.inputs)
+      .filter(([name]) => !indicators.includes(name))
       .map(([name, expr]) => (name === st.chainedInput ? `${name} = ${expr} (observed; stage ${k}'s prediction at new points)` : name === expr ? name : `${name} = ${expr}`))
       .join(', ');
     lines.push(`  ${s.data.n} runs${s.data.where !== undefined ? ` where ${s.data.where}` : ''}; inputs ${inputs}; target ${s.data.target}; loss ${s.loss}`);
@@ -36,14 +38,16 @@ export function renderChainFits(chain: ChainSummary): string {
     );
     const bs = s.bootstrap;
     if (bs?.fewRows !== undefined && bs.fewRows.replicates.length > 0) lines.push(`    ${fewRowsWarning(bs.fewRows, bs.replicates, bs.parameters.length)}`);
+    // Per-group names (E[c4_original]) run longer than the usual 8 columns.
+    const nameWidth = Math.max(8, ...s.params.map((q) => q.name.length));
     for (const q of s.params) {
       if (q.fixed) {
-        lines.push(`    ${q.name.padEnd(8)} ${formatNumber(q.value, 7).padStart(13)}  (fixed)`);
+        lines.push(`    ${q.name.padEnd(nameWidth)} ${formatNumber(q.value, 7).padStart(13)}  (fixed)`);
         continue;
       }
       const b = bs?.parameters.find((x) => x.name === q.name);
       const spread = b !== undefined ? `bootstrap sd ${formatNumber(b.sd, 4)}, ${Math.round(100 * bs!.level)} % ${band(b.percentile)}` : `+/- ${formatNumber(q.stdError, 4)} (asymptotic)`;
-      lines.push(`    ${q.name.padEnd(8)} ${formatNumber(q.value, 7).padStart(13)}  ${spread}`);
+      lines.push(`    ${q.name.padEnd(nameWidth)} ${formatNumber(q.value, 7).padStart(13)}  ${spread}`);
     }
   });
   const boot = chain.bootstrap;
@@ -68,7 +72,7 @@ export function renderChainPrediction(chain: ChainSummary, p: ChainSummary['pred
   const lines: string[] = [];
   const where = Object.entries(p.at)
     .map(([k, v]) => `${k} = ${formatNumber(v, 4)}`)
-    .join(', ');
+    .join(', ') + (p.group !== undefined ? `, ${chain.stages.find((st) => st.summary.law.groups !== undefined)?.summary.law.groups!.column ?? 'group'} = ${p.group}` : '');
   const pctLevel = `${Math.round(100 * p.level)} %`;
   lines.push(`at ${where}${p.draws !== undefined ? ` (${pctLevel} bands from ${p.draws} replicates)` : ' (no bootstrap: estimates only; add --bootstrap N for bands)'}`);
   const names = p.stages.map((s, k) => `stage ${k + 1} ${s.target}`);

@@ -204,7 +204,7 @@ export const RUN_OPTIONS = {
     app: { scope: 'law', label: 'residual space', input: 'choice', choices: RESIDUAL_SPACES },
   }),
   per: row<PerGroupSpec>({
-    flag: 'per', arg: 'COL:P1,P2', kind: 'value', section: 'law', commands: ['fit', 'compare'],
+    flag: 'per', arg: 'COL:P1,P2', kind: 'value', section: 'law', commands: ['fit', 'compare', 'chain'],
     doc: "per-group parameters: P1, P2 take one value per value of column COL (shown as P1[value]); every other parameter is shared. Starts: the shared law's, copied to each group. In a --formula, E[COL] says the same",
     parse: (t) => parsePerFlag(only(t)), print: (v) => [`${v.column}:${v.params.join(',')}`],
     app: { scope: 'cli', why: 'the app writes per-group parameters in the formula (E[COL])' },
@@ -397,6 +397,12 @@ export const RUN_OPTIONS = {
     // The point's inputs are checked against the laws by the command (at-flag.ts checkPoint).
     parse: (t) => t.map((p) => nameTable(Object.entries(parseAssignments('--at', [p])).map(([k, v]) => [k, parseNumber('--at', v)] as const))),
     print: (v) => v.map((p) => Object.entries(p).map(([k, x]) => `${k}=${numberText(x)}`).join(',')),
+    app: CHAIN_ONLY,
+  }),
+  group: row<string>({
+    flag: 'group', arg: 'VALUE', kind: 'value', section: 'prediction', commands: ['chain'],
+    doc: 'with --per on stage 1: the group whose parameters every --at point uses (one of the fitted groups; required then)',
+    parse: text, print: one,
     app: CHAIN_ONLY,
   }),
   // ---- engine ---------------------------------------------------------------------------------

@@ -7,10 +7,10 @@
  * numbered globally. mergeChainShards joins the draws and rebuilds each stage's bootstrap summary,
  * the chain's bookkeeping and every point's bands with chain.ts's own functions. The bands push
  * each replicate through the stages' laws, compiled again from the declarations the artifact
- * keeps (as `lawfit predict` does); their residual noise is one stream over the successful
+ * keeps (as `lawfit predict` does; a grouped stage with its grouping, lawFromDeclaration); their residual noise is one stream over the successful
  * replicates in order, which is why the bands are computed at merge time rather than per shard.
  */
-import { compileLaw } from '../law/compile.js';
+import { lawFromDeclaration } from '../law/groups.js';
 import type { ChainArtifact } from '../report/chain-artifact.js';
 import { addChainBands, type ChainDesign, type ChainFit, type ChainPrediction, type ReplicateFailure } from '../stats/chain.js';
 import { stageBootstrapSummary, summarizeChainBootstrap, summarizePrediction } from '../report/chain-summary.js';
@@ -78,7 +78,7 @@ export function mergeChainShards(shards: ReadonlyArray<ShardArtifact<ChainShardP
   const failed = [...new Set(failures.map((f) => f.replicate))].sort((a, b) => a - b);
   S.bootstrap = summarizeChainBootstrap({ replicates: R, seed, design, level, succeeded: R - failed.length, failed, failures });
   const bandStages = S.stages.map((st, k) => ({
-    law: compileLaw(st.summary.law.declaration),
+    law: lawFromDeclaration(st.summary.law.declaration, st.summary.law.groups),
     ...(st.chainedInput !== undefined ? { chainedInput: st.chainedInput } : {}),
     residualScale: st.residualScale ?? NaN,
     draws: draws[k]!,

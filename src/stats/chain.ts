@@ -59,6 +59,7 @@ import { outsideFittedRange, residualScale, withResidualNoise } from './predict.
 import { isFixedDesign, resampleWeights, resolveDesign, type ColumnDesign, type ResampleGenerator } from './resample.js';
 import { own } from '../util/names.js';
 import { fixedDesignBasis, replicateTargets } from './fixed-design.js';
+import { checkClusterDesign, datasetForLaw, groupsRecord, indicatorValues, mappedInputs } from '../law/groups.js';
 
 /** In a later stage's input mapping: the previous stage's quantity (observed when fitting, predicted at new points). */
 export const PREVIOUS_STAGE = '@';
@@ -156,7 +157,7 @@ const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Which input of a stage is chained, checking that the first stage has none and every later stage exactly one. */
 function chainedInputOf(stage: ChainStage, k: number): string | undefined {
-  const chained = stage.law.inputNames.filter((n) => own(stage.spec.inputs, n)?.trim() === PREVIOUS_STAGE);
+  const chained = mappedInputs(stage.law).filter((n) => own(stage.spec.inputs, n)?.trim() === PREVIOUS_STAGE);
   const where = `stage ${k + 1} (law '${stage.law.name}')`;
   if (k === 0 && chained.length > 0) throw new LawfitError('bad-option', `${where}: the first stage has no previous stage, so no input can be '${PREVIOUS_STAGE}' (${chained.join(', ')})`);
   if (k > 0 && chained.length !== 1) {
@@ -183,7 +184,9 @@ export async function fitChain(table: Table, stages: readonly ChainStage[], o: C
       inputs[chainedInput] = PLAIN_NAME.test(prev) ? prev : `(${prev})`;
     }
     const spec: DataSpec = { ...s.spec, inputs, ...(group !== undefined ? { group } : {}) };
-    return { chainedInput, dataset: datasetFromTable(table, spec, s.law.inputNames) };
+    // A grouped stage (law/groups.ts) reads its group column into its indicator inputs.
+    checkClusterDesign(s.law, group);
+    return { chainedInput, dataset: s.law.grouping !== undefined ? datasetForLaw(s.law, table, spec, true) : datasetFromTable(table, spec, s.law.inputNames) };
   });
 
   const rowNumbers = Int32Array.from(new Set(datasets.flatMap((d) => Array.from(d.dataset.rowNumbers)))).sort();
@@ -302,6 +305,8 @@ export interface StagePrediction {
 
 export interface ChainPrediction {
   at: Record<string, number>;
+  /** The group of the point, for stages with per-group parameters (law/groups.ts): their indicator inputs follow from it. */
+  group?: string;
   level: number;
   /** One per stage; the last is the chain's final target, and its `confidence` is the chain band. */
   stages: StagePrediction[];
@@ -315,7 +320,18 @@ export interface ChainPrediction {
 
 /** The inputs a point must give: every stage's inputs except the chained ones (checks the stages' '@' mappings). */
 export function pointInputs(stages: readonly ChainStage[]): string[] {
-  return [...new Set(stages.flatMap((s, k) => s.law.inputNames.filter((n) => n !== chainedInputOf(s, k))))];
+  return [...new Set(stages.flatMap((s, k) => mappedInputs(s.law).filter((n) => n !== chainedInputOf(s, k))))];
+}
+
+/**
+ * A stage's input values at a point: the chained input from the previous stage, a grouped law's
+ * indicator inputs from the point's group (an error when it is missing or was not fitted), the
+ * rest from `at`.
+ */
+function stageInputs(law: CompiledLaw, chainedInput: string | undefined, at: Readonly<Record<string, number>>, group: string | undefined, previous: number): number[] {
+  const groups = groupsRecord(law);
+  const indicators = groups !== undefined ? indicatorValues(groups, group, `--group (stage law '${law.name}')`) : {};
+  return law.inputNames.map((n) => (n === chainedInput ? previous : own(indicators, n) ?? own(at, n)!));
 }
 
 function evaluate(law: CompiledLaw, internal: ArrayLike<number>, inputs: readonly number[]): number {
@@ -327,11 +343,12 @@ function evaluate(law: CompiledLaw, internal: ArrayLike<number>, inputs: readonl
  * input), and with a bootstrap the chain, last-stage-alone and prediction bands. `seed` drives the
  * residual noise of the prediction band only.
  */
-export function predictChain(chain: ChainFit, at: Record<string, number>, seed = 0): ChainPrediction {
-  const needed = [...new Set(chain.stages.flatMap((s) => s.law.inputNames.filter((n) => n !== s.chainedInput)))];
+export function predictChain(chain: ChainFit, at: Record<string, number>, seed = 0, group?: string): ChainPrediction {
+  const needed = [...new Set(chain.stages.flatMap((s) => mappedInputs(s.law).filter((n) => n !== s.chainedInput)))];
   for (const k of Object.keys(at)) if (!needed.includes(k)) throw new LawfitError('bad-option', `--at: the chain has no input '${k}' (inputs: ${needed.join(', ')})`);
   for (const k of needed) if (own(at, k) === undefined || !Number.isFinite(own(at, k)!)) throw new LawfitError('bad-option', `--at: give a value for input '${k}' (inputs: ${needed.join(', ')})`);
-  const inputsOf = (st: FittedStage, previous: number): number[] => st.law.inputNames.map((n) => (n === st.chainedInput ? previous : own(at, n)!));
+  if (group !== undefined && chain.stages.every((s) => s.law.grouping === undefined)) throw new LawfitError('bad-option', `--group ${group}: no stage of the chain has per-group parameters`);
+  const inputsOf = (st: FittedStage, previous: number): number[] => stageInputs(st.law, st.chainedInput, at, group, previous);
 
   const stages: StagePrediction[] = [];
   let previous = NaN;
@@ -343,7 +360,7 @@ export function predictChain(chain: ChainFit, at: Record<string, number>, seed =
     previous = estimate;
   }
   const boot = chain.bootstrap;
-  const result: ChainPrediction = { at: { ...at }, level: boot?.level ?? 0.95, stages };
+  const result: ChainPrediction = { at: { ...at }, ...(group !== undefined ? { group } : {}), level: boot?.level ?? 0.95, stages };
   if (boot === undefined) return result;
   addChainBands(result, chain.stages as ReadonlyArray<BandStage>, boot.replicates, new Set(boot.failed), seed);
   return result;
@@ -365,7 +382,7 @@ export interface BandStage {
 export function addChainBands(result: ChainPrediction, chainStages: ReadonlyArray<BandStage>, R: number, failed: ReadonlySet<number>, seed: number): void {
   const at = result.at;
   const stages = result.stages;
-  const inputsOf = (st: BandStage, previous: number): number[] => st.law.inputNames.map((n) => (n === st.chainedInput ? previous : at[n]!));
+  const inputsOf = (st: BandStage, previous: number): number[] => stageInputs(st.law, st.chainedInput, at, result.group, previous);
   const K = chainStages.length;
   const values = chainStages.map(() => new Float64Array(R).fill(NaN));
   const noisy = chainStages.map(() => new Float64Array(R).fill(NaN));

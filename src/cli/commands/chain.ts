@@ -30,6 +30,9 @@ import { optionsHelp } from '../../run-spec/help.js';
 import { resolveBootstrap } from '../../run-spec/resolve.js';
 import type { RunSpec } from '../../run-spec/run-options.js';
 import { runRecord } from '../../run-spec/record.js';
+import { checkClusterDesign, compileGroupedLaw, extractIndexedParams, groupLevels, groupsRecord, indicatorValues, mergePer, type PerGroupSpec } from '../../law/groups.js';
+import { datasetFromTable } from '../../data/map-table.js';
+import type { Table } from '../../data/table.js';
 
 export const CHAIN_USAGE = `usage: lawfit chain FILE --law A --x IN=COL,... --y COL [--where EXPR]
                   --then B --then-x IN=${PREVIOUS_STAGE}[,IN=COL...] --then-y COL [--then-where EXPR]
@@ -63,6 +66,7 @@ interface StageSpec {
   fix?: Record<string, number> | undefined;
   space?: RunSpec['space'];
   loss?: RunSpec['loss'];
+  per?: RunSpec['per'];
 }
 
 /** Only the keys whose value is given (the library's option types are exact). */
@@ -71,16 +75,33 @@ function given<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefin
 }
 
 /** One stage from its options; `prefix` is '' for stage 1 and 'then-' for stage 2 (named in messages). */
-function stageOf(v: StageSpec, prefix: string): ChainStage {
+function stageOf(v: StageSpec, prefix: string): ChainStage & { per?: PerGroupSpec } {
   const lawFlag = prefix === '' ? '--law' : '--then';
   if (v.x === undefined) throw new LawfitError('bad-option', `--${prefix}x is required: map the law's inputs, e.g. --${prefix}x ${prefix === '' ? 'N=N_params,D=D_tokens' : `L=${PREVIOUS_STAGE}`}`);
   if (v.y === undefined) throw new LawfitError('bad-option', `--${prefix}y is required: the target column`);
   if ((v.law === undefined) === (v.formula === undefined)) throw new LawfitError('bad-option', `give exactly one of ${lawFlag} NAME or --${prefix}formula TEXT`);
   const inputs = v.x;
-  const law = compileLawSpec(given({ law: v.law, formula: v.formula }), given({ positive: v.positive, fix: v.fix, space: v.space }), Object.keys(inputs));
+  const indexed = v.formula !== undefined ? extractIndexedParams(v.formula) : undefined;
+  // Per-group parameters are built for stage 1 only: the levels of stage 2's group column would
+  // have to be read over rows whose '@' input is stage 1's, and no study in the seeds needs it.
+  if (prefix !== '' && indexed?.per !== undefined) {
+    throw new LawfitError('bad-option', `--then-formula: per-group parameters (${indexed.per.params.map((p) => `${p}[${indexed.per!.column}]`).join(', ')}) are supported in stage 1 only (--per or E[COL] in --formula)`);
+  }
+  const law = compileLawSpec(given({ law: v.law, formula: indexed?.formula ?? v.formula }), given({ positive: v.positive, fix: v.fix, space: v.space }), Object.keys(inputs));
   const spec: DataSpec = { inputs, target: v.y, ...(v.where !== undefined ? { where: v.where } : {}) };
   const lm: Partial<LmOptions> = v.loss !== undefined ? { loss: v.loss } : {};
-  return { law, spec, lm };
+  const per = mergePer(v.per, indexed?.per);
+  return { law, spec, lm, ...(per !== undefined ? { per } : {}) };
+}
+
+/** Stage 1 with its per-group parameters over the groups of its runs (law/groups.ts); the design may not cluster on that column. */
+function groupedStage(stage: ChainStage & { per?: PerGroupSpec }, table: Table, clusterColumn: string | undefined): ChainStage {
+  const { per, ...rest } = stage;
+  if (per === undefined) return rest;
+  const labels = datasetFromTable(table, { ...rest.spec, group: per.column }, rest.law.inputNames).groups!;
+  const law = compileGroupedLaw(rest.law, per, groupLevels(labels, per.column, table.source));
+  checkClusterDesign(law, clusterColumn);
+  return { ...rest, law };
 }
 
 export async function chainCommand(argv: string[], io: Io): Promise<number> {
@@ -104,15 +125,15 @@ export async function chainCommand(argv: string[], io: Io): Promise<number> {
   const spec = specFromFlags('chain', values);
   const control = values as ProgressFlags & { shard?: string };
   const quiet = spec.quiet === true;
-  const first = stageOf(spec, '');
+  const firstSpec = stageOf(spec, '');
   const second = stageOf(
     { law: spec.thenLaw, formula: spec.thenFormula, x: spec.thenX, y: spec.thenY, where: spec.thenWhere, positive: spec.thenPositive, fix: spec.thenFix, space: spec.thenSpace, loss: spec.thenLoss },
     'then-',
   );
   if (spec.at === undefined) throw new LawfitError('bad-option', '--at is required: the point to predict, e.g. --at N=6.9e9,M=20');
-  const needed = pointInputs([first, second]);
+  const needed = pointInputs([firstSpec, second]);
   const points = spec.at;
-  for (const at of points) checkPoint(at, needed, `${first.law.name} → ${second.law.name}`);
+  for (const at of points) checkPoint(at, needed, `${firstSpec.law.name} → ${second.law.name}`);
   const boot = resolveBootstrap(spec);
   const seed = spec.seed ?? 0;
   const format = spec.format ?? 'auto';
@@ -121,6 +142,14 @@ export async function chainCommand(argv: string[], io: Io): Promise<number> {
   const bytes = await readFileBytes(file);
   const table = readTable(bytes, file, format);
   const digest = await sha256Hex(bytes);
+  const first = groupedStage(firstSpec, table, boot?.design.kind === 'clusters' ? boot.design.column : undefined);
+  if (first.law.grouping !== undefined && spec.group === undefined) {
+    throw new LawfitError('bad-option', `--group is required: stage 1 has per-group parameters (${first.law.grouping.perParams.join(', ')} per ${first.law.grouping.column}); name the group to predict, e.g. --group ${first.law.grouping.levels[0]} (groups: ${first.law.grouping.levels.join(', ')})`);
+  }
+  // The group is checked before anything is fitted (predictChain checks it again, for the library).
+  const firstGroups = groupsRecord(first.law);
+  if (firstGroups !== undefined) indicatorValues(firstGroups, spec.group, '--group');
+  else if (spec.group !== undefined) throw new LawfitError('bad-option', `--group ${spec.group}: stage 1 has no per-group parameters (give --per COL:P1,P2 or E[COL] in --formula)`);
   if (control.shard !== undefined && boot === undefined) throw new LawfitError('bad-option', "--shard splits the joint bootstrap's replicates: add --bootstrap N");
   const shard = control.shard !== undefined ? resolveShard(control.shard, spec.out, boot!.replicates, 'replicates') : undefined;
   const slice = shard !== undefined ? shardRange(boot!.replicates, shard) : undefined;
@@ -137,7 +166,7 @@ export async function chainCommand(argv: string[], io: Io): Promise<number> {
         }),
       ),
     );
-    const predictions = points.map((at) => predictChain(chain, at, seed));
+    const predictions = points.map((at) => predictChain(chain, at, seed, spec.group));
     const summary = summarizeChain(chain, predictions, digest);
     const artifact = makeChainArtifact({
       command,
