@@ -87,6 +87,7 @@ export function mergeChainShards(shards: ReadonlyArray<ShardArtifact<ChainShardP
   S.predictions = S.predictions.map((p) => {
     const point: ChainPrediction = {
       at: p.at,
+      ...(p.group !== undefined ? { group: p.group } : {}),
       level: p.level,
       stages: p.stages.map(({ confidence: _c, prediction: _p, ...rest }) => rest),
     };
