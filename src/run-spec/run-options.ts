@@ -325,7 +325,8 @@ export const RUN_OPTIONS = {
   budgets: row<number[]>({
     flag: 'at', arg: 'C[,C...]', kind: 'repeat', section: 'frontier', commands: ['isoflop'],
     doc: 'predict N*, D* and tokens per parameter at these budgets, with intervals',
-    parse: parseBudgets, print: (v) => (v.length > 0 ? [v.map(numberText).join(',')] : []),
+    // Budgets print as they are typed, 1e24 (not 1e+24): the same number, read back exactly.
+    parse: parseBudgets, print: (v) => (v.length > 0 ? [v.map((c) => numberText(c).replace('e+', 'e')).join(',')] : []),
     app: ISOFLOP_FORM('predict at budgets', 'list'),
   }),
   // ---- fitting --------------------------------------------------------------------------------
