@@ -252,6 +252,7 @@ const approach3Result = z.looseObject({
 export const isoflopArtifactSchema = z.looseObject({
   ...header,
   command: z.array(z.string()).optional(),
+  run: runRecord.optional(),
   data: z.looseObject({ source: z.string(), digest: z.string(), budget: z.string(), inputs: nameMap(z.string()), target: z.string() }),
   result: isoflopResultSchema,
   approach3: z.array(approach3Result).optional(),

@@ -6,6 +6,7 @@
  */
 import type { IsoflopResult } from '../stats/isoflop.js';
 import type { Approach3Result } from '../stats/isoflop-approach3.js';
+import type { RunRecord } from '../run-spec/record.js';
 import { artifactHeader, checkArtifactHeader } from './artifact.js';
 import { isoflopArtifactProblems, isoflopArtifactSchema, validateArtifact } from './artifact-schema.js';
 
@@ -19,6 +20,8 @@ export interface IsoflopArtifact {
   lawfitVersion: string;
   createdAt: string;
   command?: string[];
+  /** The run's options, typed (run-spec/record.ts): absent in artifacts written before isoflop had them. */
+  run?: RunRecord;
   data: { source: string; digest: string; budget: string; inputs: Record<string, string>; target: string; weights?: string; where?: string; group?: string };
   result: IsoflopResult;
   approach3: Approach3Result[];

@@ -54,3 +54,14 @@ export function printSpec(command: SpecCommand, spec: RunSpec): string[] {
   }
   return out;
 }
+
+/**
+ * A typed spec (the app's protocol) checked as its flags would be: each value printed and read
+ * back by its row's parser, so a bad value gets the CLI's one-line error naming the flag.
+ */
+export function checkSpec(command: SpecCommand, spec: RunSpec): void {
+  for (const [key, r] of commandRows(command)) {
+    const v = (spec as Record<string, unknown>)[key];
+    if (v !== undefined) r.parse(r.print(v));
+  }
+}

@@ -7,21 +7,25 @@
 import type { LmOptions } from '../fit/options.js';
 
 /** The commands whose flags come from the run specification. */
-export const SPEC_COMMANDS = ['fit', 'compare', 'demo', 'chain'] as const;
+export const SPEC_COMMANDS = ['fit', 'compare', 'demo', 'chain', 'isoflop'] as const;
 export type SpecCommand = (typeof SPEC_COMMANDS)[number];
 
-/** The `--help` sections, in the order they are printed (`stage 2` and `prediction`: chain's second law and its --at points). */
-export const SECTIONS = ['law', 'data', 'fitting', 'stage 2', 'prediction', 'engine', 'bootstrap', 'holdout', 'output'] as const;
+/**
+ * The `--help` sections, in the order they are printed (`stage 2` and `prediction`: chain's second
+ * law and its --at points; `quality control`, `frontier` and `Approach 3 beside it`: isoflop's).
+ */
+export const SECTIONS = ['law', 'data', 'quality control', 'frontier', 'fitting', 'stage 2', 'prediction', 'engine', 'bootstrap', 'holdout', 'Approach 3 beside it', 'output'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /**
  * Where the option lives in the app: `run` (one value for the whole run: the request's `spec`),
  * `law` (one value per law: a LawChoice's `spec`), `selection` (which law: LawChoice's `law` or
- * `formula`), or `cli` with the reason the app has no field
+ * `formula`), `isoflop` (the IsoFLOP form's request: IsoflopRequest's `spec`, with the `run` rows
+ * isoflop also takes), or `cli` with the reason the app has no field
  * for it (files the browser cannot write, threads it does not have...).
  */
 export type AppField =
-  | { scope: 'run' | 'law' | 'selection'; label: string; input: 'number' | 'text' | 'choice' | 'list'; choices?: readonly string[] }
+  | { scope: 'run' | 'law' | 'selection' | 'isoflop'; label: string; input: 'number' | 'text' | 'choice' | 'list'; choices?: readonly string[] }
   | { scope: 'cli'; why: string };
 
 export interface OptionRow<T> {

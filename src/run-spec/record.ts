@@ -1,5 +1,5 @@
 /**
- * The artifact's typed record of a run (`run` in a fit, compare or chain artifact): the command
+ * The artifact's typed record of a run (`run` in a fit, compare, chain or isoflop artifact): the command
  * and every option it was given, as its row prints it (flag name → one text per occurrence). The
  * CLI writes it from the spec its flags parsed to, the app from the spec it prints as its command
  * line, so the same run records the same `run` wherever it came from. Readers parse an option back

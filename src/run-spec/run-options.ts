@@ -3,7 +3,7 @@
  * the data map onto it, the loss, the starts, the solver, the bootstrap, the holdout, the engine,
  * the outputs). Each row holds its flag, default, help, parser, printer, app field and the
  * commands that take it (option-row.ts says what each is for). Everything else is derived:
- * - the CLI's parseArgs table and `--help` sections (argv.ts, help.ts) for fit, compare, demo and chain;
+ * - the CLI's parseArgs table and `--help` sections (argv.ts, help.ts) for fit, compare, demo, chain and isoflop;
  * - the typed spec a command or the app's worker runs (RunSpec below, checked by resolve.ts);
  * - the command line the app prints and the artifact records (argv.ts printSpec, shell-quoted by
  *   src/util/shell-quote.ts).
@@ -31,6 +31,9 @@ import { DEFAULT_LADDER_SEED } from '../examples/chinchilla-ladder.js';
 import { PREVIOUS_STAGE } from '../stats/chain.js';
 import { parseAssignments, parseAxis, parseGrid, parseLossFlag, parseNumber, parsePositiveInt, parsePositiveNumber, parseSeed, parseSpace, parseTransformFlag, parseFormatFlag } from '../cli/args.js';
 import { holdoutText, parseHoldout } from '../cli/holdout-flag.js';
+import { parseQcStages, QC_STAGES, QC_THRESHOLDS, type QcStage, type QcThresholds } from '../stats/isoflop-qc.js';
+import { FRONTIER_WEIGHTS, type FrontierWeights } from '../stats/isoflop-frontier.js';
+import { ISOFLOP_DESIGN_SYNTAX, isoflopDesignName, parseIsoflopDesign, type IsoflopDesign } from '../stats/isoflop.js';
 export { holdoutText };
 import { numberText, only, row, type OptionRow } from './option-row.js';
 
@@ -139,6 +142,45 @@ const printColumnMap = (v: Record<string, string>): string[] => [Object.entries(
 /** The app fits single laws; a two-stage chain is a CLI analysis. */
 const CHAIN_ONLY = { scope: 'cli', why: 'the app fits and compares single laws; a two-stage chain is a CLI analysis' } as const;
 
+/** The app's IsoFLOP form (IsoflopRequest.spec). */
+const ISOFLOP_FORM = (label: string, input: 'number' | 'text' | 'choice' | 'list', choices?: readonly string[]) =>
+  ({ scope: 'isoflop', label, input, ...(choices !== undefined ? { choices } : {}) }) as const;
+
+/**
+ * isoflop's QC thresholds, one row each, generated from stats/isoflop-qc.ts QC_THRESHOLDS (the one
+ * description of them). The value is the flag's number (`--curvature-ci 95`: percent); the
+ * analysis's own units (t.fromFlag) are the resolver's (cli/isoflop-flags.ts), so printing a value
+ * and parsing it back is exact.
+ */
+function qcThresholdRows(): Record<keyof QcThresholds, OptionRow<number>> {
+  return Object.fromEntries(QC_THRESHOLDS.map((t) => [t.key, row<number>({
+    flag: t.flag, arg: 'X', kind: 'value', section: 'quality control', commands: ['isoflop'], default: t.toFlag(t.default),
+    doc: t.help,
+    parse: (texts) => {
+      const v = parseNumber(`--${t.flag}`, only(texts));
+      if (!t.valid(t.fromFlag(v))) bad(t.flag, `'${only(texts)}' is out of range (${t.help})`);
+      return v;
+    },
+    print: (v) => [numberText(v)],
+    app: ISOFLOP_FORM(t.help, 'number'),
+  })])) as Record<keyof QcThresholds, OptionRow<number>>;
+}
+
+/** `--qc`: `all` (every stage, in their order) and `none` print as such, any other list by name. */
+function printQc(v: readonly QcStage[]): string[] {
+  if (v.length === QC_STAGES.length && v.every((s, i) => s === QC_STAGES[i])) return ['all'];
+  return [v.length === 0 ? 'none' : v.join(',')];
+}
+
+/** isoflop's `--at C[,C...]`: compute budgets, over every occurrence. */
+function parseBudgets(texts: readonly string[]): number[] {
+  return texts.flatMap((t) => t.split(',')).filter((s) => s.trim() !== '').map((s) => {
+    const v = parseNumber('--at', s);
+    if (!(v > 0)) bad('at', `a compute budget must be positive, got '${s}'`);
+    return v;
+  });
+}
+
 export const RUN_OPTIONS = {
   // ---- law ------------------------------------------------------------------------------------
   law: row<string>({
@@ -216,32 +258,46 @@ export const RUN_OPTIONS = {
     app: { scope: 'cli', why: 'the app compares the laws it is given; nested per-group variants are a CLI analysis' },
   }),
   // ---- data -----------------------------------------------------------------------------------
+  budget: row<string>({
+    flag: 'budget', arg: 'COL', kind: 'value', section: 'data', commands: ['isoflop'],
+    doc: "the compute budget of each run's IsoFLOP curve (C; a column or expression)",
+    parse: text, print: one,
+    app: ISOFLOP_FORM('compute budget', 'text'),
+  }),
   x: row<Record<string, string>>({
-    flag: 'x', arg: 'IN=COL,...', kind: 'value', section: 'data', commands: ['fit', 'compare', 'chain'],
-    doc: 'law inputs from columns or expressions (M=D_tokens/N_params)', docFor: { compare: 'every input any of the laws takes, from columns or expressions', chain: "stage 1's inputs, from columns or expressions" },
+    flag: 'x', arg: 'IN=COL,...', argFor: { isoflop: 'N=COL,D=COL' }, kind: 'value', section: 'data', commands: ['fit', 'compare', 'chain', 'isoflop'],
+    doc: 'law inputs from columns or expressions (M=D_tokens/N_params)',
+    docFor: { compare: 'every input any of the laws takes, from columns or expressions', chain: "stage 1's inputs, from columns or expressions", isoflop: 'model size and training tokens (columns or expressions)' },
     parse: columnMapParser('--x'), print: printColumnMap,
     app: { scope: 'run', label: 'law inputs', input: 'text' },
   }),
   y: row<string>({
-    flag: 'y', arg: 'COL', kind: 'value', section: 'data', commands: ['fit', 'compare', 'chain'],
-    doc: 'the target column (or expression)', docFor: { chain: "stage 1's target" },
+    flag: 'y', arg: 'COL', kind: 'value', section: 'data', commands: ['fit', 'compare', 'chain', 'isoflop'],
+    doc: 'the target column (or expression)', docFor: { chain: "stage 1's target", isoflop: 'the loss' },
     parse: text, print: one,
     app: { scope: 'run', label: 'target', input: 'text' },
   }),
   weights: row<string>({
-    flag: 'weights', arg: 'COL', kind: 'value', section: 'data', commands: ['fit'],
-    doc: 'observation weights (>= 0)',
+    flag: 'weights', arg: 'COL', kind: 'value', section: 'data', commands: ['fit', 'isoflop'],
+    doc: 'observation weights (>= 0)', docFor: { isoflop: 'precision weights of the runs in the parabolas (>= 0)' },
     parse: text, print: one,
     app: { scope: 'run', label: 'weights', input: 'text' },
   }),
   where: row<string>({
-    flag: 'where', arg: 'EXPR', kind: 'value', section: 'data', commands: ['fit', 'compare', 'chain'],
-    doc: "keep rows where EXPR holds, e.g. 'excluded_outlier == 0'", docFor: { compare: 'runs to consider at all (every fold splits these)', chain: 'the runs stage 1 is fitted on' },
+    flag: 'where', arg: 'EXPR', kind: 'value', section: 'data', commands: ['fit', 'compare', 'chain', 'isoflop'],
+    doc: "keep rows where EXPR holds, e.g. 'excluded_outlier == 0'",
+    docFor: { compare: 'runs to consider at all (every fold splits these)', chain: 'the runs stage 1 is fitted on', isoflop: "keep rows where EXPR holds, e.g. \"experiment == 'llama_3__raw_loss'\"" },
     parse: text, print: one,
     app: { scope: 'run', label: 'rows to use', input: 'text' },
   }),
+  group: row<string>({
+    flag: 'group', arg: 'COL', kind: 'value', section: 'data', commands: ['isoflop'],
+    doc: 'analyse each value of COL as its own study (its own frontier)',
+    parse: text, print: one,
+    app: ISOFLOP_FORM('studies (group column)', 'text'),
+  }),
   format: row<FormatChoice>({
-    flag: 'format', arg: 'F', kind: 'value', section: 'data', commands: ['fit', 'compare', 'chain'],
+    flag: 'format', arg: 'F', kind: 'value', section: 'data', commands: ['fit', 'compare', 'chain', 'isoflop'],
     doc: `${TABLE_FORMATS.join(', ')}`, defaultText: 'from the file name, then the contents', default: 'auto',
     parse: (t) => parseFormatFlag(only(t)), print: (v) => (v === 'auto' ? [] : [v]),
     app: { scope: 'cli', why: "the app reads it with the dropped file (the request's file.format)" },
@@ -251,6 +307,27 @@ export const RUN_OPTIONS = {
     doc: 'log-space noise standard deviation of the synthetic ladder',
     parse: (t) => parseNumber('--noise', only(t)), print: (v) => [numberText(v)],
     app: { scope: 'cli', why: "the app's built-in example is one fixed synthetic ladder" },
+  }),
+  // ---- quality control, frontier (isoflop) ----------------------------------------------------
+  qc: row<QcStage[]>({
+    flag: 'qc', arg: 'S', kind: 'value', section: 'quality control', commands: ['isoflop'], default: [...QC_STAGES],
+    doc: `stages run in this order; each drop is listed with its reason: all, none (the plain protocol: 3 runs and a positive curvature per budget), or a list of: ${QC_STAGES.join(', ')}`,
+    parse: (t) => parseQcStages(only(t)), print: printQc,
+    app: ISOFLOP_FORM('quality control', 'list', QC_STAGES),
+  }),
+  ...qcThresholdRows(),
+  frontierWeights: row<FrontierWeights>({
+    flag: 'frontier-weights', arg: 'W', kind: 'value', section: 'frontier', commands: ['isoflop'], default: 'equal',
+    doc: 'equal (least squares) or inverse-variance (1 / se² of the vertex)',
+    parse: choice('frontier-weights', FRONTIER_WEIGHTS), print: one,
+    app: ISOFLOP_FORM('frontier weights', 'choice', FRONTIER_WEIGHTS),
+  }),
+  budgets: row<number[]>({
+    flag: 'at', arg: 'C[,C...]', kind: 'repeat', section: 'frontier', commands: ['isoflop'],
+    doc: 'predict N*, D* and tokens per parameter at these budgets, with intervals',
+    // Budgets print as they are typed, 1e24 (not 1e+24): the same number, read back exactly.
+    parse: parseBudgets, print: (v) => (v.length > 0 ? [v.map((c) => numberText(c).replace('e+', 'e')).join(',')] : []),
+    app: ISOFLOP_FORM('predict at budgets', 'list'),
   }),
   // ---- fitting --------------------------------------------------------------------------------
   loss: row<LossSpec>({
@@ -285,9 +362,9 @@ export const RUN_OPTIONS = {
     app: { scope: 'law', label: 'screen to K starts', input: 'number' },
   }),
   seed: row<number>({
-    flag: 'seed', arg: 'S', kind: 'value', section: 'fitting', commands: ['fit', 'compare', 'demo', 'chain'], default: 0,
+    flag: 'seed', arg: 'S', kind: 'value', section: 'fitting', commands: ['fit', 'compare', 'demo', 'chain', 'isoflop'], default: 0,
     doc: 'seed of random starts and of the bootstrap',
-    docFor: { compare: "seed of the bootstrap's resamples (fold f uses S + f)", demo: 'noise seed of the synthetic ladder, and of the bootstrap', chain: "the joint bootstrap's resampling seed" },
+    docFor: { compare: "seed of the bootstrap's resamples (fold f uses S + f)", demo: 'noise seed of the synthetic ladder, and of the bootstrap', chain: "the joint bootstrap's resampling seed", isoflop: 'seed of the resamples (group g uses S + g)' },
     defaultTextFor: { demo: String(DEFAULT_LADDER_SEED) },
     parse: (t) => parseSeed(only(t)), print: (v) => [numberText(v)],
     app: { scope: 'run', label: 'seed', input: 'number' },
@@ -407,13 +484,13 @@ export const RUN_OPTIONS = {
   }),
   // ---- engine ---------------------------------------------------------------------------------
   engine: row<'cpu' | 'webgpu'>({
-    flag: 'engine', arg: 'E', kind: 'value', section: 'engine', commands: ['fit', 'compare', 'demo', 'chain'], default: 'cpu',
+    flag: 'engine', arg: 'E', kind: 'value', section: 'engine', commands: ['fit', 'compare', 'demo', 'chain', 'isoflop'], default: 'cpu',
     doc: 'cpu (float64) or webgpu (f32 on the GPU, every reported fit finished in float64; falls back to the CPU, saying so, without an adapter)',
     parse: choice('engine', ['cpu', 'webgpu']), print: one,
     app: { scope: 'cli', why: 'the app chooses its engine itself (the request\'s engine: auto, webgpu or cpu) and prints the one it used' },
   }),
   threads: row<number>({
-    flag: 'threads', arg: 'N', kind: 'value', section: 'engine', commands: ['fit', 'compare', 'demo', 'chain'], defaultText: 'all cores',
+    flag: 'threads', arg: 'N', kind: 'value', section: 'engine', commands: ['fit', 'compare', 'demo', 'chain', 'isoflop'], defaultText: 'all cores',
     doc: 'CPU threads',
     parse: (t) => parsePositiveInt('--threads', only(t)), print: (v) => [numberText(v)],
     app: { scope: 'cli', why: "the browser's float64 engine runs in the app's one worker" },
@@ -426,9 +503,10 @@ export const RUN_OPTIONS = {
   }),
   // ---- bootstrap ------------------------------------------------------------------------------
   bootstrap: row<number>({
-    flag: 'bootstrap', arg: 'N', kind: 'value', section: 'bootstrap', commands: ['fit', 'compare', 'demo', 'chain'],
+    flag: 'bootstrap', arg: 'N', kind: 'value', section: 'bootstrap', commands: ['fit', 'compare', 'demo', 'chain', 'isoflop'],
     doc: 'refit N resampled replicates; report sd, percentile and BCa intervals',
     docFor: { demo: 'refit N resampled replicates; report sd, percentile and BCa intervals, and which true values they cover', compare: "refit every law on N resamples of each fold's fitting runs; the interval is the percentile interval of the error (the held-out runs stay fixed); failed replicates are counted per law",
+      isoflop: 'N replicates, each refitting the parabolas, the QC and the frontier',
       chain: "the chain's joint bootstrap: N replicates; each draws one weight per run of the table (the runs either stage uses) and refits BOTH stages under those weights, so a run feeding both moves both fits; the prediction goes through each replicate's stage 1 into its stage 2" },
     parse: (t) => {
       const n = parsePositiveInt('--bootstrap', only(t));
@@ -449,7 +527,7 @@ export const RUN_OPTIONS = {
     app: { scope: 'run', label: 'resampling design', input: 'text' },
   }),
   ci: row<number>({
-    flag: 'ci', arg: 'P', kind: 'value', section: 'bootstrap', commands: ['fit', 'compare', 'demo', 'chain'], default: 95,
+    flag: 'ci', arg: 'P', kind: 'value', section: 'bootstrap', commands: ['fit', 'compare', 'demo', 'chain', 'isoflop'], default: 95,
     doc: 'interval level in percent', docFor: { chain: 'band level in percent' },
     parse: (t) => {
       const ci = parseNumber('--ci', only(t));
@@ -458,6 +536,17 @@ export const RUN_OPTIONS = {
     },
     print: (v) => [numberText(v)],
     app: { scope: 'run', label: 'interval level (%)', input: 'number' },
+  }),
+  isoflopDesign: row<IsoflopDesign>({
+    flag: 'design', arg: 'D', kind: 'value', section: 'bootstrap', commands: ['isoflop'], default: 'runs',
+    doc: "runs (resample the runs within each budget), budgets (resample whole budgets), residuals (keep every run; its loss is its budget's parabola plus a residual of that parabola resampled within the budget; :raw uncentred, :leverage divided by sqrt(1 - h)) or wild (the run's own residual times a random sign; :mammen for Mammen's weights, :leverage as above)",
+    // The value is the design's canonical name (wild:rademacher is wild), as the artifact records it.
+    parse: (t) => {
+      const d = parseIsoflopDesign(only(t));
+      return d !== undefined ? isoflopDesignName(d) : bad('design', `expected ${ISOFLOP_DESIGN_SYNTAX}, got '${only(t)}'`);
+    },
+    print: one,
+    app: ISOFLOP_FORM('resampling design', 'text'),
   }),
   replicateStarts: row<ReplicateStartsChoice>({
     flag: 'replicate-starts', arg: 'S', kind: 'value', section: 'bootstrap', commands: ['fit', 'compare', 'demo', 'chain'], default: { kind: 'basins', k: DEFAULT_BASINS },
@@ -484,17 +573,25 @@ group:COL: leave one group out: one fold per value of COL, fitted on the other g
     parse: (t) => parseHoldout(only(t)), print: (v) => [holdoutText(v)],
     app: { scope: 'run', label: 'held-out runs', input: 'text' },
   }),
+  // ---- Approach 3 beside it (isoflop) ---------------------------------------------------------
+  also: row<string[]>({
+    flag: 'also', arg: 'LAW', kind: 'repeat', section: 'Approach 3 beside it', commands: ['isoflop'],
+    doc: 'also fit a built-in law (e.g. chinchilla) to the same runs (repeatable)',
+    // The names are checked against the laws by stats/isoflop-approach3.ts approach3Laws.
+    parse: (t) => [...t], print: (v) => [...v],
+    app: ISOFLOP_FORM('Approach 3 laws', 'list'),
+  }),
   // ---- output ---------------------------------------------------------------------------------
   out: row<string>({
-    flag: 'out', arg: 'FILE', kind: 'value', section: 'output', commands: ['fit', 'compare', 'demo', 'chain'],
+    flag: 'out', arg: 'FILE', kind: 'value', section: 'output', commands: ['fit', 'compare', 'demo', 'chain', 'isoflop'],
     doc: "write the JSON artifact (reprint it with 'lawfit report FILE')",
-    docFor: { compare: 'write the comparison as JSON (laws, folds, per-run errors, intervals, bootstrap draws, options, seed, data digest, lawfit version)', chain: "write the chain's JSON artifact (both fits, every draw, seed, options, data digest)" },
+    docFor: { isoflop: "write the analysis as JSON (reprint it with 'lawfit report FILE')", compare: 'write the comparison as JSON (laws, folds, per-run errors, intervals, bootstrap draws, options, seed, data digest, lawfit version)', chain: "write the chain's JSON artifact (both fits, every draw, seed, options, data digest)" },
     parse: text, print: one,
     app: { scope: 'cli', why: 'the app offers each artifact as a download' },
   }),
   plots: row<string>({
-    flag: 'plots', arg: 'DIR', kind: 'value', section: 'output', commands: ['fit', 'compare', 'demo'],
-    doc: 'write the plots as SVG files into DIR (created if needed): fit.svg, residuals.svg, and with --bootstrap bootstrap-histograms.svg and bootstrap-pairs.svg; frontier.svg for Chinchilla-type laws', docFor: { compare: 'draw the comparison as a chart, DIR/comparison.svg' },
+    flag: 'plots', arg: 'DIR', kind: 'value', section: 'output', commands: ['fit', 'compare', 'demo', 'isoflop'],
+    doc: 'write the plots as SVG files into DIR (created if needed): fit.svg, residuals.svg, and with --bootstrap bootstrap-histograms.svg and bootstrap-pairs.svg; frontier.svg for Chinchilla-type laws', docFor: { compare: 'draw the comparison as a chart, DIR/comparison.svg', isoflop: 'isoflop-curves.svg (parabolas, vertices, dropped runs) and isoflop-frontier.svg (N*, D* on C with the band), one pair per group' },
     parse: text, print: one,
     app: { scope: 'cli', why: 'the app draws the plots on the page' },
   }),
@@ -505,8 +602,8 @@ group:COL: leave one group out: one fold per value of COL, fitted on the other g
     app: { scope: 'cli', why: 'the app offers the example as a download' },
   }),
   quiet: row<boolean>({
-    flag: 'quiet', short: 'q', kind: 'switch', section: 'output', commands: ['fit', 'chain'],
-    doc: 'do not print the report (nor the progress bar)', docFor: { chain: 'do not print the fits and tables (nor the progress bar)' },
+    flag: 'quiet', short: 'q', kind: 'switch', section: 'output', commands: ['fit', 'chain', 'isoflop'],
+    doc: 'do not print the report (nor the progress bar)', docFor: { chain: 'do not print the fits and tables (nor the progress bar)', isoflop: 'do not print the report' },
     parse: () => true, print: (v) => (v ? [''] : []),
     app: { scope: 'cli', why: 'the page always shows the report' },
   }),
@@ -531,3 +628,10 @@ export type LawSpec = Pick<RunSpec, (typeof LAW_OPTION_KEYS)[number]>;
 /** The options the app sends once for the whole run (RunRequest.spec): the rows whose app field is per run (tested likewise). */
 export const RUN_SCOPE_KEYS = ['x', 'y', 'weights', 'where', 'seed', 'maxIter', 'ftol', 'xtol', 'gtol', 'maxRadius', 'damping', 'projection', 'bootstrap', 'design', 'ci', 'replicateStarts', 'generator', 'holdout'] as const satisfies readonly RunOptionKey[];
 export type RunScopeSpec = Pick<RunSpec, (typeof RUN_SCOPE_KEYS)[number]>;
+
+/**
+ * The options of the app's IsoFLOP form (IsoflopRequest.spec): isoflop's rows that the app has a
+ * field for (its own `isoflop` rows and the `run` rows isoflop takes; tested against the rows).
+ */
+export const ISOFLOP_SCOPE_KEYS = ['budget', 'x', 'y', 'weights', 'where', 'group', 'qc', ...QC_THRESHOLDS.map((t) => t.key), 'frontierWeights', 'budgets', 'seed', 'bootstrap', 'ci', 'isoflopDesign', 'also'] as const satisfies readonly RunOptionKey[];
+export type IsoflopSpec = Pick<RunSpec, 'budget' | 'x' | 'y' | 'weights' | 'where' | 'group' | 'qc' | keyof QcThresholds | 'frontierWeights' | 'budgets' | 'seed' | 'bootstrap' | 'ci' | 'isoflopDesign' | 'also'>;

@@ -15,7 +15,8 @@ import type { IsoflopRequest } from '../../app/src/worker/protocol.js';
 import { runCli } from '../../src/cli/main.js';
 import type { IsoflopArtifact } from '../../src/cli/isoflop-flags.js';
 import { isLawfitError } from '../../src/errors.js';
-import { QC_THRESHOLDS } from '../../src/stats/isoflop-qc.js';
+import { QC_STAGES, QC_THRESHOLDS } from '../../src/stats/isoflop-qc.js';
+import type { IsoflopSpec } from '../../src/run-spec/run-options.js';
 import { shellCommand } from '../../src/util/shell-quote.js';
 import { sharedFile } from '../support/shared-data.js';
 import { shellSplit } from '../support/shell-split.js';
@@ -23,19 +24,27 @@ import { shellSplit } from '../support/shell-split.js';
 const ISOFLOPS = sharedFile('isoflops/isoflops.csv');
 const BYTES = new Uint8Array(readFileSync(ISOFLOPS));
 const NAME = basename(ISOFLOPS);
-const base: IsoflopRequest = {
-  file: { name: NAME, content: BYTES },
+const THRESHOLDS: IsoflopSpec = Object.fromEntries(QC_THRESHOLDS.map((t) => [t.key, t.toFlag(t.default)]));
+const baseSpec: IsoflopSpec = {
   budget: 'budget',
-  x: 'N=params,D=tokens',
+  x: { N: 'params', D: 'tokens' },
   y: 'loss',
   where: "experiment == 'llama_3__raw_loss'",
-  qc: 'all',
-  thresholds: Object.fromEntries(QC_THRESHOLDS.map((t) => [t.flag, String(t.toFlag(t.default))])),
-  at: '1e24,1e25',
+  qc: [...QC_STAGES],
+  ...THRESHOLDS,
+  budgets: [1e24, 1e25],
   ci: 95,
-  bootstrap: { replicates: 200, design: 'runs' },
+  bootstrap: 200,
+  isoflopDesign: 'runs',
   seed: 3,
 };
+const base: IsoflopRequest = { file: { name: NAME, content: BYTES }, spec: baseSpec };
+/** The base request with `change` over its spec, without the thresholds when `noThresholds`. */
+function request(change: IsoflopSpec, noThresholds = false): IsoflopRequest {
+  const spec: IsoflopSpec = { ...baseSpec };
+  if (noThresholds) for (const t of QC_THRESHOLDS) delete spec[t.key];
+  return { ...base, spec: { ...spec, ...change } };
+}
 
 async function cliArtifact(command: string): Promise<IsoflopArtifact> {
   const argv = shellSplit(command).slice(1).map((a) => (a === NAME ? ISOFLOPS : a));
@@ -56,6 +65,9 @@ describe('worker api: isoflop', () => {
     const app = JSON.parse(r.artifact) as IsoflopArtifact;
     expect(app.format).toBe('lawfit-isoflop');
     expect(app.data.digest).toBe(cli.data.digest);
+    // The artifact's typed record of the run is the CLI's for the printed command line.
+    expect(app.run).toEqual(cli.run);
+    expect(app.run!.options['min-points']).toEqual(['6']);
     const strip = (a: IsoflopArtifact): unknown => JSON.parse(JSON.stringify(a.result, (k, v: unknown) => (k === 'elapsedMs' || k === 'source' ? undefined : v)));
     // Everything but the timings and the file's path (the page knows only its name) is the CLI's.
     expect(app.result.source).toBe(NAME);
@@ -68,8 +80,7 @@ describe('worker api: isoflop', () => {
   }, 120_000);
 
   test('QC off sends no thresholds and matches the CLI; budgets design; grouped runs give a frontier per group', async () => {
-    const { thresholds: _t, ...rest } = base;
-    const r = await api.isoflop({ ...rest, qc: 'none', where: "source == 'epochai_chinchilla' || source == 'llama_3'", group: 'experiment', bootstrap: { replicates: 50, design: 'budgets' } });
+    const r = await api.isoflop(request({ qc: [], where: "source == 'epochai_chinchilla' || source == 'llama_3'", group: 'experiment', bootstrap: 50, isoflopDesign: 'budgets' }, true));
     expect(r.command).toEqual(expect.arrayContaining(['--qc', 'none', '--group', 'experiment', '--design', 'budgets']));
     expect(r.command.some((a) => QC_THRESHOLDS.some((t) => a === `--${t.flag}`))).toBe(false);
     expect(r.result.groups.length).toBeGreaterThan(1);
@@ -81,18 +92,17 @@ describe('worker api: isoflop', () => {
   }, 120_000);
 
   test('a fixed design from the form (residuals:leverage) is the CLI\'s, replicate for replicate; an unknown one is refused naming --design', async () => {
-    const r = await api.isoflop({ ...base, bootstrap: { replicates: 60, design: 'residuals:leverage' } });
+    const r = await api.isoflop(request({ bootstrap: 60, isoflopDesign: 'residuals:leverage' }));
     expect(r.command).toEqual(expect.arrayContaining(['--design', 'residuals:leverage']));
     const cli = await cliArtifact(shellCommand(r.command));
     const g = r.result.groups[0]!;
     expect(g.bootstrap!.design).toBe('residuals:leverage');
     expect(g.bootstrap!.draws).toEqual(cli.result.groups[0]!.bootstrap!.draws);
-    await expect(api.isoflop({ ...base, bootstrap: { replicates: 5, design: 'rows' } })).rejects.toThrow(/--design: expected runs, budgets, residuals/);
+    await expect(api.isoflop(request({ bootstrap: 5, isoflopDesign: 'rows' }))).rejects.toThrow(/--design: expected runs, budgets, residuals/);
   }, 120_000);
 
   test('--also chinchilla, --weights and --frontier-weights: Approach 3 beside it equals the CLI\'s with the printed command line', async () => {
-    const { thresholds: _t, ...rest } = base;
-    const req: IsoflopRequest = { ...rest, where: "experiment == 'marin_202603__comma__llama_2'", weights: '1/loss', frontierWeights: 'inverse-variance', also: ['chinchilla'], bootstrap: { replicates: 20, design: 'runs' } };
+    const req = request({ where: "experiment == 'marin_202603__comma__llama_2'", weights: '1/loss', frontierWeights: 'inverse-variance', also: ['chinchilla'], bootstrap: 20, isoflopDesign: 'runs' }, true);
     const r = await api.isoflop(req);
     const printed = shellCommand(r.command);
     expect(shellSplit(printed)).toEqual(r.command);
@@ -133,14 +143,18 @@ describe('worker api: isoflop', () => {
       }
       throw new Error('no error');
     };
-    expect(await bad({ ...base, thresholds: { 'min-points': '2' } })).toMatch(/--min-points: '2' is out of range/);
-    expect(await bad({ ...base, qc: 'none', thresholds: { 'outlier-z': '5' } })).toMatch(/--outlier-z sets a threshold of the 'outliers' stage/);
-    expect(await bad({ ...base, x: 'N=params' })).toMatch(/--x: give both N and D/);
-    expect(await bad({ ...base, budget: 'nosuch' })).toMatch(/nosuch/);
-    expect(await bad({ ...base, budget: 'dataset' })).toMatch(/dataset/);
-    expect(await bad({ ...base, at: '-1' })).toMatch(/--at: a compute budget must be positive/);
-    expect(await bad({ ...base, also: ['chinchila'] })).toMatch(/unknown law 'chinchila'/);
-    expect(await bad({ ...base, also: ['kaplan-steps'] })).toMatch(/--also kaplan-steps: its inputs are N, S; an IsoFLOP sweep gives N and D only/);
-    expect(await bad({ ...base, weights: 'nosuch' })).toMatch(/nosuch/);
+    // Typed values the rows' parsers refuse get the flag's own message.
+    expect(await bad(request({ minPoints: 2 }))).toMatch(/--min-points: '2' is out of range/);
+    expect(await bad(request({ curvatureLevel: 100 }))).toMatch(/--curvature-ci: '100' is out of range/);
+    expect(await bad(request({ ci: 100 }))).toMatch(/--ci: expected a level between 0 and 100/);
+    expect(await bad(request({ bootstrap: 0 }))).toMatch(/--bootstrap/);
+    expect(await bad(request({ qc: [], outlierZ: 5 }, true))).toMatch(/--outlier-z sets a threshold of the 'outliers' stage/);
+    expect(await bad(request({ x: { N: 'params' } }))).toMatch(/--x: give both N and D/);
+    expect(await bad(request({ budget: 'nosuch' }))).toMatch(/nosuch/);
+    expect(await bad(request({ budget: 'dataset' }))).toMatch(/dataset/);
+    expect(await bad(request({ budgets: [-1] }))).toMatch(/--at: a compute budget must be positive/);
+    expect(await bad(request({ also: ['chinchila'] }))).toMatch(/unknown law 'chinchila'/);
+    expect(await bad(request({ also: ['kaplan-steps'] }))).toMatch(/--also kaplan-steps: its inputs are N, S; an IsoFLOP sweep gives N and D only/);
+    expect(await bad(request({ weights: 'nosuch' }))).toMatch(/nosuch/);
   }, 60_000);
 });

@@ -15,7 +15,11 @@ import { commandRows, parseOptions, printSpec, specFromFlags } from '../../src/r
 import { optionsHelp } from '../../src/run-spec/help.js';
 import { SPEC_COMMANDS } from '../../src/run-spec/option-row.js';
 import { checkSpecValues, resolveBootstrap, resolveRunSpec, resolveStarts } from '../../src/run-spec/resolve.js';
-import { LAW_OPTION_KEYS, RUN_OPTION_ROWS, RUN_OPTIONS, RUN_SCOPE_KEYS, type RunOptionKey, type RunSpec } from '../../src/run-spec/run-options.js';
+import { ISOFLOP_SCOPE_KEYS, LAW_OPTION_KEYS, RUN_OPTION_ROWS, RUN_OPTIONS, RUN_SCOPE_KEYS, type IsoflopSpec, type RunOptionKey, type RunSpec } from '../../src/run-spec/run-options.js';
+import { QC_STAGES, QC_THRESHOLDS } from '../../src/stats/isoflop-qc.js';
+import { FRONTIER_WEIGHTS } from '../../src/stats/isoflop-frontier.js';
+import { ISOFLOP_DESIGNS } from '../../src/stats/isoflop.js';
+import { isoflopCommandLine } from '../../app/src/worker/isoflop.js';
 import { shellCommand } from '../../src/util/shell-quote.js';
 import { compareCommandLine, fitCommandLine } from '../../app/src/worker/command-line.js';
 import { positivesByFormula } from '../../src/cli/commands/compare.js';
@@ -58,6 +62,19 @@ const VALUES: { [K in RunOptionKey]-?: fc.Arbitrary<NonNullable<RunSpec[K]>> } =
   per: perSpec,
   perLaw: fc.array(fc.record({ law: ident, per: perSpec, name: fc.option(ident, { nil: undefined }) }).map(({ name, ...r }) => (name !== undefined ? { ...r, name } : r)), { minLength: 1, maxLength: 2 }),
   x: record(ident),
+  budget: freeText,
+  group: freeText,
+  qc: fc.subarray([...QC_STAGES]),
+  nearDuplicate: fc.double({ noNaN: true, noDefaultInfinity: true, min: 0, max: 1e6 }),
+  minPoints: fc.integer({ min: 3, max: 1e6 }),
+  outlierZ: positive,
+  curvatureLevel: fc.double({ noNaN: true, min: 1e-6, max: 99.999999 }),
+  trimWidth: positive,
+  edgeMargin: fc.double({ noNaN: true, min: 0, max: 0.499999 }),
+  frontierWeights: fc.constantFrom(...FRONTIER_WEIGHTS),
+  budgets: fc.array(positive, { minLength: 1, maxLength: 3 }),
+  isoflopDesign: fc.constantFrom(...ISOFLOP_DESIGNS),
+  also: fc.array(ident, { minLength: 1, maxLength: 3 }),
   y: freeText,
   weights: freeText,
   where: freeText,
@@ -178,6 +195,30 @@ describe('derived from the table', () => {
     // The page: every per-run option has a field, its own or one of "More options" (built from the rows).
     for (const k of RUN_SCOPE_KEYS) expect(PAGE_OWN_FIELDS.includes(k) || panelRows().some(([p]) => p === k), k).toBe(true);
     expect(panelRows().map(([k]) => k)).toContain('maxRadius');
+    // The IsoFLOP form: every isoflop row the app has a field for, and every `isoflop` row is one.
+    const isoflopForm = commandRows('isoflop').filter(([, r]) => r.app.scope !== 'cli').map(([k]) => k);
+    expect([...ISOFLOP_SCOPE_KEYS].sort()).toEqual(isoflopForm.sort());
+    for (const k of scoped('isoflop')) expect(isoflopForm, k).toContain(k);
+  });
+
+  test("the app's printed isoflop command carries every option of the request, and every default the analysis used", () => {
+    fc.assert(
+      fc.property(specOf('isoflop'), (all) => {
+        const spec = Object.fromEntries(ISOFLOP_SCOPE_KEYS.filter((k) => all[k] !== undefined).map((k) => [k, all[k]])) as IsoflopSpec;
+        const argv = isoflopCommandLine({ file: { name: 'iso flops.csv', content: '', format: 'tsv' }, spec });
+        expect(argv.slice(0, 3)).toEqual(['lawfit', 'isoflop', 'iso flops.csv']);
+        expect(shellSplit(shellCommand(argv))).toEqual(argv);
+        const back = parsed('isoflop', argv.slice(3));
+        for (const [k, v] of Object.entries(spec)) expect(back[k as RunOptionKey], k).toEqual(v);
+        const stages = spec.qc ?? [...QC_STAGES];
+        expect(back.qc).toEqual(stages);
+        for (const t of QC_THRESHOLDS) if (stages.includes(t.stage)) expect(back[t.key], t.flag).toBe(spec[t.key] ?? t.toFlag(t.default));
+        expect([back.frontierWeights, back.ci, back.seed, back.format]).toEqual([spec.frontierWeights ?? 'equal', spec.ci ?? 95, spec.seed ?? 0, 'tsv']);
+        expect(back.isoflopDesign).toEqual(spec.bootstrap !== undefined ? (spec.isoflopDesign ?? 'runs') : spec.isoflopDesign);
+        expect(back.engine).toEqual((spec.also ?? []).length > 0 ? 'cpu' : undefined);
+      }),
+      { numRuns: 100 },
+    );
   });
 
   test("the app's printed fit command carries every option of the request (run and law), each read back to the same value", () => {
@@ -228,7 +269,9 @@ describe("an artifact's recorded command read back through the rows (report/reco
     expect(recordedOption({ command: ['lawfit', 'fit', 'f.csv', '--noise', '0.05'] }, 'noise')).toBeUndefined();
     expect(recordedOption({ command: ['lawfit', 'chain', 'f', '--format', 'csv'] }, 'format')).toBe('csv');
     expect(recordedOption({ command: ['lawfit', 'chain', 'f', '--then-loss', 'huber:0.1'] }, 'thenLoss')).toEqual({ kind: 'huber', delta: 0.1 });
-    expect(recordedOption({ command: ['lawfit', 'isoflop', 'f', '--format', 'csv'] }, 'format')).toBeUndefined();
+    expect(recordedOption({ command: ['lawfit', 'isoflop', 'f', '--format', 'csv'] }, 'format')).toBe('csv');
+    expect(recordedOption({ command: ['lawfit', 'isoflop', 'f', '--min-points', '8'] }, 'minPoints')).toBe(8);
+    expect(recordedOption({ command: ['lawfit', 'coverage', 'f', '--format', 'csv'] }, 'format')).toBeUndefined();
     expect(recordedOption(undefined, 'format')).toBeUndefined();
     expect(() => recordedOption({ command: ['lawfit', 'fit', 'f.csv', '--replicate-starts', 'basins:x'] }, 'replicateStarts')).toThrow(/^--replicate-starts: expected basins:K, law or same/);
     fc.assert(
@@ -260,7 +303,8 @@ describe("an artifact's recorded command read back through the rows (report/reco
     expect(recordedOption({ run, command: ['lawfit', 'fit', 'f', '--seed', '9'] }, 'seed')).toBe(3);
     expect(recordedOption({ run: { command: 'fit', options: {} }, command: ['lawfit', 'fit', 'f', '--seed', '9'] }, 'seed')).toBeUndefined();
     expect(recordedOption({ run: { command: 'fit', options: { 'a-flag-of-another-lawfit': ['x'] } } }, 'ci')).toBeUndefined();
-    expect(recordedOption({ run: { command: 'isoflop', options: { format: ['csv'] } } as never }, 'format')).toBeUndefined();
+    expect(recordedOption({ run: { command: 'coverage', options: { format: ['csv'] } } as never }, 'format')).toBeUndefined();
+    expect(recordedOption({ run: { command: 'isoflop', options: { format: ['csv'] } } }, 'format')).toBe('csv');
     expect(() => recordedOption({ run: { command: 'fit', options: { ci: ['150'] } } }, 'ci')).toThrow(/^--ci: expected a level between 0 and 100/);
   });
 });

@@ -10,7 +10,9 @@
  * the page's settings (isoflop-settings.ts): kept across a reload, never the data. The analysis
  * runs in the worker.
  */
-import { QC_REASONS, QC_THRESHOLDS } from '../../../src/stats/isoflop-qc.js';
+import { QC_REASONS, QC_STAGES, QC_THRESHOLDS } from '../../../src/stats/isoflop-qc.js';
+import { RUN_OPTIONS, type IsoflopSpec } from '../../../src/run-spec/run-options.js';
+import { isLawfitError } from '../../../src/errors.js';
 import { describeIsoflopDesign, ISOFLOP_DESIGNS, type IsoflopGroup, type IsoflopResult } from '../../../src/stats/isoflop.js';
 import { FRONTIER_WEIGHTS, type FrontierWeights } from '../../../src/stats/isoflop-frontier.js';
 import type { Approach3Result } from '../../../src/stats/isoflop-approach3.js';
@@ -48,7 +50,7 @@ export class IsoflopPanel {
   private readonly status = byId('iso-status');
   private readonly error = byId('iso-error');
   private readonly results = byId('iso-results');
-  private readonly thresholds: { flag: string; input: HTMLInputElement }[];
+  private readonly thresholds: { t: (typeof QC_THRESHOLDS)[number]; flag: string; input: HTMLInputElement }[];
 
   constructor(private readonly source: IsoflopSource) {
     this.design.replaceChildren(...ISOFLOP_DESIGNS.map((d) => h('option', { value: d }, `${d} (${describeIsoflopDesign(d)})`)));
@@ -56,7 +58,7 @@ export class IsoflopPanel {
     this.thresholds = QC_THRESHOLDS.map((t) => {
       const input = h('input', { id: `iso-${t.flag}`, type: 'number', step: 'any', 'data-flag': t.flag });
       byId('iso-thresholds').append(h('label', { class: 'row', title: `--${t.flag} (stage ${t.stage})` }, h('span', {}, t.help, ' ', h('code', {}, `--${t.flag}`)), input));
-      return { flag: t.flag, input };
+      return { t, flag: t.flag, input };
     });
     this.qc.addEventListener('change', () => this.syncQc());
     this.apply(DEFAULT_ISOFLOP_SETTINGS);
@@ -127,25 +129,32 @@ export class IsoflopPanel {
     if (m.y === '') return 'Name the loss column (y) in step 1.';
     const replicates = Number(this.replicates.value);
     const also = this.also.value.split(',').map((l) => l.trim()).filter((l) => l !== '');
-    const thresholds: Record<string, string> = {};
-    if (this.qc.checked) for (const t of this.thresholds) if (t.input.value.trim() !== '') thresholds[t.flag] = t.input.value.trim();
-    return {
-      file: { name: file.name, content: file.content },
-      budget: this.budget.value.trim(),
-      x: `N=${m.N},D=${m.D}`,
-      y: m.y,
-      ...(m.where !== '' ? { where: m.where } : {}),
-      ...(this.group.value.trim() !== '' ? { group: this.group.value.trim() } : {}),
-      ...(this.weights.value.trim() !== '' ? { weights: this.weights.value.trim() } : {}),
-      frontierWeights: this.frontierWeights.value as FrontierWeights,
-      ...(also.length > 0 ? { also } : {}),
-      qc: this.qc.checked ? 'all' : 'none',
-      thresholds,
-      ...(this.at.value.trim() !== '' ? { at: this.at.value.trim() } : {}),
-      ci: Number(this.ci.value),
-      ...(replicates > 0 ? { bootstrap: { replicates, design: this.design.value } } : {}),
-      seed: Number(this.seed.value),
-    };
+    // The typed fields through their rows' parsers: a bad value is the CLI's message naming its flag.
+    const O = RUN_OPTIONS;
+    try {
+      const thresholds: IsoflopSpec = {};
+      if (this.qc.checked) for (const { t, input } of this.thresholds) if (input.value.trim() !== '') thresholds[t.key] = O[t.key].parse([input.value.trim()]);
+      const spec: IsoflopSpec = {
+        budget: this.budget.value.trim(),
+        x: { N: m.N, D: m.D },
+        y: m.y,
+        ...(m.where !== '' ? { where: m.where } : {}),
+        ...(this.group.value.trim() !== '' ? { group: this.group.value.trim() } : {}),
+        ...(this.weights.value.trim() !== '' ? { weights: this.weights.value.trim() } : {}),
+        frontierWeights: O.frontierWeights.parse([this.frontierWeights.value]),
+        ...(also.length > 0 ? { also } : {}),
+        qc: this.qc.checked ? [...QC_STAGES] : [],
+        ...thresholds,
+        ...(this.at.value.trim() !== '' ? { budgets: O.budgets.parse([this.at.value.trim()]) } : {}),
+        ci: O.ci.parse([this.ci.value]),
+        ...(replicates > 0 ? { bootstrap: O.bootstrap.parse([this.replicates.value]), isoflopDesign: O.isoflopDesign.parse([this.design.value]) } : {}),
+        seed: O.seed.parse([this.seed.value]),
+      };
+      return { file: { name: file.name, content: file.content }, spec };
+    } catch (e) {
+      if (isLawfitError(e)) return e.message;
+      throw e;
+    }
   }
 
   private async run(): Promise<void> {
@@ -159,7 +168,7 @@ export class IsoflopPanel {
     const button = byId<HTMLButtonElement>('iso-run');
     button.disabled = true;
     this.status.dataset['state'] = 'running';
-    this.status.textContent = `Running${req.bootstrap !== undefined ? `, with ${req.bootstrap.replicates} bootstrap replicates` : ''}${req.also !== undefined ? `${req.bootstrap !== undefined ? ' and' : ', with'} Approach 3 (${req.also.join(', ')}) beside it` : ''}…`;
+    this.status.textContent = `Running${req.spec.bootstrap !== undefined ? `, with ${req.spec.bootstrap} bootstrap replicates` : ''}${req.spec.also !== undefined ? `${req.spec.bootstrap !== undefined ? ' and' : ', with'} Approach 3 (${req.spec.also.join(', ')}) beside it` : ''}…`;
     try {
       const r = await worker().isoflop(req);
       this.show(r);

@@ -22,14 +22,13 @@
 import type { DataLocation, LawfitErrorCode, SourcePosition } from '../../../src/errors.js';
 import type { Cell, FormatChoice, TableFormat } from '../../../src/data/index.js';
 import type { LawFamily, ResidualSpace } from '../../../src/law/declaration.js';
-import type { LawSpec, RunScopeSpec } from '../../../src/run-spec/run-options.js';
+import type { IsoflopSpec, LawSpec, RunScopeSpec } from '../../../src/run-spec/run-options.js';
 import type { Progress } from '../../../src/fit/control.js';
 import type { FitSummary } from '../../../src/report/summary.js';
 import type { Prediction } from '../../../src/stats/predict.js';
 import type { Comparison } from '../../../src/stats/compare.js';
-import type { IsoflopDesign, IsoflopResult } from '../../../src/stats/isoflop.js';
+import type { IsoflopResult } from '../../../src/stats/isoflop.js';
 import type { Approach3Result } from '../../../src/stats/isoflop-approach3.js';
-import type { FrontierWeights } from '../../../src/stats/isoflop-frontier.js';
 import type { CoverageResult } from '../../../src/stats/coverage.js';
 import type { PlotInputs } from '../../../src/plots/inputs.js';
 import type { Spec as VegaSpec } from 'vega';
@@ -393,34 +392,13 @@ export interface PreparedPlot {
 // ---- the worker's surface -----------------------------------------------------------------------
 
 /**
- * The app's IsoFLOP mode: `lawfit isoflop` with the same options (worker/isoflop.ts turns this into
- * the CLI's flag text and parses it with the CLI's parsers).
+ * The app's IsoFLOP mode: `lawfit isoflop` with the same options, typed by the run specification
+ * (src/run-spec: the rows isoflop takes that the app has a field for, ISOFLOP_SCOPE_KEYS); the
+ * worker checks each value with its row's parser and resolves them as the CLI does.
  */
 export interface IsoflopRequest {
   file: { name: string; content: Uint8Array | string; format?: FormatChoice };
-  /** --budget: the compute budget column or expression. */
-  budget: string;
-  /** --x: 'N=COL,D=COL'. */
-  x: string;
-  y: string;
-  where?: string;
-  group?: string;
-  /** --qc: 'all', 'none' or a list of stages. */
-  qc?: string;
-  /** QC thresholds by flag name (src/stats/isoflop-qc.ts QC_THRESHOLDS), as flag text. */
-  thresholds?: Record<string, string>;
-  /** --at: compute budgets, comma-separated. */
-  at?: string;
-  /** --ci in percent. */
-  ci?: number;
-  bootstrap?: { replicates: number; design?: IsoflopDesign };
-  seed?: number;
-  /** --weights: precision weights of the runs in the parabolas (a column or expression). */
-  weights?: string;
-  /** --frontier-weights: 'equal' (default) or 'inverse-variance'. */
-  frontierWeights?: FrontierWeights;
-  /** --also, once per law: built-in laws fitted to the same runs (Approach 3 beside it), on the worker's float64 engine. */
-  also?: string[];
+  spec: IsoflopSpec;
 }
 
 export interface IsoflopRunResult {
