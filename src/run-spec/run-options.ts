@@ -476,7 +476,9 @@ export const RUN_OPTIONS = {
     print: (v) => v.map((p) => Object.entries(p).map(([k, x]) => `${k}=${numberText(x)}`).join(',')),
     app: CHAIN_ONLY,
   }),
-  group: row<string>({
+  // chain's --group names a fitted group (a value); isoflop's --group above names a column. Two
+  // rows share the flag because each command reads only its own rows (argv.ts commandRows).
+  chainGroup: row<string>({
     flag: 'group', arg: 'VALUE', kind: 'value', section: 'prediction', commands: ['chain'],
     doc: 'with --per on stage 1: the group whose parameters every --at point uses (one of the fitted groups; required then)',
     parse: text, print: one,

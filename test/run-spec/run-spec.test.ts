@@ -107,7 +107,7 @@ const VALUES: { [K in RunOptionKey]-?: fc.Arbitrary<NonNullable<RunSpec[K]>> } =
   thenWhere: freeText,
   thenLoss: fc.oneof(fc.constant({ kind: 'linear' as const, delta: 1 }), fc.record({ kind: fc.constantFrom('huber' as const, 'soft_l1' as const, 'cauchy' as const, 'arctan' as const), delta: positive })),
   at: fc.array(record(finite), { minLength: 1, maxLength: 3 }),
-  group: freeText,
+  chainGroup: freeText,
   engine: fc.constantFrom('cpu' as const, 'webgpu' as const),
   threads: count(4096),
   audit: count(1000),

@@ -143,13 +143,13 @@ export async function chainCommand(argv: string[], io: Io): Promise<number> {
   const table = readTable(bytes, file, format);
   const digest = await sha256Hex(bytes);
   const first = groupedStage(firstSpec, table, boot?.design.kind === 'clusters' ? boot.design.column : undefined);
-  if (first.law.grouping !== undefined && spec.group === undefined) {
+  if (first.law.grouping !== undefined && spec.chainGroup === undefined) {
     throw new LawfitError('bad-option', `--group is required: stage 1 has per-group parameters (${first.law.grouping.perParams.join(', ')} per ${first.law.grouping.column}); name the group to predict, e.g. --group ${first.law.grouping.levels[0]} (groups: ${first.law.grouping.levels.join(', ')})`);
   }
   // The group is checked before anything is fitted (predictChain checks it again, for the library).
   const firstGroups = groupsRecord(first.law);
-  if (firstGroups !== undefined) indicatorValues(firstGroups, spec.group, '--group');
-  else if (spec.group !== undefined) throw new LawfitError('bad-option', `--group ${spec.group}: stage 1 has no per-group parameters (give --per COL:P1,P2 or E[COL] in --formula)`);
+  if (firstGroups !== undefined) indicatorValues(firstGroups, spec.chainGroup, '--group');
+  else if (spec.chainGroup !== undefined) throw new LawfitError('bad-option', `--group ${spec.chainGroup}: stage 1 has no per-group parameters (give --per COL:P1,P2 or E[COL] in --formula)`);
   if (control.shard !== undefined && boot === undefined) throw new LawfitError('bad-option', "--shard splits the joint bootstrap's replicates: add --bootstrap N");
   const shard = control.shard !== undefined ? resolveShard(control.shard, spec.out, boot!.replicates, 'replicates') : undefined;
   const slice = shard !== undefined ? shardRange(boot!.replicates, shard) : undefined;
@@ -166,7 +166,7 @@ export async function chainCommand(argv: string[], io: Io): Promise<number> {
         }),
       ),
     );
-    const predictions = points.map((at) => predictChain(chain, at, seed, spec.group));
+    const predictions = points.map((at) => predictChain(chain, at, seed, spec.chainGroup));
     const summary = summarizeChain(chain, predictions, digest);
     const artifact = makeChainArtifact({
       command,
