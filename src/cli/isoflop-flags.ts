@@ -10,6 +10,8 @@ import { LawfitError } from '../errors.js';
 import type { IsoflopOptions } from '../stats/isoflop.js';
 import { DEFAULT_QC, QC_STAGES, QC_THRESHOLDS, type QcOptions } from '../stats/isoflop-qc.js';
 import { RUN_OPTIONS, type IsoflopSpec, type RunSpec } from '../run-spec/run-options.js';
+import type { DataSpec } from '../data/spec.js';
+import type { IsoflopArtifact } from '../report/isoflop-artifact.js';
 
 // The artifact's format lives in report/ with its reader; re-exported for the app's worker.
 export { ISOFLOP_FORMAT, ISOFLOP_FORMAT_VERSION, type IsoflopArtifact } from '../report/isoflop-artifact.js';
@@ -69,4 +71,20 @@ export function isoflopInputs(x: Record<string, string>): { N: string; D: string
   for (const k of Object.keys(x)) if (k !== 'N' && k !== 'D') throw new LawfitError('bad-option', `--x: an IsoFLOP analysis takes N (model size) and D (tokens), not '${k}'`);
   if (x['N'] === undefined || x['D'] === undefined) throw new LawfitError('bad-option', `--x: give both N and D, e.g. --x N=params,D=tokens (missing ${x['N'] === undefined ? 'N' : 'D'})`);
   return { N: x['N'], D: x['D'] };
+}
+
+/**
+ * What an IsoFLOP run reads from its file, from the spec (budget, target and --x checked by the
+ * caller): the mapping for datasetFromTable, and the artifact's record of it (CLI and app alike).
+ */
+export function isoflopData(spec: RunSpec, budget: string, target: string, x: { N: string; D: string }): { dataSpec: DataSpec; record: (source: string, digest: string) => IsoflopArtifact['data'] } {
+  const optional = {
+    ...(spec.weights !== undefined ? { weights: spec.weights } : {}),
+    ...(spec.where !== undefined ? { where: spec.where } : {}),
+    ...(spec.group !== undefined ? { group: spec.group } : {}),
+  };
+  return {
+    dataSpec: { inputs: { N: x.N, D: x.D, budget }, target, ...optional },
+    record: (source, digest) => ({ source, digest, budget, inputs: { N: x.N, D: x.D }, target, ...optional }),
+  };
 }

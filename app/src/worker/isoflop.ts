@@ -9,8 +9,8 @@
  * (stats/isoflop-approach3.ts), fitted on the worker's float64 engine: the CLI's `--engine cpu`
  * (its thread pool gives the same fits), which the printed command line names.
  */
-import { datasetFromTable, readTable, sha256Hex, type DataSpec } from '../../../src/data/index.js';
-import { completeIsoflopSpec, isoflopInputs, resolveIsoflop } from '../../../src/cli/isoflop-flags.js';
+import { datasetFromTable, readTable, sha256Hex } from '../../../src/data/index.js';
+import { completeIsoflopSpec, isoflopData, isoflopInputs, resolveIsoflop } from '../../../src/cli/isoflop-flags.js';
 import { checkSpec, printSpec } from '../../../src/run-spec/argv.js';
 import { runRecord } from '../../../src/run-spec/record.js';
 import type { RunSpec } from '../../../src/run-spec/run-options.js';
@@ -42,13 +42,7 @@ export async function runIsoflop(req: IsoflopRequest): Promise<IsoflopRunResult>
   const options = resolveIsoflop(spec);
   const laws = approach3Laws(spec.also ?? []);
   const table = readTable(req.file.content, req.file.name, req.file.format ?? 'auto');
-  const dataSpec: DataSpec = {
-    inputs: { N: x.N, D: x.D, budget },
-    target,
-    ...(spec.weights !== undefined ? { weights: spec.weights } : {}),
-    ...(spec.where !== undefined ? { where: spec.where } : {}),
-    ...(spec.group !== undefined ? { group: spec.group } : {}),
-  };
+  const { dataSpec, record } = isoflopData(spec, budget, target, x);
   const dataset = datasetFromTable(table, dataSpec, ['N', 'D', 'budget']);
   const digest = await sha256Hex(req.file.content);
   dataset.digest = digest;
@@ -58,16 +52,7 @@ export async function runIsoflop(req: IsoflopRequest): Promise<IsoflopRunResult>
   const artifact = makeIsoflopArtifact({
     command,
     run: runRecord('isoflop', spec),
-    data: {
-      source: req.file.name,
-      digest,
-      budget,
-      inputs: { N: x.N, D: x.D },
-      target,
-      ...(spec.weights !== undefined ? { weights: spec.weights } : {}),
-      ...(spec.where !== undefined ? { where: spec.where } : {}),
-      ...(spec.group !== undefined ? { group: spec.group } : {}),
-    },
+    data: record(req.file.name, digest),
     result,
     approach3,
   });

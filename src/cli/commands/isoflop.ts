@@ -6,8 +6,8 @@
  */
 import { parseFlags } from '../parse-flags.js';
 import { LawfitError } from '../../errors.js';
-import { datasetFromTable, readFileBytes, readTable, sha256Hex, type DataSpec } from '../../data/index.js';
-import { isoflopInputs, resolveIsoflop } from '../isoflop-flags.js';
+import { datasetFromTable, readFileBytes, readTable, sha256Hex } from '../../data/index.js';
+import { isoflopData, isoflopInputs, resolveIsoflop } from '../isoflop-flags.js';
 import { makeIsoflopArtifact } from '../../report/isoflop-artifact.js';
 import { checkOutputs, writeOutputSet } from '../outputs.js';
 import { renderIsoflop } from '../../report/isoflop-text.js';
@@ -65,13 +65,7 @@ export async function isoflopCommand(argv: string[], io: Io): Promise<number> {
   const file = positionals[0]!;
   const bytes = await readFileBytes(file);
   const table = readTable(bytes, file, format);
-  const dataSpec: DataSpec = {
-    inputs: { N: x.N, D: x.D, budget },
-    target,
-    ...(spec.weights !== undefined ? { weights: spec.weights } : {}),
-    ...(spec.where !== undefined ? { where: spec.where } : {}),
-    ...(spec.group !== undefined ? { group: spec.group } : {}),
-  };
+  const { dataSpec, record } = isoflopData(spec, budget, target, x);
   const dataset = datasetFromTable(table, dataSpec, ['N', 'D', 'budget']);
   const digest = await sha256Hex(bytes);
   dataset.digest = digest;
@@ -93,16 +87,7 @@ export async function isoflopCommand(argv: string[], io: Io): Promise<number> {
     const artifact = makeIsoflopArtifact({
       command,
       run: runRecord('isoflop', spec),
-      data: {
-        source: file,
-        digest,
-        budget,
-        inputs: { N: x.N, D: x.D },
-        target,
-        ...(spec.weights !== undefined ? { weights: spec.weights } : {}),
-        ...(spec.where !== undefined ? { where: spec.where } : {}),
-        ...(spec.group !== undefined ? { group: spec.group } : {}),
-      },
+      data: record(file, digest),
       result,
       approach3: also,
     });
