@@ -8,16 +8,13 @@ import { parseColumnMap } from '../data/index.js';
 import { HPOPT_INPUTS, type HpoptInput, type HpoptOptions, type HpoptResult } from '../stats/hpopt.js';
 import { OPTIMUM_KINDS, PARABOLA_DEFAULT_WINDOW, STEPLAW_DEFAULT_TOLERANCE, type OptimumChoice } from '../stats/hpopt-optimum.js';
 import { parseAssignments, parseNumber, parsePositiveInt, parseSeed } from './args.js';
+import type { ArtifactHeader } from '../report/artifact.js';
 
 export const HPOPT_FORMAT = 'lawfit-hpopt';
 export const HPOPT_FORMAT_VERSION = 1;
 
 /** What `lawfit hpopt --out` writes. */
-export interface HpoptArtifact {
-  format: typeof HPOPT_FORMAT;
-  formatVersion: number;
-  lawfitVersion: string;
-  createdAt: string;
+export interface HpoptArtifact extends ArtifactHeader<typeof HPOPT_FORMAT> {
   command?: string[];
   data: { source: string; digest: string; inputs: Record<string, string>; hyperparameters: Record<string, string>; target: string; where?: string };
   result: HpoptResult;

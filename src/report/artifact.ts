@@ -18,11 +18,7 @@ import type { RunRecord } from '../run-spec/record.js';
 export const ARTIFACT_FORMAT = 'lawfit-fit';
 export const ARTIFACT_FORMAT_VERSION = 1;
 
-export interface FitArtifact {
-  format: typeof ARTIFACT_FORMAT;
-  formatVersion: number;
-  lawfitVersion: string;
-  createdAt: string;
+export interface FitArtifact extends ArtifactHeader<typeof ARTIFACT_FORMAT> {
   /** The command line that produced it (the CLI's argv, or the line the app prints). */
   command?: string[];
   /** The same run, typed: its options as their rows print them (src/run-spec/record.ts). */
@@ -37,7 +33,15 @@ export interface FitArtifact {
  * The fields every lawfit artifact opens with (fit, comparison, chain): what it is, which version
  * of its format, which lawfit wrote it and when.
  */
-export function artifactHeader<F extends string>(format: F, formatVersion: number): { format: F; formatVersion: number; lawfitVersion: string; createdAt: string } {
+/** The header fields as a type: every artifact interface extends it; make* functions take the rest. */
+export interface ArtifactHeader<F extends string = string> {
+  format: F;
+  formatVersion: number;
+  lawfitVersion: string;
+  createdAt: string;
+}
+
+export function artifactHeader<F extends string>(format: F, formatVersion: number): ArtifactHeader<F> {
   return { format, formatVersion, lawfitVersion: LAWFIT_VERSION, createdAt: new Date().toISOString() };
 }
 

@@ -6,18 +6,14 @@
 import type { ReplicateStarts } from '../stats/bootstrap.js';
 import type { ChainSummary } from './chain-summary.js';
 import type { ResampleGenerator } from '../stats/resample.js';
-import { artifactHeader, checkArtifactHeader } from './artifact.js';
+import { artifactHeader, checkArtifactHeader, type ArtifactHeader } from './artifact.js';
 import type { RunRecord } from '../run-spec/record.js';
 import { chainArtifactProblems, chainArtifactSchema, validateArtifact } from './artifact-schema.js';
 
 export const CHAIN_ARTIFACT_FORMAT = 'lawfit-chain';
 export const CHAIN_ARTIFACT_FORMAT_VERSION = 1;
 
-export interface ChainArtifact {
-  format: typeof CHAIN_ARTIFACT_FORMAT;
-  formatVersion: number;
-  lawfitVersion: string;
-  createdAt: string;
+export interface ChainArtifact extends ArtifactHeader<typeof CHAIN_ARTIFACT_FORMAT> {
   command: string[];
   /** The same run, typed (src/run-spec/record.ts); absent in artifacts of older lawfits. */
   run?: RunRecord;
@@ -26,7 +22,7 @@ export interface ChainArtifact {
   summary: ChainSummary;
 }
 
-export function makeChainArtifact(run: Omit<ChainArtifact, 'format' | 'formatVersion' | 'lawfitVersion' | 'createdAt'>): ChainArtifact {
+export function makeChainArtifact(run: Omit<ChainArtifact, keyof ArtifactHeader>): ChainArtifact {
   return { ...artifactHeader(CHAIN_ARTIFACT_FORMAT, CHAIN_ARTIFACT_FORMAT_VERSION), ...run };
 }
 

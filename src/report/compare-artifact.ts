@@ -5,18 +5,14 @@
  * share one definition of the format.
  */
 import type { Comparison } from '../stats/compare.js';
-import { artifactHeader, checkArtifactHeader } from './artifact.js';
+import { artifactHeader, checkArtifactHeader, type ArtifactHeader } from './artifact.js';
 import type { RunRecord } from '../run-spec/record.js';
 import { comparisonArtifactProblems, comparisonArtifactSchema, validateArtifact } from './artifact-schema.js';
 
 export const COMPARISON_FORMAT = 'lawfit-compare';
 export const COMPARISON_FORMAT_VERSION = 1;
 
-export interface ComparisonArtifact {
-  format: typeof COMPARISON_FORMAT;
-  formatVersion: number;
-  lawfitVersion: string;
-  createdAt: string;
+export interface ComparisonArtifact extends ArtifactHeader<typeof COMPARISON_FORMAT> {
   command: string[];
   /** The same run, typed (src/run-spec/record.ts); absent in artifacts of older lawfits. */
   run?: RunRecord;
@@ -26,7 +22,7 @@ export interface ComparisonArtifact {
   comparison: Comparison;
 }
 
-export function makeComparisonArtifact(run: Omit<ComparisonArtifact, 'format' | 'formatVersion' | 'lawfitVersion' | 'createdAt'>): ComparisonArtifact {
+export function makeComparisonArtifact(run: Omit<ComparisonArtifact, keyof ArtifactHeader>): ComparisonArtifact {
   return { ...artifactHeader(COMPARISON_FORMAT, COMPARISON_FORMAT_VERSION), ...run };
 }
 

@@ -7,18 +7,14 @@
 import type { IsoflopResult } from '../stats/isoflop.js';
 import type { Approach3Result } from '../stats/isoflop-approach3.js';
 import type { RunRecord } from '../run-spec/record.js';
-import { artifactHeader, checkArtifactHeader } from './artifact.js';
+import { artifactHeader, checkArtifactHeader, type ArtifactHeader } from './artifact.js';
 import { isoflopArtifactProblems, isoflopArtifactSchema, validateArtifact } from './artifact-schema.js';
 
 export const ISOFLOP_FORMAT = 'lawfit-isoflop';
 export const ISOFLOP_FORMAT_VERSION = 1;
 
 /** What `lawfit isoflop --out` writes and the app's IsoFLOP mode exports. */
-export interface IsoflopArtifact {
-  format: typeof ISOFLOP_FORMAT;
-  formatVersion: number;
-  lawfitVersion: string;
-  createdAt: string;
+export interface IsoflopArtifact extends ArtifactHeader<typeof ISOFLOP_FORMAT> {
   command?: string[];
   /** The run's options, typed (run-spec/record.ts): absent in artifacts written before isoflop had them. */
   run?: RunRecord;
@@ -27,7 +23,7 @@ export interface IsoflopArtifact {
   approach3: Approach3Result[];
 }
 
-export function makeIsoflopArtifact(run: Omit<IsoflopArtifact, 'format' | 'formatVersion' | 'lawfitVersion' | 'createdAt'>): IsoflopArtifact {
+export function makeIsoflopArtifact(run: Omit<IsoflopArtifact, keyof ArtifactHeader>): IsoflopArtifact {
   return { ...artifactHeader(ISOFLOP_FORMAT, ISOFLOP_FORMAT_VERSION), ...run };
 }
 

@@ -17,7 +17,7 @@
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { LawfitError } from '../errors.js';
-import { artifactHeader } from '../report/artifact.js';
+import { artifactHeader, type ArtifactHeader } from '../report/artifact.js';
 import type { ShardArtifact } from './artifact.js';
 
 export const SWEEP_FORMAT = 'lawfit-sweep';
@@ -64,11 +64,7 @@ export interface CombinationResult extends Combination {
   error?: string;
 }
 
-export interface SweepArtifact {
-  format: typeof SWEEP_FORMAT;
-  formatVersion: number;
-  lawfitVersion: string;
-  createdAt: string;
+export interface SweepArtifact extends ArtifactHeader<typeof SWEEP_FORMAT> {
   command: string[];
   spec: SweepSpec;
   specDigest: string;
